@@ -1,0 +1,79 @@
+"""confwarden: one trusted path from environment to configuration.
+
+The public API is the names in ``__all__``. They are loaded lazily (PEP 562) so that
+``import confwarden`` stays cheap: a service that only needs ``get_env()`` never pays for
+pydantic, and no optional backend is imported until it is used.
+
+Example:
+    >>> from confwarden import get_env
+    >>> env = get_env()
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    # errors
+    "ConfigurationError": "confwarden.errors",
+    "ConfwardenError": "confwarden.errors",
+    "DotenvError": "confwarden.errors",
+    "EnvironmentDetectionError": "confwarden.errors",
+    "EnvironmentLayerError": "confwarden.errors",
+    "MissingDependencyError": "confwarden.errors",
+    "ProtectedVariableError": "confwarden.errors",
+    # environment layer
+    "Environment": "confwarden.environment.detection",
+    "EnvironmentDetector": "confwarden.environment.detection",
+    "EnvironmentPolicy": "confwarden.environment.policy",
+    "IsolatedEnvironment": "confwarden.environment.isolated",
+    "Source": "confwarden.environment.provenance",
+    "SourceKind": "confwarden.environment.provenance",
+    "detect_environment": "confwarden.environment.detection",
+    "get_env": "confwarden.environment.process",
+    "load_env_files": "confwarden.environment.process",
+    "mask_value": "confwarden.environment.masking",
+    "policy_for": "confwarden.environment.policy",
+    "reset_env": "confwarden.environment.process",
+}
+
+__all__ = sorted(_EXPORTS)  # noqa: PLE0605 - computed once; tests pin it sorted and complete
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'confwarden' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+if TYPE_CHECKING:
+    from confwarden.environment.detection import (
+        Environment,
+        EnvironmentDetector,
+        detect_environment,
+    )
+    from confwarden.environment.isolated import IsolatedEnvironment
+    from confwarden.environment.masking import mask_value
+    from confwarden.environment.policy import EnvironmentPolicy, policy_for
+    from confwarden.environment.process import get_env, load_env_files, reset_env
+    from confwarden.environment.provenance import Source, SourceKind
+    from confwarden.errors import (
+        ConfigurationError,
+        ConfwardenError,
+        DotenvError,
+        EnvironmentDetectionError,
+        EnvironmentLayerError,
+        MissingDependencyError,
+        ProtectedVariableError,
+    )

@@ -1,0 +1,47 @@
+"""Layer 1: the environment. Reading, writing and loading variables; detection; masking.
+
+This layer knows nothing of configuration, the CLI or the checker.
+"""
+
+from confwarden.environment.detection import (
+    Detection,
+    Environment,
+    EnvironmentDetector,
+    detect_environment,
+)
+from confwarden.environment.isolated import (
+    ChangeCallback,
+    EnvValidationResult,
+    IsolatedEnvironment,
+    LoadResult,
+    VariableExplanation,
+)
+from confwarden.environment.masking import is_sensitive_name, mask_url, mask_value
+from confwarden.environment.policy import EnvironmentPolicy, policy_for
+from confwarden.environment.process import DotenvLoadReport, get_env, load_env_files, reset_env
+from confwarden.environment.provenance import Source, SourceKind
+from confwarden.environment.sanitize import sanitize_value
+
+__all__ = [
+    "ChangeCallback",
+    "Detection",
+    "DotenvLoadReport",
+    "EnvValidationResult",
+    "Environment",
+    "EnvironmentDetector",
+    "EnvironmentPolicy",
+    "IsolatedEnvironment",
+    "LoadResult",
+    "Source",
+    "SourceKind",
+    "VariableExplanation",
+    "detect_environment",
+    "get_env",
+    "is_sensitive_name",
+    "load_env_files",
+    "mask_url",
+    "mask_value",
+    "policy_for",
+    "reset_env",
+    "sanitize_value",
+]

@@ -1,0 +1,556 @@
+"""IsolatedEnvironment: the one way code reads and writes environment variables.
+
+spec/003 "IsolatedEnvironment System": ``os.environ`` is global mutable state that any code can
+change, so a test's change leaks into the next test and nobody knows who set what. This class
+puts one door in front of it:
+
+* **Isolation** (development, testing): reads and writes go to an internal dictionary that
+  starts as a copy of the process environment; ``os.environ`` is never touched.
+* **Pass-through** (staging, production): reads and writes go to ``os.environ`` and are still
+  tracked.
+* Every value knows its :class:`~confwarden.environment.provenance.Source` and what it
+  overrode; protected variables refuse changes; change callbacks see every change; values
+  are sanitized on the way in; every output is masked.
+
+Reads are a single dictionary lookup on the hot path; bookkeeping happens on writes only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+
+from confwarden.environment.masking import is_sensitive_name, mask_text, mask_value
+from confwarden.environment.provenance import OS_SOURCE, Source, SourceKind
+from confwarden.environment.sanitize import sanitize_value
+from confwarden.errors import DotenvProblem, EnvironmentLayerError, ProtectedVariableError
+
+__all__ = [
+    "ChangeCallback",
+    "EnvValidationResult",
+    "IsolatedEnvironment",
+    "LoadResult",
+    "VariableExplanation",
+]
+
+logger = logging.getLogger("confwarden.environment")
+
+ChangeCallback = Callable[[str, str | None, str | None, str], None]
+"""``callback(key, old_value, new_value, source)``; ``new_value`` is None for a deletion."""
+
+_MAX_HISTORY = 20  # overridden values remembered per variable, for explain()
+_MAX_CALLBACK_ERRORS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """What :meth:`IsolatedEnvironment.load_from_file` did.
+
+    Attributes:
+        path: the file read.
+        loaded: variables set from the file, with their source (file:line).
+        skipped: variables the file defines but that kept their existing value because
+            ``override`` was false (the process environment wins over ``.env``).
+        problems: malformed lines (lenient mode only; strict mode raises).
+    """
+
+    path: str
+    loaded: dict[str, Source] = field(default_factory=dict)
+    skipped: dict[str, Source] = field(default_factory=dict)
+    problems: tuple[DotenvProblem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EnvValidationResult:
+    """Outcome of :meth:`IsolatedEnvironment.validate_all`; every problem at once."""
+
+    missing: tuple[str, ...]
+    empty: tuple[str, ...]
+
+    @property
+    def is_valid(self) -> bool:
+        """True when every required variable is set to a non-empty value."""
+        return not self.missing and not self.empty
+
+    @property
+    def errors(self) -> list[str]:
+        """One message per problem, naming the variable and what to do."""
+        messages = [
+            f"{key}: required but not set. Set it in the environment." for key in self.missing
+        ]
+        messages += [
+            f"{key}: required but set to an empty value. Give it a value or unset it."
+            for key in self.empty
+        ]
+        return messages
+
+
+@dataclass(frozen=True, slots=True)
+class VariableExplanation:
+    """Everything known about one variable, masked: the answer to ``env explain VAR``."""
+
+    key: str
+    value: str | None
+    source: Source | None
+    overridden: tuple[tuple[Source, str | None], ...]
+    shadowed: tuple[Source, ...]
+    sensitive: bool
+    protected: bool
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form (values already masked)."""
+        return {
+            "key": self.key,
+            "set": self.source is not None,
+            "value": self.value,
+            "sensitive": self.sensitive,
+            "protected": self.protected,
+            "source": self.source.to_dict() if self.source else None,
+            "overridden": [{"source": s.to_dict(), "value": v} for s, v in self.overridden],
+            "shadowed": [s.to_dict() for s in self.shadowed],
+        }
+
+
+class IsolatedEnvironment:
+    """Controlled access to environment variables, with isolation and provenance.
+
+    Args:
+        environ: the process environment to start from and, without isolation, to read and
+            write. Defaults to ``os.environ``; tests and launchers pass a plain dict.
+        isolated: start in isolation mode.
+
+    Example:
+        >>> env = IsolatedEnvironment(environ={"HOME": "/root"}, isolated=True)
+        >>> env.set("API_URL", "http://localhost:8000", source="example")
+        >>> env.get("API_URL"), str(env.get_variable_source("API_URL")).split(" at ")[0]
+        ('http://localhost:8000', 'set() by example')
+    """
+
+    def __init__(
+        self, environ: MutableMapping[str, str] | None = None, *, isolated: bool = False
+    ) -> None:
+        self._environ: MutableMapping[str, str] = os.environ if environ is None else environ
+        self._lock = threading.RLock()
+        self._original: dict[str, str] = dict(self._environ)
+        # The active store: the process environment, or the isolated copy. get() reads it
+        # directly, so switching modes is just switching this reference.
+        self._values: MutableMapping[str, str] = self._environ
+        self._isolated = False
+        self._sources: dict[str, Source] = {}
+        self._overridden: dict[str, list[tuple[Source, str]]] = {}
+        self._shadowed: dict[str, list[Source]] = {}
+        self._protected: dict[str, str] = {}
+        self._callbacks: list[ChangeCallback] = []
+        self._loaded_files: list[str] = []
+        self._scopes: list[AbstractContextManager[IsolatedEnvironment]] = []
+        self.callback_errors: list[str] = []
+        if isolated:
+            self.enable_isolation()
+
+    # -- reading --------------------------------------------------------------------------
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        """The value of ``key``, or ``default`` when unset."""
+        return self._values.get(key, default)
+
+    def exists(self, key: str) -> bool:
+        """True when ``key`` is set (possibly to an empty string)."""
+        return key in self._values
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._values
+
+    def get_all(self) -> dict[str, str]:
+        """A copy of every variable; changing it changes nothing here."""
+        with self._lock:
+            return dict(self._values)
+
+    def get_variable_source(self, key: str) -> Source | None:
+        """Where the current value of ``key`` came from, or None when unset."""
+        source = self._sources.get(key)
+        if source is not None:
+            return source
+        return OS_SOURCE if key in self._values else None
+
+    # -- writing --------------------------------------------------------------------------
+
+    def set(self, key: str, value: str, source: str | None = None) -> None:
+        """Set ``key`` to ``value`` (sanitized), recording who did it.
+
+        Args:
+            key: the variable name.
+            value: its new value; control characters are removed, header-bound values
+                trimmed, database URLs normalised.
+            source: who sets it (``"test_setup"``, ``"launcher"``...); the code location of
+                the call is recorded too.
+
+        Raises:
+            ProtectedVariableError: ``key`` is protected.
+            TypeError: ``value`` is not a string.
+        """
+        caller = sys._getframe(1)
+        origin = Source(
+            SourceKind.SET,
+            detail=source or caller.f_globals.get("__name__", "unknown"),
+            path=caller.f_code.co_filename,
+            line=caller.f_lineno,
+        )
+        self._set(key, value, origin)
+
+    def _set(self, key: str, value: str, origin: Source) -> None:
+        if not isinstance(value, str):
+            raise TypeError(
+                f"{key}: environment values must be str, got {type(value).__name__}. "
+                f"Convert it with str() first."
+            )
+        value = sanitize_value(key, value)
+        with self._lock:
+            if key in self._protected:
+                raise ProtectedVariableError(
+                    key, operation="set", protected_by=self._protected[key]
+                )
+            old = self._values.get(key)
+            self._values[key] = value
+            if old is not None:
+                self._remember_override(key, old)
+            self._sources[key] = origin
+            callbacks = tuple(self._callbacks)
+        if callbacks and old != value:
+            self._notify(callbacks, key, old, value, origin)
+
+    def _remember_override(self, key: str, old: str) -> None:
+        history = self._overridden.setdefault(key, [])
+        history.append((self.get_variable_source(key) or OS_SOURCE, old))
+        if len(history) > _MAX_HISTORY:
+            del history[0]
+
+    def update(self, values: Mapping[str, str], source: str | None = None) -> None:
+        """Set several variables, each as :meth:`set` would."""
+        caller = sys._getframe(1)
+        origin = Source(
+            SourceKind.SET,
+            detail=source or caller.f_globals.get("__name__", "unknown"),
+            path=caller.f_code.co_filename,
+            line=caller.f_lineno,
+        )
+        for key, value in values.items():
+            self._set(key, value, origin)
+
+    def delete(self, key: str, source: str | None = None) -> bool:
+        """Unset ``key``. Returns True when it was set.
+
+        Raises:
+            ProtectedVariableError: ``key`` is protected.
+        """
+        caller = sys._getframe(1)
+        origin = Source(
+            SourceKind.SET,
+            detail=source or caller.f_globals.get("__name__", "unknown"),
+            path=caller.f_code.co_filename,
+            line=caller.f_lineno,
+        )
+        with self._lock:
+            if key in self._protected:
+                raise ProtectedVariableError(
+                    key, operation="delete", protected_by=self._protected[key]
+                )
+            old = self._values.get(key)
+            if old is None:
+                return False
+            self._remember_override(key, old)
+            del self._values[key]
+            self._sources.pop(key, None)
+            callbacks = tuple(self._callbacks)
+        self._notify(callbacks, key, old, None, origin)
+        return True
+
+    # -- .env files -----------------------------------------------------------------------
+
+    def load_from_file(
+        self,
+        path: str | os.PathLike[str],
+        override: bool = False,
+        *,
+        strict: bool = True,
+        interpolate: bool = True,
+    ) -> LoadResult:
+        """Load variables from a ``.env`` file.
+
+        Args:
+            path: the file.
+            override: let the file replace variables that are already set. Off by default:
+                the process environment always wins over a ``.env`` file.
+            strict: raise :class:`~confwarden.errors.DotenvError` listing every malformed
+                line; when false, skip them and return them in ``problems``.
+            interpolate: expand ``${VAR}`` and ``${VAR:-default}``.
+
+        Raises:
+            EnvironmentLayerError: the file cannot be read.
+            DotenvError: malformed lines, in strict mode.
+        """
+        from confwarden.environment.dotenv import read_dotenv
+
+        display = os.fspath(path)
+        try:
+            parsed = read_dotenv(
+                path, environ=self.get_all(), interpolate=interpolate, strict=strict
+            )
+        except OSError as exc:
+            raise EnvironmentLayerError(
+                f"cannot read .env file {display}: {exc.strerror or exc}. "
+                "Check the path, or do not load it in this environment."
+            ) from None
+        last: dict[str, tuple[str, int]] = {}
+        for entry in parsed.entries:
+            last[entry.key] = (entry.value, entry.line)
+        loaded: dict[str, Source] = {}
+        skipped: dict[str, Source] = {}
+        for key, (value, line) in last.items():
+            origin = Source(SourceKind.DOTENV, path=display, line=line)
+            if not override and key in self._values:
+                skipped[key] = origin
+                with self._lock:
+                    self._shadowed.setdefault(key, []).append(origin)
+                continue
+            self._set(key, value, origin)
+            loaded[key] = origin
+        with self._lock:
+            self._loaded_files.append(display)
+        return LoadResult(display, loaded, skipped, parsed.problems)
+
+    # -- isolation ------------------------------------------------------------------------
+
+    def enable_isolation(self) -> None:
+        """Work on a private copy of the environment from now on; ``os.environ`` is left alone."""
+        with self._lock:
+            if self._isolated:
+                return
+            self._values = dict(self._environ)
+            self._original = dict(self._values)
+            self._isolated = True
+
+    def disable_isolation(self, *, apply_changes: bool = False) -> None:
+        """Go back to reading and writing the process environment.
+
+        Args:
+            apply_changes: write the changes made in isolation to the process environment.
+                By default they are discarded, which is what a test wants.
+        """
+        with self._lock:
+            if not self._isolated:
+                return
+            if apply_changes:
+                for key, (_old, new) in self.get_changes_since_init().items():
+                    if new is None:
+                        self._environ.pop(key, None)
+                    else:
+                        self._environ[key] = new
+            else:
+                for key in self.get_changes_since_init():
+                    self._sources.pop(key, None)
+            self._values = self._environ
+            self._isolated = False
+
+    def is_isolated(self) -> bool:
+        """True in isolation mode."""
+        return self._isolated
+
+    def reset_to_original(self) -> None:
+        """Undo every change since construction (or since isolation was enabled).
+
+        Protection is not checked: this is the administrative undo a test teardown needs.
+        """
+        with self._lock:
+            current = self._values
+            for key in [k for k in current if k not in self._original]:
+                del current[key]
+            for key, value in self._original.items():
+                if current.get(key) != value:
+                    current[key] = value
+            self._sources.clear()
+            self._overridden.clear()
+            self._shadowed.clear()
+            self._loaded_files.clear()
+
+    def get_changes_since_init(self) -> dict[str, tuple[str | None, str | None]]:
+        """``{key: (original, current)}`` for every variable that differs from the start."""
+        with self._lock:
+            current = dict(self._values)
+            original = self._original
+        changes: dict[str, tuple[str | None, str | None]] = {}
+        for key in original.keys() | current.keys():
+            before, after = original.get(key), current.get(key)
+            if before != after:
+                changes[key] = (before, after)
+        return changes
+
+    @contextmanager
+    def scoped(self) -> Iterator[IsolatedEnvironment]:
+        """Scope changes: everything set or deleted inside the block is undone after it.
+
+        Example:
+            >>> env = IsolatedEnvironment(environ={}, isolated=True)
+            >>> with env.scoped():
+            ...     env.set("FEATURE_X", "on", source="doc")
+            >>> env.exists("FEATURE_X")
+            False
+        """
+        with self._lock:
+            values = dict(self._values)
+            sources = dict(self._sources)
+            overridden = {k: list(v) for k, v in self._overridden.items()}
+            shadowed = {k: list(v) for k, v in self._shadowed.items()}
+        try:
+            yield self
+        finally:
+            with self._lock:
+                current = self._values
+                for key in [k for k in current if k not in values]:
+                    del current[key]
+                for key, value in values.items():
+                    if current.get(key) != value:
+                        current[key] = value
+                self._sources, self._overridden, self._shadowed = sources, overridden, shadowed
+
+    def __enter__(self) -> IsolatedEnvironment:
+        scope = self.scoped()
+        self._scopes.append(scope)
+        return scope.__enter__()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._scopes.pop().__exit__(None, None, None)
+
+    # -- protection and callbacks ---------------------------------------------------------
+
+    def protect_variable(self, key: str, by: str | None = None) -> None:
+        """Refuse every later ``set``/``delete`` of ``key`` until it is unprotected."""
+        caller = sys._getframe(1)
+        who = by or f"{caller.f_code.co_filename}:{caller.f_lineno}"
+        with self._lock:
+            self._protected[key] = who
+
+    def unprotect_variable(self, key: str) -> None:
+        """Allow changes to ``key`` again."""
+        with self._lock:
+            self._protected.pop(key, None)
+
+    def is_protected(self, key: str) -> bool:
+        """True when ``key`` refuses changes."""
+        return key in self._protected
+
+    def add_change_callback(self, callback: ChangeCallback) -> None:
+        """Call ``callback(key, old, new, source)`` after every change."""
+        with self._lock:
+            self._callbacks.append(callback)
+
+    def remove_change_callback(self, callback: ChangeCallback) -> None:
+        """Stop calling ``callback``; unknown callbacks are ignored."""
+        with self._lock:
+            if callback in self._callbacks:
+                self._callbacks.remove(callback)
+
+    def _notify(
+        self,
+        callbacks: tuple[ChangeCallback, ...],
+        key: str,
+        old: str | None,
+        new: str | None,
+        origin: Source,
+    ) -> None:
+        source = str(origin)
+        for callback in callbacks:
+            try:
+                callback(key, old, new, source)
+            except Exception as exc:  # a callback must never break the set()
+                secrets = [v for v in (old, new) if v]
+                message = mask_text(
+                    f"change callback {getattr(callback, '__qualname__', callback)!s} failed "
+                    f"for {key}: {type(exc).__name__}: {exc}",
+                    secrets,
+                )
+                logger.warning("%s", message)
+                with self._lock:
+                    self.callback_errors.append(message)
+                    del self.callback_errors[:-_MAX_CALLBACK_ERRORS]
+
+    # -- outputs --------------------------------------------------------------------------
+
+    def get_subprocess_env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """A complete environment for ``subprocess``, isolated values included.
+
+        Example:
+            >>> env = IsolatedEnvironment(environ={"PATH": "/bin"}, isolated=True)
+            >>> env.set("WORKER_ID", "3", source="doc")
+            >>> sorted(env.get_subprocess_env({"EXTRA": "1"}))
+            ['EXTRA', 'PATH', 'WORKER_ID']
+        """
+        result = self.get_all()
+        for key, value in (extra or {}).items():
+            result[key] = sanitize_value(key, value)
+        return result
+
+    def validate_all(self, required: Iterable[str]) -> EnvValidationResult:
+        """Check that every ``required`` variable is set and not empty; report all at once."""
+        missing: list[str] = []
+        empty: list[str] = []
+        for key in required:
+            value = self._values.get(key)
+            if value is None:
+                missing.append(key)
+            elif not value.strip():
+                empty.append(key)
+        return EnvValidationResult(tuple(missing), tuple(empty))
+
+    def explain(self, key: str) -> VariableExplanation:
+        """Value (masked), source and override history of ``key``."""
+        with self._lock:
+            value = self._values.get(key)
+            return VariableExplanation(
+                key=key,
+                value=mask_value(key, value),
+                source=self.get_variable_source(key),
+                overridden=tuple(
+                    (src, mask_value(key, old)) for src, old in self._overridden.get(key, ())
+                ),
+                shadowed=tuple(self._shadowed.get(key, ())),
+                sensitive=is_sensitive_name(key),
+                protected=key in self._protected,
+            )
+
+    def iter_variables(self) -> Iterator[tuple[str, str | None, Source]]:
+        """``(key, masked value, source)`` for every variable, sorted by key."""
+        snapshot = self.get_all()
+        for key in sorted(snapshot):
+            yield key, mask_value(key, snapshot[key]), self.get_variable_source(key) or OS_SOURCE
+
+    def get_debug_info(self) -> dict[str, object]:
+        """The state of this environment for debugging; every value masked."""
+        changes = self.get_changes_since_init()
+        by_kind: dict[str, int] = {}
+        snapshot = self.get_all()
+        for key in snapshot:
+            kind = (self.get_variable_source(key) or OS_SOURCE).kind.value
+            by_kind[kind] = by_kind.get(kind, 0) + 1
+        return {
+            "isolated": self._isolated,
+            "backing": "os.environ" if self._environ is os.environ else "mapping",
+            "variable_count": len(snapshot),
+            "sources": by_kind,
+            "protected": sorted(self._protected),
+            "loaded_files": list(self._loaded_files),
+            "changes": {
+                key: {"before": mask_value(key, old), "after": mask_value(key, new)}
+                for key, (old, new) in sorted(changes.items())
+            },
+            "callbacks": len(self._callbacks),
+            "callback_errors": list(self.callback_errors),
+        }
+
+    def __repr__(self) -> str:
+        mode = "isolated" if self._isolated else "os.environ"
+        return f"<IsolatedEnvironment {mode} variables={len(self._values)}>"
