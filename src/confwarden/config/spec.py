@@ -9,11 +9,20 @@ one of those modules depend on it without depending on each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from confwarden.environment.detection import Environment
 from confwarden.environment.provenance import Source
 
-__all__ = ["ALL_ENVIRONMENTS", "DEPLOYED", "FieldSpec", "ResolvedValue"]
+__all__ = [
+    "ALL_ENVIRONMENTS",
+    "DEPLOYED",
+    "FieldSpec",
+    "Problem",
+    "ResolvedValue",
+    "Severity",
+    "ValidationMode",
+]
 
 ALL_ENVIRONMENTS = frozenset(Environment)
 DEPLOYED = frozenset({Environment.STAGING, Environment.PRODUCTION})
@@ -87,3 +96,52 @@ class ResolvedValue:
     source: Source
     overridden: tuple[tuple[str, Source], ...] = field(default=())
     deprecated_name_used: str | None = None
+
+
+class ValidationMode(StrEnum):
+    """How strictly problems stop startup (spec/003 "Configuration Validation").
+
+    * ``WARN``: every problem is a warning (development, testing).
+    * ``ENFORCE_CRITICAL``: problems of critical fields are errors, the rest warnings (staging).
+    * ``ENFORCE_ALL``: every problem is an error (production).
+    """
+
+    WARN = "warn"
+    ENFORCE_CRITICAL = "enforce_critical"
+    ENFORCE_ALL = "enforce_all"
+
+
+class Severity(StrEnum):
+    """How bad a problem is before the validation mode decides if it stops startup."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One configuration problem, in the Property / Origin / Reason / Action form.
+
+    Never holds a secret value: ``message`` and ``fix`` describe the value's shape only.
+
+    Attributes:
+        variable: the variable (or field) concerned.
+        origin: where its value came from (``str(Source)``), or "not set".
+        message: what is wrong.
+        fix: what to do.
+        rule: the code of the rule that found it (``database.localhost``).
+        severity: how bad it is on its own.
+        critical: it concerns a critical field (ENFORCE_CRITICAL makes it an error).
+    """
+
+    variable: str
+    origin: str
+    message: str
+    fix: str
+    rule: str
+    severity: Severity = Severity.ERROR
+    critical: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.variable} (from {self.origin}): {self.message} Fix: {self.fix} [{self.rule}]"
