@@ -8,7 +8,7 @@ one of those modules depend on it without depending on each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 from confwarden.environment.detection import Environment
@@ -94,7 +94,7 @@ class ResolvedValue:
     variable: str | None
     raw: str | None
     source: Source
-    overridden: tuple[tuple[str, Source], ...] = field(default=())
+    overridden: tuple[tuple[str, Source], ...] = ()
     deprecated_name_used: str | None = None
 
 
