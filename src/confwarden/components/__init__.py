@@ -1,0 +1,24 @@
+"""Shared building blocks every service uses the same way (spec/003 "Shared Components").
+
+One implementation each of what the platform's services used to copy and get subtly wrong:
+the database URL (:class:`DatabaseURLBuilder`), the JWT secret shared by every service
+(:class:`SharedJWTSecretManager`), service URLs and ports (:class:`PortDiscovery`), and the
+Redis and ClickHouse URLs. Each takes the variables as a mapping (pass the world in), judges
+them by the rules of one environment, reports every problem at once, and never shows a secret.
+"""
+
+from __future__ import annotations
+
+from confwarden.components.database_url import DatabaseURLBuilder, Driver, Transport
+from confwarden.components.problems import Problem, ValidationResult
+from confwarden.components.url import SecretURL, parse_secret_url
+
+__all__ = [
+    "DatabaseURLBuilder",
+    "Driver",
+    "Problem",
+    "SecretURL",
+    "Transport",
+    "ValidationResult",
+    "parse_secret_url",
+]

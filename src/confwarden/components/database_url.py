@@ -1,0 +1,526 @@
+"""DatabaseURLBuilder: the one way from variables to a PostgreSQL URL (spec/003 "URL SSOT").
+
+Every service used to glue its database URL together by hand: one forgot to encode an ``@``
+in the password, one passed ``sslmode`` to asyncpg (which refuses it), one read a stale
+``DATABASE_URL`` in staging. Here a URL is built from component variables
+(``POSTGRES_HOST``, ``POSTGRES_PORT``, ``POSTGRES_USER``, ``POSTGRES_PASSWORD``,
+``POSTGRES_DB``, optional ``POSTGRES_SSLMODE``), in the form SQLAlchemy 2 accepts for each
+driver, over TCP or a Cloud SQL unix socket, with the rules of the environment:
+
+* development/testing: defaults allowed, ``localhost`` becomes the compose service name inside
+  a container, an in-memory SQLite database when ``USE_MEMORY_DB`` is set or (testing) when no
+  PostgreSQL is configured;
+* staging/production: no localhost, credentials required, TLS required on TCP, weak or
+  placeholder passwords refused; every problem is reported at once.
+
+A legacy ``DATABASE_URL`` is never trusted as is: it is reported, and parsed into components
+and validated only when the caller opts in with ``parse_legacy_url=True``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from confwarden.components.problems import (
+    Problem,
+    ValidationResult,
+    collect,
+    is_truthy,
+    resolve_environment,
+)
+from confwarden.components.url import SecretURL, parse_secret_url
+from confwarden.components.weak_secrets import weakness
+from confwarden.environment.detection import Environment
+from confwarden.environment.policy import FallbackKind, Severity, policy_for
+
+__all__ = ["DatabaseURLBuilder", "Driver", "Transport", "is_local_host"]
+
+_COMPONENT = "DatabaseURLBuilder"
+_SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+_INSECURE_SSLMODES = frozenset({"disable", "allow", "prefer"})
+_MIN_PASSWORD_LENGTH = 12
+_DEFAULT_PORT = 5432
+_DEV_DEFAULTS = {
+    "POSTGRES_HOST": "localhost",
+    "POSTGRES_USER": "postgres",
+    "POSTGRES_DB": "postgres",
+}
+
+
+class Driver(StrEnum):
+    """The drivers the builder targets, each with its SQLAlchemy 2 dialect name."""
+
+    ASYNCPG = "asyncpg"
+    PSYCOPG = "psycopg"
+    PSYCOPG2 = "psycopg2"
+
+    @property
+    def supports_async(self) -> bool:
+        """True for drivers usable with ``create_async_engine``."""
+        return self is not Driver.PSYCOPG2
+
+    @property
+    def supports_sync(self) -> bool:
+        """True for drivers usable with ``create_engine``."""
+        return self is not Driver.ASYNCPG
+
+
+class Transport(StrEnum):
+    """How the database is reached."""
+
+    TCP = "tcp"
+    UNIX_SOCKET = "unix_socket"
+    MEMORY = "memory"
+
+
+def is_local_host(host: str) -> bool:
+    """Tell whether ``host`` names this machine (localhost, the loopback range, ``0.0.0.0``).
+
+    Example:
+        >>> is_local_host("127.0.0.2"), is_local_host("db.internal")
+        (True, False)
+    """
+    lowered = host.strip().lower().strip("[]")
+    return (
+        lowered in {"localhost", "::1", "0.0.0.0", "::"}
+        or lowered.startswith("127.")
+        or lowered.endswith(".localhost")
+    )
+
+
+@dataclass(slots=True)
+class _Resolved:
+    """The components after defaults, legacy parsing and Docker resolution."""
+
+    transport: Transport
+    host: str = ""
+    port: int | None = None
+    user: str | None = None
+    password: str | None = None
+    database: str | None = None
+    sslmode: str | None = None
+    docker_resolved: bool = False
+    sources: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class DatabaseURLBuilder:
+    """Build and validate the PostgreSQL URL of one environment from component variables.
+
+    Args:
+        env_vars: the variables (``get_env().get_all()``, a test's dict); never ``os.environ``
+            behind the caller's back.
+        environment: the environment to build for; by default ``ENVIRONMENT`` from
+            ``env_vars``, else development.
+        in_docker: whether this process runs in a container; None detects it from
+            ``dockerenv_path``.
+        dockerenv_path: the marker file of a Docker container (injectable for tests).
+        parse_legacy_url: parse a legacy ``DATABASE_URL`` into components (and validate them)
+            instead of only reporting it.
+        sync_driver: the driver of ``sync=True`` URLs when none is asked for.
+
+    Example:
+        >>> builder = DatabaseURLBuilder({"POSTGRES_HOST": "db", "POSTGRES_USER": "app",
+        ...     "POSTGRES_PASSWORD": "p@ss/w:rd%#?", "POSTGRES_DB": "app"}, in_docker=False)
+        >>> str(builder.get_url_for_environment())
+        'postgresql+asyncpg://app:***@db:5432/app'
+    """
+
+    def __init__(
+        self,
+        env_vars: Mapping[str, str],
+        *,
+        environment: Environment | str | None = None,
+        in_docker: bool | None = None,
+        dockerenv_path: Path | str = "/.dockerenv",
+        parse_legacy_url: bool = False,
+        sync_driver: Driver | str = Driver.PSYCOPG,
+    ) -> None:
+        self._vars = env_vars
+        self.environment = resolve_environment(env_vars, environment)
+        self.policy = policy_for(self.environment)
+        self._in_docker = in_docker
+        self._dockerenv_path = Path(dockerenv_path)
+        self.parse_legacy_url = parse_legacy_url
+        self.sync_driver = Driver(sync_driver)
+        self._resolved: _Resolved | None = None
+
+    # -- public API -------------------------------------------------------------------------
+
+    @property
+    def in_docker(self) -> bool:
+        """Whether Docker hostname resolution may apply (explicit flag, else the marker file)."""
+        if self._in_docker is None:
+            self._in_docker = self._dockerenv_path.exists()
+        return self._in_docker
+
+    @property
+    def transport(self) -> Transport:
+        """TCP, a unix socket (Cloud SQL) or an in-memory SQLite database."""
+        return self._resolve().transport
+
+    def validate(self) -> ValidationResult:
+        """Every problem with the variables, errors and warnings; never raises, never a secret."""
+        return collect(_COMPONENT, self.environment, self._resolve().problems)
+
+    def get_url_for_environment(
+        self, sync: bool = False, *, driver: Driver | str | None = None
+    ) -> SecretURL:
+        """The SQLAlchemy URL for this environment (``str()`` masks the password).
+
+        Args:
+            sync: a URL for ``create_engine`` instead of ``create_async_engine``.
+            driver: ``asyncpg`` (async), ``psycopg`` (sync or async) or ``psycopg2`` (sync);
+                by default asyncpg for async and ``sync_driver`` for sync.
+
+        Returns:
+            The URL; pass ``url.render(hide_password=False)`` or ``url.to_sqlalchemy()`` to
+            the engine.
+
+        Raises:
+            ComponentConfigError: the variables have errors in this environment (all listed).
+            ValueError: the driver cannot serve the requested sync/async mode.
+        """
+        chosen = self._choose_driver(sync, driver)
+        resolved = self._checked()
+        if resolved.transport is Transport.MEMORY:
+            scheme = "sqlite" if sync else "sqlite+aiosqlite"
+            return SecretURL(scheme, path=":memory:", path_is_file=True)
+        return self._postgres_url(resolved, f"postgresql+{chosen.value}", chosen)
+
+    def get_dsn(self) -> SecretURL:
+        """The libpq-style DSN for the drivers' own ``connect()`` (asyncpg, psycopg, psycopg2).
+
+        The raw drivers all parse ``postgresql://...?sslmode=require`` themselves; only
+        SQLAlchemy's asyncpg dialect needs ``ssl=`` instead.
+
+        Raises:
+            ComponentConfigError: the variables have errors, or no PostgreSQL is configured
+                (in-memory database).
+        """
+        resolved = self._checked()
+        if resolved.transport is Transport.MEMORY:
+            problem = Problem(
+                "USE_MEMORY_DB/POSTGRES_HOST",
+                "no PostgreSQL is configured: this environment uses an in-memory SQLite database",
+                "Set POSTGRES_HOST (and unset USE_MEMORY_DB) to get a PostgreSQL DSN",
+            )
+            ValidationResult(_COMPONENT, self.environment, (problem,)).raise_for_errors()
+        return self._postgres_url(resolved, "postgresql", None)
+
+    def debug_info(self) -> dict[str, object]:
+        """What the builder resolved and why, with the password masked (spec/003 debug tools)."""
+        resolved = self._resolve()
+        result = self.validate()
+        url: str | None = None
+        if result.ok:
+            url = str(self.get_url_for_environment())
+        return {
+            "environment": self.environment.value,
+            "transport": resolved.transport.value,
+            "host": resolved.host or None,
+            "port": resolved.port,
+            "database": resolved.database,
+            "user": resolved.user,
+            "has_password": bool(resolved.password),
+            "sslmode": resolved.sslmode,
+            "in_docker": self.in_docker,
+            "docker_resolved": resolved.docker_resolved,
+            "legacy_database_url_present": bool(self._vars.get("DATABASE_URL", "").strip()),
+            "sources": dict(resolved.sources),
+            "url": url,
+            "problems": [p.to_dict() for p in result.problems],
+        }
+
+    def get_safe_log_message(self, sync: bool = False) -> str:
+        """One log line describing the URL in use, password masked."""
+        result = self.validate()
+        if not result.ok:
+            return (
+                f"Database URL ({self.environment.value}): not built, "
+                f"{len(result.errors)} error(s): " + "; ".join(str(p) for p in result.errors)
+            )
+        url = self.get_url_for_environment(sync)
+        return f"Database URL ({self.environment.value}, {self.transport.value}): {url}"
+
+    def __repr__(self) -> str:
+        result = self.validate()
+        shown = str(self.get_url_for_environment()) if result.ok else "<invalid>"
+        return (
+            f"{type(self).__name__}(environment={self.environment.value!r}, "
+            f"transport={self.transport.value!r}, url={shown!r})"
+        )
+
+    __str__ = __repr__
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _choose_driver(self, sync: bool, driver: Driver | str | None) -> Driver:
+        if driver is None:
+            return self.sync_driver if sync else Driver.ASYNCPG
+        chosen = Driver(driver)
+        if sync and not chosen.supports_sync:
+            raise ValueError(f"driver {chosen.value!r} is async only; use psycopg or psycopg2")
+        if not sync and not chosen.supports_async:
+            raise ValueError(f"driver {chosen.value!r} is sync only; use asyncpg or psycopg")
+        return chosen
+
+    def _checked(self) -> _Resolved:
+        result = self.validate()
+        result.raise_for_errors()
+        result.log_warnings()
+        return self._resolve()
+
+    def _postgres_url(self, resolved: _Resolved, scheme: str, driver: Driver | None) -> SecretURL:
+        query: list[tuple[str, str]] = []
+        if resolved.transport is Transport.UNIX_SOCKET:
+            # Every driver takes a socket directory as the host query parameter.
+            query.append(("host", resolved.host))
+        elif resolved.sslmode is not None:
+            # SQLAlchemy hands query parameters to asyncpg.connect(), which takes ssl=, not
+            # sslmode=; libpq (psycopg, psycopg2) and raw asyncpg DSNs take sslmode=.
+            key = "ssl" if driver is Driver.ASYNCPG else "sslmode"
+            query.append((key, resolved.sslmode))
+        return SecretURL(
+            scheme=scheme,
+            username=resolved.user,
+            password=resolved.password,
+            host="" if resolved.transport is Transport.UNIX_SOCKET else resolved.host,
+            port=resolved.port,
+            path=resolved.database or "",
+            query=tuple(query),
+        )
+
+    # -- resolution -------------------------------------------------------------------------
+
+    def _get(self, name: str) -> str | None:
+        value = self._vars.get(name)
+        if value is None or not value.strip():
+            return None
+        return value if name == "POSTGRES_PASSWORD" else value.strip()
+
+    def _resolve(self) -> _Resolved:
+        if self._resolved is None:
+            self._resolved = self._do_resolve()
+        return self._resolved
+
+    def _do_resolve(self) -> _Resolved:
+        problems: list[Problem] = []
+        values = {
+            name: self._get(name)
+            for name in (
+                "POSTGRES_HOST",
+                "POSTGRES_PORT",
+                "POSTGRES_USER",
+                "POSTGRES_PASSWORD",
+                "POSTGRES_DB",
+                "POSTGRES_SSLMODE",
+            )
+        }
+        sources = {name: "variable" for name, value in values.items() if value is not None}
+        self._legacy(values, sources, problems)
+
+        memory = self._memory_requested(problems)
+        if memory or (
+            values["POSTGRES_HOST"] is None and self.policy.fallbacks is FallbackKind.TEST_DEFAULTS
+        ):
+            return _Resolved(Transport.MEMORY, sources=sources, problems=problems)
+
+        self._fill_defaults(values, sources, problems)
+        host = values["POSTGRES_HOST"] or ""
+        transport = Transport.UNIX_SOCKET if host.startswith("/") else Transport.TCP
+        resolved = _Resolved(transport, host=host, sources=sources, problems=problems)
+        resolved.port = self._port(values["POSTGRES_PORT"], transport, problems)
+        resolved.user = values["POSTGRES_USER"]
+        resolved.password = values["POSTGRES_PASSWORD"]
+        resolved.database = values["POSTGRES_DB"]
+        self._check_host(resolved)
+        self._check_credentials(resolved)
+        resolved.sslmode = self._sslmode(values["POSTGRES_SSLMODE"], transport, problems)
+        return resolved
+
+    def _memory_requested(self, problems: list[Problem]) -> bool:
+        if not is_truthy(self._vars.get("USE_MEMORY_DB")):
+            return False
+        if self.policy.fallbacks_allowed:
+            return True
+        problems.append(
+            Problem(
+                "USE_MEMORY_DB",
+                f"asks for an in-memory database in {self.environment.value}",
+                f"Unset USE_MEMORY_DB: {self.environment.value} always uses its real database",
+            )
+        )
+        return False
+
+    def _legacy(
+        self, values: dict[str, str | None], sources: dict[str, str], problems: list[Problem]
+    ) -> None:
+        legacy = self._vars.get("DATABASE_URL", "").strip()
+        if not legacy:
+            return
+        if not self.parse_legacy_url:
+            problems.append(
+                Problem(
+                    "DATABASE_URL",
+                    "is set but not read: database URLs are built from POSTGRES_* components",
+                    "Move its parts into POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, "
+                    "POSTGRES_PASSWORD and POSTGRES_DB and unset DATABASE_URL "
+                    "(or opt in with parse_legacy_url=True)",
+                    Severity.WARNING,
+                )
+            )
+            return
+        try:
+            url = parse_secret_url(legacy)
+        except ValueError as exc:
+            problems.append(Problem("DATABASE_URL", str(exc), "Fix or unset DATABASE_URL"))
+            return
+        if url.scheme.split("+")[0] not in {"postgresql", "postgres"}:
+            problems.append(
+                Problem(
+                    "DATABASE_URL",
+                    f"has scheme {url.scheme!r}, not postgresql",
+                    "Use a postgresql:// URL or the POSTGRES_* components",
+                )
+            )
+            return
+        params = url.query_params
+        parsed = {
+            "POSTGRES_HOST": params.get("host") or url.host or None,
+            "POSTGRES_PORT": str(url.port) if url.port is not None else params.get("port"),
+            "POSTGRES_USER": url.username or None,
+            "POSTGRES_PASSWORD": url.password or None,
+            "POSTGRES_DB": url.path or None,
+            "POSTGRES_SSLMODE": params.get("sslmode") or params.get("ssl"),
+        }
+        for name, value in parsed.items():
+            if value is None:
+                continue
+            if values[name] is None:
+                values[name] = value
+                sources[name] = "DATABASE_URL (parse_legacy_url=True)"
+            elif values[name] != value:
+                problems.append(
+                    Problem(
+                        f"DATABASE_URL/{name}",
+                        f"DATABASE_URL and {name} disagree; {name} wins",
+                        "Unset DATABASE_URL once the POSTGRES_* components are right",
+                        Severity.WARNING,
+                    )
+                )
+
+    def _fill_defaults(
+        self, values: dict[str, str | None], sources: dict[str, str], problems: list[Problem]
+    ) -> None:
+        for name, default in _DEV_DEFAULTS.items():
+            if values[name] is not None:
+                continue
+            if not self.policy.fallbacks_allowed:
+                problems.append(
+                    Problem(
+                        name,
+                        f"is not set; {self.environment.value} has no default for it",
+                        f"Set {name} in the deployment's environment or secret store",
+                    )
+                )
+                continue
+            values[name] = default
+            sources[name] = f"{self.environment.value} default"
+            if self.policy.fallbacks is FallbackKind.GENERATED:
+                problems.append(
+                    Problem(
+                        name,
+                        f"is not set; using the development default {default!r}",
+                        f"Set {name} to silence this warning",
+                        Severity.WARNING,
+                    )
+                )
+
+    def _port(self, raw: str | None, transport: Transport, problems: list[Problem]) -> int | None:
+        if raw is None:
+            # A socket without a port uses the driver default (5432) for its file name.
+            return _DEFAULT_PORT if transport is Transport.TCP else None
+        if raw.isdigit() and 0 < int(raw) < 65536:
+            return int(raw)
+        problems.append(
+            Problem(
+                "POSTGRES_PORT",
+                f"{raw!r} is not a port number between 1 and 65535",
+                "Set POSTGRES_PORT to the server's port, e.g. 5432",
+            )
+        )
+        return None
+
+    def _check_host(self, resolved: _Resolved) -> None:
+        if resolved.transport is not Transport.TCP or not is_local_host(resolved.host):
+            return
+        # Where localhost is fine (development, testing), a container reaches the database
+        # by its compose service name; where it is an error, nothing is rewritten.
+        if self.policy.localhost_urls is Severity.IGNORE and self.in_docker:
+            resolved.host = self._vars.get("POSTGRES_DOCKER_SERVICE", "").strip() or "postgres"
+            resolved.docker_resolved = True
+            return
+        resolved.problems.append(
+            Problem(
+                "POSTGRES_HOST",
+                f"{resolved.host!r} is this machine, not a database server, "
+                f"in {self.environment.value}",
+                "Set POSTGRES_HOST to the database server's address or a Cloud SQL socket "
+                "directory (/cloudsql/project:region:instance)",
+                self.policy.localhost_urls,
+            )
+        )
+
+    def _check_credentials(self, resolved: _Resolved) -> None:
+        password = resolved.password
+        if password is None:
+            if not self.policy.fallbacks_allowed:
+                resolved.problems.append(
+                    Problem(
+                        "POSTGRES_PASSWORD",
+                        f"is not set; {self.environment.value} requires credentials",
+                        "Set POSTGRES_PASSWORD from the secret store",
+                    )
+                )
+            return
+        reason = weakness(password, min_length=_MIN_PASSWORD_LENGTH)
+        if reason is not None:
+            resolved.problems.append(
+                Problem(
+                    "POSTGRES_PASSWORD",
+                    f"{reason} (value not shown)",
+                    f"Use a generated password of at least {_MIN_PASSWORD_LENGTH} characters",
+                    self.policy.short_secret,
+                )
+            )
+
+    def _sslmode(
+        self, raw: str | None, transport: Transport, problems: list[Problem]
+    ) -> str | None:
+        if raw is not None and raw.lower() not in _SSLMODES:
+            problems.append(
+                Problem(
+                    "POSTGRES_SSLMODE",
+                    f"{raw!r} is not an sslmode",
+                    f"Set POSTGRES_SSLMODE to one of: {', '.join(_SSLMODES)}",
+                )
+            )
+            return None
+        mode = raw.lower() if raw is not None else None
+        if transport is not Transport.TCP:
+            return None  # a unix socket is local to the Cloud SQL proxy: no TLS on it
+        if not self.environment.is_deployed:
+            return mode
+        if mode in _INSECURE_SSLMODES:
+            problems.append(
+                Problem(
+                    "POSTGRES_SSLMODE",
+                    f"{mode!r} allows an unencrypted connection in {self.environment.value}",
+                    "Set POSTGRES_SSLMODE=require (or verify-full), or unset it",
+                )
+            )
+        return mode or "require"

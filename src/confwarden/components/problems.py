@@ -1,0 +1,151 @@
+"""What every shared component reports: problems, results, and the environment it judges for.
+
+The four components (database URL, JWT secret, ports, Redis/ClickHouse URLs) all validate a
+mapping of variables against the rules of one environment. They share one vocabulary here so
+that a ``validate()`` result reads the same whichever component produced it, and so that the
+environment and its policy are resolved the same way everywhere (spec/000: four copies of
+"which environment is this" disagreed).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from confwarden.environment.detection import Environment
+from confwarden.environment.policy import Severity
+from confwarden.errors import ComponentConfigError
+
+__all__ = [
+    "Problem",
+    "ValidationResult",
+    "is_truthy",
+    "resolve_environment",
+]
+
+logger = logging.getLogger("confwarden.components")
+
+_TRUTHY = frozenset({"1", "true", "yes", "on"})
+
+
+def is_truthy(value: str | None) -> bool:
+    """Tell whether a flag variable is set to a true value (``1``, ``true``, ``yes``, ``on``)."""
+    return value is not None and value.strip().lower() in _TRUTHY
+
+
+def resolve_environment(
+    env_vars: Mapping[str, str], environment: Environment | str | None
+) -> Environment:
+    """The environment a component judges for.
+
+    An explicit ``environment`` wins; otherwise ``ENVIRONMENT`` from ``env_vars`` (aliases
+    allowed); otherwise development. Components never guess from ``os.environ``.
+
+    Raises:
+        EnvironmentDetectionError: ``ENVIRONMENT`` (or the given name) is not an environment.
+    """
+    if isinstance(environment, Environment):
+        return environment
+    if environment is not None:
+        return Environment.parse(environment)
+    name = env_vars.get("ENVIRONMENT", "").strip()
+    return Environment.parse(name) if name else Environment.DEVELOPMENT
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a component's variables. Never holds a secret value.
+
+    Attributes:
+        variable: the variable concerned (or several, joined by ``/``).
+        message: what is wrong, without the value when the value is secret.
+        action: what to do about it.
+        severity: ``error`` stops the component in this environment; ``warning`` does not.
+    """
+
+    variable: str
+    message: str
+    action: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.variable}: {self.message}. {self.action}"
+
+    def to_dict(self) -> dict[str, str]:
+        """A JSON-ready form."""
+        return {
+            "variable": self.variable,
+            "message": self.message,
+            "action": self.action,
+            "severity": self.severity.value,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationResult:
+    """Every problem one validation found, errors and warnings together.
+
+    Example:
+        >>> result = ValidationResult("DatabaseURLBuilder", Environment.STAGING, ())
+        >>> result.ok
+        True
+    """
+
+    component: str
+    environment: Environment
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """The problems that stop the component."""
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The problems worth a log line only."""
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing stops the component."""
+        return not self.errors
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.problems)
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    def raise_for_errors(self) -> None:
+        """Raise one error listing every error-level problem, if there is any.
+
+        Raises:
+            ComponentConfigError: at least one problem is an error.
+        """
+        if self.errors:
+            raise ComponentConfigError(
+                self.component, self.errors, environment=self.environment.value
+            )
+
+    def log_warnings(self) -> None:
+        """Log every warning once, on the ``confwarden.components`` logger."""
+        for problem in self.warnings:
+            logger.warning("%s: %s", self.component, problem)
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form."""
+        return {
+            "component": self.component,
+            "environment": self.environment.value,
+            "ok": self.ok,
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+def collect(
+    component: str, environment: Environment, problems: Iterable[Problem]
+) -> ValidationResult:
+    """Build a result, dropping problems whose severity is ``ignore`` in this environment."""
+    kept = tuple(p for p in problems if p.severity is not Severity.IGNORE)
+    return ValidationResult(component, environment, kept)
