@@ -87,6 +87,8 @@ class DotenvProblem:
 class DotenvError(EnvironmentLayerError):
     """A .env file contained malformed lines (strict mode); every one is listed."""
 
+    exit_code = 2
+
     def __init__(self, problems: Sequence[DotenvProblem]) -> None:
         self.problems = tuple(problems)
         lines = "\n".join(f"  {p}" for p in self.problems)

@@ -41,7 +41,8 @@ for _module, _attr in COMMANDS:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; library errors become exit codes here and nowhere else."""
     try:
-        cli.main(args=argv, prog_name="confwarden", standalone_mode=False)
+        # Without standalone mode click returns the code of a click.exceptions.Exit.
+        result = cli.main(args=argv, prog_name="confwarden", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
@@ -55,7 +56,13 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    return EXIT_OK
+    except Exception:
+        import traceback
+
+        click.echo("internal error in confwarden (please report it):", err=True)
+        click.echo(traceback.format_exc(), err=True)
+        return EXIT_INTERNAL
+    return result if isinstance(result, int) else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -1,0 +1,126 @@
+"""`confwarden env show` and `confwarden env explain`: masked, with sources, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from confwarden.cli.main import cli
+
+CANARY = "CANARY-5f0e1d-env-cmd"
+
+
+@pytest.fixture
+def dotenv(tmp_path: Path) -> Path:
+    path = tmp_path / ".env"
+    path.write_text(
+        "APP_NAME=demo\n"
+        f"DB_PASSWORD={CANARY}\n"
+        f"DATABASE_URL=postgresql://app:{CANARY}@db:5432/app\n"
+        "CW_TEST_SHADOWED=from-file\n"
+    )
+    return path
+
+
+def _invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_env_show_lists_sources_and_masks(dotenv: Path) -> None:
+    code, output = _invoke(
+        "env", "show", "--env-file", str(dotenv), "--json", env={"OS_SECRET_TOKEN": CANARY}
+    )
+    assert code == 0
+    assert CANARY not in output
+    data = json.loads(output)
+    by_key = {v["key"]: v for v in data["variables"]}
+    assert by_key["APP_NAME"]["source"]["kind"] == "dotenv"
+    assert by_key["APP_NAME"]["source"]["line"] == 1
+    assert by_key["DB_PASSWORD"]["value"] == "***"
+    assert by_key["OS_SECRET_TOKEN"]["source"]["kind"] == "os"
+    assert by_key["DATABASE_URL"]["value"] == "postgresql://app:***@db:5432/app"
+
+
+def test_env_show_human_output_is_masked(dotenv: Path) -> None:
+    code, output = _invoke(
+        "env", "show", "--env-file", str(dotenv), "--source", "dotenv", env={"COLUMNS": "200"}
+    )
+    assert code == 0
+    assert "APP_NAME" in output
+    assert ".env file" in output
+    assert CANARY not in output
+
+
+def test_env_explain_shows_shadowing(dotenv: Path) -> None:
+    code, output = _invoke(
+        "env",
+        "explain",
+        "CW_TEST_SHADOWED",
+        "--env-file",
+        str(dotenv),
+        env={"CW_TEST_SHADOWED": "from-os"},
+    )
+    assert code == 0
+    assert "source: os environment" in output
+    assert f"{dotenv}:4" in output
+
+
+def test_env_explain_override_records_what_it_overrode(dotenv: Path) -> None:
+    code, output = _invoke(
+        "env",
+        "explain",
+        "CW_TEST_SHADOWED",
+        "--env-file",
+        str(dotenv),
+        "--override",
+        "--json",
+        env={"CW_TEST_SHADOWED": "from-os"},
+    )
+    assert code == 0
+    data = json.loads(output)
+    assert data["source"]["kind"] == "dotenv"
+    assert data["overridden"][0]["source"]["kind"] == "os"
+    assert data["overridden"][0]["value"] == "from-os"
+
+
+def test_env_explain_masks_secret(dotenv: Path) -> None:
+    code, output = _invoke("env", "explain", "DB_PASSWORD", "--env-file", str(dotenv))
+    assert code == 0
+    assert CANARY not in output
+    assert "***" in output
+
+
+def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "confwarden.cli.main", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
+    )
+
+
+def test_exit_code_unset_variable_is_1() -> None:
+    proc = _run("env", "explain", "CW_SURELY_NOT_SET")
+    assert proc.returncode == 1
+    assert "not set" in proc.stdout
+
+
+def test_exit_code_usage_error_is_2() -> None:
+    assert _run("env", "show", "--no-such-flag").returncode == 2
+
+
+def test_exit_code_bad_env_file_is_2(tmp_path: Path) -> None:
+    bad = tmp_path / ".env"
+    bad.write_text(f"1BAD={CANARY}\n")
+    proc = _run("env", "show", "--env-file", str(bad))
+    assert proc.returncode == 2
+    assert f"{bad}:1" in proc.stderr
+    assert CANARY not in proc.stderr + proc.stdout
