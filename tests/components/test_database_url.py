@@ -39,7 +39,7 @@ def components(transport: str, **extra: str) -> dict[str, str]:
 def expected_url(environment: Environment, scheme: str, transport: str) -> str:
     port = ":6543" if transport.endswith("-port") else ""
     if transport.startswith("socket"):
-        return f"{scheme}://app:***@{port}/appdb?host={SOCKET}"
+        return f"{scheme}://app:***@/appdb?host={SOCKET}" + ("&port=6543" if port else "")
     tls = ""
     if environment.is_deployed:
         tls = "?ssl=require" if scheme.endswith("asyncpg") else "?sslmode=require"

@@ -276,9 +276,13 @@ class DatabaseURLBuilder:
 
     def _postgres_url(self, resolved: _Resolved, scheme: str, driver: Driver | None) -> SecretURL:
         query: list[tuple[str, str]] = []
-        if resolved.transport is Transport.UNIX_SOCKET:
-            # Every driver takes a socket directory as the host query parameter.
+        socket = resolved.transport is Transport.UNIX_SOCKET
+        if socket:
+            # Every driver takes the socket directory and port as query parameters; raw
+            # asyncpg ignores ?host= when the netloc has a port, so the port goes there too.
             query.append(("host", resolved.host))
+            if resolved.port is not None:
+                query.append(("port", str(resolved.port)))
         elif resolved.sslmode is not None:
             # SQLAlchemy hands query parameters to asyncpg.connect(), which takes ssl=, not
             # sslmode=; libpq (psycopg, psycopg2) and raw asyncpg DSNs take sslmode=.
@@ -288,8 +292,8 @@ class DatabaseURLBuilder:
             scheme=scheme,
             username=resolved.user,
             password=resolved.password,
-            host="" if resolved.transport is Transport.UNIX_SOCKET else resolved.host,
-            port=resolved.port,
+            host="" if socket else resolved.host,
+            port=None if socket else resolved.port,
             path=resolved.database or "",
             query=tuple(query),
         )
