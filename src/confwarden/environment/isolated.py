@@ -26,7 +26,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 
 from confwarden.environment.masking import is_sensitive_name, mask_text, mask_value
-from confwarden.environment.provenance import OS_SOURCE, Source, SourceKind
+from confwarden.environment.provenance import OS_SOURCE, Source, SourceKind, set_source
 from confwarden.environment.sanitize import sanitize_value
 from confwarden.errors import DotenvProblem, EnvironmentLayerError, ProtectedVariableError
 
@@ -194,11 +194,10 @@ class IsolatedEnvironment:
             TypeError: ``value`` is not a string.
         """
         caller = sys._getframe(1)
-        origin = Source(
-            SourceKind.SET,
-            detail=source or caller.f_globals.get("__name__", "unknown"),
-            path=caller.f_code.co_filename,
-            line=caller.f_lineno,
+        origin = set_source(
+            source or caller.f_globals.get("__name__", "unknown"),
+            caller.f_code.co_filename,
+            caller.f_lineno,
         )
         self._set(key, value, origin)
 
@@ -214,14 +213,22 @@ class IsolatedEnvironment:
                 raise ProtectedVariableError(
                     key, operation="set", protected_by=self._protected[key]
                 )
-            old = self._values.get(key)
-            self._values[key] = value
+            values = self._values
+            old = values.get(key)
+            values[key] = value
+            sources = self._sources
             if old is not None:
-                self._remember_override(key, old)
-            self._sources[key] = origin
-            callbacks = tuple(self._callbacks)
+                # Inlined _remember_override: this is the hot path of every set().
+                history = self._overridden.get(key)
+                if history is None:
+                    history = self._overridden[key] = []
+                history.append((sources.get(key, OS_SOURCE), old))
+                if len(history) > _MAX_HISTORY:
+                    del history[0]
+            sources[key] = origin
+            callbacks = self._callbacks
         if callbacks and old != value:
-            self._notify(callbacks, key, old, value, origin)
+            self._notify(tuple(callbacks), key, old, value, origin)
 
     def _remember_override(self, key: str, old: str) -> None:
         history = self._overridden.setdefault(key, [])
@@ -232,11 +239,10 @@ class IsolatedEnvironment:
     def update(self, values: Mapping[str, str], source: str | None = None) -> None:
         """Set several variables, each as :meth:`set` would."""
         caller = sys._getframe(1)
-        origin = Source(
-            SourceKind.SET,
-            detail=source or caller.f_globals.get("__name__", "unknown"),
-            path=caller.f_code.co_filename,
-            line=caller.f_lineno,
+        origin = set_source(
+            source or caller.f_globals.get("__name__", "unknown"),
+            caller.f_code.co_filename,
+            caller.f_lineno,
         )
         for key, value in values.items():
             self._set(key, value, origin)
@@ -248,11 +254,10 @@ class IsolatedEnvironment:
             ProtectedVariableError: ``key`` is protected.
         """
         caller = sys._getframe(1)
-        origin = Source(
-            SourceKind.SET,
-            detail=source or caller.f_globals.get("__name__", "unknown"),
-            path=caller.f_code.co_filename,
-            line=caller.f_lineno,
+        origin = set_source(
+            source or caller.f_globals.get("__name__", "unknown"),
+            caller.f_code.co_filename,
+            caller.f_lineno,
         )
         with self._lock:
             if key in self._protected:

@@ -48,6 +48,14 @@ def is_database_url_name(name: str) -> bool:
     return upper.endswith(_DATABASE_URL_NAMES)
 
 
+@lru_cache(maxsize=4096)
+def _treatment(name: str) -> int:
+    # One cached lookup per set(): 1 header-bound, 2 database URL, 0 nothing special.
+    if is_header_bound(name):
+        return 1
+    return 2 if is_database_url_name(name) else 0
+
+
 def sanitize_value(name: str, value: str) -> str:
     """Return ``value`` cleaned for variable ``name``.
 
@@ -59,11 +67,14 @@ def sanitize_value(name: str, value: str) -> str:
         >>> sanitize_value("GREETING", "hello\\x00 world")
         'hello world'
     """
-    if _CONTROL.search(value):
+    if not value.isprintable() and _CONTROL.search(value):
         value = _CONTROL.sub("", value)
-    if is_header_bound(name):
+    treatment = _treatment(name)
+    if treatment == 0:
+        return value
+    if treatment == 1:
         return _LINE_BREAKS.sub("", value).strip()
-    if is_database_url_name(name):
+    if treatment == 2:
         value = value.strip()
         if value.startswith("postgres://"):
             value = "postgresql://" + value[len("postgres://") :]
