@@ -10,14 +10,22 @@ them by the rules of one environment, reports every problem at once, and never s
 from __future__ import annotations
 
 from confwarden.components.database_url import DatabaseURLBuilder, Driver, Transport
+from confwarden.components.jwt_secret import (
+    ConsistencyReport,
+    JWTSecretResolution,
+    SharedJWTSecretManager,
+)
 from confwarden.components.problems import Problem, ValidationResult
 from confwarden.components.url import SecretURL, parse_secret_url
 
 __all__ = [
+    "ConsistencyReport",
     "DatabaseURLBuilder",
     "Driver",
+    "JWTSecretResolution",
     "Problem",
     "SecretURL",
+    "SharedJWTSecretManager",
     "Transport",
     "ValidationResult",
     "parse_secret_url",

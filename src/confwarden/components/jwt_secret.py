@@ -1,0 +1,374 @@
+"""SharedJWTSecretManager: one JWT secret for every service, resolved by one set of rules.
+
+spec/000: the backend and the auth service each resolved the JWT secret their own way and
+ended up signing and verifying with different secrets in staging; the platform had four
+copies of that logic which disagreed. Here the rules are written once:
+
+1. ``JWT_SECRET_{ENVIRONMENT}`` (e.g. ``JWT_SECRET_STAGING``), then ``JWT_SECRET_KEY``, then
+   ``JWT_SECRET``; the first non-empty one wins, and a disagreement between them is reported.
+2. Development and testing may fall back to a deterministic generated secret (the same in
+   every service, so they still agree), with a warning.
+3. Staging and production fail if the secret is unset, shorter than 32 characters or a known
+   placeholder.
+
+Services compare what they resolved through a fingerprint, a keyed hash prefix that tells
+"same secret" without revealing it; :meth:`SharedJWTSecretManager.check_consistency` says
+which services differ.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from confwarden.components.problems import Problem, ValidationResult, collect, resolve_environment
+from confwarden.components.weak_secrets import placeholder_reason
+from confwarden.environment.detection import Environment
+from confwarden.environment.policy import Severity, policy_for
+
+__all__ = [
+    "ALLOWED_ALGORITHMS",
+    "ConsistencyReport",
+    "JWTSecretResolution",
+    "SharedJWTSecretManager",
+    "fingerprint",
+]
+
+_COMPONENT = "SharedJWTSecretManager"
+MIN_SECRET_LENGTH = 32
+ALLOWED_ALGORITHMS = ("HS256", "HS384", "HS512")
+DEFAULT_ALGORITHM = "HS256"
+# The fingerprint key is public on purpose: it only keeps fingerprints from matching plain
+# hashes of common secrets; a 12-hex prefix of an HMAC reveals nothing usable of a long secret.
+_FINGERPRINT_KEY = b"confwarden/jwt-fingerprint/v1"
+_FINGERPRINT_LENGTH = 12
+
+T = TypeVar("T")
+
+
+def fingerprint(secret: str) -> str:
+    """A short keyed hash of ``secret``: equal for equal secrets, useless for guessing it.
+
+    Example:
+        >>> len(fingerprint("x" * 40))
+        12
+    """
+    digest = hmac.new(_FINGERPRINT_KEY, secret.encode("utf-8"), hashlib.sha256).hexdigest()
+    return digest[:_FINGERPRINT_LENGTH]
+
+
+def _generated_secret(environment: Environment) -> str:
+    # Deterministic, so that every development service generates the same one and tokens
+    # issued by one verify in another; never used where fallbacks are not allowed.
+    seed = f"confwarden generated {environment.value} JWT secret (not for deployment)"
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class JWTSecretResolution:
+    """What was resolved and from where; ``repr`` never shows the secret.
+
+    Attributes:
+        variable: the variable the secret came from, or None when generated or unresolved.
+        generated: True when the development/testing fallback was used.
+        fingerprint: the keyed hash prefix of the secret, or None when unresolved or a
+            known placeholder.
+        algorithm: the ``JWT_ALGORITHM`` in use.
+        result: every problem found.
+    """
+
+    variable: str | None
+    generated: bool
+    fingerprint: str | None
+    algorithm: str
+    result: ValidationResult
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form (no secret)."""
+        return {
+            "environment": self.result.environment.value,
+            "variable": self.variable,
+            "generated": self.generated,
+            "fingerprint": self.fingerprint,
+            "algorithm": self.algorithm,
+            "ok": self.result.ok,
+            "problems": [p.to_dict() for p in self.result.problems],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ConsistencyReport:
+    """Which services resolved which secret (by fingerprint).
+
+    Attributes:
+        fingerprints: service name -> fingerprint (None where the secret did not resolve).
+        problems: service name -> the errors that kept its secret from resolving.
+    """
+
+    fingerprints: dict[str, str | None]
+    problems: dict[str, tuple[Problem, ...]]
+
+    @property
+    def consistent(self) -> bool:
+        """True when every service resolved the same secret."""
+        values = set(self.fingerprints.values())
+        return len(values) == 1 and None not in values
+
+    @property
+    def groups(self) -> dict[str | None, list[str]]:
+        """Fingerprint -> the services that resolved it."""
+        groups: dict[str | None, list[str]] = {}
+        for service, value in self.fingerprints.items():
+            groups.setdefault(value, []).append(service)
+        return groups
+
+    @property
+    def differing(self) -> list[str]:
+        """The services outside the largest group (all of them if none resolved)."""
+        groups = self.groups
+        if self.consistent:
+            return []
+        resolved = {k: v for k, v in groups.items() if k is not None}
+        majority = max(resolved.values(), key=len, default=[])
+        return sorted(s for s in self.fingerprints if s not in majority)
+
+
+class _ClassOrInstance(Generic[T]):
+    """A method usable on an instance, or on the class with the process environment.
+
+    ``SharedJWTSecretManager.get_jwt_secret()`` is how spec/003 calls it; a service with its
+    own variables calls ``SharedJWTSecretManager(env_vars).get_jwt_secret()``.
+    """
+
+    def __init__(self, func: Callable[[SharedJWTSecretManager], T]) -> None:
+        self._func = func
+        self.__doc__ = func.__doc__
+
+    def __get__(
+        self, obj: SharedJWTSecretManager | None, owner: type[SharedJWTSecretManager]
+    ) -> Callable[[], T]:
+        func = self._func
+        if obj is not None:
+            return lambda: func(obj)
+        return lambda: func(owner.from_process_env())
+
+
+class SharedJWTSecretManager:
+    """Resolve and validate the JWT secret the same way in every service.
+
+    Args:
+        env_vars: the variables (``get_env().get_all()``, a test's dict).
+        environment: the environment; by default ``ENVIRONMENT`` from ``env_vars``, else
+            development.
+
+    Example:
+        >>> manager = SharedJWTSecretManager({"JWT_SECRET_KEY": "k" * 16 + "9Xq" * 8},
+        ...     environment="staging")
+        >>> manager.resolve().variable
+        'JWT_SECRET_KEY'
+    """
+
+    def __init__(
+        self, env_vars: Mapping[str, str], *, environment: Environment | str | None = None
+    ) -> None:
+        self._vars = env_vars
+        self.environment = resolve_environment(env_vars, environment)
+        self.policy = policy_for(self.environment)
+        self._cache: tuple[JWTSecretResolution, str | None] | None = None
+
+    @classmethod
+    def from_process_env(cls) -> SharedJWTSecretManager:
+        """A manager over the process's variables, read through ``get_env()``."""
+        from confwarden.environment.process import get_env
+
+        return cls(get_env().get_all())
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        """The variables read, in order of precedence."""
+        return (f"JWT_SECRET_{self.environment.value.upper()}", "JWT_SECRET_KEY", "JWT_SECRET")
+
+    def resolve(self) -> JWTSecretResolution:
+        """Resolve and validate without raising; the secret itself is not returned."""
+        return self._resolve()[0]
+
+    def validate(self) -> ValidationResult:
+        """Every problem with the JWT variables in this environment."""
+        return self._resolve()[0].result
+
+    def _get_jwt_secret(self) -> str:
+        """The JWT signing secret.
+
+        Raises:
+            ComponentConfigError: the secret is missing, short or a placeholder where that is
+                an error, or ``JWT_ALGORITHM`` is not allowed (every problem listed).
+        """
+        resolution, secret = self._resolve()
+        resolution.result.raise_for_errors()
+        resolution.result.log_warnings()
+        assert secret is not None  # no error means a secret was found or generated
+        return secret
+
+    get_jwt_secret = _ClassOrInstance(_get_jwt_secret)
+
+    def _fingerprint(self) -> str:
+        """The fingerprint of the secret (raises like :meth:`get_jwt_secret`)."""
+        return fingerprint(self._get_jwt_secret())
+
+    get_fingerprint = _ClassOrInstance(_fingerprint)
+
+    def get_algorithm(self) -> str:
+        """The validated ``JWT_ALGORITHM`` (default HS256)."""
+        resolution = self.resolve()
+        resolution.result.raise_for_errors()
+        return resolution.algorithm
+
+    @staticmethod
+    def check_consistency(
+        services: Mapping[str, Mapping[str, str] | SharedJWTSecretManager],
+        *,
+        environment: Environment | str | None = None,
+    ) -> ConsistencyReport:
+        """Compare the secrets several services resolve, by fingerprint.
+
+        Args:
+            services: service name -> its variables (or a manager already built).
+            environment: the environment to judge mappings for (default: each one's own).
+
+        Example:
+            >>> same = {"JWT_SECRET_KEY": "s3" * 20}
+            >>> report = SharedJWTSecretManager.check_consistency(
+            ...     {"backend": same, "auth": {"JWT_SECRET": "other" * 8}}, environment="staging")
+            >>> report.consistent
+            False
+        """
+        fingerprints: dict[str, str | None] = {}
+        problems: dict[str, tuple[Problem, ...]] = {}
+        for name, source in services.items():
+            manager = (
+                source
+                if isinstance(source, SharedJWTSecretManager)
+                else SharedJWTSecretManager(source, environment=environment)
+            )
+            resolution = manager.resolve()
+            fingerprints[name] = resolution.fingerprint if resolution.result.ok else None
+            if not resolution.result.ok:
+                problems[name] = resolution.result.errors
+        return ConsistencyReport(fingerprints, problems)
+
+    def __repr__(self) -> str:
+        resolution = self.resolve()
+        return (
+            f"{type(self).__name__}(environment={self.environment.value!r}, "
+            f"variable={resolution.variable!r}, fingerprint={resolution.fingerprint!r})"
+        )
+
+    # -- resolution -------------------------------------------------------------------------
+
+    def _resolve(self) -> tuple[JWTSecretResolution, str | None]:
+        if self._cache is None:
+            self._cache = self._do_resolve()
+        return self._cache
+
+    def _do_resolve(self) -> tuple[JWTSecretResolution, str | None]:
+        problems: list[Problem] = []
+        algorithm = self._algorithm(problems)
+        found = [
+            (name, value.strip())
+            for name in self.candidates
+            if (value := self._vars.get(name)) is not None and value.strip()
+        ]
+        variable: str | None = None
+        secret: str | None = None
+        generated = False
+        if found:
+            variable, secret = found[0]
+            for other, value in found[1:]:
+                if value != secret:
+                    problems.append(
+                        Problem(
+                            f"{variable}/{other}",
+                            f"{variable} and {other} hold different secrets; {variable} wins",
+                            f"Remove {other}, or give it the same secret, so that every "
+                            "service resolves the same one",
+                            Severity.WARNING,
+                        )
+                    )
+            problems.extend(self._check_secret(variable, secret))
+        elif self.policy.fallbacks_allowed:
+            secret, generated = _generated_secret(self.environment), True
+            problems.append(
+                Problem(
+                    "/".join(self.candidates),
+                    f"no JWT secret is set; using a generated {self.environment.value} secret",
+                    f"Set {self.candidates[1]} to a random value of at least "
+                    f"{MIN_SECRET_LENGTH} characters",
+                    Severity.WARNING,
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    "/".join(self.candidates),
+                    f"no JWT secret is set; {self.environment.value} has no fallback",
+                    f"Set {self.candidates[0]} or {self.candidates[1]} from the secret store "
+                    "(the same secret for every service)",
+                )
+            )
+        result = collect(_COMPONENT, self.environment, problems)
+        resolution = JWTSecretResolution(
+            variable,
+            generated,
+            # A placeholder's fingerprint would confirm a dictionary guess: not shown.
+            fingerprint(secret) if secret is not None and not placeholder_reason(secret) else None,
+            algorithm,
+            result,
+        )
+        return resolution, secret
+
+    def _check_secret(self, variable: str, secret: str) -> list[Problem]:
+        reason = placeholder_reason(secret)
+        if reason is not None:
+            severity = Severity.ERROR if not self.policy.fallbacks_allowed else Severity.WARNING
+            return [
+                Problem(
+                    variable,
+                    f"{reason} (value not shown)",
+                    "Generate a random secret, e.g. `python -c "
+                    "'import secrets; print(secrets.token_urlsafe(48))'`",
+                    severity,
+                )
+            ]
+        if len(secret) < MIN_SECRET_LENGTH:
+            return [
+                Problem(
+                    variable,
+                    f"is {len(secret)} characters long, shorter than {MIN_SECRET_LENGTH}",
+                    f"Use a random secret of at least {MIN_SECRET_LENGTH} characters",
+                    self.policy.short_secret,
+                )
+            ]
+        return []
+
+    def _algorithm(self, problems: list[Problem]) -> str:
+        raw = self._vars.get("JWT_ALGORITHM", "").strip()
+        if not raw:
+            return DEFAULT_ALGORITHM
+        algorithm = raw.upper()
+        if algorithm not in ALLOWED_ALGORITHMS:
+            why = (
+                "'none' disables signatures"
+                if algorithm == "NONE"
+                else "a shared secret signs with HMAC only"
+            )
+            problems.append(
+                Problem(
+                    "JWT_ALGORITHM",
+                    f"{raw!r} is not allowed ({why})",
+                    f"Set JWT_ALGORITHM to one of: {', '.join(ALLOWED_ALGORITHMS)}",
+                )
+            )
+        return algorithm
