@@ -15,6 +15,7 @@ from confwarden.components.jwt_secret import (
     JWTSecretResolution,
     SharedJWTSecretManager,
 )
+from confwarden.components.ports import PortConflict, PortDiscovery, ServiceSpec
 from confwarden.components.problems import Problem, ValidationResult
 from confwarden.components.url import SecretURL, parse_secret_url
 
@@ -23,8 +24,11 @@ __all__ = [
     "DatabaseURLBuilder",
     "Driver",
     "JWTSecretResolution",
+    "PortConflict",
+    "PortDiscovery",
     "Problem",
     "SecretURL",
+    "ServiceSpec",
     "SharedJWTSecretManager",
     "Transport",
     "ValidationResult",

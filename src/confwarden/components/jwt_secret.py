@@ -20,11 +20,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
-from confwarden.components.problems import Problem, ValidationResult, collect, resolve_environment
+from confwarden.components.problems import (
+    Problem,
+    ValidationResult,
+    class_or_instance,
+    collect,
+    resolve_environment,
+)
 from confwarden.components.weak_secrets import placeholder_reason
 from confwarden.environment.detection import Environment
 from confwarden.environment.policy import Severity, policy_for
@@ -45,8 +50,6 @@ DEFAULT_ALGORITHM = "HS256"
 # hashes of common secrets; a 12-hex prefix of an HMAC reveals nothing usable of a long secret.
 _FINGERPRINT_KEY = b"confwarden/jwt-fingerprint/v1"
 _FINGERPRINT_LENGTH = 12
-
-T = TypeVar("T")
 
 
 def fingerprint(secret: str) -> str:
@@ -136,26 +139,6 @@ class ConsistencyReport:
         return sorted(s for s in self.fingerprints if s not in majority)
 
 
-class _ClassOrInstance(Generic[T]):
-    """A method usable on an instance, or on the class with the process environment.
-
-    ``SharedJWTSecretManager.get_jwt_secret()`` is how spec/003 calls it; a service with its
-    own variables calls ``SharedJWTSecretManager(env_vars).get_jwt_secret()``.
-    """
-
-    def __init__(self, func: Callable[[SharedJWTSecretManager], T]) -> None:
-        self._func = func
-        self.__doc__ = func.__doc__
-
-    def __get__(
-        self, obj: SharedJWTSecretManager | None, owner: type[SharedJWTSecretManager]
-    ) -> Callable[[], T]:
-        func = self._func
-        if obj is not None:
-            return lambda: func(obj)
-        return lambda: func(owner.from_process_env())
-
-
 class SharedJWTSecretManager:
     """Resolve and validate the JWT secret the same way in every service.
 
@@ -212,13 +195,13 @@ class SharedJWTSecretManager:
         assert secret is not None  # no error means a secret was found or generated
         return secret
 
-    get_jwt_secret = _ClassOrInstance(_get_jwt_secret)
+    get_jwt_secret = class_or_instance(_get_jwt_secret)
 
     def _fingerprint(self) -> str:
         """The fingerprint of the secret (raises like :meth:`get_jwt_secret`)."""
         return fingerprint(self._get_jwt_secret())
 
-    get_fingerprint = _ClassOrInstance(_fingerprint)
+    get_fingerprint = class_or_instance(_fingerprint)
 
     def get_algorithm(self) -> str:
         """The validated ``JWT_ALGORITHM`` (default HS256)."""

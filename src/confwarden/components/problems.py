@@ -9,9 +9,11 @@ environment and its policy are resolved the same way everywhere (spec/000: four 
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from confwarden.environment.detection import Environment
 from confwarden.environment.policy import Severity
@@ -20,6 +22,7 @@ from confwarden.errors import ComponentConfigError
 __all__ = [
     "Problem",
     "ValidationResult",
+    "class_or_instance",
     "is_truthy",
     "resolve_environment",
 ]
@@ -149,3 +152,32 @@ def collect(
     """Build a result, dropping problems whose severity is ``ignore`` in this environment."""
     kept = tuple(p for p in problems if p.severity is not Severity.IGNORE)
     return ValidationResult(component, environment, kept)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_S = TypeVar("_S")
+
+
+class class_or_instance(Generic[_S, _P, _R]):
+    """A method usable on an instance, or on the class with the process environment.
+
+    spec/003 calls ``SharedJWTSecretManager.get_jwt_secret()`` and
+    ``PortDiscovery.get_service_url("auth", environment=env)`` on the class; a service that
+    passes its own variables calls them on an instance. On the class, the instance is built by
+    the class's ``from_process_env()`` (which reads ``get_env()``, never ``os.environ``).
+    """
+
+    def __init__(self, func: Callable[Concatenate[_S, _P], _R]) -> None:
+        self._func = func
+        functools.update_wrapper(self, func)  # type: ignore[arg-type]
+
+    def __get__(self, obj: _S | None, owner: type[Any]) -> Callable[_P, _R]:
+        target: _S = obj if obj is not None else owner.from_process_env()
+        func = self._func
+
+        @functools.wraps(func)
+        def bound(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            return func(target, *args, **kwargs)
+
+        return bound
