@@ -1,0 +1,296 @@
+"""ServiceConfig: the fields and accessors every service of the platform shares.
+
+Service identity, the inter-service secrets, the JWT secret and the database components are
+the same for the backend and the auth service; declaring them once means one binding, one
+fallback rule and one accessor each. Critical values (``SERVICE_SECRET``, the JWT secret, the
+database URL) are reached through accessors on the config object
+(:meth:`ServiceConfig.get_security_config`, :meth:`ServiceConfig.get_jwt_secret`,
+:attr:`ServiceConfig.database_url`), never through a second path around the manager
+(spec/001). The JWT secret goes through
+:class:`~confwarden.components.jwt_secret.SharedJWTSecretManager` and the database URL
+through :class:`~confwarden.components.database_url.DatabaseURLBuilder`, the one path each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import SecretStr, field_validator
+
+from confwarden.config.schema import ConfigSchema, Env
+from confwarden.config.spec import DEPLOYED
+from confwarden.environment.detection import Environment
+from confwarden.environment.policy import EnvironmentPolicy, policy_for
+
+if TYPE_CHECKING:
+    from confwarden.components.url import SecretURL
+
+__all__ = ["LogLevel", "SecurityConfig", "ServiceConfig"]
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+_general = partial(Env, group="general")
+_security = partial(Env, group="security")
+_jwt = partial(Env, group="jwt")
+_db = partial(Env, group="database")
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityConfig:
+    """The inter-service security values, handed out by the config object only (spec/001).
+
+    ``repr`` never shows a secret: every secret is a ``SecretStr``.
+    """
+
+    service_id: str | None
+    service_secret: SecretStr | None = field(repr=False)
+    secret_key: SecretStr | None = field(repr=False)
+    jwt_secret_key: SecretStr | None = field(repr=False)
+    environment: Environment = Environment.DEVELOPMENT
+
+
+def _secret_text(value: SecretStr | None) -> str | None:
+    return None if value is None else value.get_secret_value()
+
+
+class ServiceConfig(ConfigSchema):
+    """Fields and accessors shared by every service (identity, secrets, JWT, database)."""
+
+    # -- service identity -------------------------------------------------------------------------
+    environment: Annotated[
+        Environment, _general("ENVIRONMENT", description="Runtime environment", example="staging")
+    ] = Environment.DEVELOPMENT
+    service_id: Annotated[
+        str | None,
+        _general(
+            "SERVICE_ID",
+            critical=True,
+            required_in=DEPLOYED,
+            description="Identity of this service in inter-service calls",
+            example="netra-backend",
+        ),
+    ] = None
+    app_name: Annotated[str, _general("APP_NAME", description="Display name")] = "confwarden-app"
+    log_level: Annotated[
+        LogLevel, _general("LOG_LEVEL", description="Root log level", example="INFO")
+    ] = "INFO"
+    debug: Annotated[bool, _general("DEBUG", description="Debug mode (never in production)")] = (
+        False
+    )
+    host: Annotated[str, _general("HOST", description="Bind address")] = "0.0.0.0"
+    port: Annotated[
+        int, _general("PORT", restart_required=True, description="HTTP port", example="8000")
+    ] = 8000
+    frontend_url: Annotated[
+        str,
+        _general(
+            "FRONTEND_URL",
+            required_in=DEPLOYED,
+            description="Public URL of the web frontend",
+            example="https://app.example.com",
+        ),
+    ] = "http://localhost:3000"
+    auth_service_url: Annotated[
+        str,
+        _general(
+            "AUTH_SERVICE_URL",
+            description="URL of the auth service",
+            example="https://auth.example.com",
+        ),
+    ] = "http://localhost:8081"
+    cors_origins: Annotated[
+        tuple[str, ...],
+        _general(
+            "CORS_ORIGINS",
+            description="Allowed CORS origins, comma-separated",
+            example="https://app.example.com",
+        ),
+    ] = ()
+
+    # -- security ---------------------------------------------------------------------------------
+    secret_key: Annotated[
+        SecretStr | None,
+        _security(
+            "SECRET_KEY",
+            sensitive=True,
+            critical=True,
+            required_in=DEPLOYED,
+            description="Application secret (sessions, CSRF); at least 32 characters",
+        ),
+    ] = None
+    service_secret: Annotated[
+        SecretStr | None,
+        _security(
+            "SERVICE_SECRET",
+            sensitive=True,
+            critical=True,
+            required_in=DEPLOYED,
+            restart_required=True,
+            description="Shared secret of inter-service authentication",
+        ),
+    ] = None
+
+    # -- JWT (resolved through SharedJWTSecretManager) --------------------------------------------
+    jwt_secret_key: Annotated[
+        SecretStr | None,
+        _jwt(
+            "JWT_SECRET_KEY",
+            "JWT_SECRET_{ENVIRONMENT}",
+            deprecated=("JWT_SECRET",),
+            sensitive=True,
+            critical=True,
+            required_in=DEPLOYED,
+            restart_required=True,
+            # The JWT fallback belongs to SharedJWTSecretManager, the one JWT path.
+            fallback_allowed=False,
+            description="JWT signing secret shared by every service; at least 32 characters",
+        ),
+    ] = None
+    jwt_algorithm: Annotated[
+        str, _jwt("JWT_ALGORITHM", description="JWT signing algorithm", example="HS256")
+    ] = "HS256"
+    jwt_access_token_expire_minutes: Annotated[
+        int, _jwt("JWT_ACCESS_TOKEN_EXPIRE_MINUTES", description="Access token lifetime")
+    ] = 15
+    jwt_refresh_token_expire_days: Annotated[
+        int, _jwt("JWT_REFRESH_TOKEN_EXPIRE_DAYS", description="Refresh token lifetime")
+    ] = 7
+
+    # -- database (components only; the URL comes from DatabaseURLBuilder) ------------------------
+    postgres_host: Annotated[
+        str | None,
+        _db(
+            "POSTGRES_HOST",
+            critical=True,
+            required_in=DEPLOYED,
+            description="PostgreSQL host or Cloud SQL socket directory",
+            example="db.internal",
+        ),
+    ] = None
+    postgres_port: Annotated[
+        int | None, _db("POSTGRES_PORT", description="PostgreSQL port", example="5432")
+    ] = None
+    postgres_user: Annotated[
+        str | None,
+        _db(
+            "POSTGRES_USER",
+            critical=True,
+            required_in=DEPLOYED,
+            description="PostgreSQL user",
+            example="app",
+        ),
+    ] = None
+    postgres_password: Annotated[
+        SecretStr | None,
+        _db(
+            "POSTGRES_PASSWORD",
+            sensitive=True,
+            # A generated password never matches a local database: the builder's rules apply.
+            fallback_allowed=False,
+            critical=True,
+            required_in=DEPLOYED,
+            description="PostgreSQL password",
+        ),
+    ] = None
+    postgres_db: Annotated[
+        str | None,
+        _db(
+            "POSTGRES_DB",
+            critical=True,
+            required_in=DEPLOYED,
+            description="PostgreSQL database name",
+            example="app",
+        ),
+    ] = None
+    postgres_sslmode: Annotated[
+        str | None,
+        _db("POSTGRES_SSLMODE", description="libpq sslmode", example="require"),
+    ] = None
+    use_memory_db: Annotated[
+        bool, _db("USE_MEMORY_DB", description="In-memory SQLite (development/testing only)")
+    ] = False
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    # -- accessors --------------------------------------------------------------------------------
+
+    @property
+    def policy(self) -> EnvironmentPolicy:
+        """The environment policy (validation mode, fallbacks, cache) of this config."""
+        return policy_for(self.environment)
+
+    def get_security_config(self) -> SecurityConfig:
+        """The inter-service security values: the one way to reach ``SERVICE_SECRET`` (spec/001)."""
+        return SecurityConfig(
+            service_id=self.service_id,
+            service_secret=self.service_secret,
+            secret_key=self.secret_key,
+            jwt_secret_key=self.jwt_secret_key,
+            environment=self.environment,
+        )
+
+    def jwt_variables(self) -> dict[str, str]:
+        """The variables :class:`SharedJWTSecretManager` needs, from this config's values."""
+        values = {"JWT_ALGORITHM": self.jwt_algorithm}
+        secret = _secret_text(self.jwt_secret_key)
+        if secret is not None:
+            values["JWT_SECRET_KEY"] = secret
+        return values
+
+    def get_jwt_secret(self) -> str:
+        """The JWT signing secret, through :class:`SharedJWTSecretManager` (the one JWT path).
+
+        Raises:
+            ComponentConfigError: the secret is missing, weak or a placeholder where that is
+                an error in this environment.
+        """
+        from confwarden.components.jwt_secret import SharedJWTSecretManager
+
+        manager = SharedJWTSecretManager(self.jwt_variables(), environment=self.environment)
+        return manager.get_jwt_secret()
+
+    def jwt_fingerprint(self) -> str:
+        """The fingerprint of the JWT secret: equal across services that agree, never the secret."""
+        from confwarden.components.jwt_secret import fingerprint
+
+        return fingerprint(self.get_jwt_secret())
+
+    def database_variables(self) -> dict[str, str]:
+        """The component variables :class:`DatabaseURLBuilder` reads, from this config's values."""
+        values: dict[str, str] = {"ENVIRONMENT": self.environment.value}
+        parts: dict[str, object] = {
+            "POSTGRES_HOST": self.postgres_host,
+            "POSTGRES_PORT": self.postgres_port,
+            "POSTGRES_USER": self.postgres_user,
+            "POSTGRES_PASSWORD": _secret_text(self.postgres_password),
+            "POSTGRES_DB": self.postgres_db,
+            "POSTGRES_SSLMODE": self.postgres_sslmode,
+        }
+        values.update({key: str(value) for key, value in parts.items() if value is not None})
+        if self.use_memory_db:
+            values["USE_MEMORY_DB"] = "true"
+        return values
+
+    def get_database_url(self, sync: bool = False) -> SecretURL:
+        """The database URL, built by :class:`DatabaseURLBuilder` from the components.
+
+        ``str()`` of the result masks the password; ``render(hide_password=False)`` is for
+        the engine only.
+
+        Raises:
+            ComponentConfigError: the components are invalid in this environment.
+        """
+        from confwarden.components.database_url import DatabaseURLBuilder
+
+        builder = DatabaseURLBuilder(self.database_variables(), environment=self.environment)
+        return builder.get_url_for_environment(sync=sync)
+
+    @property
+    def database_url(self) -> SecretURL:
+        """The async database URL (a computed property; ``DATABASE_URL`` is never read)."""
+        return self.get_database_url()

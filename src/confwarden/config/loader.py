@@ -1,0 +1,315 @@
+"""The loader: walk a schema's precomputed plan over the sources, keeping every provenance.
+
+For each field, each source (highest precedence first) is asked for each of the field's
+variable names; the first hit wins, lower hits are recorded as what it overrode (slow
+sources are skipped once a value is found, unless the full chain is asked for). Values are
+sanitized, converted by the frozen pydantic model in one ``model_validate`` call, and every
+conversion failure becomes a :class:`~confwarden.config.spec.Problem` naming the variable
+and its origin, never its value, so that type errors and validation-rule errors can be
+reported together in one :class:`~confwarden.errors.ConfigurationError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from confwarden.config.schema import ConfigSchema, fields_of, plan_of
+from confwarden.config.sources import LoadContext
+from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity, ValidationMode
+from confwarden.environment.detection import Environment
+from confwarden.environment.masking import MASK, mask_value
+from confwarden.environment.provenance import Source, SourceKind
+from confwarden.environment.sanitize import sanitize_value
+from confwarden.secrets.base import SecretSourceError, SourceHit, ValueSource
+
+__all__ = ["DEFAULT_SOURCE", "ConfigLoadResult", "classify", "load_config"]
+
+DEFAULT_SOURCE = Source(SourceKind.DEFAULT)
+_DETECTED_SOURCE = Source(SourceKind.SET, "environment detection")
+
+
+@dataclass
+class ConfigLoadResult:
+    """What one load saw and decided, with the provenance of every field.
+
+    Attributes:
+        schema: the configuration class loaded.
+        environment: the target environment.
+        values: the resolved value of every field, keyed by field name.
+        variables: every raw variable the loader saw (for unknown-variable and cross-field
+            checks); never shown unmasked.
+        problems: what loading found (conversion failures, failing sources, deprecated
+            names, generated fallbacks), before the validation mode classifies them.
+        sources: the names of the sources, highest precedence first.
+        config: the built configuration (fields that failed conversion fall back to their
+            defaults), or None when even that is impossible.
+        invalid_fields: fields whose value failed conversion.
+    """
+
+    schema: type[ConfigSchema]
+    environment: Environment
+    values: dict[str, ResolvedValue]
+    variables: dict[str, str] = field(repr=False)
+    problems: list[Problem]
+    sources: tuple[str, ...]
+    config: ConfigSchema | None = None
+    invalid_fields: frozenset[str] = frozenset()
+
+    @property
+    def fields(self) -> tuple[FieldSpec, ...]:
+        """The schema's fields."""
+        return fields_of(self.schema)
+
+    def spec(self, name_or_variable: str) -> FieldSpec | None:
+        """The field named ``name_or_variable``, or bound to that variable."""
+        for spec in self.fields:
+            if spec.name == name_or_variable:
+                return spec
+        return self.schema.field_for_variable(name_or_variable)
+
+    def shown_value(self, spec: FieldSpec) -> str | None:
+        """The value of ``spec`` as it may be displayed (secrets masked)."""
+        resolved = self.values[spec.name]
+        if resolved.raw is None:
+            if self.config is None:
+                return None
+            default = getattr(self.config, spec.name, None)
+            return None if default is None else (MASK if spec.sensitive else str(default))
+        if spec.sensitive:
+            return MASK
+        return mask_value(resolved.variable or spec.canonical, resolved.raw)
+
+    def describe(self, name_or_variable: str) -> dict[str, Any] | None:
+        """The provenance chain of one field, masked and JSON-ready; None for unknown names."""
+        spec = self.spec(name_or_variable)
+        if spec is None:
+            return None
+        resolved = self.values[spec.name]
+        return {
+            "field": spec.name,
+            "variable": resolved.variable or spec.canonical,
+            "variables": list(spec.variable_names(self.environment)),
+            "environment": self.environment.value,
+            "schema": self.schema.__name__,
+            "value": self.shown_value(spec),
+            "sensitive": spec.sensitive,
+            "critical": spec.critical,
+            "required": spec.is_required(self.environment),
+            "source": resolved.source.to_dict(),
+            "deprecated_name_used": resolved.deprecated_name_used,
+            "overridden": [
+                {"variable": variable, "source": source.to_dict()}
+                for variable, source in resolved.overridden
+            ],
+            "invalid": spec.name in self.invalid_fields,
+            "problems": [
+                dataclasses.asdict(p)
+                for p in self.problems
+                if p.variable in spec.variable_names(self.environment) or p.variable == spec.name
+            ],
+            "precedence": [*self.sources, "schema defaults"],
+        }
+
+
+def classify(
+    problems: Iterable[Problem], mode: ValidationMode
+) -> tuple[list[Problem], list[Problem]]:
+    """Split problems into (errors, warnings) the way ``mode`` says.
+
+    WARN makes every problem a warning; ENFORCE_CRITICAL makes problems of critical fields
+    errors; ENFORCE_ALL makes every error-severity problem an error. INFO problems are dropped.
+    """
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for problem in problems:
+        if problem.severity is Severity.INFO:
+            continue
+        if problem.severity is Severity.ERROR and (
+            mode is ValidationMode.ENFORCE_ALL
+            or (mode is ValidationMode.ENFORCE_CRITICAL and problem.critical)
+        ):
+            errors.append(problem)
+        else:
+            warnings.append(problem)
+    return errors, warnings
+
+
+def _source_problem(spec: FieldSpec, variable: str, source: ValueSource, exc: Exception) -> Problem:
+    # Only our own errors promise a secret-free message; anything else shows its type only.
+    reason = str(exc) if isinstance(exc, SecretSourceError) else type(exc).__name__
+    return Problem(
+        variable=variable,
+        origin=source.name,
+        message=f"the source {source.name!r} failed while reading it ({reason}).",
+        fix="Check that the secret source is reachable and readable, or set the variable "
+        "in the environment.",
+        rule="source.unavailable",
+        severity=Severity.ERROR,
+        critical=spec.critical,
+    )
+
+
+def load_config(
+    schema: type[ConfigSchema],
+    context: LoadContext,
+    *,
+    sources: Sequence[ValueSource] | None = None,
+    full_chain: bool = False,
+) -> ConfigLoadResult:
+    """Resolve every field of ``schema`` from the sources and build the config.
+
+    Args:
+        schema: the configuration class (a profile class for the target environment).
+        context: the environment and inputs of this load.
+        sources: the sources, highest precedence first; by default
+            ``schema.config_sources(context)``.
+        full_chain: also ask slow sources for variables already found (``explain``).
+
+    Returns:
+        The result: resolved values with provenance, every variable seen, loader problems and
+        the built config (invalid fields replaced by their defaults).
+
+    Example:
+        >>> from confwarden.config.profiles import AppConfig
+        >>> ctx = LoadContext(Environment.PRODUCTION, {"LOG_LEVEL": "WARNING"})
+        >>> result = load_config(AppConfig, ctx)
+        >>> result.config.log_level, str(result.values["log_level"].source)
+        ('WARNING', 'os environment')
+    """
+    environment = context.environment
+    if not context.fields:
+        context = dataclasses.replace(context, fields=fields_of(schema))
+    chosen = tuple(schema.config_sources(context) if sources is None else sources)
+    fallback_warns = environment is Environment.DEVELOPMENT
+    lookups: list[tuple[ValueSource, Callable[[str], SourceHit | None], bool]] = [
+        (source, source.lookup, source.consult_when_shadowed or full_chain) for source in chosen
+    ]
+    values: dict[str, ResolvedValue] = {}
+    data: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for spec, names, deprecated, convert in plan_of(schema, environment):
+        winner: SourceHit | None = None
+        shadowed: list[tuple[str, Source]] = []
+        for source, lookup, eager in lookups:
+            if winner is not None and not eager:
+                continue
+            for variable in names:
+                try:
+                    hit = lookup(variable)
+                except Exception as exc:
+                    problems.append(_source_problem(spec, variable, source, exc))
+                    continue
+                if hit is None:
+                    continue
+                if winner is None:
+                    winner = hit
+                else:
+                    shadowed.append((hit.variable, hit.source))
+        name = spec.name
+        if winner is None:
+            values[name] = ResolvedValue(name, None, None, DEFAULT_SOURCE)
+            continue
+        variable = winner.variable
+        raw = sanitize_value(variable, winner.value)
+        used_deprecated = variable if variable in deprecated else None
+        values[name] = ResolvedValue(
+            name, variable, raw, winner.source, tuple(shadowed), used_deprecated
+        )
+        if used_deprecated is not None:
+            problems.append(
+                Problem(
+                    variable=variable,
+                    origin=str(winner.source),
+                    message=f"is a deprecated name of {spec.canonical}.",
+                    fix=f"Rename it to {spec.canonical}.",
+                    rule="schema.deprecated_name",
+                    severity=Severity.WARNING,
+                    critical=spec.critical,
+                )
+            )
+        if fallback_warns and winner.source.kind is SourceKind.FALLBACK:
+            problems.append(
+                Problem(
+                    variable=variable,
+                    origin=str(winner.source),
+                    message="is not set; a generated development value is used.",
+                    fix=f"Set {variable} (in .env.development for a stable value).",
+                    rule="fallback.generated",
+                    severity=Severity.WARNING,
+                    critical=spec.critical,
+                )
+            )
+        if convert is None:
+            data[name] = raw
+        else:
+            try:
+                data[name] = convert(raw)
+            except ValueError:
+                problems.append(_type_problem(spec, values[name], "is not a list"))
+    if "environment" in schema.model_fields:
+        # The detected (or requested) environment is authoritative; ENVIRONMENT was only
+        # one input of the detection, and may be an alias ("prod").
+        data["environment"] = environment.value
+        if values["environment"].raw is None:
+            values["environment"] = ResolvedValue(
+                "environment", None, environment.value, _DETECTED_SOURCE
+            )
+    variables = context.all_variables()
+    variables.update(context.overrides)
+    config, invalid = _build(schema, data, values, problems)
+    return ConfigLoadResult(
+        schema=schema,
+        environment=environment,
+        values=values,
+        variables=variables,
+        problems=problems,
+        sources=tuple(s.name for s in chosen),
+        config=config,
+        invalid_fields=invalid,
+    )
+
+
+def _type_problem(spec: FieldSpec, resolved: ResolvedValue, message: str) -> Problem:
+    variable = resolved.variable or spec.canonical
+    example = f" (for example {spec.example})" if spec.example and not spec.sensitive else ""
+    return Problem(
+        variable=variable,
+        origin=str(resolved.source),
+        message=f"{message.rstrip('.')}.",
+        fix=f"Set {variable} to a valid value{example}.",
+        rule="schema.type",
+        severity=Severity.ERROR,
+        critical=spec.critical,
+    )
+
+
+def _build(
+    schema: type[ConfigSchema],
+    data: dict[str, Any],
+    values: dict[str, ResolvedValue],
+    problems: list[Problem],
+) -> tuple[ConfigSchema | None, frozenset[str]]:
+    try:
+        return schema.model_validate(data), frozenset()
+    except ValidationError as exc:
+        details = exc.errors(include_url=False, include_input=False, include_context=False)
+    specs = {spec.name: spec for spec in fields_of(schema)}
+    invalid: set[str] = set()
+    for detail in details:
+        location = detail["loc"]
+        name = str(location[0]) if location else ""
+        spec = specs.get(name)
+        if spec is None:
+            continue
+        invalid.add(name)
+        problems.append(_type_problem(spec, values[name], f"cannot be used: {detail['msg']}"))
+    remaining = {key: value for key, value in data.items() if key not in invalid}
+    try:
+        return schema.model_validate(remaining), frozenset(invalid)
+    except ValidationError:
+        return None, frozenset(invalid)

@@ -1,0 +1,80 @@
+"""The four environment profiles of :class:`AppConfig` (DESIGN.md's environment table).
+
+Each profile changes defaults only; the rules of its column (validation mode, fallbacks,
+cache, localhost and secret-length severities) live in
+:mod:`confwarden.environment.policy` and are reached through ``config.policy``. A profile is
+found from its base with ``AppConfig.for_environment(environment)``, so a service's own
+base class (``BackendConfig(AppConfig)``) gets the same lookup for its own profiles.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from confwarden.config.app import AppConfig, LogLevel, SecurityConfig
+from confwarden.environment.detection import Environment
+
+__all__ = [
+    "AppConfig",
+    "DevelopmentConfig",
+    "ProductionConfig",
+    "SecurityConfig",
+    "StagingConfig",
+    "TestingConfig",
+    "profile_for",
+]
+
+
+class DevelopmentConfig(AppConfig):
+    """Development: debug on, verbose logs; generated fallbacks fill missing secrets (WARN)."""
+
+    ENVIRONMENT: ClassVar[Environment | None] = Environment.DEVELOPMENT
+    environment: Environment = Environment.DEVELOPMENT
+    debug: bool = True
+    log_level: LogLevel = "DEBUG"
+
+
+class TestingConfig(AppConfig):
+    """Testing: built-in test defaults (OAuth test credentials, in-memory DB); 30 s cache (WARN)."""
+
+    ENVIRONMENT: ClassVar[Environment | None] = Environment.TESTING
+    environment: Environment = Environment.TESTING
+    debug: bool = False
+    log_level: LogLevel = "INFO"
+    use_memory_db: bool = True
+    jwt_access_token_expire_minutes: int = 5
+
+
+class StagingConfig(AppConfig):
+    """Staging: production-like; no fallbacks, no localhost, database TLS (ENFORCE_CRITICAL)."""
+
+    ENVIRONMENT: ClassVar[Environment | None] = Environment.STAGING
+    environment: Environment = Environment.STAGING
+    debug: bool = False
+    log_level: LogLevel = "INFO"
+    postgres_sslmode: str | None = "require"
+    prometheus_enabled: bool = True
+
+
+class ProductionConfig(AppConfig):
+    """Production: strict; every problem stops startup (ENFORCE_ALL)."""
+
+    ENVIRONMENT: ClassVar[Environment | None] = Environment.PRODUCTION
+    environment: Environment = Environment.PRODUCTION
+    debug: bool = False
+    log_level: LogLevel = "WARNING"
+    postgres_sslmode: str | None = "require"
+    prometheus_enabled: bool = True
+    enable_analytics: bool = True
+
+
+def profile_for(environment: Environment) -> type[AppConfig]:
+    """The :class:`AppConfig` profile of ``environment``.
+
+    Example:
+        >>> profile_for(Environment.PRODUCTION).__name__
+        'ProductionConfig'
+    """
+    profile = AppConfig.for_environment(environment)
+    assert issubclass(profile, AppConfig)
+    return profile

@@ -1,0 +1,79 @@
+"""The one small interface every source of configuration values implements.
+
+Precedence (DESIGN.md) is an ordered tuple of sources; the loader asks each one, per
+variable, for a value. Keeping the interface to a single ``lookup(variable)`` is what lets a
+remote store (Secret Manager, Vault, etcd) plug in later beside the process environment:
+
+* **lazy, per key**: a source is asked only for the variables a schema declares, never
+  listed in bulk, so a store with thousands of secrets costs nothing until one is needed;
+* **possibly slow**: ``consult_when_shadowed = False`` tells the loader not to ask this
+  source for a variable a higher source already supplied (the provenance chain of a normal
+  load then skips it; ``confwarden explain`` asks anyway);
+* **possibly failing**: a source raises :class:`SecretSourceError` (or anything else); the
+  loader turns it into a configuration problem naming the source, never a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from confwarden.environment.provenance import Source, SourceKind
+from confwarden.errors import ConfwardenError
+
+__all__ = ["SecretSourceError", "SourceHit", "ValueSource"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHit:
+    """A value one source has for one variable.
+
+    Attributes:
+        variable: the variable asked for.
+        value: the raw string value (a secret, possibly: never shown).
+        source: its provenance (kind, file:line, secret name and version, code location).
+    """
+
+    variable: str
+    value: str = field(repr=False)
+    source: Source
+
+
+class SecretSourceError(ConfwardenError):
+    """A source could not answer (unreachable store, unreadable file, permission denied).
+
+    The message must describe the failure without any secret value: the loader shows it.
+    """
+
+
+class ValueSource:
+    """Base class of every configuration source.
+
+    Subclasses set :attr:`kind` and :attr:`name` and implement :meth:`lookup`.
+
+    Attributes:
+        kind: the provenance kind of the values this source returns.
+        name: a short human name (``"process environment"``, ``"secrets dir /run/secrets"``).
+        consult_when_shadowed: ask this source even when a higher source already has the
+            variable, to record what was overridden. True for cheap in-memory sources,
+            False for slow or remote ones.
+    """
+
+    kind: SourceKind = SourceKind.OS
+    name: str = "source"
+    consult_when_shadowed: bool = True
+
+    def lookup(self, variable: str) -> SourceHit | None:
+        """The value of ``variable`` in this source, or None when it has none.
+
+        Raises:
+            SecretSourceError: the source failed; the loader reports it as a problem.
+        """
+        raise NotImplementedError
+
+    def known_variables(self) -> Mapping[str, str]:
+        """Variables this source can list cheaply (for unknown-variable checks); may be empty."""
+        return {}
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"

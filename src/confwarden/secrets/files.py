@@ -1,0 +1,167 @@
+"""Secrets mounted as files: Kubernetes/Docker secret directories and the ``VAR_FILE`` convention.
+
+Containers receive secrets as files far more often than as variables (a variable shows up in
+``docker inspect``, ``/proc/<pid>/environ`` and crash dumps; a mounted file does not). Two
+conventions cover nearly every platform:
+
+* a **secrets directory** (``/run/secrets`` for Docker, any ``volumeMounts`` path for
+  Kubernetes) with one file per secret, named after the variable (``JWT_SECRET_KEY``,
+  ``jwt_secret_key``) or after its secret-store name (``jwt-secret-key-staging``, see
+  :mod:`confwarden.secrets.mapping`);
+* **``VAR_FILE``**: ``POSTGRES_PASSWORD_FILE=/run/secrets/db`` means "the value of
+  ``POSTGRES_PASSWORD`` is the content of that file" (the official Docker images' convention).
+
+Kubernetes updates a mounted secret by swapping a ``..data`` symlink to a new timestamped
+directory; that directory's name is reported as the secret's version.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from confwarden.environment.provenance import Source, SourceKind
+from confwarden.secrets.base import SecretSourceError, SourceHit, ValueSource
+
+__all__ = ["FileReferenceSource", "SecretsDirSource", "read_secret_file"]
+
+_MAX_SECRET_BYTES = 1 << 20  # a secret larger than 1 MiB is a mistake (a mounted directory?)
+
+
+def read_secret_file(path: Path, *, variable: str) -> str:
+    """The content of a secret file, without its final line break.
+
+    Raises:
+        SecretSourceError: the file is unreadable, too large or not UTF-8 (the message names
+            the file and the variable, never the content).
+    """
+    try:
+        size = path.stat().st_size
+        if size > _MAX_SECRET_BYTES:
+            raise SecretSourceError(
+                f"{variable}: secret file {path} is {size} bytes, more than the 1 MiB a secret "
+                "can be. Point it at the secret file itself, not a directory or an archive."
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SecretSourceError(
+            f"{variable}: cannot read secret file {path}: {exc.strerror or type(exc).__name__}. "
+            "Check the mount and the file's permissions."
+        ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SecretSourceError(
+            f"{variable}: secret file {path} is not UTF-8 text. Store the secret as text "
+            "(base64-encode binary keys)."
+        ) from None
+    # Editors and `echo` add a final newline nobody means as part of the secret.
+    if text.endswith("\r\n"):
+        return text[:-2]
+    return text[:-1] if text.endswith("\n") else text
+
+
+def _version_of(path: Path) -> str | None:
+    """The Kubernetes ``..data`` revision directory behind ``path``, if any."""
+    try:
+        real = Path(os.path.realpath(path))
+    except OSError:
+        return None
+    parent = real.parent.name
+    return parent if parent.startswith("..") and parent != ".." else None
+
+
+class SecretsDirSource(ValueSource):
+    """One file per secret in a directory (Docker ``/run/secrets``, Kubernetes mounts).
+
+    Args:
+        directory: the mounted directory. A missing directory simply has no secrets.
+        aliases: extra file names to try for a variable (its secret-store names), e.g.
+            :func:`confwarden.secrets.mapping.secret_names_for`.
+
+    Example:
+        >>> source = SecretsDirSource("/nonexistent")
+        >>> source.lookup("JWT_SECRET_KEY") is None
+        True
+    """
+
+    kind = SourceKind.SECRET
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        aliases: Callable[[str], Iterable[str]] | None = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self.name = f"secrets dir {self.directory}"
+        self._aliases = aliases
+        self._listing: frozenset[str] | None = None
+
+    def _files(self) -> frozenset[str]:
+        # One listing per source instance: lookups then cost a set membership test, not a stat.
+        if self._listing is None:
+            try:
+                self._listing = frozenset(
+                    entry.name for entry in os.scandir(self.directory) if not entry.is_dir()
+                )
+            except OSError:
+                self._listing = frozenset()
+        return self._listing
+
+    def lookup(self, variable: str) -> SourceHit | None:
+        """The content of the file named after ``variable`` (or one of its aliases)."""
+        files = self._files()
+        if not files:
+            return None
+        candidates = [variable, variable.lower()]
+        if self._aliases is not None:
+            candidates.extend(self._aliases(variable))
+        for candidate in candidates:
+            if candidate in files:
+                path = self.directory / candidate
+                value = read_secret_file(path, variable=variable)
+                return SourceHit(
+                    variable,
+                    value,
+                    Source(
+                        SourceKind.SECRET,
+                        detail=candidate,
+                        path=str(path),
+                        version=_version_of(path),
+                    ),
+                )
+        return None
+
+
+class FileReferenceSource(ValueSource):
+    """The ``VAR_FILE`` convention: ``VAR``'s value is the content of the file ``VAR_FILE`` names.
+
+    Args:
+        get: how to read a variable (``env.get`` of an IsolatedEnvironment, ``dict.get``).
+
+    Example:
+        >>> FileReferenceSource({}.get).lookup("POSTGRES_PASSWORD") is None
+        True
+    """
+
+    kind = SourceKind.SECRET
+    name = "VAR_FILE references"
+
+    def __init__(self, get: Callable[[str], str | None]) -> None:
+        self._get = get
+
+    def lookup(self, variable: str) -> SourceHit | None:
+        """The content of the file ``{variable}_FILE`` points to, if that variable is set."""
+        reference = f"{variable}_FILE"
+        target = self._get(reference)
+        if not target:
+            return None
+        path = Path(target)
+        value = read_secret_file(path, variable=variable)
+        return SourceHit(
+            variable,
+            value,
+            Source(SourceKind.SECRET, detail=reference, path=str(path), version=_version_of(path)),
+        )
