@@ -46,11 +46,11 @@ reference = st.one_of(
 # Characters that stress the lexer: quotes, comment marks, dollar forms, braces, spaces
 # (including a Unicode one), backslashes, shell syntax that must stay inert.
 _UNQUOTED = "aZ09 \t#$:{}-='\"\\`()é\xa0/"
-# A leading ' would make the rest a single-quoted value that may hold "$" (a documented
-# difference); a leading " stays, and exercises unterminated or trailing-text quotes.
+# A leading ' (after any spaces) would make the rest a single-quoted value that may hold "$"
+# (a documented difference); a leading " stays, and exercises bad or unterminated quotes.
 unquoted_value = st.lists(
     st.one_of(st.text(alphabet=_UNQUOTED, min_size=1, max_size=6), reference), max_size=4
-).map(lambda parts: "".join(parts).lstrip("'"))
+).map(lambda parts: "".join(parts).lstrip(" \t\xa0'"))
 double_value = st.lists(
     st.one_of(
         st.text(alphabet="aZ0 #$:{}-='`()é\t", min_size=1, max_size=6),

@@ -35,6 +35,11 @@ _HSPACE = re.compile(r"[^\S\r\n]*")  # whitespace on the current line
 _EXPORT = re.compile(r"export[^\S\r\n]+")
 _KEY = re.compile(r"[^=#\s]+")
 _REST_OF_LINE = re.compile(r"[^\r\n]*")
+# The usual head, ``[export ]KEY=`` and the spaces after '=', in one match. The atomic group
+# keeps python-dotenv's reading of "export =1" (no name after export: an error), which
+# backtracking into "key named export" would change. A key starting with ' is left to the
+# general path.
+_HEAD = re.compile(r"(?>(?:export[^\S\r\n]+)?)([^=#\s'][^=#\s]*)[^\S\r\n]*=([^\S\r\n]*)")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DOUBLE_ESCAPE = re.compile(r"\\[\\'\"abfnrtv]")
 _SINGLE_ESCAPE = re.compile(r"\\[\\']")
@@ -198,10 +203,16 @@ def _interpolate(value: str, defined: Mapping[str, str], environ: Mapping[str, s
 
 
 class _Parser:
-    """A single left-to-right pass over the text, one binding at a time."""
+    """A single left-to-right pass over the text, one binding at a time.
+
+    The usual line (``[export ]KEY=value``) takes a fast path: one regular expression for
+    the head, ``str.find`` for the value. Anything else (comments, quoted keys, bare names,
+    errors) goes through the general path, which follows python-dotenv token by token.
+    """
 
     def __init__(self, text: str, environ: Mapping[str, str], interpolate: bool) -> None:
         self.text = text.removeprefix("\ufeff")
+        self.crlf = "\r" in self.text
         self.pos = 0
         self.line = 1
         self.environ = environ
@@ -211,7 +222,10 @@ class _Parser:
         self.problems: list[tuple[int, str]] = []
 
     def _advance(self, end: int) -> None:
-        self.line += _newlines(self.text, self.pos, end)
+        if self.crlf:
+            self.line += _newlines(self.text, self.pos, end)
+        else:
+            self.line += self.text.count("\n", self.pos, end)
         self.pos = end
 
     def _match(self, pattern: re.Pattern[str]) -> re.Match[str] | None:
@@ -229,22 +243,28 @@ class _Parser:
 
     def run(self) -> None:
         text = self.text
+        size = len(text)
         while True:
             self._match(_SPACE)
-            if self.pos >= len(text):
+            if self.pos >= size:
                 return
             start_line = self.line
             try:
-                self._binding(start_line)
+                head = _HEAD.match(text, self.pos)
+                if head is not None:
+                    # The head holds no line break: moving pos needs no line count.
+                    self.pos = head.end()
+                    self._value(head.group(1), start_line, spaced=head.end(2) > head.start(2))
+                else:
+                    self._general_binding(start_line)
             except _Malformed as problem:
                 self.problems.append((problem.line, problem.message))
                 # Same recovery as python-dotenv: drop the rest of the physical line.
                 self._match(_REST_OF_LINE)
 
-    def _binding(self, start_line: int) -> None:
+    def _general_binding(self, start_line: int) -> None:
         exported = self._match(_EXPORT) is not None
-        char = self._peek()
-        if char == "#" and not exported:
+        if self._peek() == "#" and not exported:
             self._match(_REST_OF_LINE)
             return
         key = self._key(exported, start_line)
@@ -257,31 +277,38 @@ class _Parser:
                 "missing '=': a bare variable name has no value; write NAME= for an empty value",
                 start_line,
             )
-        self._advance(self.pos + 1)
+        self.pos += 1
         before_value = self.pos
         self._match(_HSPACE)
-        spaced = self.pos > before_value
-        char = self._peek()
-        if spaced and char == "#":
-            value, literal = "", True
-        elif char in ("'", '"'):
+        self._value(key, start_line, spaced=self.pos > before_value)
+
+    def _value(self, key: str, start_line: int, *, spaced: bool) -> None:
+        """Read the value after ``=`` (and its spaces), then store the entry."""
+        text, pos = self.text, self.pos
+        char = text[pos : pos + 1]
+        if char in ("'", '"'):
             value, literal = self._quoted(char), char == "'"
-        elif char in ("", "\n", "\r"):
+        elif char in ("", "\n", "\r") or (spaced and char == "#"):
             value, literal = "", True
         else:
-            match = self._match(_REST_OF_LINE)
-            value, literal = _strip_inline_comment(match.group() if match else ""), False
-        self._end_of_line("unexpected text after the closing quote; put a '#' before a comment")
-        if not _NAME.fullmatch(key):
+            match = _REST_OF_LINE.match(text, pos) if self.crlf else None
+            end = match.end() if match is not None else text.find("\n", pos)
+            if end < 0:
+                end = len(text)
+            value, literal = text[pos:end], False
+            value = _strip_inline_comment(value) if "#" in value else value.rstrip()
+            self.pos = end
+        if text[self.pos : self.pos + 1] not in ("", "\n", "\r"):
+            self._end_of_line("unexpected text after the closing quote; put a '#' before a comment")
+        if _NAME.fullmatch(key) is None:
             raise _Malformed(f"invalid variable name: {_NAME_RULE}", start_line)
-        if self.interpolate and not literal:
+        if self.interpolate and not literal and "${" in value:
             value = _interpolate(value, self.defined, self.environ)
         self.defined[key] = value
         self.entries.append(DotenvEntry(key, value, start_line))
 
     def _key(self, exported: bool, start_line: int) -> str:
-        char = self._peek()
-        if char == "'":
+        if self._peek() == "'":
             end = self.text.find("'", self.pos + 1)
             if end <= self.pos + 1:
                 raise _Malformed("unterminated or empty single-quoted variable name", start_line)
@@ -296,14 +323,13 @@ class _Parser:
         return match.group()
 
     def _quoted(self, quote: str) -> str:
-        quote_line = self.line
         end = _closing_quote(self.text, self.pos + 1, quote)
         if end < 0:
             kind = "single" if quote == "'" else "double"
             raise _Malformed(
                 f"unterminated {kind} quote starting here (column {self._column()}); "
                 f"close the value with {quote}",
-                quote_line,
+                self.line,
             )
         raw = self.text[self.pos + 1 : end]
         self._advance(end + 1)
