@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from tests.servers import free_port
+from tests.servers import free_port, self_signed_cert
 
 __all__ = ["PostgresServer", "postgres_server", "start_postgres"]
 
@@ -88,17 +88,6 @@ def _chown_tree(path: Path, owner: str | None) -> None:
             os.chown(os.path.join(root, name), entry.pw_uid, entry.pw_gid)
 
 
-def _self_signed_cert(base: Path) -> tuple[Path, Path]:
-    cert, key = base / "server.crt", base / "server.key"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-         "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    key.chmod(0o600)
-    return cert, key
-
-
 def _create_roles(server: PostgresServer) -> None:
     import psycopg
     from psycopg import sql
@@ -138,7 +127,7 @@ def start_postgres() -> tuple[PostgresServer, str | None]:
     socket_dir = base / "cloudsql" / CLOUDSQL_INSTANCE
     socket_dir.mkdir(parents=True)
     (base / "pwfile").write_text(ADMIN_PASSWORD + "\n", encoding="utf-8")
-    cert, key = _self_signed_cert(base)
+    cert, key = self_signed_cert(base)
     _chown_tree(base, owner)
     subprocess.run(
         _as_server_user(

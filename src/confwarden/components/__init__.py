@@ -9,6 +9,7 @@ them by the rules of one environment, reports every problem at once, and never s
 
 from __future__ import annotations
 
+from confwarden.components.clickhouse_url import ClickHouseURLBuilder
 from confwarden.components.database_url import DatabaseURLBuilder, Driver, Transport
 from confwarden.components.jwt_secret import (
     ConsistencyReport,
@@ -17,9 +18,11 @@ from confwarden.components.jwt_secret import (
 )
 from confwarden.components.ports import PortConflict, PortDiscovery, ServiceSpec
 from confwarden.components.problems import Problem, ValidationResult
+from confwarden.components.redis_url import RedisURLBuilder
 from confwarden.components.url import SecretURL, parse_secret_url
 
 __all__ = [
+    "ClickHouseURLBuilder",
     "ConsistencyReport",
     "DatabaseURLBuilder",
     "Driver",
@@ -27,6 +30,7 @@ __all__ = [
     "PortConflict",
     "PortDiscovery",
     "Problem",
+    "RedisURLBuilder",
     "SecretURL",
     "ServiceSpec",
     "SharedJWTSecretManager",

@@ -1,0 +1,214 @@
+"""ClickHouseURLBuilder: local HTTP in development, remote https with credentials when deployed.
+
+spec/003 3.1: in staging and production ClickHouse is a remote ClickHouse Cloud service, not
+a container; its complete URL (``https://user:password@cluster.region.clickhouse.cloud:8443/db``)
+is one secret, ``CLICKHOUSE_URL``. A local URL, plain http, or missing credentials there is a
+misconfiguration that must stop the service. In development the URL may also come from
+``CLICKHOUSE_HOST``, ``CLICKHOUSE_PORT``, ``CLICKHOUSE_USER``, ``CLICKHOUSE_PASSWORD``,
+``CLICKHOUSE_DB`` and ``CLICKHOUSE_SECURE``. The password is masked everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from confwarden.components.database_url import is_local_host
+from confwarden.components.problems import (
+    Problem,
+    ValidationResult,
+    collect,
+    is_truthy,
+    resolve_environment,
+)
+from confwarden.components.url import SecretURL, parse_secret_url
+from confwarden.components.weak_secrets import weakness
+from confwarden.environment.detection import Environment
+from confwarden.environment.policy import Severity, policy_for
+
+__all__ = ["ClickHouseURLBuilder"]
+
+_COMPONENT = "ClickHouseURLBuilder"
+_MIN_PASSWORD_LENGTH = 16
+
+
+class ClickHouseURLBuilder:
+    """Build and validate the ClickHouse HTTP(S) URL of one environment.
+
+    Args:
+        env_vars: the variables (``get_env().get_all()``, a test's dict).
+        environment: the environment; by default ``ENVIRONMENT`` from ``env_vars``.
+        in_docker: running in a container; None detects it from ``dockerenv_path``.
+        dockerenv_path: the Docker marker file (injectable for tests).
+
+    Example:
+        >>> url = "https://app:Zq8-long-generated-pw@abc.us-central1.gcp.clickhouse.cloud:8443/db"
+        >>> str(ClickHouseURLBuilder({"CLICKHOUSE_URL": url}, environment="prod").get_url())
+        'https://app:***@abc.us-central1.gcp.clickhouse.cloud:8443/db'
+    """
+
+    def __init__(
+        self,
+        env_vars: Mapping[str, str],
+        *,
+        environment: Environment | str | None = None,
+        in_docker: bool | None = None,
+        dockerenv_path: Path | str = "/.dockerenv",
+    ) -> None:
+        self._vars = env_vars
+        self.environment = resolve_environment(env_vars, environment)
+        self.policy = policy_for(self.environment)
+        self._in_docker = in_docker
+        self._dockerenv_path = Path(dockerenv_path)
+        self._built: tuple[SecretURL | None, list[Problem]] | None = None
+
+    @property
+    def in_docker(self) -> bool:
+        """Whether localhost becomes the compose service name ``clickhouse``."""
+        if self._in_docker is None:
+            self._in_docker = self._dockerenv_path.exists()
+        return self._in_docker
+
+    def validate(self) -> ValidationResult:
+        """Every problem with the ClickHouse variables in this environment."""
+        return collect(_COMPONENT, self.environment, self._build()[1])
+
+    def get_url(self) -> SecretURL:
+        """The ClickHouse URL (``str()`` masks the password).
+
+        Raises:
+            ComponentConfigError: the variables have errors in this environment.
+        """
+        url, _ = self._build()
+        result = self.validate()
+        result.raise_for_errors()
+        result.log_warnings()
+        assert url is not None  # no error means a URL was built
+        return url
+
+    def debug_info(self) -> dict[str, object]:
+        """What was resolved, password masked."""
+        url, _ = self._build()
+        result = self.validate()
+        return {
+            "environment": self.environment.value,
+            "url": str(url) if url is not None and result.ok else None,
+            "remote": url is not None and not is_local_host(url.host),
+            "has_password": url is not None and url.has_password,
+            "problems": [p.to_dict() for p in result.problems],
+        }
+
+    def get_safe_log_message(self) -> str:
+        """One log line describing the URL in use, password masked."""
+        info = self.debug_info()
+        return f"ClickHouse URL ({self.environment.value}): {info['url'] or '<invalid>'}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.get_safe_log_message()!r})"
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _get(self, name: str) -> str | None:
+        value = self._vars.get(name)
+        if value is None or not value.strip():
+            return None
+        return value if name == "CLICKHOUSE_PASSWORD" else value.strip()
+
+    def _build(self) -> tuple[SecretURL | None, list[Problem]]:
+        if self._built is None:
+            problems: list[Problem] = []
+            url = self._from_url(problems) if self._get("CLICKHOUSE_URL") else None
+            if url is None and not problems:
+                url = self._from_components(problems)
+            if url is not None:
+                url = self._checked(url, problems)
+            self._built = (url, problems)
+        return self._built
+
+    def _from_url(self, problems: list[Problem]) -> SecretURL | None:
+        try:
+            url = parse_secret_url(self._get("CLICKHOUSE_URL") or "")
+        except ValueError as exc:
+            problems.append(Problem("CLICKHOUSE_URL", str(exc), "Fix CLICKHOUSE_URL"))
+            return None
+        if url.scheme not in ("http", "https"):
+            problems.append(
+                Problem(
+                    "CLICKHOUSE_URL",
+                    f"has scheme {url.scheme!r}; the HTTP interface is used",
+                    "Use https://user:password@host:8443/database",
+                )
+            )
+            return None
+        return url
+
+    def _from_components(self, problems: list[Problem]) -> SecretURL | None:
+        if self.environment.is_deployed and self._get("CLICKHOUSE_HOST") is None:
+            problems.append(
+                Problem(
+                    "CLICKHOUSE_URL",
+                    f"is not set; ClickHouse in {self.environment.value} is a remote service",
+                    "Set CLICKHOUSE_URL (https://user:password@host:8443/db) from the secret store",
+                )
+            )
+            return None
+        secure = is_truthy(self._get("CLICKHOUSE_SECURE")) or self.environment.is_deployed
+        raw_port = self._get("CLICKHOUSE_PORT")
+        port = 8443 if secure else 8123
+        if raw_port is not None:
+            if not (raw_port.isdigit() and 0 < int(raw_port) < 65536):
+                problems.append(Problem("CLICKHOUSE_PORT", f"{raw_port!r} is not a port", "Fix it"))
+                return None
+            port = int(raw_port)
+        return SecretURL(
+            "https" if secure else "http",
+            self._get("CLICKHOUSE_USER") or "default",
+            self._get("CLICKHOUSE_PASSWORD"),
+            self._get("CLICKHOUSE_HOST") or "localhost",
+            port,
+            self._get("CLICKHOUSE_DB") or "default",
+        )
+
+    def _checked(self, url: SecretURL, problems: list[Problem]) -> SecretURL | None:
+        deployed = self.environment.is_deployed
+        source = "CLICKHOUSE_URL" if self._get("CLICKHOUSE_URL") else "CLICKHOUSE_HOST"
+        if is_local_host(url.host):
+            if self.policy.localhost_urls is Severity.IGNORE and self.in_docker:
+                url = url.copy_with(host=self._get("CLICKHOUSE_DOCKER_SERVICE") or "clickhouse")
+            else:
+                problems.append(
+                    Problem(
+                        source,
+                        f"points at this machine ({url.host}); ClickHouse in "
+                        f"{self.environment.value} is remote",
+                        "Use the ClickHouse Cloud host name",
+                        self.policy.localhost_urls,
+                    )
+                )
+        if deployed and url.scheme != "https":
+            problems.append(
+                Problem(source, f"uses http:// in {self.environment.value}", "Use https://")
+            )
+        if url.password is None or not url.username:
+            if deployed:
+                problems.append(
+                    Problem(
+                        source,
+                        f"has no credentials; {self.environment.value} requires them",
+                        "Put user and password in CLICKHOUSE_URL",
+                    )
+                )
+        else:
+            reason = weakness(url.password, min_length=_MIN_PASSWORD_LENGTH)
+            if reason is not None:
+                problems.append(
+                    Problem(
+                        source,
+                        f"its password {reason} (value not shown)",
+                        f"Use a generated password of at least {_MIN_PASSWORD_LENGTH} characters",
+                        self.policy.short_secret,
+                    )
+                )
+        if any(p.severity is Severity.ERROR for p in problems):
+            return None
+        return url

@@ -1,0 +1,247 @@
+"""RedisURLBuilder: the Redis URL from components, with TLS and credentials where they matter.
+
+A Redis URL holds a password and, in staging and production, must use TLS (``rediss://``).
+It is built from ``REDIS_HOST``, ``REDIS_PORT``, ``REDIS_USERNAME``, ``REDIS_PASSWORD``,
+``REDIS_DB``, ``REDIS_TLS`` or ``REDIS_SOCKET`` (a unix socket path), or from a complete
+``REDIS_URL`` whose parts the components override; every part is percent-encoded, and the
+result is a :class:`~confwarden.components.url.SecretURL` that masks the password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from confwarden.components.database_url import is_local_host
+from confwarden.components.problems import (
+    Problem,
+    ValidationResult,
+    collect,
+    is_truthy,
+    resolve_environment,
+)
+from confwarden.components.url import SecretURL, parse_secret_url
+from confwarden.components.weak_secrets import weakness
+from confwarden.environment.detection import Environment
+from confwarden.environment.policy import Severity, policy_for
+
+__all__ = ["RedisURLBuilder"]
+
+_COMPONENT = "RedisURLBuilder"
+_MIN_PASSWORD_LENGTH = 16
+_FALSY = frozenset({"0", "false", "no", "off"})
+
+
+class RedisURLBuilder:
+    """Build and validate the Redis URL of one environment.
+
+    Args:
+        env_vars: the variables (``get_env().get_all()``, a test's dict).
+        environment: the environment; by default ``ENVIRONMENT`` from ``env_vars``.
+        in_docker: running in a container; None detects it from ``dockerenv_path``.
+        dockerenv_path: the Docker marker file (injectable for tests).
+
+    Example:
+        >>> str(RedisURLBuilder({"REDIS_PASSWORD": "p@ss", "REDIS_DB": "2"},
+        ...     in_docker=False).get_url())
+        'redis://:***@localhost:6379/2'
+    """
+
+    def __init__(
+        self,
+        env_vars: Mapping[str, str],
+        *,
+        environment: Environment | str | None = None,
+        in_docker: bool | None = None,
+        dockerenv_path: Path | str = "/.dockerenv",
+    ) -> None:
+        self._vars = env_vars
+        self.environment = resolve_environment(env_vars, environment)
+        self.policy = policy_for(self.environment)
+        self._in_docker = in_docker
+        self._dockerenv_path = Path(dockerenv_path)
+        self._built: tuple[SecretURL | None, list[Problem]] | None = None
+
+    @property
+    def in_docker(self) -> bool:
+        """Whether localhost becomes the compose service name ``redis``."""
+        if self._in_docker is None:
+            self._in_docker = self._dockerenv_path.exists()
+        return self._in_docker
+
+    def validate(self) -> ValidationResult:
+        """Every problem with the Redis variables in this environment."""
+        return collect(_COMPONENT, self.environment, self._build()[1])
+
+    def get_url(self) -> SecretURL:
+        """The Redis URL (``str()`` masks the password; ``render(hide_password=False)`` not).
+
+        Raises:
+            ComponentConfigError: the variables have errors in this environment.
+        """
+        url, _ = self._build()
+        result = self.validate()
+        result.raise_for_errors()
+        result.log_warnings()
+        assert url is not None  # no error means a URL was built
+        return url
+
+    def debug_info(self) -> dict[str, object]:
+        """What was resolved, password masked."""
+        url, _ = self._build()
+        result = self.validate()
+        return {
+            "environment": self.environment.value,
+            "url": str(url) if url is not None and result.ok else None,
+            "transport": "unix_socket" if url is not None and url.scheme == "unix" else "tcp",
+            "tls": url is not None and url.scheme == "rediss",
+            "has_password": url is not None and url.has_password,
+            "problems": [p.to_dict() for p in result.problems],
+        }
+
+    def get_safe_log_message(self) -> str:
+        """One log line describing the URL in use, password masked."""
+        info = self.debug_info()
+        return f"Redis URL ({self.environment.value}): {info['url'] or '<invalid>'}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.get_safe_log_message()!r})"
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _get(self, name: str) -> str | None:
+        value = self._vars.get(name)
+        if value is None or not value.strip():
+            return None
+        return value if name == "REDIS_PASSWORD" else value.strip()
+
+    def _build(self) -> tuple[SecretURL | None, list[Problem]]:
+        if self._built is None:
+            self._built = self._do_build()
+        return self._built
+
+    def _base(self, problems: list[Problem]) -> SecretURL | None:
+        raw = self._get("REDIS_URL")
+        if raw is None:
+            return None
+        try:
+            base = parse_secret_url(raw)
+        except ValueError as exc:
+            problems.append(Problem("REDIS_URL", str(exc), "Fix REDIS_URL or use REDIS_HOST"))
+            return None
+        if base.scheme not in ("redis", "rediss", "unix"):
+            problems.append(
+                Problem(
+                    "REDIS_URL",
+                    f"has scheme {base.scheme!r}",
+                    "Use redis://, rediss:// or unix://",
+                )
+            )
+            return None
+        return base
+
+    def _do_build(self) -> tuple[SecretURL | None, list[Problem]]:
+        problems: list[Problem] = []
+        deployed = self.environment.is_deployed
+        base = self._base(problems)
+        socket = self._get("REDIS_SOCKET") or (
+            base.path if base and base.scheme == "unix" else None
+        )
+        host = self._get("REDIS_HOST") or (base.host if base and base.host else None)
+        password = self._get("REDIS_PASSWORD") or (base.password if base else None)
+        username = self._get("REDIS_USERNAME") or (base.username if base else None) or None
+        db = self._number("REDIS_DB", base_db(base), 0, 1 << 16, problems) or 0
+        port = self._number("REDIS_PORT", base.port if base else None, 1, 65536, problems)
+        tls_flag = self._get("REDIS_TLS")
+        tls = is_truthy(tls_flag) or (
+            tls_flag is None and base is not None and base.scheme == "rediss"
+        )
+
+        if socket is None and host is None:
+            if deployed:
+                problems.append(
+                    Problem(
+                        "REDIS_HOST",
+                        f"is not set; {self.environment.value} has no default for it",
+                        "Set REDIS_HOST (or REDIS_SOCKET) in the deployment",
+                    )
+                )
+            host = "localhost"
+        if socket is None and host is not None and is_local_host(host):
+            if self.policy.localhost_urls is Severity.IGNORE and self.in_docker:
+                host = self._get("REDIS_DOCKER_SERVICE") or "redis"
+            else:
+                problems.append(
+                    Problem(
+                        "REDIS_HOST",
+                        f"{host!r} is this machine in {self.environment.value}",
+                        "Set REDIS_HOST to the Redis server's address",
+                        self.policy.localhost_urls,
+                    )
+                )
+        problems.extend(self._password_problems(password))
+        if deployed and socket is None:
+            if tls_flag is not None and tls_flag.lower() in _FALSY:
+                problems.append(
+                    Problem(
+                        "REDIS_TLS",
+                        f"turns TLS off in {self.environment.value}",
+                        "Unset REDIS_TLS or set it to true: deployed Redis uses rediss://",
+                    )
+                )
+            tls = True
+        if any(p.severity is Severity.ERROR for p in problems):
+            return None, problems
+        if socket is not None:
+            query = (("db", str(db)),) if db else ()
+            url = SecretURL("unix", username, password, "", None, socket, query, path_is_file=True)
+        else:
+            url = SecretURL(
+                "rediss" if tls else "redis", username, password, host or "", port or 6379,
+                str(db),
+            )  # fmt: skip
+        return url, problems
+
+    def _password_problems(self, password: str | None) -> list[Problem]:
+        if password is None:
+            if self.policy.fallbacks_allowed:
+                return []
+            return [
+                Problem(
+                    "REDIS_PASSWORD",
+                    f"is not set; {self.environment.value} requires authentication",
+                    "Set REDIS_PASSWORD from the secret store",
+                )
+            ]
+        reason = weakness(password, min_length=_MIN_PASSWORD_LENGTH)
+        if reason is None:
+            return []
+        return [
+            Problem(
+                "REDIS_PASSWORD",
+                f"{reason} (value not shown)",
+                f"Use a generated password of at least {_MIN_PASSWORD_LENGTH} characters",
+                self.policy.short_secret,
+            )
+        ]
+
+    def _number(
+        self, name: str, fallback: int | None, low: int, high: int, problems: list[Problem]
+    ) -> int | None:
+        raw = self._get(name)
+        if raw is None:
+            return fallback
+        if raw.isdigit() and low <= int(raw) < high:
+            return int(raw)
+        problems.append(
+            Problem(name, f"{raw!r} is not a number from {low} to {high - 1}", f"Fix {name}")
+        )
+        return fallback
+
+
+def base_db(base: SecretURL | None) -> int | None:
+    """The database number of a parsed ``REDIS_URL`` (path or ``?db=``), if any."""
+    if base is None:
+        return None
+    raw = base.query_params.get("db") if base.scheme == "unix" else base.path
+    return int(raw) if raw and raw.isdigit() else None
