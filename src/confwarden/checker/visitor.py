@@ -1,0 +1,533 @@
+"""The single pass over a file: parse once, walk once, record :mod:`facts`.
+
+Speed matters here (the target is 100,000 lines/s on two processes, close to what
+``ast.parse`` alone manages), so the walk is one explicit-stack loop that dispatches on the
+node type to a handful of handlers; every rule then works from the recorded facts. The
+explicit stack also means a deeply nested file cannot exhaust the recursion limit.
+
+Aliases are followed in source order: ``import os as _os``, ``from os import environ as E``,
+``e = os.environ``, ``self._env = get_env()``, ``g = os.getenv``, ``getattr(os, "environ")``.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from collections.abc import Iterable
+
+from confwarden.checker.facts import (
+    VIA_ACCESSOR,
+    VIA_OS,
+    EnvAccess,
+    FileFacts,
+    ImportFact,
+    OutputCall,
+    ParseError,
+    Suppression,
+)
+
+__all__ = ["analyze_source", "count_lines"]
+
+_OS, _ENVIRON, _ACCESSOR = "os", "environ", "accessor"
+_ENV_FUNCS = {"getenv": "read", "putenv": "write", "unsetenv": "write"}
+_OS_ATTRS = frozenset({"environ", "environb", *_ENV_FUNCS})
+# os.environ methods: the operation and whether the first argument is the variable name.
+_ENVIRON_METHODS = {
+    "get": ("read", True),
+    "pop": ("write", True),
+    "setdefault": ("write", True),
+    "__getitem__": ("read", True),
+    "__contains__": ("read", True),
+    "__setitem__": ("write", True),
+    "__delitem__": ("write", True),
+    "copy": ("ref", False),
+    "items": ("ref", False),
+    "keys": ("ref", False),
+    "values": ("ref", False),
+    "update": ("write", False),
+    "clear": ("write", False),
+    "popitem": ("write", False),
+}
+_ACCESSOR_METHODS = {
+    "get": ("read", True),
+    "exists": ("read", True),
+    "get_variable_source": ("read", True),
+    "set": ("write", True),
+    "delete": ("write", True),
+    "get_all": ("ref", False),
+    "get_subprocess_env": ("ref", False),
+}
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+)
+_CALL_ATTRS = frozenset({*_ENVIRON_METHODS, *_ACCESSOR_METHODS, *_ENV_FUNCS, *_LOG_METHODS})
+_CALL_NAMES = frozenset({"getattr", "print", "__import__", "import_module"})
+# Passing a secret through one of these before printing it is the sanctioned way.
+_SAFE_WRAPPERS = frozenset({"len", "bool", "hash", "type", "id", "is_sensitive_name"})
+_WRAPPERS = frozenset({"str", "int", "float", "bool"})
+_SUPPRESSION = re.compile(r"#\s*confwarden:\s*ignore(?:\[([^\]]*)\])?")
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_TOP, _FUNCTION, _TYPE_CHECKING = "", "function", "type_checking"
+
+
+def count_lines(data: bytes) -> int:
+    """Lines of a file, counting a last line without a newline."""
+    return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
+
+
+def _literal(node: ast.expr | None) -> str:
+    if type(node) is ast.Constant and type(node.value) is str:
+        return node.value
+    return ""
+
+
+def _dotted(node: ast.expr) -> str:
+    """``a.b.c`` for a chain of attributes on a name, "" for anything else."""
+    parts: list[str] = []
+    while type(node) is ast.Attribute:
+        parts.append(node.attr)
+        node = node.value
+    if type(node) is not ast.Name:
+        return ""
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+class _Collector:
+    """Walks one tree and records its facts; one instance per file."""
+
+    def __init__(self, module: str, is_package: bool, accessors: Iterable[str]) -> None:
+        self.module = module
+        self.is_package = is_package
+        self.factories = frozenset({"get_env", *accessors})
+        self.bindings: dict[str, str] = {"os": _OS, "IsolatedEnvironment": _ACCESSOR}
+        for name in self.factories:
+            self.bindings[name] = "factory"
+        self.bound_attrs: set[str] = set()
+        self.consumed: set[int] = set()
+        self.targets: dict[int, str] = {}
+        self.env: list[EnvAccess] = []
+        self.imports: list[ImportFact] = []
+        self.outputs: list[OutputCall] = []
+        self.scope = 0
+        self.flag = _TOP
+        self.next_scope = 0
+        self.handlers = {
+            ast.Import: self.on_import,
+            ast.ImportFrom: self.on_import_from,
+            ast.Assign: self.on_assign,
+            ast.AnnAssign: self.on_assign,
+            ast.NamedExpr: self.on_assign,
+            ast.Call: self.on_call,
+            ast.Subscript: self.on_subscript,
+            ast.Compare: self.on_compare,
+            ast.Attribute: self.on_reference,
+            ast.Name: self.on_reference,
+        }
+
+    # -- traversal --------------------------------------------------------------------------
+
+    def walk(self, tree: ast.Module) -> None:
+        """Visit every node in source order with an explicit stack.
+
+        The scope and the import context change only at functions and ``if TYPE_CHECKING``;
+        they are restored by ``(scope, flag)`` markers pushed on the same stack, so most
+        nodes carry no state at all.
+        """
+        handlers = self.handlers
+        stack: list[object] = [tree]
+        pop, push, extend = stack.pop, stack.append, stack.extend
+        fields_of = _FIELDS_OF
+        while stack:
+            node = pop()
+            node_type = type(node)
+            if node_type is tuple:
+                self.scope, self.flag = node  # type: ignore[misc]
+                continue
+            handler = handlers.get(node_type)
+            if handler is not None:
+                handler(node)  # type: ignore[operator]
+            fields = fields_of.get(node_type)
+            if fields is None:
+                fields = fields_of[node_type] = _child_fields(node_type)
+            if not fields:
+                continue
+            if node_type in _FUNCTIONS:
+                push((self.scope, self.flag))
+                self.next_scope += 1
+                self.scope, self.flag = self.next_scope, self.flag or _FUNCTION
+            elif node_type is ast.If and _is_type_checking(node.test):  # type: ignore[attr-defined]
+                push((self.scope, self.flag))
+                extend(reversed(node.orelse))  # type: ignore[attr-defined]
+                push((self.scope, self.flag))
+                extend(reversed(node.body))  # type: ignore[attr-defined]
+                self.flag = _TYPE_CHECKING
+                continue
+            for field in fields:
+                value = getattr(node, field, None)
+                if type(value) is list:
+                    if field in _MAY_HOLD_NONE:
+                        extend(v for v in reversed(value) if v is not None)
+                    else:
+                        extend(reversed(value))
+                elif value is not None:
+                    push(value)
+
+    # -- classification ---------------------------------------------------------------------
+
+    def kind(self, node: ast.expr) -> str | None:
+        """What an expression denotes: the os module, os.environ, an os function
+        (``envfunc:getenv``), a sanctioned accessor object, or nothing of interest."""
+        node_type = type(node)
+        if node_type is ast.Name:
+            return self.bindings.get(node.id)  # type: ignore[attr-defined]
+        if node_type is ast.Attribute:
+            attr = node.attr  # type: ignore[attr-defined]
+            if attr not in _OS_ATTRS and attr not in self.bound_attrs:
+                return None
+            dotted = _dotted(node)
+            if dotted in self.bindings:
+                return self.bindings[dotted]
+            if self.kind(node.value) == _OS:  # type: ignore[attr-defined]
+                return _ENVIRON if attr in ("environ", "environb") else f"envfunc:{attr}"
+            return None
+        if node_type is ast.Call:
+            func = node.func  # type: ignore[attr-defined]
+            func_kind = self.kind(func)
+            if func_kind in ("factory", _ACCESSOR):
+                return _ACCESSOR
+            dotted = _dotted(func)
+            if dotted.rpartition(".")[2] in self.factories:
+                return _ACCESSOR
+            if dotted == "getattr" and len(node.args) >= 2:  # type: ignore[attr-defined]
+                attr = _literal(node.args[1])  # type: ignore[attr-defined]
+                if attr in _OS_ATTRS and self.kind(node.args[0]) == _OS:  # type: ignore[attr-defined]
+                    return _ENVIRON if attr in ("environ", "environb") else f"envfunc:{attr}"
+        return None
+
+    def record(self, node: ast.AST, via: str, form: str, name: str, op: str) -> None:
+        self.env.append(
+            EnvAccess(
+                node.lineno,  # type: ignore[attr-defined]
+                node.col_offset + 1,  # type: ignore[attr-defined]
+                via,
+                form,
+                name,
+                op,
+                self.scope,
+                self.targets.pop(id(node), ""),
+            )
+        )
+
+    def read_of(self, node: ast.Call) -> tuple[str, str, str, str, ast.AST] | None:
+        """(via, form, name, op, receiver) when the call reads or writes the environment."""
+        func = node.func
+        if type(func) is ast.Attribute:
+            attr = func.attr
+            if attr not in _CALL_ATTRS:
+                return None
+            receiver_kind = self.kind(func.value)
+            if receiver_kind == _ENVIRON and attr in _ENVIRON_METHODS:
+                op, named = _ENVIRON_METHODS[attr]
+                name = _literal(node.args[0]) if named and node.args else ""
+                return VIA_OS, f"os.environ.{attr}", name, op, func.value
+            if receiver_kind in (_ACCESSOR, "factory") and attr in _ACCESSOR_METHODS:
+                op, named = _ACCESSOR_METHODS[attr]
+                name = _literal(node.args[0]) if named and node.args else ""
+                shown = _dotted(func.value) or "get_env()"
+                return VIA_ACCESSOR, f"{shown}.{attr}", name, op, func.value
+            if receiver_kind == _OS and attr in _ENV_FUNCS:
+                name = _literal(node.args[0]) if node.args else ""
+                return VIA_OS, f"os.{attr}", name, _ENV_FUNCS[attr], func
+            return None
+        func_kind = self.kind(func)
+        if func_kind is not None and func_kind.startswith("envfunc:"):
+            fn = func_kind[8:]
+            name = _literal(node.args[0]) if node.args else ""
+            return VIA_OS, f"os.{fn}", name, _ENV_FUNCS.get(fn, "ref"), func
+        return None
+
+    # -- handlers ---------------------------------------------------------------------------
+
+    def on_import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.name == "os" and alias.asname:
+                self.bindings[alias.asname] = _OS
+            elif alias.name == "importlib" and alias.asname:
+                self.bindings[alias.asname] = "importlib"
+            self.imports.append(
+                ImportFact(node.lineno, node.col_offset + 1, alias.name, self.flag, ())
+            )
+
+    def on_import_from(self, node: ast.ImportFrom) -> None:
+        module = node.module or ""
+        if node.level:
+            parts = self.module.split(".") if self.module else []
+            keep = len(parts) - node.level + (1 if self.is_package else 0)
+            base = ".".join(parts[: max(keep, 0)])
+            module = f"{base}.{module}".strip(".") if module else base
+        names = tuple(a.name for a in node.names)
+        self.imports.append(ImportFact(node.lineno, node.col_offset + 1, module, self.flag, names))
+        for alias in node.names:
+            local = alias.asname or alias.name
+            if module == "os" and alias.name in _OS_ATTRS:
+                kind = (
+                    _ENVIRON if alias.name in ("environ", "environb") else f"envfunc:{alias.name}"
+                )
+                self.bindings[local] = kind
+                self.record(node, VIA_OS, f"from os import {alias.name}", "", "ref")
+            elif alias.name in self.factories:
+                self.bindings[local] = "factory"
+            elif alias.name == "IsolatedEnvironment":
+                self.bindings[local] = _ACCESSOR
+            elif module == "importlib" and alias.name == "import_module":
+                self.bindings[local] = "import_module"
+
+    def on_assign(self, node: ast.Assign | ast.AnnAssign | ast.NamedExpr) -> None:
+        value = node.value
+        if value is None:
+            return
+        targets = node.targets if type(node) is ast.Assign else [node.target]  # type: ignore[union-attr]
+        kind = self.kind(value)
+        if kind is not None:
+            for target in targets:
+                dotted = _dotted(target)
+                if dotted:
+                    self.bindings[dotted] = kind
+                    self.bound_attrs.add(dotted.rpartition(".")[2])
+        else:
+            for target in targets:
+                self.bindings.pop(_dotted(target), None)
+        if len(targets) == 1 and type(targets[0]) is ast.Name:
+            self._mark_target(value, targets[0].id, 3)
+
+    def _mark_target(self, value: ast.expr, name: str, depth: int) -> None:
+        """Remember that the read inside ``value`` lands in local ``name`` (rule CW109)."""
+        value_type = type(value)
+        if value_type is ast.Call or value_type is ast.Subscript:
+            self.targets[id(value)] = name
+            if depth and value_type is ast.Call and _dotted(value.func) in _WRAPPERS:  # type: ignore[attr-defined]
+                for arg in value.args:  # type: ignore[attr-defined]
+                    self._mark_target(arg, name, depth - 1)
+        elif depth and value_type is ast.BoolOp:
+            for item in value.values:  # type: ignore[attr-defined]
+                self._mark_target(item, name, depth - 1)
+        elif depth and value_type is ast.IfExp:
+            self._mark_target(value.body, name, depth - 1)  # type: ignore[attr-defined]
+            self._mark_target(value.orelse, name, depth - 1)  # type: ignore[attr-defined]
+
+    def on_call(self, node: ast.Call) -> None:
+        func = node.func
+        func_type = type(func)
+        if func_type is ast.Attribute:
+            if func.attr not in _CALL_ATTRS and func.attr != "import_module":  # type: ignore[attr-defined]
+                return
+        elif func_type is ast.Name:
+            if func.id not in _CALL_NAMES and func.id not in self.bindings:  # type: ignore[attr-defined]
+                return
+        else:
+            return
+        found = self.read_of(node)
+        if found is not None:
+            via, form, name, op, receiver = found
+            self.consumed.add(id(receiver))
+            self.record(node, via, form, name, op)
+            return
+        dotted = _dotted(func)
+        last = dotted.rpartition(".")[2]
+        if last == "import_module" or dotted == "__import__":
+            target = _literal(node.args[0]) if node.args else ""
+            if target and (
+                dotted in ("importlib.import_module", "__import__")
+                or (
+                    self.bindings.get(dotted) == "import_module"
+                    or self.bindings.get(dotted.partition(".")[0]) == "importlib"
+                )
+            ):
+                self.imports.append(
+                    ImportFact(node.lineno, node.col_offset + 1, target, "importlib", ())
+                )
+            return
+        if dotted == "print" or (
+            last in _LOG_METHODS and func_type is ast.Attribute and "log" in dotted.lower()
+        ):
+            self._output(node, dotted)
+            return
+        if dotted == "getattr" and id(node) not in self.consumed:
+            kind = self.kind(node)
+            if kind is not None:
+                self.record(node, VIA_OS, f"getattr(os, {_literal(node.args[1])!r})", "", "ref")
+
+    def _output(self, node: ast.Call, func: str) -> None:
+        names: list[str] = []
+        env_names: list[str] = []
+        stack: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
+        while stack:
+            item = stack.pop()
+            item_type = type(item)
+            if item_type is ast.Name:
+                names.append(item.id)  # type: ignore[attr-defined]
+                continue
+            if item_type is ast.Call:
+                callee = _dotted(item.func).rpartition(".")[2]  # type: ignore[attr-defined]
+                if callee in _SAFE_WRAPPERS or callee.startswith(("mask", "get_safe_log")):
+                    continue
+                found = self.read_of(item)  # type: ignore[arg-type]
+                if found is not None and found[2]:
+                    env_names.append(found[2])
+            elif item_type is ast.Subscript and self.kind(item.value) in (  # type: ignore[attr-defined,operator]
+                _ENVIRON,
+                _ACCESSOR,
+            ):
+                name = _literal(item.slice)  # type: ignore[attr-defined]
+                if name:
+                    env_names.append(name)
+            stack.extend(ast.iter_child_nodes(item))
+        self.outputs.append(
+            OutputCall(
+                node.lineno,
+                node.col_offset + 1,
+                func,
+                tuple(sorted(set(names))),
+                tuple(sorted(set(env_names))),
+                self.scope,
+            )
+        )
+
+    def on_subscript(self, node: ast.Subscript) -> None:
+        kind = self.kind(node.value)
+        if kind in (_ENVIRON, _ACCESSOR):
+            op = "read" if type(node.ctx) is ast.Load else "write"
+            via = VIA_OS if kind == _ENVIRON else VIA_ACCESSOR
+            form = (
+                "os.environ[...]"
+                if kind == _ENVIRON
+                else f"{_dotted(node.value) or 'get_env()'}[...]"
+            )
+            self.consumed.add(id(node.value))
+            self.record(node, via, form, _literal(node.slice), op)
+
+    def on_compare(self, node: ast.Compare) -> None:
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
+            if type(op) in (ast.In, ast.NotIn):
+                kind = self.kind(comparator)
+                if kind in (_ENVIRON, _ACCESSOR):
+                    self.consumed.add(id(comparator))
+                    via = VIA_OS if kind == _ENVIRON else VIA_ACCESSOR
+                    form = "in os.environ" if kind == _ENVIRON else "in get_env()"
+                    self.record(node, via, form, _literal(node.left), "read")
+
+    def on_reference(self, node: ast.Name | ast.Attribute) -> None:
+        if id(node) in self.consumed:
+            return
+        if type(node) is ast.Name and (
+            node.id not in self.bindings or type(node.ctx) is not ast.Load
+        ):
+            return
+        kind = self.kind(node)
+        if kind == _ENVIRON or (kind is not None and kind.startswith("envfunc:")):
+            op = "ref" if type(node.ctx) is ast.Load else "write"
+            shown = _dotted(node)
+            self.record(node, VIA_OS, shown, "", op)
+
+
+# Fields that never hold child nodes (names, numbers, expression contexts, operators), and
+# node types with no children: skipping them is most of what makes the walk fast.
+_NOT_CHILDREN = frozenset(
+    {
+        "ctx",
+        "op",
+        "ops",
+        "names",
+        "id",
+        "attr",
+        "arg",
+        "name",
+        "asname",
+        "module",
+        "level",
+        "conversion",
+        "is_async",
+        "simple",
+        "rest",
+        "tag",
+        "kind",
+        "type_comment",
+        "type_ignores",
+        "kwd_attrs",
+        "lineno",
+    }
+)
+_LEAVES = frozenset({ast.Constant, ast.MatchSingleton, ast.Pass, ast.Break, ast.Continue})
+_MAY_HOLD_NONE = frozenset({"keys", "kw_defaults"})
+_FIELDS_OF: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    """The fields of ``node_type`` that can hold child nodes, in source order, reversed so
+    that pushing them on a stack pops them in source order."""
+    if node_type in _LEAVES:
+        return ()
+    fields = getattr(node_type, "_fields", ())
+    return tuple(reversed([f for f in fields if f not in _NOT_CHILDREN]))
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return _dotted(test).rpartition(".")[2] == "TYPE_CHECKING"
+
+
+def _suppressions(data: bytes) -> tuple[Suppression, ...]:
+    """The suppression comments: real ``#`` comments only, never text inside strings."""
+    if b"confwarden:" not in data:
+        return ()
+    found: list[Suppression] = []
+    try:
+        for token in tokenize.tokenize(io.BytesIO(data).readline):
+            if token.type == tokenize.COMMENT and "confwarden:" in token.string:
+                match = _SUPPRESSION.match(token.string)
+                if match:
+                    codes = (match.group(1) or "").split(",")
+                    found.append(
+                        Suppression(
+                            token.start[0], tuple(c.strip().upper() for c in codes if c.strip())
+                        )
+                    )
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return tuple(found)
+    return tuple(found)
+
+
+def analyze_source(
+    data: bytes, *, module: str = "", is_package: bool = False, accessors: Iterable[str] = ()
+) -> FileFacts:
+    """Parse ``data`` once, walk it once, and return its facts.
+
+    A file that does not parse (syntax error, null bytes, nesting too deep for the parser)
+    yields facts with :attr:`FileFacts.error` set instead of raising.
+
+    Example:
+        >>> facts = analyze_source(b"import os\\nx = os.environ['HOME']\\n")
+        >>> [(a.line, a.form, a.name) for a in facts.env]
+        [(2, 'os.environ[...]', 'HOME')]
+    """
+    lines = count_lines(data)
+    suppressions = _suppressions(data)
+    try:
+        tree = ast.parse(data)
+    except SyntaxError as exc:
+        error = ParseError(exc.lineno or 1, (exc.offset or 0) or 1, exc.msg or str(exc))
+        return FileFacts(lines, suppressions=suppressions, error=error)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        error = ParseError(1, 1, f"{type(exc).__name__}: {exc}")
+        return FileFacts(lines, suppressions=suppressions, error=error)
+    collector = _Collector(module, is_package, accessors)
+    collector.walk(tree)
+    return FileFacts(
+        lines,
+        tuple(collector.env),
+        tuple(collector.imports),
+        tuple(collector.outputs),
+        suppressions,
+    )

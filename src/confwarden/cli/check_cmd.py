@@ -1,0 +1,110 @@
+"""``confwarden check [PATH]``: the static compliance checker on the command line.
+
+Thin on purpose: arguments become one :func:`confwarden.checker.run_check` call and the
+result is printed by a reporter. Exit codes: 0 clean, 1 findings, 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from confwarden.checker import CheckerConfigError, load_config, run_check
+from confwarden.checker.baseline import write_baseline as save_baseline
+from confwarden.checker.reporters import FORMATS, render
+from confwarden.errors import ConfwardenError
+
+# A bar only for runs long enough to wonder about (issue: "more than a second").
+_PROGRESS_AFTER_S = 1.0
+
+
+class _LazyProgress:
+    """A rich progress bar that appears only on a terminal, once parsing takes > 1 s."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if time.perf_counter() - self.started < _PROGRESS_AFTER_S:
+                return
+            from rich.progress import Progress
+
+            self.bar = Progress(transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("checking", total=total)
+        self.bar.update(self.task, completed=done, total=total)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@click.command("check")
+@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@click.option(
+    "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="human", show_default=True
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Hide the findings recorded in FILE.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record every current finding in FILE and exit 0.",
+)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .confwarden-cache/.")
+@click.option("--select", help="Comma-separated rule codes to run (default: all).")
+@click.option("--ignore", help="Comma-separated rule codes not to run.")
+def check(
+    *,
+    path: Path,
+    fmt: str,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    jobs: int,
+    no_cache: bool,
+    select: str | None,
+    ignore: str | None,
+) -> None:
+    """Check the Python tree at PATH for configuration compliance (spec 000-004 incidents)."""
+    overrides: dict[str, object] = {}
+    if select:
+        overrides["select"] = [c.strip() for c in select.split(",") if c.strip()]
+    if ignore:
+        overrides["ignore"] = [c.strip() for c in ignore.split(",") if c.strip()]
+    progress = _LazyProgress() if fmt == "human" and sys.stderr.isatty() else None
+    try:
+        config = load_config(path, overrides)
+        result = run_check(
+            path,
+            config,
+            jobs=jobs,
+            use_cache=not no_cache,
+            baseline=None if write_baseline else baseline,
+            progress=progress,
+        )
+    except (CheckerConfigError, ConfwardenError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise click.exceptions.Exit(2) from exc
+    except Exception as exc:  # an internal error must still exit 2, with a readable message
+        click.echo(f"internal error in confwarden check: {type(exc).__name__}: {exc}", err=True)
+        raise click.exceptions.Exit(2) from exc
+    finally:
+        if progress is not None:
+            progress.stop()
+    if write_baseline:
+        count = save_baseline(write_baseline, result.findings)
+        click.echo(f"wrote {count} finding(s) to the baseline {write_baseline}", err=True)
+        raise click.exceptions.Exit(0)
+    click.echo(render(result, fmt))
+    raise click.exceptions.Exit(result.exit_code)
