@@ -25,7 +25,11 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
 # (module, attribute) of every command group; each module owns one area of the CLI.
-COMMANDS: tuple[tuple[str, str], ...] = (("confwarden.cli.env_cmd", "env"),)
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("confwarden.cli.env_cmd", "env"),
+    ("confwarden.cli.db_cmd", "db"),
+    ("confwarden.cli.jwt_cmd", "jwt"),
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,117 @@
+"""``confwarden db url`` (cli/db_cmd.py): masked output, refusals and exit codes.
+
+It lives beside the component tests because this area owns the command; the variables come
+from an ``--env-file`` (pass the world in), never from the test process's environment.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from confwarden.cli.main import main
+
+CANARY = "CANARY-5f0e1d"
+PASSWORD = f"p@ss/w:rd%#? {CANARY}"
+
+
+def write_env(tmp_path: Path, **values: str) -> str:
+    path = tmp_path / "test.env"
+    path.write_text("".join(f"{k}='{v}'\n" for k, v in values.items()), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def env_file(tmp_path: Path) -> str:
+    return write_env(
+        tmp_path,
+        POSTGRES_HOST="db.internal",
+        POSTGRES_USER="app",
+        POSTGRES_PASSWORD=PASSWORD,
+        POSTGRES_DB="app",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--env", "development"], "postgresql+asyncpg://app:***@db.internal:5432/app"),
+        (["--env", "dev", "--sync"], "postgresql+psycopg://app:***@db.internal:5432/app"),
+        (["--env", "testing", "--sync", "--driver", "psycopg2"],
+         "postgresql+psycopg2://app:***@db.internal:5432/app"),
+        (["--env", "production"], "postgresql+asyncpg://app:***@db.internal:5432/app?ssl=require"),
+        (["--env", "staging", "--sync"],
+         "postgresql+psycopg://app:***@db.internal:5432/app?sslmode=require"),
+        (["--env", "staging", "--dsn"], "postgresql://app:***@db.internal:5432/app?sslmode=require"),
+    ],
+)  # fmt: skip
+def test_db_url_prints_masked_url(
+    env_file: str, args: list[str], expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "url", "--env-file", env_file, *args]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip() == expected
+    assert CANARY not in out + err
+
+
+def test_db_url_show_password_in_development(
+    env_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "url", "--env-file", env_file, "--env", "dev", "--show-password"]) == 0
+    out = capsys.readouterr().out.strip()
+    from sqlalchemy.engine import make_url
+
+    assert make_url(out).password == PASSWORD
+
+
+@pytest.mark.parametrize("environment", ["testing", "staging", "production"])
+def test_db_url_show_password_refused_outside_development(
+    env_file: str, environment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["db", "url", "--env-file", env_file, "--env", environment, "--show-password"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "--show-password is refused" in err
+    assert CANARY not in out + err
+
+
+def test_db_url_errors_exit_1_with_every_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env_file = write_env(
+        tmp_path, POSTGRES_HOST="localhost", POSTGRES_PASSWORD="changeme", JWT_SECRET=CANARY
+    )
+    assert main(["db", "url", "--env-file", env_file, "--env", "production", "--json"]) == 1
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert report["url"] is None
+    assert {p["variable"] for p in report["problems"]} >= {
+        "POSTGRES_HOST", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_PASSWORD"}  # fmt: skip
+    assert "POSTGRES_USER" in err
+    assert "changeme" not in out + err
+
+
+def test_db_url_json_and_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    env_file = write_env(tmp_path, DATABASE_URL=f"postgresql://u:{CANARY}@legacy/db")
+    assert main(["db", "url", "--env-file", env_file, "--env", "testing", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["url"] == "sqlite+aiosqlite:///:memory:"
+    assert report["transport"] == "memory"
+    assert [p["variable"] for p in report["problems"]] == ["DATABASE_URL"]
+    assert CANARY not in json.dumps(report)
+
+
+def test_db_url_driver_mode_mismatch_is_a_usage_error(
+    env_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "url", "--env-file", env_file, "--sync", "--driver", "asyncpg"]) == 2
+    assert "async only" in capsys.readouterr().err
+
+
+def test_db_url_unknown_environment_is_a_usage_error(
+    env_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "url", "--env-file", env_file, "--env", "qa"]) == 2
+    assert "not a known environment" in capsys.readouterr().err

@@ -1,0 +1,63 @@
+"""``confwarden jwt fingerprint`` (cli/jwt_cmd.py): a fingerprint, never the secret."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from confwarden.cli.main import main
+from confwarden.components.jwt_secret import fingerprint
+
+CANARY = "CANARY-5f0e1d"
+SECRET = f"{CANARY}-Kq8vT2mZp4xR7wN1yB5cL0"
+
+
+def write_env(tmp_path: Path, **values: str) -> str:
+    path = tmp_path / "jwt.env"
+    path.write_text("".join(f"{k}={v}\n" for k, v in values.items()), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("environment", ["development", "testing", "staging", "production"])
+def test_jwt_fingerprint_prints_fingerprint_only(
+    tmp_path: Path, environment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env_file = write_env(tmp_path, JWT_SECRET_KEY=SECRET)
+    assert main(["jwt", "fingerprint", "--env-file", env_file, "--env", environment]) == 0
+    out, err = capsys.readouterr()
+    assert f"fingerprint: {fingerprint(SECRET)}" in out
+    assert "source:      JWT_SECRET_KEY" in out
+    assert CANARY not in out + err
+
+
+def test_jwt_fingerprint_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    env_file = write_env(tmp_path, JWT_SECRET_STAGING=SECRET, JWT_SECRET_KEY=SECRET + "x")
+    assert main(["jwt", "fingerprint", "--env-file", env_file, "--env", "stage", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["fingerprint"] == fingerprint(SECRET)
+    assert report["variable"] == "JWT_SECRET_STAGING"
+    assert report["problems"][0]["severity"] == "warning"
+    assert CANARY not in json.dumps(report)
+
+
+def test_jwt_fingerprint_deployed_problems_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env_file = write_env(tmp_path, JWT_SECRET=CANARY, JWT_ALGORITHM="none")
+    assert main(["jwt", "fingerprint", "--env-file", env_file, "--env", "production"]) == 1
+    out, err = capsys.readouterr()
+    assert "shorter than 32" in err
+    assert "JWT_ALGORITHM" in err
+    assert CANARY not in out + err
+
+
+def test_jwt_fingerprint_development_generated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env_file = write_env(tmp_path, UNRELATED="1")
+    assert main(["jwt", "fingerprint", "--env-file", env_file, "--env", "dev", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["generated"] is True
+    assert report["fingerprint"]
