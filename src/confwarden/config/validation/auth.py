@@ -1,0 +1,174 @@
+"""Auth rules: the shared JWT secret and OAuth credentials, per environment.
+
+The JWT secret is judged by :class:`~confwarden.components.jwt_secret.SharedJWTSecretManager`
+only (spec/000: four copies of the JWT rules disagreed), so the validator and every service
+agree on which variable wins and whether it is strong enough.
+
+OAuth follows spec/003 "OAuth Dual Naming Convention": the backend reads
+``GOOGLE_CLIENT_ID``/``GOOGLE_CLIENT_SECRET``, the auth service
+``GOOGLE_OAUTH_CLIENT_ID_{ENVIRONMENT}``/``GOOGLE_OAUTH_CLIENT_SECRET_{ENVIRONMENT}``. Both must
+map to the same credentials, a client id without its secret is half a configuration, and
+staging credentials must never serve production. Development may lack OAuth entirely.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from confwarden.config.spec import Problem, Severity
+from confwarden.config.validation.base import Rule, ValidationContext, policy_severity
+from confwarden.environment.detection import Environment
+
+__all__ = ["JWT_VARIABLES", "OAUTH_PROVIDERS", "JwtSecretRule", "OAuthRule", "oauth_names"]
+
+JWT_VARIABLES = ("JWT_SECRET_KEY", "JWT_SECRET", "JWT_ALGORITHM")
+OAUTH_PROVIDERS = ("GOOGLE", "GITHUB")
+
+
+def oauth_names(provider: str, environment: Environment) -> dict[str, tuple[str, str]]:
+    """The two naming conventions of ``provider``: ``{convention: (id_var, secret_var)}``.
+
+    Example:
+        >>> oauth_names("GOOGLE", Environment.STAGING)["environment-specific"]
+        ('GOOGLE_OAUTH_CLIENT_ID_STAGING', 'GOOGLE_OAUTH_CLIENT_SECRET_STAGING')
+    """
+    upper = environment.value.upper()
+    return {
+        "simplified": (f"{provider}_CLIENT_ID", f"{provider}_CLIENT_SECRET"),
+        "environment-specific": (
+            f"{provider}_OAUTH_CLIENT_ID_{upper}",
+            f"{provider}_OAUTH_CLIENT_SECRET_{upper}",
+        ),
+    }
+
+
+class JwtSecretRule(Rule):
+    """The JWT secret fails ``SharedJWTSecretManager(...).validate()`` for the environment.
+
+    Every JWT problem is critical: with a wrong secret, every authenticated request fails.
+    A missing secret that a declared required field covers is left to ``required.missing``,
+    so one hole costs one problem.
+    """
+
+    code = "auth.jwt_secret"
+    description = "SharedJWTSecretManager accepts the JWT secret and algorithm."
+
+    def check(self, ctx: ValidationContext) -> Iterator[Problem]:
+        """Yield the manager's problems, each with its variable's origin."""
+        from confwarden.components.jwt_secret import SharedJWTSecretManager
+
+        manager = SharedJWTSecretManager(_variables(ctx), environment=ctx.environment)
+        if not _uses_jwt(ctx, manager.candidates):
+            return
+        missing = "/".join(manager.candidates)
+        for found in manager.validate().problems:
+            severity = policy_severity(found.severity)
+            if severity is None:
+                continue
+            if found.variable == missing and _required_field_covers(ctx, manager.candidates):
+                continue
+            variable = found.variable.split("/")[0]
+            yield self.problem(
+                ctx, variable, found.message, found.action, severity=severity, critical=True
+            )
+
+
+class OAuthRule(Rule):
+    """OAuth credentials are incomplete, disagree between naming conventions, or cross
+    environments."""
+
+    code = "auth.oauth"
+    description = "OAuth credentials are complete, agree across conventions, stay in their env."
+
+    def check(self, ctx: ValidationContext) -> Iterator[Problem]:
+        """Yield every OAuth problem for every provider."""
+        for provider in OAUTH_PROVIDERS:
+            yield from self._check_provider(ctx, provider)
+
+    def _check_provider(self, ctx: ValidationContext, provider: str) -> Iterator[Problem]:
+        conventions = oauth_names(provider, ctx.environment)
+        complete: list[tuple[str, str]] = []
+        for convention, (id_var, secret_var) in conventions.items():
+            has_id, has_secret = bool(_value(ctx, id_var)), bool(_value(ctx, secret_var))
+            if has_id and has_secret:
+                complete.append((id_var, secret_var))
+            elif has_id or has_secret:
+                present, absent = (id_var, secret_var) if has_id else (secret_var, id_var)
+                yield self.problem(
+                    ctx,
+                    present,
+                    f"is set but {absent} is not: half an OAuth client ({convention} names)",
+                    f"Set {absent} too, or unset {present}",
+                )
+        if len(complete) == 2:
+            (id_a, secret_a), (id_b, secret_b) = complete
+            for left, right, what in ((id_a, id_b, "client ids"), (secret_a, secret_b, "secrets")):
+                if _value(ctx, left) != _value(ctx, right):
+                    yield self.problem(
+                        ctx,
+                        right,
+                        f"differs from {left}: the two OAuth naming conventions hold different "
+                        f"{what}, so the backend and the auth service use different clients",
+                        f"Map {left} and {right} to the same secret in the deployment",
+                    )
+        yield from self._check_isolation(ctx, provider)
+
+    def _check_isolation(self, ctx: ValidationContext, provider: str) -> Iterator[Problem]:
+        if not ctx.environment.is_deployed:
+            return
+        own_id, own_secret = oauth_names(provider, ctx.environment)["environment-specific"]
+        severity = policy_severity(ctx.policy.localhost_urls) or Severity.WARNING
+        for other in Environment:
+            if other is ctx.environment:
+                continue
+            other_id, other_secret = oauth_names(provider, other)["environment-specific"]
+            for mine, theirs in ((own_id, other_id), (own_secret, other_secret)):
+                value = _value(ctx, mine)
+                if value and value == _value(ctx, theirs):
+                    yield self.problem(
+                        ctx,
+                        mine,
+                        f"holds the same credential as {theirs}: {ctx.environment.value} "
+                        f"uses the {other.value} OAuth client",
+                        f"Create a separate OAuth client for {ctx.environment.value} and store "
+                        f"it under {mine}",
+                        severity=severity,
+                    )
+            if other.is_deployed and _value(ctx, other_secret):
+                yield self.problem(
+                    ctx,
+                    other_secret,
+                    f"{other.value} OAuth credentials are present in {ctx.environment.value}",
+                    f"Remove {other_secret} from the {ctx.environment.value} deployment; "
+                    "each environment gets only its own credentials",
+                    severity=Severity.WARNING,
+                )
+
+
+def _value(ctx: ValidationContext, variable: str) -> str | None:
+    raw = ctx.get(variable)
+    return raw.strip() if raw is not None and raw.strip() else None
+
+
+def _variables(ctx: ValidationContext) -> dict[str, str]:
+    variables = dict(ctx.variables)
+    for item in ctx.items():
+        variables[item.variable] = item.raw
+    return variables
+
+
+def _uses_jwt(ctx: ValidationContext, candidates: tuple[str, ...]) -> bool:
+    names = set(candidates) | set(JWT_VARIABLES)
+    if any(name in ctx.variables for name in names):
+        return True
+    return any(name in ctx.specs_by_variable for name in names) or any(
+        spec.group in {"auth", "jwt"} for spec in ctx.fields
+    )
+
+
+def _required_field_covers(ctx: ValidationContext, candidates: tuple[str, ...]) -> bool:
+    for name in candidates:
+        spec = ctx.spec_for(name)
+        if spec is not None and spec.is_required(ctx.environment):
+            return True
+    return False

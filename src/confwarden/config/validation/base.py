@@ -1,0 +1,395 @@
+"""The vocabulary every validation rule shares: the context it reads and the base class.
+
+A rule is a small class with a ``code`` and a ``check(ctx)`` that yields
+:class:`~confwarden.config.spec.Problem` records. It sees one :class:`ValidationContext`
+(the environment, the declared fields, the resolved values with their provenance and every
+raw variable) and never reads ``os.environ``: the loader passes the world in, so a rule is
+tested with a plain dict. Rules describe a value's shape, never the value itself.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import ClassVar, TextIO
+
+from confwarden.config.health import Deduction, HealthScore
+from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity, ValidationMode
+from confwarden.environment.detection import Environment
+from confwarden.environment.masking import is_sensitive_name
+from confwarden.environment.policy import EnvironmentPolicy, policy_for
+from confwarden.environment.policy import Severity as PolicySeverity
+from confwarden.environment.provenance import Source, SourceKind
+from confwarden.errors import ConfigurationError
+
+__all__ = [
+    "ConfigItem",
+    "Rule",
+    "ValidationContext",
+    "ValidationResult",
+    "iter_set",
+    "policy_severity",
+]
+
+NOT_SET = "not set"
+_OS = Source(SourceKind.OS)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigItem:
+    """One configuration value as a rule sees it.
+
+    Attributes:
+        variable: the variable that supplied the value.
+        raw: the value as a string (never shown; rules describe its shape).
+        origin: where it came from, as text (``.env file .env:3``, ``os environment``).
+        spec: the field it belongs to, or None for a variable no field declares.
+    """
+
+    variable: str
+    raw: str
+    origin: str
+    spec: FieldSpec | None
+
+    @property
+    def sensitive(self) -> bool:
+        """True when the schema or the name says the value is a secret."""
+        return (self.spec is not None and self.spec.sensitive) or is_sensitive_name(self.variable)
+
+    @property
+    def critical(self) -> bool:
+        """True when the value belongs to a critical field."""
+        return self.spec is not None and self.spec.critical
+
+
+@dataclass(frozen=True)
+class ValidationContext:
+    """Everything a validation sees: the contract between the loader and the rules.
+
+    Args:
+        environment: the environment the configuration is judged for.
+        fields: the declared fields.
+        values: the resolved value of each field, keyed by field name.
+        variables: every raw variable the loader saw (process environment, secrets, .env).
+        prefix: the project's variable prefix (``APP_``); unknown variables with it are
+            reported.
+        extra_problems: problems found before validation (type conversion, deprecated names)
+            to be reported together with the rules' findings.
+
+    Example:
+        >>> ctx = ValidationContext.from_variables(Environment.STAGING, {"SECRET_KEY": "x"})
+        >>> [item.variable for item in ctx.items()]
+        ['SECRET_KEY']
+    """
+
+    environment: Environment
+    fields: Sequence[FieldSpec]
+    values: Mapping[str, ResolvedValue]
+    variables: Mapping[str, str]
+    prefix: str | None = None
+    extra_problems: Sequence[Problem] = ()
+
+    @classmethod
+    def from_variables(
+        cls,
+        environment: Environment,
+        variables: Mapping[str, str],
+        fields: Sequence[FieldSpec] = (),
+        *,
+        prefix: str | None = None,
+        sources: Mapping[str, Source] | None = None,
+    ) -> ValidationContext:
+        """Build a context by looking each field up in ``variables`` (no loader needed).
+
+        The first of a field's variable names that is set wins; ``sources`` gives the origin
+        of each variable (the process environment by default). Useful for tests and for
+        judging a ``.env`` file for another environment.
+        """
+        known = sources or {}
+        default = Source(SourceKind.DEFAULT)
+        values: dict[str, ResolvedValue] = {}
+        for spec in fields:
+            deprecated = _deprecated(spec, environment)
+            for name in spec.variable_names(environment):
+                if name in variables:
+                    values[spec.name] = ResolvedValue(
+                        spec.name,
+                        name,
+                        variables[name],
+                        known.get(name, _OS),
+                        deprecated_name_used=name if name in deprecated else None,
+                    )
+                    break
+            else:
+                values[spec.name] = ResolvedValue(spec.name, None, None, default)
+        return cls(environment, tuple(fields), values, dict(variables), prefix)
+
+    # -- derived views (computed once per validation) -------------------------------------
+
+    @cached_property
+    def policy(self) -> EnvironmentPolicy:
+        """The policy row of the environment (localhost and secret-length severities...)."""
+        return policy_for(self.environment)
+
+    @cached_property
+    def specs_by_name(self) -> dict[str, FieldSpec]:
+        """Declared fields by field name."""
+        return {spec.name: spec for spec in self.fields}
+
+    @cached_property
+    def specs_by_variable(self) -> dict[str, FieldSpec]:
+        """Declared fields by every variable name they bind to in this environment."""
+        mapping: dict[str, FieldSpec] = {}
+        for spec in self.fields:
+            for name in spec.variable_names(self.environment):
+                mapping.setdefault(name, spec)
+        return mapping
+
+    def spec_for(self, variable: str) -> FieldSpec | None:
+        """The field bound to ``variable`` in this environment, if any."""
+        return self.specs_by_variable.get(variable)
+
+    def origin(self, variable: str) -> str:
+        """Where ``variable``'s value came from, as text; "not set" when it is unset."""
+        spec = self.spec_for(variable)
+        if spec is not None:
+            resolved = self.values.get(spec.name)
+            if resolved is not None and resolved.variable == variable:
+                return str(resolved.source)
+        if variable in self.variables:
+            return str(_OS) if not self.fields else "environment variables"
+        return NOT_SET
+
+    def get(self, variable: str) -> str | None:
+        """The raw value of ``variable``: the resolved one when a field binds it."""
+        spec = self.spec_for(variable)
+        if spec is not None:
+            resolved = self.values.get(spec.name)
+            if resolved is not None and resolved.variable == variable:
+                return resolved.raw
+        return self.variables.get(variable)
+
+    def items(self) -> list[ConfigItem]:
+        """The configuration values to judge, sorted by variable.
+
+        With declared fields: the resolved value of each field that has one. Without fields
+        (a raw ``.env`` file judged on its own): every variable.
+        """
+        return list(self._items)
+
+    @cached_property
+    def _items(self) -> tuple[ConfigItem, ...]:
+        result: list[ConfigItem] = []
+        if self.fields:
+            for spec in self.fields:
+                resolved = self.values.get(spec.name)
+                if resolved is None or resolved.raw is None:
+                    continue
+                variable = resolved.variable or spec.canonical
+                result.append(ConfigItem(variable, resolved.raw, str(resolved.source), spec))
+        else:
+            result = [ConfigItem(name, raw, str(_OS), None) for name, raw in self.variables.items()]
+        result.sort(key=lambda item: item.variable)
+        return tuple(result)
+
+    def known_variables(self) -> frozenset[str]:
+        """Every variable name any declared field binds to, in any environment."""
+        names: set[str] = set()
+        for env in Environment:
+            for spec in self.fields:
+                names.update(spec.variable_names(env))
+        return frozenset(names)
+
+
+def _deprecated(spec: FieldSpec, environment: Environment) -> set[str]:
+    upper = environment.value.upper()
+    return {n.replace("{ENVIRONMENT}", upper) for n in spec.deprecated_names}
+
+
+def policy_severity(severity: PolicySeverity) -> Severity | None:
+    """A policy severity as a problem severity; None for ``ignore`` (no problem at all)."""
+    if severity is PolicySeverity.IGNORE:
+        return None
+    return Severity.ERROR if severity is PolicySeverity.ERROR else Severity.WARNING
+
+
+class Rule:
+    """Base class of validation rules: one family of checks, one module.
+
+    Subclasses set ``code`` (``secrets.length``) and ``description`` and implement
+    :meth:`check`. A rule yields every problem it finds; it never raises on bad input (the
+    validator turns a crash into a problem anyway) and never puts a value in a message.
+
+    Example:
+        >>> class NoDebug(Rule):
+        ...     code = "example.no_debug"
+        ...     description = "DEBUG is off in production."
+        ...     def check(self, ctx):
+        ...         if ctx.get("DEBUG") == "true":
+        ...             yield self.problem(ctx, "DEBUG", "is on", "Unset DEBUG")
+    """
+
+    code: ClassVar[str] = "rule"
+    description: ClassVar[str] = ""
+
+    def check(self, ctx: ValidationContext) -> Iterable[Problem]:
+        """Yield every problem found in ``ctx``."""
+        raise NotImplementedError
+
+    def problem(
+        self,
+        ctx: ValidationContext,
+        variable: str,
+        message: str,
+        fix: str,
+        *,
+        severity: Severity = Severity.ERROR,
+        critical: bool | None = None,
+        code: str | None = None,
+    ) -> Problem:
+        """A problem about ``variable``, with its origin filled in from ``ctx``.
+
+        ``critical`` defaults to whether ``variable`` belongs to a critical field.
+        """
+        if critical is None:
+            spec = ctx.spec_for(variable)
+            critical = spec is not None and spec.critical
+        return Problem(
+            variable=variable,
+            origin=ctx.origin(variable),
+            message=message,
+            fix=fix,
+            rule=code or self.code,
+            severity=severity,
+            critical=critical,
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.code}>"
+
+
+def iter_set(ctx: ValidationContext, names: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """``(name, raw)`` for each of ``names`` that has a non-empty value in ``ctx``."""
+    for name in names:
+        raw = ctx.get(name)
+        if raw is not None and raw.strip():
+            yield name, raw
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """Everything one validation found, errors and warnings together.
+
+    Attributes:
+        errors: the problems that stop startup in this mode.
+        warnings: the problems that are reported only.
+        mode: the validation mode that sorted them.
+        environment: the environment judged.
+        health_score: 0-100, from :mod:`confwarden.config.health`.
+        deductions: every point taken from the score, each naming its rule.
+
+    No attribute, summary or dict holds a value: problems describe shapes only.
+    """
+
+    errors: list[Problem]
+    warnings: list[Problem]
+    mode: ValidationMode
+    environment: Environment
+    health_score: int = 100
+    deductions: tuple[Deduction, ...] = ()
+
+    @property
+    def is_valid(self) -> bool:
+        """True when nothing stops startup in this mode."""
+        return not self.errors
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Errors then warnings."""
+        return [*self.errors, *self.warnings]
+
+    @property
+    def health_status(self) -> str:
+        """``healthy``, ``degraded`` or ``unhealthy`` for the score."""
+        return HealthScore(self.health_score, self.deductions).status.value
+
+    def raise_for_errors(self) -> None:
+        """Raise one error listing every error (variable, origin, what is wrong, what to do).
+
+        Raises:
+            ConfigurationError: the result has at least one error.
+        """
+        if not self.errors:
+            return
+        lines = [
+            f"{len(self.errors)} configuration error(s) in {self.environment.value} "
+            f"(mode {self.mode.value}):"
+        ]
+        for problem in self.errors:
+            lines.extend(_problem_lines(problem))
+        if self.warnings:
+            lines.append(f"and {len(self.warnings)} warning(s): {_variables(self.warnings)}")
+        raise ConfigurationError("\n".join(lines))
+
+    def summary_lines(self) -> list[str]:
+        """The plain-text summary, one line per list entry."""
+        status = "valid" if self.is_valid else "INVALID"
+        lines = [
+            f"Configuration {status} for {self.environment.value} (mode {self.mode.value}): "
+            f"{len(self.errors)} error(s), {len(self.warnings)} warning(s), "
+            f"health {self.health_score}/100 ({self.health_status})"
+        ]
+        for title, problems in (("Errors", self.errors), ("Warnings", self.warnings)):
+            if problems:
+                lines.append(f"{title}:")
+                for problem in problems:
+                    lines.extend(_problem_lines(problem))
+        if self.deductions:
+            lines.append("Health deductions:")
+            lines.extend(f"  {d}" for d in self.deductions)
+        return lines
+
+    def print_validation_summary(self, file: TextIO | None = None) -> None:
+        """Print :meth:`summary_lines` to ``file`` (stdout by default)."""
+        print("\n".join(self.summary_lines()), file=file or sys.stdout)
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form."""
+        return {
+            "environment": self.environment.value,
+            "mode": self.mode.value,
+            "valid": self.is_valid,
+            "health_score": self.health_score,
+            "health_status": self.health_status,
+            "errors": [_problem_dict(p) for p in self.errors],
+            "warnings": [_problem_dict(p) for p in self.warnings],
+            "deductions": [d.to_dict() for d in self.deductions],
+        }
+
+
+def _problem_lines(problem: Problem) -> list[str]:
+    marker = " [critical]" if problem.critical else ""
+    return [
+        f"  - {problem.variable}{marker} ({problem.rule})",
+        f"      origin: {problem.origin}",
+        f"      problem: {problem.message}",
+        f"      fix: {problem.fix}",
+    ]
+
+
+def _problem_dict(problem: Problem) -> dict[str, object]:
+    return {
+        "variable": problem.variable,
+        "origin": problem.origin,
+        "message": problem.message,
+        "fix": problem.fix,
+        "rule": problem.rule,
+        "severity": problem.severity.value,
+        "critical": problem.critical,
+    }
+
+
+def _variables(problems: Sequence[Problem]) -> str:
+    return ", ".join(dict.fromkeys(p.variable for p in problems))

@@ -1,0 +1,78 @@
+"""Database rules: the PostgreSQL settings, judged by DatabaseURLBuilder and nothing else.
+
+spec/003 "Database URL SSOT": there is one implementation of "is this database configuration
+right for this environment" (localhost, credentials, TLS, weak passwords, a stale
+``DATABASE_URL``), and it is :class:`~confwarden.components.database_url.DatabaseURLBuilder`.
+This rule only translates its findings into validation problems with origins, so the two can
+never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from confwarden.config.spec import Problem
+from confwarden.config.validation.base import Rule, ValidationContext, policy_severity
+
+__all__ = ["DATABASE_VARIABLES", "DatabaseRule"]
+
+DATABASE_VARIABLES = (
+    "POSTGRES_HOST",
+    "POSTGRES_PORT",
+    "POSTGRES_USER",
+    "POSTGRES_PASSWORD",
+    "POSTGRES_DB",
+    "POSTGRES_SSLMODE",
+    "DATABASE_URL",
+    "USE_MEMORY_DB",
+)
+# Without these the backend has no data access at all (spec/003 ConfigDependencyMap).
+_CRITICAL = frozenset({"POSTGRES_HOST", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB"})
+
+
+class DatabaseRule(Rule):
+    """The database settings fail ``DatabaseURLBuilder(...).validate()`` for the environment.
+
+    Runs when a declared field belongs to the ``database`` group or any database variable
+    is set: a service without a database is not told to configure one.
+    """
+
+    code = "database.url_builder"
+    description = "DatabaseURLBuilder accepts the POSTGRES_* settings for the environment."
+
+    def check(self, ctx: ValidationContext) -> Iterator[Problem]:
+        """Yield the builder's problems, each with its variable's origin."""
+        if not _uses_database(ctx):
+            return
+        from confwarden.components.database_url import DatabaseURLBuilder
+
+        variables = dict(ctx.variables)
+        for item in ctx.items():
+            variables[item.variable] = item.raw
+        # in_docker=False: the container rewrite of localhost changes the URL, not whether
+        # the settings are valid, and validation must not depend on the machine it runs on.
+        builder = DatabaseURLBuilder(variables, environment=ctx.environment, in_docker=False)
+        for found in builder.validate().problems:
+            severity = policy_severity(found.severity)
+            if severity is None:
+                continue
+            variable = found.variable.split("/")[-1]
+            yield self.problem(
+                ctx,
+                variable,
+                found.message,
+                found.action,
+                severity=severity,
+                critical=variable in _CRITICAL or _is_critical_field(ctx, variable),
+            )
+
+
+def _uses_database(ctx: ValidationContext) -> bool:
+    if any(spec.group == "database" for spec in ctx.fields):
+        return True
+    return any(name in ctx.variables for name in DATABASE_VARIABLES)
+
+
+def _is_critical_field(ctx: ValidationContext, variable: str) -> bool:
+    spec = ctx.spec_for(variable)
+    return spec is not None and spec.critical

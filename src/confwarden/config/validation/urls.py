@@ -1,0 +1,124 @@
+"""URL formats: every URL setting parses, has a host and a scheme its client accepts.
+
+spec/003 "Validation Rules" 1, URL format validation (Redis, ClickHouse, the frontend,
+monitoring endpoints; the database goes through DatabaseURLBuilder). A URL without a scheme
+or with ``redis://`` in ``CLICKHOUSE_URL`` starts fine and fails at the first connection.
+Messages name the scheme and the missing part, never the URL (it may carry a password).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import SplitResult, urlsplit
+
+from confwarden.config.spec import Problem
+from confwarden.config.validation.base import ConfigItem, Rule, ValidationContext
+
+__all__ = ["SCHEMES", "ParsedURL", "UrlFormatRule", "is_url_setting", "parse_url"]
+
+# Variable name (exact, or suffix with a leading "_") -> the schemes its client accepts.
+SCHEMES: dict[str, frozenset[str]] = {
+    "REDIS_URL": frozenset({"redis", "rediss", "unix"}),
+    "CLICKHOUSE_URL": frozenset(
+        {"clickhouse", "clickhouses", "clickhouse+native", "clickhouse+http", "http", "https"}
+    ),
+    "WS_URL": frozenset({"ws", "wss"}),
+    "WEBSOCKET_URL": frozenset({"ws", "wss"}),
+    "FRONTEND_URL": frozenset({"http", "https"}),
+    "API_URL": frozenset({"http", "https"}),
+    "REDIRECT_URI": frozenset({"http", "https"}),
+    "CALLBACK_URL": frozenset({"http", "https"}),
+    "GRAFANA_URL": frozenset({"http", "https"}),
+    "PROMETHEUS_URL": frozenset({"http", "https"}),
+    "LANGFUSE_HOST": frozenset({"http", "https"}),
+}
+_URL_SUFFIXES = ("_URL", "_URI", "_ENDPOINT")
+_SKIPPED = frozenset({"DATABASE_URL"})  # judged by DatabaseURLBuilder
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedURL:
+    """The parts of a URL that rules look at (never the credentials)."""
+
+    scheme: str
+    host: str
+    port: int | None
+    port_valid: bool
+
+
+def parse_url(raw: str) -> ParsedURL | None:
+    """Parse ``raw``; None when it has no ``scheme://``.
+
+    Example:
+        >>> parse_url("https://app.example.com:8443/x").port
+        8443
+    """
+    if "://" not in raw:
+        return None
+    parts: SplitResult = urlsplit(raw.strip())
+    try:
+        port, valid = parts.port, True
+    except ValueError:
+        port, valid = None, False
+    return ParsedURL(parts.scheme.lower(), (parts.hostname or "").lower(), port, valid)
+
+
+def is_url_setting(item: ConfigItem) -> bool:
+    """Whether ``item`` must hold a URL: its name says so, or its value looks like one."""
+    if item.variable in _SKIPPED:
+        return False
+    return item.variable.endswith(_URL_SUFFIXES) or item.variable in SCHEMES or "://" in item.raw
+
+
+def allowed_schemes(variable: str) -> frozenset[str] | None:
+    """The schemes accepted for ``variable``, or None when any scheme goes."""
+    if variable in SCHEMES:
+        return SCHEMES[variable]
+    for name, schemes in SCHEMES.items():
+        if variable.endswith(f"_{name}"):
+            return schemes
+    return None
+
+
+class UrlFormatRule(Rule):
+    """A URL setting does not parse, lacks a host, or has a scheme its client refuses."""
+
+    code = "urls.format"
+    description = "URL settings have a scheme, a host, a valid port and an accepted scheme."
+
+    def check(self, ctx: ValidationContext) -> Iterator[Problem]:
+        """Yield one problem per malformed URL setting."""
+        for item in ctx.items():
+            if not is_url_setting(item) or not item.raw.strip():
+                continue
+            reason = _url_problem(item.variable, item.raw)
+            if reason is not None:
+                message, fix = reason
+                yield self.problem(ctx, item.variable, message, fix)
+
+
+def _url_problem(variable: str, raw: str) -> tuple[str, str] | None:
+    schemes = allowed_schemes(variable)
+    expected = " or ".join(f"{s}://" for s in sorted(schemes)) if schemes else "scheme://"
+    if any(c.isspace() for c in raw.strip()):
+        return "contains whitespace, so it is not a URL", f"Remove the spaces from {variable}"
+    parsed = parse_url(raw)
+    if parsed is None:
+        return (
+            "has no scheme, so clients cannot tell how to connect",
+            f"Write {variable} as a full URL starting with {expected}",
+        )
+    if schemes is not None and parsed.scheme not in schemes:
+        return (
+            f"has scheme {parsed.scheme!r}, which its client does not accept",
+            f"Use a URL starting with {expected}",
+        )
+    if not parsed.host and parsed.scheme != "unix":
+        return "has no host", f"Put the server's host name in {variable} ({expected}host:port)"
+    if not parsed.port_valid:
+        return (
+            "has a port that is not a number between 0 and 65535",
+            f"Fix the port in {variable}",
+        )
+    return None

@@ -1,0 +1,168 @@
+"""ConfigurationValidator: run every rule, sort problems by mode, score the outcome.
+
+spec/003 "Configuration Validation Flow": required variables, formats, secrets, consistency,
+then one :class:`ValidationResult` with every problem at once. The rules find problems; this
+module decides what they mean in a validation mode (DESIGN.md: development and testing
+WARN, staging ENFORCE_CRITICAL, production ENFORCE_ALL) and makes sure a broken rule costs a
+reported problem, never a crashed startup.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable, Sequence
+
+from confwarden.config.health import compute_health
+from confwarden.config.spec import Problem, Severity, ValidationMode
+from confwarden.config.validation.base import Rule, ValidationContext, ValidationResult
+from confwarden.environment.masking import mask_text
+
+__all__ = ["ConfigurationValidator", "default_rules", "is_error_in_mode"]
+
+logger = logging.getLogger("confwarden.config.validation")
+
+
+def default_rules() -> tuple[Rule, ...]:
+    """One instance of every built-in rule, in the order of spec/003's validation flow."""
+    from confwarden.config.validation.auth import JwtSecretRule, OAuthRule
+    from confwarden.config.validation.consistency import ConsistencyRule
+    from confwarden.config.validation.database import DatabaseRule
+    from confwarden.config.validation.environment import DeployedUrlRule
+    from confwarden.config.validation.llm import LlmKeyFormatRule
+    from confwarden.config.validation.ports import PortRule
+    from confwarden.config.validation.required import RequiredRule
+    from confwarden.config.validation.secrets import SecretStrengthRule
+    from confwarden.config.validation.unknown import UnknownVariableRule
+    from confwarden.config.validation.urls import UrlFormatRule
+
+    return (
+        RequiredRule(),
+        DatabaseRule(),
+        JwtSecretRule(),
+        OAuthRule(),
+        LlmKeyFormatRule(),
+        UrlFormatRule(),
+        DeployedUrlRule(),
+        SecretStrengthRule(),
+        PortRule(),
+        ConsistencyRule(),
+        UnknownVariableRule(),
+    )
+
+
+def is_error_in_mode(problem: Problem, mode: ValidationMode) -> bool:
+    """Whether ``problem`` stops startup in ``mode``.
+
+    * WARN: never.
+    * ENFORCE_CRITICAL: an ``error``-severity problem on a critical field (or marked critical
+      by its rule).
+    * ENFORCE_ALL: every ``error``-severity problem; warnings stay warnings.
+    """
+    if mode is ValidationMode.WARN or problem.severity is not Severity.ERROR:
+        return False
+    if mode is ValidationMode.ENFORCE_CRITICAL:
+        return problem.critical
+    return True
+
+
+class ConfigurationValidator:
+    """Validate a configuration against every rule and sort the problems by mode.
+
+    Args:
+        mode: the validation mode; None uses the environment's default from its policy.
+        rules: the rules to run; None runs :func:`default_rules`. Pass extra rules with
+            ``rules=[*default_rules(), MyRule()]``.
+
+    Example:
+        >>> from confwarden.environment.detection import Environment
+        >>> ctx = ValidationContext.from_variables(Environment.DEVELOPMENT, {})
+        >>> ConfigurationValidator().validate(ctx).is_valid
+        True
+    """
+
+    def __init__(
+        self, mode: ValidationMode | None = None, *, rules: Sequence[Rule] | None = None
+    ) -> None:
+        self.mode = mode
+        self.rules: tuple[Rule, ...] = tuple(default_rules() if rules is None else rules)
+
+    def mode_for(self, ctx: ValidationContext) -> ValidationMode:
+        """The mode used for ``ctx``: the explicit one, else the environment's default."""
+        if self.mode is not None:
+            return self.mode
+        return ValidationMode(ctx.policy.validation_mode)
+
+    def collect(self, ctx: ValidationContext) -> list[Problem]:
+        """Every problem of every rule plus ``ctx.extra_problems``, deduplicated, in order.
+
+        ``critical`` is set on problems about critical fields, so the mode can see it.
+        """
+        problems: list[Problem] = []
+        for problem in ctx.extra_problems:
+            problems.append(problem)
+        for rule in self.rules:
+            problems.extend(self._run(rule, ctx))
+        seen: set[tuple[str, str, str]] = set()
+        result: list[Problem] = []
+        for problem in problems:
+            key = (problem.variable, problem.rule, problem.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            result.append(_mark_critical(problem, ctx))
+        return result
+
+    def validate(self, ctx: ValidationContext) -> ValidationResult:
+        """Run every rule on ``ctx`` and return every problem at once, with a health score.
+
+        Never raises for a bad configuration: call
+        :meth:`ValidationResult.raise_for_errors` to fail fast.
+        """
+        mode = self.mode_for(ctx)
+        errors: list[Problem] = []
+        warnings: list[Problem] = []
+        for problem in self.collect(ctx):
+            (errors if is_error_in_mode(problem, mode) else warnings).append(problem)
+        health = compute_health(errors, warnings)
+        return ValidationResult(
+            errors=errors,
+            warnings=warnings,
+            mode=mode,
+            environment=ctx.environment,
+            health_score=health.score,
+            deductions=health.deductions,
+        )
+
+    def _run(self, rule: Rule, ctx: ValidationContext) -> Iterable[Problem]:
+        try:
+            return list(rule.check(ctx))
+        except Exception as exc:
+            # A broken rule must not take startup down with it, nor leak what it was
+            # looking at: the exception text may quote a value, so every value is masked.
+            text = mask_text(f"{type(exc).__name__}: {exc}", ctx.variables.values())
+            logger.warning("validation rule %s crashed: %s", rule.code, text)
+            return [
+                Problem(
+                    variable="(validation)",
+                    origin=f"rule {type(rule).__name__}",
+                    message=f"the rule {rule.code} crashed ({text}) and checked nothing",
+                    fix="Report this bug; the configuration was not checked by this rule",
+                    rule=rule.code,
+                    severity=Severity.ERROR,
+                    critical=False,
+                )
+            ]
+
+    def __repr__(self) -> str:
+        mode = self.mode.value if self.mode else "by environment"
+        return f"<ConfigurationValidator mode={mode} rules={len(self.rules)}>"
+
+
+def _mark_critical(problem: Problem, ctx: ValidationContext) -> Problem:
+    if problem.critical:
+        return problem
+    spec = ctx.spec_for(problem.variable)
+    if spec is None or not spec.critical:
+        return problem
+    return dataclasses.replace(problem, critical=True)
