@@ -212,6 +212,7 @@ def run_check(
     baseline: Path | None = None,
     progress: Progress | None = None,
     ruff_timeout: float = 600.0,
+    find_ruff: Callable[[], str | None] = undefined_name.find_ruff,
 ) -> CheckResult:
     """Check every Python file under ``root``.
 
@@ -223,6 +224,7 @@ def run_check(
         baseline: a baseline file whose findings are hidden.
         progress: called with ``(files done, files to parse)`` while parsing.
         ruff_timeout: seconds ruff may take before CW106 gives up with a warning.
+        find_ruff: locates the ruff executable (``None``: not installed).
 
     Returns:
         The findings and counters of the run.
@@ -251,7 +253,9 @@ def run_check(
     if config.enabled(undefined_name.RULE.code):
         ruff_paths = to_parse + [p for p, e in entries.items() if e[4] is None]
         if ruff_paths:
-            ruff_run = undefined_name.start_ruff(root, ruff_paths, timeout=ruff_timeout)
+            ruff_run = undefined_name.start_ruff(
+                root, ruff_paths, timeout=ruff_timeout, ruff=find_ruff()
+            )
             if ruff_run is None:
                 result.warnings.append(undefined_name.MISSING_RUFF)
 

@@ -56,6 +56,16 @@ class SchemaInfo:
         self.lines = dict(lines)
 
 
+def _forget_foreign_modules(top: str, root: Path) -> None:
+    """Drop already imported ``top`` modules that come from another tree, so that checking
+    two trees in one process (tests, editors) never reads the first tree's schema."""
+    prefix = str(root.resolve())
+    for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
+        file = getattr(sys.modules[name], "__file__", None) or ""
+        if not str(Path(file).resolve()).startswith(prefix):
+            del sys.modules[name]
+
+
 def load_schema(root: Path, spec: str) -> SchemaInfo:
     """Import ``"pkg.module:Obj"`` from the tree at ``root`` and read its declared names.
 
@@ -66,6 +76,7 @@ def load_schema(root: Path, spec: str) -> SchemaInfo:
     module_name, _, attr = spec.partition(":")
     added = [str(p) for p in (root, root / "src") if p.is_dir() and str(p) not in sys.path]
     sys.path[:0] = added
+    _forget_foreign_modules(module_name.split(".")[0], root)
     try:
         module = importlib.import_module(module_name)
         obj: object = module

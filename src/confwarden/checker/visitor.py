@@ -426,9 +426,12 @@ class _Collector:
             node.id not in self.bindings or type(node.ctx) is not ast.Load
         ):
             return
+        load = type(node.ctx) is ast.Load
+        if not load and (node.attr not in _OS_ATTRS or self.kind(node.value) != _OS):  # type: ignore[union-attr]
+            return  # rebinding a name that held os.environ is not an access
         kind = self.kind(node)
         if kind == _ENVIRON or (kind is not None and kind.startswith("envfunc:")):
-            op = "ref" if type(node.ctx) is ast.Load else "write"
+            op = "ref" if load else "write"
             shown = _dotted(node)
             self.record(node, VIA_OS, shown, "", op)
 

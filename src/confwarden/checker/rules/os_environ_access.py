@@ -39,6 +39,17 @@ if TYPE_CHECKING:
 RULE = Rule("CW101", "os-environ-access", "process environment accessed directly")
 
 
+def describe(form: str, name: str) -> str:
+    """The access as code: ``os.environ['A']``, ``'A' in os.environ``, ``os.getenv('A')``."""
+    if not name:
+        return form
+    if form.endswith("[...]"):
+        return f"{form[:-5]}[{name!r}]"
+    if form.startswith("in "):
+        return f"{name!r} {form}"
+    return f"{form}({name!r})"
+
+
 def check(facts: FileFacts, ctx: FileContext) -> Iterator[Finding]:
     """Yield a finding for each direct access, unless the file is allowed to make them."""
     if ctx.env_access_allowed:
@@ -46,7 +57,7 @@ def check(facts: FileFacts, ctx: FileContext) -> Iterator[Finding]:
     for access in facts.env:
         if access.via != VIA_OS:
             continue
-        what = f"{access.form}({access.name!r})" if access.name else access.form
+        what = describe(access.form, access.name)
         yield Finding(
             ctx.path,
             access.line,

@@ -103,12 +103,14 @@ class RuffRun:
         return hits, warnings
 
 
-def start_ruff(root: Path, paths: Sequence[str], *, timeout: float = 600.0) -> RuffRun | None:
+def start_ruff(
+    root: Path, paths: Sequence[str], *, timeout: float = 600.0, ruff: str | None = None
+) -> RuffRun | None:
     """Start ruff ``F821`` on ``paths`` (relative to ``root``); ``None`` when ruff is absent.
 
     One invocation covers every path (split only if the command line would be too long).
+    ``ruff`` is the executable to use (found with :func:`find_ruff` by the caller).
     """
-    ruff = find_ruff()
     if ruff is None:
         return None
     base = [ruff, "check", "--select", "F821", "--output-format", "json", "--no-cache"]
