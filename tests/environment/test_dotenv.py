@@ -65,7 +65,7 @@ def test_parse_dotenv_comments_and_blank_lines() -> None:
 
 
 def test_parse_dotenv_hash_without_space_is_part_of_value() -> None:
-    assert values("A=#notacomment\nB=x\t# c\n") == {"A": "#notacomment", "B": "x"}
+    assert values("A=#notacomment\nB=x\t# c\nC=# #c\n") == {"A": "#notacomment", "B": "x", "C": "#"}
 
 
 def test_parse_dotenv_repeated_key_last_wins_and_entries_keep_all() -> None:

@@ -147,8 +147,8 @@ def _decode(pattern: re.Pattern[str], value: str) -> str:
 def _strip_inline_comment(part: str) -> str:
     """Cut an unquoted value at the first ``#`` preceded by whitespace, then strip it."""
     j = part.find("#")
-    while j > 0:
-        if part[j - 1].isspace():
+    while j >= 0:
+        if j > 0 and part[j - 1].isspace():
             part = part[: j - 1]
             break
         j = part.find("#", j + 1)
