@@ -38,6 +38,7 @@ class TestingConfig(AppConfig):
     """Testing: built-in test defaults (OAuth test credentials, in-memory DB); 30 s cache (WARN)."""
 
     ENVIRONMENT: ClassVar[Environment | None] = Environment.TESTING
+    __test__: ClassVar[bool] = False  # a config class, not a pytest test class
     environment: Environment = Environment.TESTING
     debug: bool = False
     log_level: LogLevel = "INFO"

@@ -196,12 +196,16 @@ class ConfigSchema(BaseModel):
     * ``__confwarden_env_vars__``: every variable name the class binds, environment templates
       expanded for all four environments (the static checker reads it);
     * ``ENVIRONMENT``: the environment a profile class is for (None for a base class).
+
+    Class attributes a schema may set: ``__confwarden_prefix__`` (the project's variable
+    prefix, for unknown-variable checks) and ``__confwarden_group__`` (the default group).
     """
 
     model_config = ConfigDict(frozen=True, extra="ignore", validate_default=False)
 
     ENVIRONMENT: ClassVar[Environment | None] = None
     __confwarden_group__: ClassVar[str] = "general"
+    __confwarden_prefix__: ClassVar[str | None] = None
     __confwarden_fields__: ClassVar[tuple[FieldSpec, ...]] = ()
     __confwarden_plans__: ClassVar[dict[Environment, tuple[FieldPlan, ...]]] = {}
     __confwarden_env_vars__: ClassVar[frozenset[str]] = frozenset()

@@ -1,0 +1,107 @@
+"""The configuration layer (spec/003 "Layer 2"): typed schemas, precedence, provenance, validation.
+
+The names are loaded lazily (PEP 562), so importing a light module such as
+:mod:`confwarden.config.spec` does not import pydantic.
+
+Example:
+    >>> from confwarden.config import AppConfig, fields_of
+    >>> any(f.canonical == "SERVICE_SECRET" for f in fields_of(AppConfig))
+    True
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "AppConfig": "confwarden.config.profiles",
+    "AuthConfig": "confwarden.config.auth",
+    "AuthEnvironment": "confwarden.config.auth",
+    "ConfigInspection": "confwarden.config.inspection",
+    "ConfigLoadResult": "confwarden.config.loader",
+    "ConfigSchema": "confwarden.config.schema",
+    "ConfigurationValidator": "confwarden.config.validation",
+    "DevelopmentConfig": "confwarden.config.profiles",
+    "Env": "confwarden.config.schema",
+    "EnvironmentSource": "confwarden.config.sources",
+    "FallbackSource": "confwarden.config.fallbacks",
+    "FieldSpec": "confwarden.config.spec",
+    "LoadContext": "confwarden.config.sources",
+    "OverridesSource": "confwarden.config.sources",
+    "Problem": "confwarden.config.spec",
+    "ProductionConfig": "confwarden.config.profiles",
+    "ResolvedValue": "confwarden.config.spec",
+    "SecurityConfig": "confwarden.config.common",
+    "ServiceConfig": "confwarden.config.common",
+    "Severity": "confwarden.config.spec",
+    "StagingConfig": "confwarden.config.profiles",
+    "TestingConfig": "confwarden.config.profiles",
+    "UnifiedConfigManager": "confwarden.config.manager",
+    "ValidationContext": "confwarden.config.validation",
+    "ValidationMode": "confwarden.config.spec",
+    "ValidationResult": "confwarden.config.validation",
+    "default_sources": "confwarden.config.sources",
+    "fields_of": "confwarden.config.schema",
+    "get_config_summary": "confwarden.config.manager",
+    "get_unified_config": "confwarden.config.manager",
+    "inspect_service": "confwarden.config.inspection",
+    "load_config": "confwarden.config.loader",
+    "profile_for": "confwarden.config.profiles",
+    "register_service": "confwarden.config.services",
+    "reset_unified_config": "confwarden.config.manager",
+}
+
+__all__ = sorted(_EXPORTS)  # noqa: PLE0605 - computed once; a test pins it complete
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'confwarden.config' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+if TYPE_CHECKING:
+    from confwarden.config.auth import AuthConfig as AuthConfig
+    from confwarden.config.auth import AuthEnvironment as AuthEnvironment
+    from confwarden.config.common import SecurityConfig as SecurityConfig
+    from confwarden.config.common import ServiceConfig as ServiceConfig
+    from confwarden.config.fallbacks import FallbackSource as FallbackSource
+    from confwarden.config.inspection import ConfigInspection as ConfigInspection
+    from confwarden.config.inspection import inspect_service as inspect_service
+    from confwarden.config.loader import ConfigLoadResult as ConfigLoadResult
+    from confwarden.config.loader import load_config as load_config
+    from confwarden.config.manager import UnifiedConfigManager as UnifiedConfigManager
+    from confwarden.config.manager import get_config_summary as get_config_summary
+    from confwarden.config.manager import get_unified_config as get_unified_config
+    from confwarden.config.manager import reset_unified_config as reset_unified_config
+    from confwarden.config.profiles import AppConfig as AppConfig
+    from confwarden.config.profiles import DevelopmentConfig as DevelopmentConfig
+    from confwarden.config.profiles import ProductionConfig as ProductionConfig
+    from confwarden.config.profiles import StagingConfig as StagingConfig
+    from confwarden.config.profiles import TestingConfig as TestingConfig
+    from confwarden.config.profiles import profile_for as profile_for
+    from confwarden.config.schema import ConfigSchema as ConfigSchema
+    from confwarden.config.schema import Env as Env
+    from confwarden.config.schema import fields_of as fields_of
+    from confwarden.config.services import register_service as register_service
+    from confwarden.config.sources import EnvironmentSource as EnvironmentSource
+    from confwarden.config.sources import LoadContext as LoadContext
+    from confwarden.config.sources import OverridesSource as OverridesSource
+    from confwarden.config.sources import default_sources as default_sources
+    from confwarden.config.spec import FieldSpec as FieldSpec
+    from confwarden.config.spec import Problem as Problem
+    from confwarden.config.spec import ResolvedValue as ResolvedValue
+    from confwarden.config.spec import Severity as Severity
+    from confwarden.config.spec import ValidationMode as ValidationMode
+    from confwarden.config.validation import ConfigurationValidator as ConfigurationValidator
+    from confwarden.config.validation import ValidationContext as ValidationContext
+    from confwarden.config.validation import ValidationResult as ValidationResult

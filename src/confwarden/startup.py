@@ -1,0 +1,150 @@
+"""bootstrap(): the one startup sequence every service runs (spec/000).
+
+Each service used to load ``.env`` and detect "staging" its own way, and two of them
+disagreed. Every service now starts with the same five steps::
+
+    config = bootstrap(service="backend")
+
+1. detect the environment (``ENVIRONMENT``, test context, Cloud Run) once;
+2. load ``.env`` files only where the environment's policy allows it (development), never
+   overriding the process environment;
+3. build the service's profile class through the precedence tuple and validate it in the
+   environment's mode;
+4. log a masked summary (source counts, warnings, health score; never a value);
+5. return the immutable config, installed as the process-wide one behind
+   ``get_unified_config()``, or fail fast with one ``ConfigurationError`` listing every problem.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from confwarden.config.manager import UnifiedConfigManager, set_unified_manager
+from confwarden.config.schema import ConfigSchema
+from confwarden.config.spec import ValidationMode
+from confwarden.environment.detection import Environment, EnvironmentDetector
+from confwarden.environment.isolated import IsolatedEnvironment
+from confwarden.environment.process import DotenvLoadReport, get_env, load_env_files
+
+__all__ = ["bootstrap", "default_env_files"]
+
+logger = logging.getLogger("confwarden.startup")
+
+
+def default_env_files(
+    environment: Environment, root: str | os.PathLike[str] = "."
+) -> tuple[Path, ...]:
+    """The ``.env`` files a service reads by default, most specific first.
+
+    ``.env.{environment}`` then ``.env``; the first file to define a variable wins (and the
+    process environment wins over both).
+
+    Example:
+        >>> [p.name for p in default_env_files(Environment.DEVELOPMENT)]
+        ['.env.development', '.env']
+    """
+    base = Path(root)
+    return (base / f".env.{environment.value}", base / ".env")
+
+
+def bootstrap(
+    service: str | type[ConfigSchema] = "backend",
+    env: IsolatedEnvironment | None = None,
+    env_files: Iterable[str | os.PathLike[str]] | None = None,
+    *,
+    environment: Environment | str | None = None,
+    root: str | os.PathLike[str] = ".",
+    mode: ValidationMode | None = None,
+    overrides: Mapping[str, str] | None = None,
+    secret_dirs: Sequence[str | os.PathLike[str]] = (),
+    install: bool = True,
+) -> ConfigSchema:
+    """Start a service: detect, load ``.env`` where allowed, build, validate, log, return.
+
+    Args:
+        service: the service name (``"backend"``, ``"auth"``, or one registered with
+            :func:`~confwarden.config.services.register_service`) or its schema class.
+        env: the environment to read and load ``.env`` into; by default ``get_env()``.
+        env_files: the ``.env`` files; by default :func:`default_env_files` under ``root``.
+            Loaded only where the environment's policy allows (development).
+        environment: force the environment instead of detecting it.
+        root: the directory of the default ``.env`` files.
+        mode: the validation mode; by default the environment's (DESIGN.md).
+        overrides: values set in code (highest precedence).
+        secret_dirs: mounted secret directories (``/run/secrets``...).
+        install: make this the process-wide config behind ``get_unified_config()``.
+
+    Returns:
+        The validated, immutable configuration (the service's profile class).
+
+    Raises:
+        ConfigurationError: the configuration has errors in this environment's mode; the
+            message lists every one (variable, origin, problem, fix), never a value.
+        EnvironmentDetectionError: the environment cannot be determined.
+        DotenvError: a ``.env`` file has malformed lines (all listed).
+
+    Example:
+        >>> from confwarden.environment.isolated import IsolatedEnvironment
+        >>> env = IsolatedEnvironment(environ={"ENVIRONMENT": "testing"}, isolated=True)
+        >>> config = bootstrap("backend", env=env, install=False)
+        >>> type(config).__name__, config.use_memory_db
+        ('TestingConfig', True)
+    """
+    env = env if env is not None else get_env()
+    if isinstance(environment, str):
+        environment = Environment.parse(environment)
+    if environment is None:
+        environment = EnvironmentDetector(env.get_all()).detect().environment
+    files = list(env_files) if env_files is not None else list(default_env_files(environment, root))
+    report = load_env_files(env, files, environment=environment)
+    manager = UnifiedConfigManager(
+        service,
+        env=env,
+        environment=environment,
+        mode=mode,
+        overrides=overrides,
+        secret_dirs=secret_dirs,
+    )
+    try:
+        config = manager.get_config()
+    except Exception:
+        logger.error(
+            "confwarden: %s configuration for %s rejected (see the error for every problem)",
+            manager.service,
+            environment.value,
+        )
+        raise
+    _log_summary(manager, report)
+    if install:
+        set_unified_manager(manager)
+    return config
+
+
+def _log_summary(manager: UnifiedConfigManager, report: DotenvLoadReport) -> None:
+    inspection = manager.last_inspection
+    if inspection is None:  # pragma: no cover - get_config() always inspects first
+        return
+    by_kind: dict[str, int] = {}
+    for resolved in inspection.load.values.values():
+        by_kind[resolved.source.kind.value] = by_kind.get(resolved.source.kind.value, 0) + 1
+    loaded = ", ".join(r.path for r in report.results) or "none"
+    validation = inspection.validation
+    logger.info(
+        "confwarden: %s started in %s (%s, mode %s): %d fields by source %s; .env files: %s "
+        "(%s); %d warning(s); health %d/100",
+        manager.service,
+        inspection.load.environment.value,
+        inspection.load.schema.__name__,
+        validation.mode.value,
+        len(inspection.load.values),
+        dict(sorted(by_kind.items())),
+        loaded,
+        report.reason,
+        len(validation.warnings),
+        validation.health_score,
+    )
+    for problem in validation.warnings:
+        logger.warning("confwarden: %s", problem)

@@ -1,0 +1,184 @@
+"""The loader: provenance of every value, conversion problems, failing sources, list parsing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from confwarden.config.loader import classify, load_config
+from confwarden.config.profiles import DevelopmentConfig, ProductionConfig, StagingConfig
+from confwarden.config.sources import LoadContext
+from confwarden.config.spec import Severity, ValidationMode
+from confwarden.environment.detection import Environment
+from confwarden.environment.isolated import IsolatedEnvironment
+from confwarden.environment.provenance import SourceKind
+from confwarden.secrets.base import SecretSourceError, SourceHit, ValueSource
+
+CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"
+
+
+def test_provenance_records_dotenv_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / ".env.development"
+    path.write_text("# comment\nLOG_LEVEL=WARNING\n")
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    env.load_from_file(path)
+    result = load_config(DevelopmentConfig, LoadContext(Environment.DEVELOPMENT, env))
+    source = result.values["log_level"].source
+    assert (source.kind, source.path, source.line) == (SourceKind.DOTENV, str(path), 2)
+
+
+def test_provenance_records_the_code_that_set_a_value() -> None:
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    env.set("PORT", "9000", source="launcher")
+    result = load_config(DevelopmentConfig, LoadContext(Environment.DEVELOPMENT, env))
+    source = result.values["port"].source
+    assert source.kind is SourceKind.SET
+    assert source.detail == "launcher"
+    assert source.path == __file__
+
+
+def test_provenance_records_what_a_value_overrode(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    path.write_text("LOG_LEVEL=ERROR\n")
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    env.load_from_file(path)
+    ctx = LoadContext(Environment.DEVELOPMENT, env, overrides={"LOG_LEVEL": "DEBUG"})
+    result = load_config(DevelopmentConfig, ctx)
+    overridden = result.values["log_level"].overridden
+    assert [(v, s.kind) for v, s in overridden] == [("LOG_LEVEL", SourceKind.DOTENV)]
+    description = result.describe("LOG_LEVEL")
+    assert description is not None
+    assert description["overridden"][0]["source"]["line"] == 1
+
+
+def test_type_errors_become_problems_with_variable_and_origin_never_the_value() -> None:
+    ctx = LoadContext(Environment.STAGING, {"PORT": CANARY, "MAX_CONCURRENT_AGENTS": "many"})
+    result = load_config(StagingConfig, ctx)
+    problems = {p.variable: p for p in result.problems if p.rule == "schema.type"}
+    assert set(problems) == {"PORT", "MAX_CONCURRENT_AGENTS"}
+    assert problems["PORT"].origin == "os environment"
+    assert "integer" in problems["PORT"].message
+    assert CANARY not in str(problems["PORT"])
+    assert result.invalid_fields == {"port", "max_concurrent_agents"}
+    assert result.config is not None
+    assert result.config.port == 8000
+
+
+def test_failing_source_becomes_a_problem_not_a_crash() -> None:
+    class Broken(ValueSource):
+        name = "broken store"
+
+        def lookup(self, variable: str) -> SourceHit | None:
+            if variable == "SECRET_KEY":
+                raise SecretSourceError("store unreachable (timeout after 2 s)")
+            if variable == "LOG_LEVEL":
+                raise RuntimeError(CANARY)
+            return None
+
+    result = load_config(
+        ProductionConfig, LoadContext(Environment.PRODUCTION, {}), sources=(Broken(),)
+    )
+    problems = [p for p in result.problems if p.rule == "source.unavailable"]
+    assert {p.variable for p in problems} == {"SECRET_KEY", "LOG_LEVEL"}
+    assert any("timeout" in p.message for p in problems)
+    assert all(CANARY not in str(p) for p in problems)
+    assert next(p for p in problems if p.variable == "SECRET_KEY").critical
+
+
+def test_slow_sources_are_not_asked_for_values_already_found() -> None:
+    asked: list[str] = []
+
+    class Remote(ValueSource):
+        name = "remote"
+        consult_when_shadowed = False
+
+        def lookup(self, variable: str) -> SourceHit | None:
+            asked.append(variable)
+            return None
+
+    from confwarden.config.sources import EnvironmentSource
+
+    sources = (EnvironmentSource({"LOG_LEVEL": "ERROR"}, SourceKind.OS), Remote())
+    ctx = LoadContext(Environment.STAGING, {"LOG_LEVEL": "ERROR"})
+    load_config(StagingConfig, ctx, sources=sources)
+    assert "LOG_LEVEL" not in asked
+    assert "SECRET_KEY" in asked
+    asked.clear()
+    load_config(StagingConfig, ctx, sources=sources, full_chain=True)
+    assert "LOG_LEVEL" in asked
+
+
+def test_deprecated_name_is_read_with_a_warning() -> None:
+    result = load_config(StagingConfig, LoadContext(Environment.STAGING, {"JWT_SECRET": "x" * 40}))
+    assert result.values["jwt_secret_key"].deprecated_name_used == "JWT_SECRET"
+    warning = next(p for p in result.problems if p.rule == "schema.deprecated_name")
+    assert "JWT_SECRET_KEY" in warning.fix
+    assert warning.severity is Severity.WARNING
+
+
+def test_generated_fallback_warns_in_development_only() -> None:
+    dev = load_config(DevelopmentConfig, LoadContext(Environment.DEVELOPMENT, {}))
+    assert any(
+        p.rule == "fallback.generated" and p.variable == "SERVICE_SECRET" for p in dev.problems
+    )
+    testing = load_config(DevelopmentConfig, LoadContext(Environment.TESTING, {}))
+    assert not any(p.rule == "fallback.generated" for p in testing.problems)
+
+
+def test_jwt_secret_is_never_filled_by_config_fallbacks() -> None:
+    result = load_config(DevelopmentConfig, LoadContext(Environment.DEVELOPMENT, {}))
+    assert result.values["jwt_secret_key"].source.kind is SourceKind.DEFAULT
+
+
+def test_comma_and_json_lists_are_parsed() -> None:
+    comma = load_config(
+        StagingConfig, LoadContext(Environment.STAGING, {"CORS_ORIGINS": "https://a, https://b"})
+    )
+    assert comma.config is not None
+    assert comma.config.cors_origins == ("https://a", "https://b")
+    as_json = load_config(
+        StagingConfig, LoadContext(Environment.STAGING, {"CORS_ORIGINS": '["https://c"]'})
+    )
+    assert as_json.config is not None
+    assert as_json.config.cors_origins == ("https://c",)
+
+
+def test_environment_field_follows_the_target_environment() -> None:
+    result = load_config(
+        ProductionConfig, LoadContext(Environment.PRODUCTION, {"ENVIRONMENT": "prod"})
+    )
+    assert result.config is not None
+    assert result.config.environment is Environment.PRODUCTION
+    detected = load_config(ProductionConfig, LoadContext(Environment.PRODUCTION, {}))
+    assert detected.values["environment"].source.detail == "environment detection"
+
+
+def test_values_are_sanitized() -> None:
+    result = load_config(StagingConfig, LoadContext(Environment.STAGING, {"SERVICE_ID": " svc\n"}))
+    assert result.values["service_id"].raw == "svc"
+
+
+def test_variables_include_everything_the_loader_saw() -> None:
+    ctx = LoadContext(Environment.STAGING, {"APP_UNKNOWN": "1"}, overrides={"DEBUG": "false"})
+    result = load_config(StagingConfig, ctx)
+    assert result.variables["APP_UNKNOWN"] == "1"
+    assert result.variables["DEBUG"] == "false"
+
+
+def test_classify_follows_the_mode() -> None:
+    result = load_config(
+        StagingConfig, LoadContext(Environment.STAGING, {"PORT": "x", "SECRET_KEY": ""})
+    )
+    problems = result.problems
+    assert classify(problems, ValidationMode.WARN)[0] == []
+    errors, _ = classify(problems, ValidationMode.ENFORCE_ALL)
+    assert [p.variable for p in errors] == ["PORT"]
+    assert classify(problems, ValidationMode.ENFORCE_CRITICAL)[0] == []
+
+
+def test_describe_masks_sensitive_values() -> None:
+    result = load_config(StagingConfig, LoadContext(Environment.STAGING, {"SECRET_KEY": CANARY}))
+    description = result.describe("SECRET_KEY")
+    assert description is not None
+    assert description["value"] == "***"
+    assert CANARY not in str(description)
+    assert result.describe("NOT_A_FIELD") is None

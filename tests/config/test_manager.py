@@ -1,0 +1,155 @@
+"""UnifiedConfigManager: cache, 30-second test cache, reload, fail fast, masked summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from confwarden.config import manager as manager_module
+from confwarden.config.manager import (
+    UnifiedConfigManager,
+    get_unified_config,
+    get_unified_manager,
+    reset_unified_config,
+    set_unified_manager,
+)
+from confwarden.config.profiles import ProductionConfig, StagingConfig, TestingConfig
+from confwarden.environment.detection import Environment
+from confwarden.environment.isolated import IsolatedEnvironment
+from confwarden.errors import ConfigurationError
+
+CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_manager_caches_for_the_process(deployed_vars: Callable[..., dict[str, str]]) -> None:
+    manager = UnifiedConfigManager(env=deployed_vars(), environment=Environment.STAGING)
+    first = manager.get_config()
+    assert isinstance(first, StagingConfig)
+    assert manager.get_config() is first
+    assert manager.ttl is None
+
+
+def test_manager_caches_30_seconds_under_test() -> None:
+    clock = FakeClock()
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    manager = UnifiedConfigManager(env=env, environment=Environment.TESTING, clock=clock)
+    first = manager.get_config()
+    env.set("LOG_LEVEL", "ERROR", source="test")
+    clock.now += 29.9
+    assert manager.get_config() is first
+    clock.now += 0.2
+    second = manager.get_config()
+    assert second is not first
+    assert second.log_level == "ERROR"
+
+
+def test_manager_detects_the_environment_from_its_variables(
+    deployed_vars: Callable[..., dict[str, str]],
+) -> None:
+    manager = UnifiedConfigManager(env=deployed_vars("production"))
+    assert manager.environment is Environment.PRODUCTION
+    assert isinstance(manager.get_config(), ProductionConfig)
+
+
+def test_fail_fast_lists_every_problem_at_once() -> None:
+    env = {"ENVIRONMENT": "production", "PORT": "eighty", "SERVICE_SECRET": CANARY}
+    manager = UnifiedConfigManager(env=env)
+    with pytest.raises(ConfigurationError) as excinfo:
+        manager.get_config()
+    message = str(excinfo.value)
+    for variable in ("SERVICE_ID", "SECRET_KEY", "JWT_SECRET_KEY", "POSTGRES_HOST", "PORT"):
+        assert variable in message
+    assert "schema.type" in message  # the type error is in the same list as rule errors
+    assert CANARY not in message
+
+
+def test_development_never_fails_and_uses_generated_fallbacks() -> None:
+    manager = UnifiedConfigManager(env={"PORT": "eighty"}, environment=Environment.DEVELOPMENT)
+    config = manager.get_config()
+    assert config.port == 8000
+    inspection = manager.last_inspection
+    assert inspection is not None
+    assert {p.rule for p in inspection.validation.warnings} >= {"schema.type", "fallback.generated"}
+
+
+def test_reload_rejects_invalid_config_and_keeps_the_last_good(
+    deployed_vars: Callable[..., dict[str, str]],
+) -> None:
+    env = IsolatedEnvironment(environ=deployed_vars("production"), isolated=True)
+    manager = UnifiedConfigManager(env=env)
+    good = manager.get_config()
+    env.delete("SERVICE_SECRET")
+    with pytest.raises(ConfigurationError, match="SERVICE_SECRET"):
+        manager.reload()
+    assert manager.get_config() is good
+
+
+def test_expired_cache_refresh_failure_keeps_the_last_good() -> None:
+    clock = FakeClock()
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    manager = UnifiedConfigManager(env=env, environment=Environment.TESTING, clock=clock, mode=None)
+    good = manager.get_config()
+    manager.mode = manager_module.ValidationMode.ENFORCE_ALL
+    env.set("PORT", "not-a-port", source="test")
+    clock.now += 31
+    assert manager.get_config() is good
+
+
+def test_summary_is_masked(deployed_vars: Callable[..., dict[str, str]]) -> None:
+    manager = UnifiedConfigManager(
+        env=deployed_vars(
+            "staging", SERVICE_SECRET=CANARY + "x" * 10, REDIS_URL=f"redis://:{CANARY}@cache:6379/0"
+        )
+    )
+    summary = manager.get_config_summary()
+    text = json.dumps(summary)
+    assert CANARY not in text
+    assert summary["fields"]["service_secret"]["value"] == "***"
+    assert summary["fields"]["service_id"]["source"] == "os environment"
+    assert summary["environment"] == "staging"
+
+
+def test_get_unified_config_is_cached_and_reset(
+    deployed_vars: Callable[..., dict[str, str]],
+) -> None:
+    set_unified_manager(UnifiedConfigManager(env=deployed_vars()))
+    first = get_unified_config()
+    assert get_unified_config() is first
+    assert manager_module._fast is first
+    reset_unified_config()
+    assert manager_module._fast is None
+
+
+def test_get_unified_config_reload_invalidates_the_fast_path(
+    deployed_vars: Callable[..., dict[str, str]],
+) -> None:
+    env = IsolatedEnvironment(environ=deployed_vars(), isolated=True)
+    set_unified_manager(UnifiedConfigManager(env=env))
+    first = get_unified_config()
+    env.set("LOG_LEVEL", "ERROR", source="test")
+    get_unified_manager().reload()
+    assert get_unified_config() is not first
+    assert get_unified_config().log_level == "ERROR"
+
+
+def test_get_unified_config_with_time_cache_skips_the_fast_path() -> None:
+    set_unified_manager(
+        UnifiedConfigManager(env={}, environment=Environment.TESTING, clock=FakeClock())
+    )
+    assert isinstance(get_unified_config(), TestingConfig)
+    assert manager_module._fast is None
+
+
+def test_unknown_service_is_a_clear_error() -> None:
+    with pytest.raises(ConfigurationError, match="known services are auth, backend"):
+        UnifiedConfigManager("billing")

@@ -1,0 +1,108 @@
+"""The schema: bindings computed once per class, metadata, env-var sets, immutability, secrets."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from confwarden.config.auth import AuthEnvironment
+from confwarden.config.profiles import AppConfig, DevelopmentConfig, ProductionConfig
+from confwarden.config.schema import ConfigSchema, Env, fields_of, plan_of
+from confwarden.config.spec import DEPLOYED
+from confwarden.environment.detection import Environment
+
+CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"
+
+
+def test_fields_of_is_computed_once_per_class() -> None:
+    assert fields_of(AppConfig) is fields_of(AppConfig)
+    assert plan_of(AppConfig, Environment.STAGING) is plan_of(AppConfig, Environment.STAGING)
+
+
+def test_fields_of_carries_metadata() -> None:
+    spec = {f.name: f for f in fields_of(AppConfig)}["jwt_secret_key"]
+    assert spec.canonical == "JWT_SECRET_KEY"
+    assert spec.sensitive
+    assert spec.critical
+    assert spec.required_in == DEPLOYED
+    assert spec.deprecated_names == ("JWT_SECRET",)
+    assert spec.group == "jwt"
+    assert spec.restart_required
+
+
+def test_schema_covers_spec_003_variables() -> None:
+    names = AppConfig.__confwarden_env_vars__
+    expected = {
+        "POSTGRES_HOST", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "REDIS_URL",
+        "CLICKHOUSE_URL", "JWT_SECRET_KEY", "SECRET_KEY", "SERVICE_SECRET", "SERVICE_ID",
+        "GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", "GOOGLE_OAUTH_CLIENT_ID_STAGING",
+        "GOOGLE_OAUTH_CLIENT_SECRET_PRODUCTION", "ANTHROPIC_API_KEY", "OPENAI_API_KEY",
+        "GEMINI_API_KEY", "FRONTEND_URL", "GRAFANA_URL", "PROMETHEUS_URL", "LANGFUSE_HOST",
+        "WEBSOCKET_EVENT_TIMEOUT", "WEBSOCKET_HEARTBEAT_INTERVAL",
+        "WEBSOCKET_HEALTH_CHECK_INTERVAL", "WEBSOCKET_SILENT_FAILURE_THRESHOLD",
+        "AGENT_EXECUTION_TIMEOUT", "AGENT_HEARTBEAT_TIMEOUT", "AGENT_HEARTBEAT_INTERVAL",
+        "EXECUTION_CLEANUP_INTERVAL", "MAX_CONCURRENT_AGENTS", "ENABLE_OAUTH",
+    }  # fmt: skip
+    assert expected <= names
+    assert "DATABASE_URL" not in names
+
+
+def test_env_vars_expand_environment_templates_for_all_four_environments() -> None:
+    names = AuthEnvironment.__confwarden_env_vars__
+    for environment in Environment:
+        assert f"GOOGLE_OAUTH_CLIENT_ID_{environment.value.upper()}" in names
+    assert not any("{" in name for name in names)
+
+
+def test_profile_inherits_binding_when_only_the_default_changes() -> None:
+    spec = {f.name: f for f in fields_of(DevelopmentConfig)}["debug"]
+    assert spec.env_names == ("DEBUG",)
+    assert spec.description
+
+
+def test_sensitive_field_must_be_a_secret_type() -> None:
+    def define() -> type[ConfigSchema]:
+        class Leaky(ConfigSchema):
+            token: Annotated[str | None, Env("API_TOKEN", sensitive=True)] = None
+
+        return Leaky
+
+    with pytest.raises(TypeError, match="sensitive but typed"):
+        define()
+
+
+def test_field_without_marker_binds_its_upper_case_name() -> None:
+    class Small(ConfigSchema):
+        worker_count: int = 4
+
+    assert fields_of(Small)[0].env_names == ("WORKER_COUNT",)
+    assert Small.__confwarden_env_vars__ == frozenset({"WORKER_COUNT"})
+
+
+def test_config_objects_are_frozen() -> None:
+    config = ProductionConfig()
+    with pytest.raises(ValidationError):
+        config.debug = True  # type: ignore[misc]
+    assert config.debug is False
+
+
+def test_config_repr_and_str_never_show_secrets() -> None:
+    config = ProductionConfig(service_secret=SecretStr(CANARY), jwt_secret_key=SecretStr(CANARY))
+    assert CANARY not in repr(config)
+    assert CANARY not in str(config)
+    assert CANARY not in repr(config.get_security_config())
+    assert CANARY not in str(config.model_dump())
+
+
+def test_for_environment_finds_profiles() -> None:
+    assert AppConfig.for_environment(Environment.PRODUCTION) is ProductionConfig
+    assert AuthEnvironment.for_environment(Environment.STAGING) is AuthEnvironment
+
+
+def test_field_for_variable_finds_aliases_and_templates() -> None:
+    spec = AppConfig.field_for_variable("GOOGLE_OAUTH_CLIENT_ID_PRODUCTION")
+    assert spec is not None
+    assert spec.name == "google_client_id"
+    assert AppConfig.field_for_variable("NOPE") is None
