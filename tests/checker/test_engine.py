@@ -1,0 +1,100 @@
+"""The engine: parse errors as findings, suppressions, cache and incremental runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from confwarden.checker import run_check
+
+
+def _write(root: Path, rel: str, text: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_run_check_unparsable_file_is_a_finding(tmp_path: Path) -> None:
+    _write(tmp_path, "bad.py", "def f(:\n")
+    result = run_check(tmp_path)
+    assert [(f.path, f.code) for f in result.findings] == [("bad.py", "CW000")]
+    assert result.exit_code == 1
+
+
+def test_run_check_suppression_with_code_silences_the_finding(tmp_path: Path) -> None:
+    _write(tmp_path, "a.py", "import os\nx = os.getenv('A')  # confwarden: ignore[CW101]\n")
+    result = run_check(tmp_path)
+    assert result.findings == []
+    assert result.suppressed == 1
+
+
+def test_run_check_bare_suppression_silences_every_code(tmp_path: Path) -> None:
+    _write(tmp_path, "a.py", "import os\nx = os.getenv('JWT_SECRET')  # confwarden: ignore\n")
+    result = run_check(tmp_path)
+    assert result.findings == []
+    assert result.suppressed == 2
+
+
+def test_run_check_stale_suppression_is_reported(tmp_path: Path) -> None:
+    _write(tmp_path, "a.py", "x = 1  # confwarden: ignore[CW101]\ny = 2  # confwarden: ignore\n")
+    result = run_check(tmp_path)
+    assert [(f.line, f.code) for f in result.findings] == [(1, "CW001"), (2, "CW001")]
+
+
+def test_run_check_suppression_of_another_code_does_not_silence(tmp_path: Path) -> None:
+    _write(tmp_path, "a.py", "import os\nx = os.getenv('A')  # confwarden: ignore[CW104]\n")
+    codes = sorted(f.code for f in run_check(tmp_path).findings)
+    assert codes == ["CW001", "CW101"]
+
+
+def test_run_check_warm_run_parses_nothing(tmp_path: Path) -> None:
+    for i in range(60):
+        _write(tmp_path, f"pkg/m{i}.py", f"import os\nx{i} = os.getenv('V{i}')\n")
+    cold = run_check(tmp_path)
+    warm = run_check(tmp_path)
+    assert cold.files_checked == 60
+    assert warm.files_checked == 0
+    assert warm.findings == cold.findings
+    assert (tmp_path / ".confwarden-cache").is_dir()
+
+
+def test_run_check_incremental_reparses_only_the_changed_file(tmp_path: Path) -> None:
+    _write(tmp_path, "backend/main.py", "from shared import util\n")
+    _write(tmp_path, "auth_service/main.py", "import json\n")
+    util = _write(tmp_path, "shared/util.py", "import json\n")
+    _write(
+        tmp_path,
+        "pyproject.toml",
+        '[tool.confwarden]\nservices = {backend = "backend", auth = "auth_service"}\n'
+        'shared = ["shared"]\n',
+    )
+    assert run_check(tmp_path).findings == []
+    util.write_text("import auth_service.main\n")
+    stat = util.stat()
+    os.utime(util, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    result = run_check(tmp_path)
+    assert result.files_checked == 1
+    # The dependent service file was not re-parsed, yet its chain through shared is seen.
+    assert {(f.path, f.code) for f in result.findings} == {
+        ("backend/main.py", "CW105"),
+        ("shared/util.py", "CW105"),
+    }
+
+
+def test_run_check_touched_but_unchanged_file_is_not_reparsed(tmp_path: Path) -> None:
+    path = _write(tmp_path, "a.py", "x = 1\n")
+    run_check(tmp_path)
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000))
+    assert run_check(tmp_path).files_checked == 0
+
+
+def test_run_check_parallel_matches_serial(copy_tree) -> None:
+    root = copy_tree("os_environ_access")
+    for i in range(60):
+        _write(root, f"extra/m{i}.py", f"import os\nx = os.environ['E{i}']\n")
+    serial = run_check(root, jobs=1, use_cache=False)
+    parallel = run_check(root, jobs=2, use_cache=False)
+    assert serial.findings == parallel.findings
+    assert len(parallel.findings) > 60

@@ -1,0 +1,54 @@
+"""The four output formats on the broken platform."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from confwarden.checker import run_check
+from confwarden.checker.reporters import render
+
+
+@pytest.fixture
+def result(copy_tree):
+    return run_check(copy_tree("broken_platform"))
+
+
+def test_json_report_has_the_documented_shape(result) -> None:
+    data = json.loads(render(result, "json"))
+    assert set(data) >= {"findings", "summary", "warnings"}
+    first = data["findings"][0]
+    assert {"path", "line", "column", "code", "message"} <= set(first)
+    assert all(not f["path"].startswith("/") for f in data["findings"])
+    assert data["summary"]["findings"] == len(result.findings)
+
+
+def test_sarif_report_is_sarif_2_1_0(result) -> None:
+    data = json.loads(render(result, "sarif"))
+    assert data["$schema"].endswith("sarif-2.1.0.json")
+    assert data["version"] == "2.1.0"
+    run = data["runs"][0]
+    rule_ids = {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert {"CW101", "CW105", "CW106"} <= rule_ids
+    assert len(run["results"]) == len(result.findings)
+    for item in run["results"]:
+        assert item["ruleId"] in rule_ids
+        assert run["tool"]["driver"]["rules"][item["ruleIndex"]]["id"] == item["ruleId"]
+        location = item["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"]
+        assert location["region"]["startLine"] >= 1
+
+
+def test_github_report_is_one_annotation_per_finding(result) -> None:
+    lines = render(result, "github").splitlines()
+    assert len(lines) == len(result.findings)
+    assert lines[0].startswith("::error file=auth_service/core/secrets.py,line=4,col=")
+    assert all("::" in line.split("title=", 1)[1] for line in lines)
+
+
+def test_human_report_groups_by_file_with_the_source_line(result) -> None:
+    text = render(result, "human")
+    assert "backend/app/auth.py\n" in text
+    assert "| from auth_service.core.token_validator import TokenValidator" in text
+    assert f"{len(result.findings)} finding(s)" in text

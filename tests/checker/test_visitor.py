@@ -1,0 +1,42 @@
+"""The single pass: parse failures become facts, deep nesting does not recurse."""
+
+from __future__ import annotations
+
+from confwarden.checker.visitor import analyze_source
+
+
+def test_analyze_source_syntax_error_is_a_fact() -> None:
+    facts = analyze_source(b"def broken(:\n    pass\n")
+    assert facts.error is not None
+    assert facts.error.line == 1
+
+
+def test_analyze_source_null_bytes_are_a_fact() -> None:
+    facts = analyze_source(b"x = 1\x00\n")
+    assert facts.error is not None
+
+
+def test_analyze_source_deep_nesting_does_not_crash() -> None:
+    # Deep enough to defeat a recursive visitor, still within what CPython's parser accepts.
+    expr = "(" * 90 + "os.environ['DEEP']" + ")" * 90
+    body = "".join("    " * i + "if x:\n" for i in range(90)) + "    " * 90 + f"y = {expr}\n"
+    facts = analyze_source(("import os\n" + body).encode())
+    assert facts.error is None
+    assert [a.name for a in facts.env] == ["DEEP"]
+
+
+def test_analyze_source_too_deep_for_the_parser_is_a_fact() -> None:
+    facts = analyze_source(("x = " + "[" * 10_000 + "]" * 10_000 + "\n").encode())
+    assert facts.error is not None
+
+
+def test_analyze_source_relative_imports_are_absolute() -> None:
+    facts = analyze_source(
+        b"from . import a\nfrom ..b import c\n", module="pkg.sub.mod", is_package=False
+    )
+    assert [i.module for i in facts.imports] == ["pkg.sub", "pkg.b"]
+
+
+def test_analyze_source_suppression_in_a_string_is_ignored() -> None:
+    facts = analyze_source(b'text = "# confwarden: ignore[CW101]"\nx = 1  # confwarden: ignore\n')
+    assert [(s.line, s.codes) for s in facts.suppressions] == [(2, ())]
