@@ -22,7 +22,7 @@ import io
 import os
 
 import dotenv
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from confwarden.environment.dotenv import parse_dotenv
@@ -110,6 +110,9 @@ def python_dotenv_values(text: str, env: dict[str, str]) -> dict[str, str]:
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(text=dotenv_file(), env=environ)
+# Cases found by longer random runs, kept so the deterministic run always covers them.
+@example(text="CWDT_A=# #\n", env={})
+@example(text='CWDT_A="x" y\r\nCWDT_B=1\r\nCWDT_C="q\n', env={"CWDT_B": "e"})
 def test_parse_dotenv_matches_python_dotenv(text: str, env: dict[str, str]) -> None:
     ours = parse_dotenv(text, environ=env, strict=False).as_dict()
     assert ours == python_dotenv_values(text, env)
