@@ -1,0 +1,534 @@
+"""Change classification between two configurations, and a runtime change tracker.
+
+spec/003 "Configuration Change Tracking and Validation": "Breaking Change Detection: identify
+changes that could break existing functionality" before they are deployed, and "Audit
+changes - track sources and callbacks" while a service runs. Both ask the same question
+about each variable ("what does this change do?"), so both use :func:`classify_change`:
+
+* **breaking**: removing (or emptying) a variable something critical needs, changing
+  ``ENVIRONMENT``, pointing a URL at localhost where the policy forbids it;
+* **risky**: rotating a secret (every service sharing it must change together; tokens and
+  sessions signed with the old one stop working), changing a restart-required setting,
+  removing a variable only a development fallback replaces, adding a ``DATABASE_URL`` that
+  nothing reads, adding another environment's credentials;
+* **safe**: everything else.
+
+Values are masked in every record: a secret's change shows as ``*** -> ***``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+
+from confwarden.config.dependencies import ConfigDependency, ConfigDependencyMap, Impact
+from confwarden.config.spec import FieldSpec
+from confwarden.environment.detection import Environment
+from confwarden.environment.isolated import IsolatedEnvironment
+from confwarden.environment.masking import MASK, is_sensitive_name, mask_text, mask_value
+from confwarden.environment.policy import Severity, policy_for
+
+__all__ = [
+    "Change",
+    "ChangeClass",
+    "ChangeKind",
+    "ChangeReport",
+    "ChangeTracker",
+    "TrackedChange",
+    "check_change",
+    "classify_change",
+]
+
+logger = logging.getLogger("confwarden.config.changes")
+
+_LOCAL_URL = re.compile(r"://(?:[^/@\s]*@)?(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\])\b")
+_ENV_SPECIFIC = re.compile(r"_(DEVELOPMENT|TESTING|STAGING|PRODUCTION)$")
+
+
+class ChangeKind(StrEnum):
+    """What happened to a variable."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    MODIFIED = "modified"
+
+
+class ChangeClass(IntEnum):
+    """How dangerous a change is, worst last."""
+
+    SAFE = 0
+    RISKY = 1
+    BREAKING = 2
+
+    @property
+    def label(self) -> str:
+        """``safe``, ``risky`` or ``breaking``."""
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One variable's change, classified, with masked values.
+
+    Attributes:
+        variable: the variable.
+        kind: added, removed or modified.
+        classification: safe, risky or breaking.
+        reasons: why, one sentence each (empty for an unremarkable safe change).
+        before: the old value, masked (None when added).
+        after: the new value, masked (None when removed).
+        critical: whether the variable is a critical dependency (CRITICAL impact or worse,
+            or a critical schema field).
+    """
+
+    variable: str
+    kind: ChangeKind
+    classification: ChangeClass
+    reasons: tuple[str, ...]
+    before: str | None
+    after: str | None
+    critical: bool = False
+
+    def __str__(self) -> str:
+        values = f"{self.before} -> {self.after}"
+        why = "; ".join(self.reasons) or "no known dependency"
+        return f"[{self.classification.label}] {self.variable} {self.kind.value} ({values}): {why}"
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form (values masked)."""
+        return {
+            "variable": self.variable,
+            "kind": self.kind.value,
+            "classification": self.classification.label,
+            "reasons": list(self.reasons),
+            "before": self.before,
+            "after": self.after,
+            "critical": self.critical,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeReport:
+    """Every change between two configurations, sorted by variable."""
+
+    changes: tuple[Change, ...]
+    environment: Environment | None = None
+
+    def by_class(self, classification: ChangeClass) -> list[Change]:
+        """The changes of one classification."""
+        return [c for c in self.changes if c.classification is classification]
+
+    @property
+    def breaking(self) -> list[Change]:
+        """The breaking changes."""
+        return self.by_class(ChangeClass.BREAKING)
+
+    @property
+    def risky(self) -> list[Change]:
+        """The risky changes."""
+        return self.by_class(ChangeClass.RISKY)
+
+    @property
+    def safe(self) -> list[Change]:
+        """The safe changes."""
+        return self.by_class(ChangeClass.SAFE)
+
+    @property
+    def has_breaking(self) -> bool:
+        """True when at least one change is breaking."""
+        return any(c.classification is ChangeClass.BREAKING for c in self.changes)
+
+    @property
+    def worst(self) -> ChangeClass:
+        """The worst classification present (``SAFE`` when nothing changed)."""
+        return max((c.classification for c in self.changes), default=ChangeClass.SAFE)
+
+    def summary_lines(self) -> list[str]:
+        """A plain-text summary: one line per change, worst first."""
+        env = f" for {self.environment.value}" if self.environment else ""
+        lines = [
+            f"{len(self.changes)} change(s){env}: {len(self.breaking)} breaking, "
+            f"{len(self.risky)} risky, {len(self.safe)} safe"
+        ]
+        ordered = sorted(self.changes, key=lambda c: (-c.classification, c.variable))
+        lines.extend(f"  {change}" for change in ordered)
+        return lines
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form."""
+        return {
+            "environment": self.environment.value if self.environment else None,
+            "worst": self.worst.label,
+            "counts": {
+                "breaking": len(self.breaking),
+                "risky": len(self.risky),
+                "safe": len(self.safe),
+            },
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+
+def check_change(
+    before: Mapping[str, str],
+    after: Mapping[str, str],
+    *,
+    environment: Environment | None = None,
+    dependency_map: ConfigDependencyMap | None = None,
+    fields: Sequence[FieldSpec] = (),
+) -> ChangeReport:
+    """Classify every difference between ``before`` and ``after``.
+
+    Args:
+        before: the variables of the old configuration (a release, an environment).
+        after: the variables of the new one.
+        environment: the environment ``after`` is deployed to; None judges as a deployment
+            without fallbacks.
+        dependency_map: what depends on what; by default the built-in map (plus ``fields``).
+        fields: schema fields, for criticality, sensitivity and restart requirements.
+
+    Example:
+        >>> report = check_change({"SERVICE_SECRET": "a" * 40, "LOG_LEVEL": "INFO"},
+        ...                       {"LOG_LEVEL": "DEBUG"})
+        >>> [(c.variable, c.classification.label) for c in report.changes]
+        [('LOG_LEVEL', 'safe'), ('SERVICE_SECRET', 'breaking')]
+    """
+    deps = dependency_map or (
+        ConfigDependencyMap.from_fields(fields) if fields else ConfigDependencyMap()
+    )
+    specs = _specs_by_variable(fields, environment)
+    changes = []
+    for variable in sorted(before.keys() | after.keys()):
+        old, new = before.get(variable), after.get(variable)
+        if old == new:
+            continue
+        changes.append(
+            classify_change(
+                variable,
+                old,
+                new,
+                environment=environment,
+                dependency_map=deps,
+                spec=specs.get(variable),
+                after=after,
+            )
+        )
+    return ChangeReport(tuple(changes), environment)
+
+
+def classify_change(
+    variable: str,
+    old: str | None,
+    new: str | None,
+    *,
+    environment: Environment | None = None,
+    dependency_map: ConfigDependencyMap | None = None,
+    spec: FieldSpec | None = None,
+    after: Mapping[str, str] | None = None,
+) -> Change:
+    """Classify one variable's change (see the module docstring for the rules).
+
+    ``after`` is the whole new configuration, used to see whether an alias still supplies
+    a removed variable.
+    """
+    deps = dependency_map or ConfigDependencyMap()
+    dependency = deps.get(variable)
+    sensitive = (
+        is_sensitive_name(variable)
+        or (dependency is not None and dependency.sensitive)
+        or (spec is not None and spec.sensitive)
+    )
+    critical = (dependency is not None and dependency.impact >= Impact.CRITICAL) or (
+        spec is not None and spec.critical
+    )
+    reasons: list[tuple[ChangeClass, str]] = []
+    if new is None or (old is not None and not new.strip()):
+        kind = ChangeKind.REMOVED if new is None else ChangeKind.MODIFIED
+        reasons += _removal(variable, deps, environment, after or {}, emptied=new is not None)
+    elif old is None:
+        kind = ChangeKind.ADDED
+        reasons += _addition(variable, new, environment)
+    else:
+        kind = ChangeKind.MODIFIED
+        reasons += _modification(
+            variable,
+            new,
+            sensitive=sensitive,
+            dependency=dependency,
+            spec=spec,
+            environment=environment,
+        )
+    classification = max((c for c, _ in reasons), default=ChangeClass.SAFE)
+    return Change(
+        variable,
+        kind,
+        classification,
+        tuple(text for _, text in reasons),
+        _masked(variable, old, sensitive),
+        _masked(variable, new, sensitive),
+        critical,
+    )
+
+
+def _removal(
+    variable: str,
+    deps: ConfigDependencyMap,
+    environment: Environment | None,
+    after: Mapping[str, str],
+    *,
+    emptied: bool,
+) -> list[tuple[ChangeClass, str]]:
+    impact = deps.impact(variable, environment=environment)
+    what = "emptied" if emptied else "removed"
+    if impact.can_delete:
+        if impact.dependency is None:
+            return []
+        level = ChangeClass.SAFE if impact.impact is Impact.NONE else ChangeClass.RISKY
+        return [(level, f"{what}: {impact.reason}")]
+    dependency = impact.dependency
+    assert dependency is not None  # can_delete is False only for known dependencies
+    upper = (environment.value if environment else "").upper()
+    for alias in dependency.alternatives:
+        name = alias.replace("{ENVIRONMENT}", upper)
+        if "{" not in name and (after.get(name) or "").strip():
+            return [(ChangeClass.RISKY, f"{what}, but {name} still supplies it: {impact.reason}")]
+    return [(ChangeClass.BREAKING, f"{what}: {impact.reason}")]
+
+
+def _addition(
+    variable: str, new: str, environment: Environment | None
+) -> list[tuple[ChangeClass, str]]:
+    reasons: list[tuple[ChangeClass, str]] = []
+    if variable == "DATABASE_URL":
+        reasons.append(
+            (
+                ChangeClass.RISKY,
+                "DATABASE_URL is never read: DatabaseURLBuilder builds the URL from POSTGRES_*",
+            )
+        )
+    match = _ENV_SPECIFIC.search(variable)
+    if environment is not None and match and match.group(1) != environment.value.upper():
+        reasons.append(
+            (
+                ChangeClass.RISKY,
+                f"a {match.group(1).lower()} variable added to {environment.value}: "
+                "credentials must not cross environments",
+            )
+        )
+    reasons += _localhost(new, environment)
+    return reasons
+
+
+def _modification(
+    variable: str,
+    new: str,
+    *,
+    sensitive: bool,
+    dependency: ConfigDependency | None,
+    spec: FieldSpec | None,
+    environment: Environment | None,
+) -> list[tuple[ChangeClass, str]]:
+    reasons: list[tuple[ChangeClass, str]] = []
+    if variable == "ENVIRONMENT":
+        reasons.append(
+            (
+                ChangeClass.BREAKING,
+                "ENVIRONMENT changed: detection, fallbacks, validation mode and .env loading "
+                "all change with it",
+            )
+        )
+    if sensitive:
+        reasons.append(
+            (
+                ChangeClass.RISKY,
+                "secret rotated: every service sharing it must get the new value at the same "
+                "time; tokens and sessions signed with the old one stop verifying",
+            )
+        )
+    restart = (dependency is not None and dependency.restart_required) or (
+        spec is not None and spec.restart_required
+    )
+    if restart:
+        reasons.append((ChangeClass.RISKY, "takes effect only after a restart of its services"))
+    reasons += _localhost(new, environment)
+    return reasons
+
+
+def _localhost(new: str, environment: Environment | None) -> list[tuple[ChangeClass, str]]:
+    if environment is None or not _LOCAL_URL.search(new):
+        return []
+    severity = policy_for(environment).localhost_urls
+    if severity is Severity.IGNORE:
+        return []
+    level = ChangeClass.BREAKING if severity is Severity.ERROR else ChangeClass.RISKY
+    return [(level, f"points at localhost, which {environment.value} refuses")]
+
+
+def _masked(variable: str, value: str | None, sensitive: bool) -> str | None:
+    if value is None:
+        return None
+    if sensitive and value:
+        return MASK
+    return mask_value(variable, value)
+
+
+def _specs_by_variable(
+    fields: Sequence[FieldSpec], environment: Environment | None
+) -> dict[str, FieldSpec]:
+    result: dict[str, FieldSpec] = {}
+    for spec in fields:
+        for env in (environment,) if environment else tuple(Environment):
+            for name in spec.variable_names(env):
+                result.setdefault(name, spec)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class TrackedChange:
+    """A change seen at runtime.
+
+    Attributes:
+        change: the classified change (values masked).
+        source: who made it (the ``source`` of ``IsolatedEnvironment.set``, file and line).
+        timestamp: when, from the tracker's clock.
+    """
+
+    change: Change
+    source: str
+    timestamp: float
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form."""
+        return {**self.change.to_dict(), "source": self.source, "timestamp": self.timestamp}
+
+
+ChangeListener = Callable[[TrackedChange], None]
+
+
+class ChangeTracker:
+    """Record every change of an :class:`IsolatedEnvironment`, masked, and flag critical ones.
+
+    The tracker is itself a change callback: ``env.add_change_callback(tracker)`` or
+    :meth:`attach`. Changes to critical variables (and breaking changes) are passed to the
+    listeners added with :meth:`add_callback`; a failing listener is logged, never raised.
+
+    Args:
+        environment: the environment the changes happen in (for classification).
+        dependency_map: what depends on what; the built-in map by default.
+        fields: schema fields, for criticality and sensitivity.
+        clock: the time source (injectable for tests).
+        max_records: how many changes to keep (oldest dropped first).
+
+    Example:
+        >>> env = IsolatedEnvironment(environ={}, isolated=True)
+        >>> tracker = ChangeTracker()
+        >>> tracker.attach(env)
+        >>> env.set("SERVICE_SECRET", "s" * 40, source="doc")
+        >>> [(r.change.variable, r.change.after) for r in tracker.records]
+        [('SERVICE_SECRET', '***')]
+    """
+
+    def __init__(
+        self,
+        *,
+        environment: Environment | None = None,
+        dependency_map: ConfigDependencyMap | None = None,
+        fields: Sequence[FieldSpec] = (),
+        clock: Callable[[], float] = time.time,
+        max_records: int = 1000,
+    ) -> None:
+        self.environment = environment
+        self.dependency_map = dependency_map or (
+            ConfigDependencyMap.from_fields(fields) if fields else ConfigDependencyMap()
+        )
+        self._specs = _specs_by_variable(fields, environment)
+        self._clock = clock
+        self._max = max_records
+        self._lock = threading.Lock()
+        self._records: list[TrackedChange] = []
+        self._listeners: list[ChangeListener] = []
+        self.callback_errors: list[str] = []
+
+    def __call__(self, key: str, old: str | None, new: str | None, source: str) -> None:
+        """Record one change (the :data:`~confwarden.environment.isolated.ChangeCallback`
+        signature)."""
+        change = classify_change(
+            key,
+            old,
+            new,
+            environment=self.environment,
+            dependency_map=self.dependency_map,
+            spec=self._specs.get(key),
+        )
+        record = TrackedChange(change, source, self._clock())
+        with self._lock:
+            self._records.append(record)
+            del self._records[: -self._max]
+            listeners = tuple(self._listeners)
+        if change.critical or change.classification is ChangeClass.BREAKING:
+            self._flag(listeners, record, (old, new))
+
+    def _flag(
+        self,
+        listeners: tuple[ChangeListener, ...],
+        record: TrackedChange,
+        values: tuple[str | None, str | None],
+    ) -> None:
+        for listener in listeners:
+            try:
+                listener(record)
+            except Exception as exc:
+                message = mask_text(
+                    f"change listener failed for {record.change.variable}: "
+                    f"{type(exc).__name__}: {exc}",
+                    [v for v in values if v],
+                )
+                logger.warning("%s", message)
+                with self._lock:
+                    self.callback_errors.append(message)
+
+    def attach(self, env: IsolatedEnvironment) -> None:
+        """Start recording ``env``'s changes."""
+        env.add_change_callback(self)
+
+    def detach(self, env: IsolatedEnvironment) -> None:
+        """Stop recording ``env``'s changes."""
+        env.remove_change_callback(self)
+
+    def add_callback(self, listener: ChangeListener) -> None:
+        """Call ``listener(tracked_change)`` for every critical or breaking change."""
+        with self._lock:
+            self._listeners.append(listener)
+
+    def remove_callback(self, listener: ChangeListener) -> None:
+        """Stop calling ``listener``; unknown listeners are ignored."""
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    @property
+    def records(self) -> list[TrackedChange]:
+        """Every recorded change, oldest first."""
+        with self._lock:
+            return list(self._records)
+
+    @property
+    def critical_changes(self) -> list[TrackedChange]:
+        """The recorded changes that were flagged."""
+        return [
+            r
+            for r in self.records
+            if r.change.critical or r.change.classification is ChangeClass.BREAKING
+        ]
+
+    def clear(self) -> None:
+        """Forget every recorded change."""
+        with self._lock:
+            self._records.clear()
+
+    def __repr__(self) -> str:
+        return f"<ChangeTracker records={len(self._records)}>"
