@@ -59,14 +59,14 @@ class ClickHouseURLBuilder:
         self.environment = resolve_environment(env_vars, environment)
         self.policy = policy_for(self.environment)
         self._in_docker = in_docker
-        self._dockerenv_path = Path(dockerenv_path)
+        self._dockerenv_path = dockerenv_path
         self._built: tuple[SecretURL | None, list[Problem]] | None = None
 
     @property
     def in_docker(self) -> bool:
         """Whether localhost becomes the compose service name ``clickhouse``."""
         if self._in_docker is None:
-            self._in_docker = self._dockerenv_path.exists()
+            self._in_docker = Path(self._dockerenv_path).exists()
         return self._in_docker
 
     def validate(self) -> ValidationResult:

@@ -43,6 +43,15 @@ _SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full"
 _INSECURE_SSLMODES = frozenset({"disable", "allow", "prefer"})
 _MIN_PASSWORD_LENGTH = 12
 _DEFAULT_PORT = 5432
+_LOCAL_HOSTS = frozenset({"localhost", "::1", "0.0.0.0", "::"})
+_COMPONENT_VARIABLES = (
+    "POSTGRES_HOST",
+    "POSTGRES_PORT",
+    "POSTGRES_USER",
+    "POSTGRES_PASSWORD",
+    "POSTGRES_DB",
+    "POSTGRES_SSLMODE",
+)
 _DEV_DEFAULTS = {
     "POSTGRES_HOST": "localhost",
     "POSTGRES_USER": "postgres",
@@ -84,11 +93,7 @@ def is_local_host(host: str) -> bool:
         (True, False)
     """
     lowered = host.strip().lower().strip("[]")
-    return (
-        lowered in {"localhost", "::1", "0.0.0.0", "::"}
-        or lowered.startswith("127.")
-        or lowered.endswith(".localhost")
-    )
+    return lowered in _LOCAL_HOSTS or lowered.startswith("127.") or lowered.endswith(".localhost")
 
 
 @dataclass(slots=True)
@@ -143,9 +148,9 @@ class DatabaseURLBuilder:
         self.environment = resolve_environment(env_vars, environment)
         self.policy = policy_for(self.environment)
         self._in_docker = in_docker
-        self._dockerenv_path = Path(dockerenv_path)
+        self._dockerenv_path = dockerenv_path
         self.parse_legacy_url = parse_legacy_url
-        self.sync_driver = Driver(sync_driver)
+        self.sync_driver = sync_driver if type(sync_driver) is Driver else Driver(sync_driver)
         self._resolved: _Resolved | None = None
 
     # -- public API -------------------------------------------------------------------------
@@ -154,7 +159,7 @@ class DatabaseURLBuilder:
     def in_docker(self) -> bool:
         """Whether Docker hostname resolution may apply (explicit flag, else the marker file)."""
         if self._in_docker is None:
-            self._in_docker = self._dockerenv_path.exists()
+            self._in_docker = Path(self._dockerenv_path).exists()
         return self._in_docker
 
     @property
@@ -269,6 +274,9 @@ class DatabaseURLBuilder:
         return chosen
 
     def _checked(self) -> _Resolved:
+        resolved = self._resolve()
+        if not resolved.problems:
+            return resolved
         result = self.validate()
         result.raise_for_errors()
         result.log_warnings()
@@ -300,12 +308,6 @@ class DatabaseURLBuilder:
 
     # -- resolution -------------------------------------------------------------------------
 
-    def _get(self, name: str) -> str | None:
-        value = self._vars.get(name)
-        if value is None or not value.strip():
-            return None
-        return value if name == "POSTGRES_PASSWORD" else value.strip()
-
     def _resolve(self) -> _Resolved:
         if self._resolved is None:
             self._resolved = self._do_resolve()
@@ -313,18 +315,17 @@ class DatabaseURLBuilder:
 
     def _do_resolve(self) -> _Resolved:
         problems: list[Problem] = []
-        values = {
-            name: self._get(name)
-            for name in (
-                "POSTGRES_HOST",
-                "POSTGRES_PORT",
-                "POSTGRES_USER",
-                "POSTGRES_PASSWORD",
-                "POSTGRES_DB",
-                "POSTGRES_SSLMODE",
-            )
-        }
-        sources = {name: "variable" for name, value in values.items() if value is not None}
+        values: dict[str, str | None] = {}
+        sources: dict[str, str] = {}
+        get = self._vars.get
+        for name in _COMPONENT_VARIABLES:
+            value = get(name)
+            if value is not None and not value.isspace() and value:
+                # Only the password keeps its spaces: they may be part of it.
+                values[name] = value if name == "POSTGRES_PASSWORD" else value.strip()
+                sources[name] = "variable"
+            else:
+                values[name] = None
         self._legacy(values, sources, problems)
 
         memory = self._memory_requested(problems)

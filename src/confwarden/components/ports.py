@@ -98,7 +98,7 @@ class PortDiscovery:
         self.environment = resolve_environment(env_vars, environment)
         self.services = {spec.name: spec for spec in services}
         self._in_docker = in_docker
-        self._dockerenv_path = Path(dockerenv_path)
+        self._dockerenv_path = dockerenv_path
 
     @classmethod
     def from_process_env(cls) -> PortDiscovery:
@@ -111,7 +111,7 @@ class PortDiscovery:
     def in_docker(self) -> bool:
         """Whether compose service names replace localhost (flag, else the marker file)."""
         if self._in_docker is None:
-            self._in_docker = self._dockerenv_path.exists()
+            self._in_docker = Path(self._dockerenv_path).exists()
         return self._in_docker
 
     def _get_service_url(self, service: str, environment: Environment | str | None = None) -> str:

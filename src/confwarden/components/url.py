@@ -20,13 +20,23 @@ from confwarden.environment.masking import MASK
 __all__ = ["SecretURL", "parse_secret_url"]
 
 
+# Parts made only of unreserved characters are returned as they are: quote() would return
+# them unchanged, and skipping it halves the cost of building a URL.
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.~-")
+_UNRESERVED_QUERY = _UNRESERVED | frozenset("/:")
+
+
 def _encode(part: str) -> str:
+    if _UNRESERVED.issuperset(part):
+        return part
     return quote(part, safe="")
 
 
 def _encode_query_value(value: str) -> str:
     # "/" and ":" are legal in a query (RFC 3986 3.4) and every driver reads them raw, so a
     # Cloud SQL socket stays readable: ?host=/cloudsql/project:region:instance
+    if _UNRESERVED_QUERY.issuperset(value):
+        return value
     return quote(value, safe="/:")
 
 

@@ -57,8 +57,8 @@ KNOWN_PLACEHOLDERS = frozenset(
     }
 )
 # Fragments that mark a template value wherever they appear.
-_PLACEHOLDER_MARKERS = ("changeme", "replaceme", "yoursecret", "placeholder", "notsecure")
-_SEPARATORS = re.compile(r"[\s\-_.]+")
+_PLACEHOLDER_MARKERS = re.compile("changeme|replaceme|yoursecret|placeholder|notsecure")
+_DROP_SEPARATORS = str.maketrans("", "", " \t\r\n-_.")
 _TEMPLATE = re.compile(r"^(<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*\)s)$")
 
 
@@ -74,12 +74,12 @@ def placeholder_reason(value: str) -> str | None:
         True
     """
     stripped = value.strip()
-    if _TEMPLATE.match(stripped):
+    if stripped[:1] in ("<", "$", "{", "%") and _TEMPLATE.match(stripped):
         return "is an unexpanded template"
-    squashed = _SEPARATORS.sub("", stripped.lower())
+    squashed = stripped.lower().translate(_DROP_SEPARATORS)
     if squashed in KNOWN_PLACEHOLDERS:
         return "is a known placeholder"
-    if any(marker in squashed for marker in _PLACEHOLDER_MARKERS):
+    if _PLACEHOLDER_MARKERS.search(squashed):
         return "contains a placeholder marker"
     if len(set(squashed)) == 1 and len(squashed) > 1:
         return "repeats one character"
