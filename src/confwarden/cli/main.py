@@ -27,6 +27,7 @@ EXIT_INTERNAL = 3
 # (module, attribute) of every command group; each module owns one area of the CLI.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("confwarden.cli.env_cmd", "env"),
+    ("confwarden.cli.check_cmd", "check"),
     ("confwarden.cli.db_cmd", "db"),
     ("confwarden.cli.jwt_cmd", "jwt"),
 )
