@@ -37,7 +37,9 @@ _EXPORTS: dict[str, str] = {
     "get_env": "confwarden.environment.process",
     "load_env_files": "confwarden.environment.process",
     "mask_value": "confwarden.environment.masking",
+    "parse_dotenv": "confwarden.environment.dotenv",
     "policy_for": "confwarden.environment.policy",
+    "read_dotenv": "confwarden.environment.dotenv",
     "reset_env": "confwarden.environment.process",
 }
 
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
         EnvironmentDetector,
         detect_environment,
     )
+    from confwarden.environment.dotenv import parse_dotenv, read_dotenv
     from confwarden.environment.isolated import IsolatedEnvironment
     from confwarden.environment.masking import mask_value
     from confwarden.environment.policy import EnvironmentPolicy, policy_for

@@ -9,6 +9,7 @@ from confwarden.environment.detection import (
     EnvironmentDetector,
     detect_environment,
 )
+from confwarden.environment.dotenv import DotenvEntry, DotenvResult, parse_dotenv, read_dotenv
 from confwarden.environment.isolated import (
     ChangeCallback,
     EnvValidationResult,
@@ -25,7 +26,9 @@ from confwarden.environment.sanitize import sanitize_value
 __all__ = [
     "ChangeCallback",
     "Detection",
+    "DotenvEntry",
     "DotenvLoadReport",
+    "DotenvResult",
     "EnvValidationResult",
     "Environment",
     "EnvironmentDetector",
@@ -41,7 +44,9 @@ __all__ = [
     "load_env_files",
     "mask_url",
     "mask_value",
+    "parse_dotenv",
     "policy_for",
+    "read_dotenv",
     "reset_env",
     "sanitize_value",
 ]
