@@ -294,3 +294,11 @@ def test_builder_debug_info_describes_socket_transport() -> None:
     assert info["host"] == SOCKET
     assert info["has_password"] is True
     assert info["url"] == f"postgresql+asyncpg://app:***@/appdb?host={SOCKET}"
+
+
+def test_secret_url_masks_secret_query_parameters_too() -> None:
+    from confwarden.components.url import SecretURL
+
+    url = SecretURL("postgresql", "app", None, "db", 5432, "app", (("sslpassword", CANARY),))
+    assert CANARY not in str(url) + repr(url)
+    assert CANARY in url.render(hide_password=False)

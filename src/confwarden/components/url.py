@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from confwarden.environment.masking import MASK
+from confwarden.environment.masking import MASK, mask_url
 
 __all__ = ["SecretURL", "parse_secret_url"]
 
@@ -94,7 +94,10 @@ class SecretURL:
         else:
             path = f"/{_encode(self.path)}" if self.path else ""
         query = "&".join(f"{_encode(k)}={_encode_query_value(v)}" for k, v in self.query)
-        return f"{self.scheme}://{userinfo}{host}{port}{path}{'?' + query if query else ''}"
+        rendered = f"{self.scheme}://{userinfo}{host}{port}{path}{'?' + query if query else ''}"
+        # The one masking function also hides secrets passed as query parameters
+        # (?password=, ?sslpassword=, ?token=), which the password field does not cover.
+        return mask_url(rendered) if hide_password and query else rendered
 
     def __str__(self) -> str:
         return self.render()
