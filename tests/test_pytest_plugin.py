@@ -744,3 +744,154 @@ def test_unknown_ini_mode_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess(*PLUGIN)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*confwarden_leaks = 'loud'*Use one of: fail, warn, off*"])
+
+
+FIXTURE_CONFTEST = """
+import pytest
+
+from confwarden import get_env
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_value():
+    get_env().set("SET_BY_SESSION", "1", source="session fixture")
+"""
+
+FIXTURE_TESTS = """
+import os
+
+import pytest
+
+from confwarden import get_env
+from confwarden.environment.detection import Environment, EnvironmentDetector
+
+pytestmark = pytest.mark.env(LEVEL="module", ONLY_MODULE="1")
+
+
+def test_process_env_is_isolated_and_dotenv_not_loaded():
+    env = get_env()
+    assert env.is_isolated()
+    assert env.get("FROM_DOTENV") is None
+    assert EnvironmentDetector(os.environ).detect().environment is Environment.TESTING
+
+
+def test_get_env_writes_stay_out_of_os_environ():
+    get_env().set("NOT_IN_OS_ENVIRON", "1", source="test")
+    assert "NOT_IN_OS_ENVIRON" not in os.environ
+
+
+def test_isolated_env_is_the_process_env(isolated_env):
+    assert get_env() is isolated_env
+    assert isolated_env.is_isolated()
+    isolated_env.set("VANISHES", "1", source="test")
+
+
+def test_isolated_env_changes_vanished():
+    assert get_env().get("VANISHES") is None
+
+
+@pytest.fixture
+def patched(monkeypatch):
+    monkeypatch.setenv("FROM_MONKEYPATCH", "1")
+
+
+def test_isolated_env_sees_monkeypatch_and_session_values(patched, isolated_env):
+    assert isolated_env.get("FROM_MONKEYPATCH") == "1"
+    assert isolated_env.get("SET_BY_SESSION") == "1"
+
+
+def test_module_marker_applies():
+    assert get_env().get("LEVEL") == "module"
+
+
+@pytest.mark.env(LEVEL="function", HOME=None)
+def test_closest_marker_wins_and_none_unsets():
+    assert get_env().get("LEVEL") == "function"
+    assert get_env().get("ONLY_MODULE") == "1"
+    assert get_env().get("HOME") is None
+    assert "HOME" in os.environ
+
+
+@pytest.mark.env(LEVEL="class")
+class TestClassMarker:
+    def test_class_marker(self):
+        assert get_env().get("LEVEL") == "class"
+
+    @pytest.mark.env(LEVEL="method")
+    def test_method_marker(self, isolated_env):
+        assert isolated_env.get("LEVEL") == "method"
+
+
+@pytest.mark.env({"DOTTED.NAME": "1"})
+def test_marker_mapping_for_any_name():
+    assert get_env().get("DOTTED.NAME") == "1"
+
+
+def test_set_env(set_env):
+    set_env(FEATURE="on", LEVEL=None)
+    assert get_env().get("FEATURE") == "on"
+    assert get_env().get("LEVEL") is None
+
+
+def test_session_value_survives():
+    assert get_env().get("SET_BY_SESSION") == "1"
+    assert get_env().get("FEATURE") is None
+
+
+def test_unified_config_builds_fresh_config_for_values(unified_config):
+    assert unified_config(LOG_LEVEL="DEBUG").log_level == "DEBUG"
+    assert unified_config(LOG_LEVEL="WARNING").log_level == "WARNING"
+
+
+@pytest.mark.env(LOG_LEVEL="ERROR")
+def test_marker_values_reach_a_fresh_config():
+    from confwarden.config import get_unified_config
+
+    assert get_unified_config().log_level == "ERROR"
+
+
+def test_config_of_earlier_tests_is_gone():
+    from confwarden.config import get_unified_config
+
+    assert get_unified_config().log_level not in ("DEBUG", "WARNING", "ERROR")
+
+
+@pytest.mark.env(PORT=8000)
+def test_marker_value_not_a_string():
+    pass
+"""
+
+
+def test_fixtures_and_marker_give_each_test_its_isolated_env(pytester: pytest.Pytester) -> None:
+    pytester.makeini(INI)
+    pytester.makeconftest(FIXTURE_CONFTEST)
+    pytester.makepyfile(test_fixtures=FIXTURE_TESTS)
+    (pytester.path / ".env").write_text("FROM_DOTENV=1\n")
+    result = pytester.runpytest_subprocess(*PLUGIN, "-rA")
+    result.assert_outcomes(passed=15, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*PORT: pytest.mark.env values must be str (or None to unset), got int.*PORT='8000'*"]
+    )
+    assert "environment leak" not in result.stdout.str()
+
+
+def test_fixtures_are_listed(pytester: pytest.Pytester) -> None:
+    pytester.makeini(INI)
+    result = pytester.runpytest_subprocess(*PLUGIN, "--fixtures")
+    result.stdout.fnmatch_lines(["isolated_env*", "set_env*", "unified_config*"])
+    result = pytester.runpytest_subprocess(*PLUGIN, "--markers")
+    result.stdout.fnmatch_lines(["@pytest.mark.env(**values)*"])
+
+
+def test_plugin_import_loads_no_configuration_layer() -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json, confwarden.pytest_plugin; "
+        "print(json.dumps([m for m in sys.modules if m.startswith(('confwarden.config', "
+        "'pydantic', 'click', 'rich'))]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []

@@ -9,8 +9,10 @@ So while a session runs, ``os.putenv`` and ``os.unsetenv`` are replaced by thin 
 call the real functions and record the *names* touched. This observes the code under test, it
 does not change what it does. At each check only those names are read back through the C
 library's ``getenv`` (ctypes, imported on first need) and compared with what ``os.environ``
-says; a difference is a leak. ``os.environ`` itself keeps private references to the real
-functions, so its own writes are not recorded (they keep both views in sync anyway).
+says; a difference is a leak. ``os.environ`` writes call the same module-level functions;
+the wrapper recognises its caller (``os._Environ.__setitem__``/``__delitem__``, one frame
+lookup) and does not record them: they keep both views in sync, and recording them would make
+every check pay for a C call (pytest writes ``PYTEST_CURRENT_TEST`` at every phase).
 
 Limits: a C extension calling ``setenv`` directly is not seen; neither is a call made through a
 reference to ``os.putenv`` taken before the session started.
@@ -19,11 +21,16 @@ reference to ``os.putenv`` taken before the session started.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
 
 __all__ = ["CEnvironmentWatch"]
+
+# os.environ's own writes call os.putenv/os.unsetenv from these two methods.
+_ENVIRON_SETITEM = os._Environ.__setitem__.__code__
+_ENVIRON_DELITEM = os._Environ.__delitem__.__code__
 
 _Putenv = Callable[[Any, Any], None]
 _Unsetenv = Callable[[Any], None]
@@ -64,11 +71,13 @@ class CEnvironmentWatch:
 
         def putenv(key: Any, value: Any) -> None:
             real_putenv(key, value)
-            self._record(key)
+            if sys._getframe(1).f_code is not _ENVIRON_SETITEM:
+                self._record(key)
 
         def unsetenv(key: Any) -> None:
             real_unsetenv(key)
-            self._record(key)
+            if sys._getframe(1).f_code is not _ENVIRON_DELITEM:
+                self._record(key)
 
         putenv.__wrapped__ = real_putenv  # type: ignore[attr-defined]
         unsetenv.__wrapped__ = real_unsetenv  # type: ignore[attr-defined]

@@ -36,12 +36,11 @@ __all__ = [
 
 def reset_config_cache() -> None:
     """Drop the configuration layer's cached configuration, if it was ever loaded."""
-    module = sys.modules.get("confwarden.config")
-    if module is None:
+    if "confwarden.config" not in sys.modules:
         return
-    reset = getattr(module, "reset_unified_config", None)
-    if reset is not None:
-        reset()
+    from confwarden.config import reset_unified_config
+
+    reset_unified_config()
 
 
 def install_process_env(env: IsolatedEnvironment | None) -> IsolatedEnvironment | None:
