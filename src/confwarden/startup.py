@@ -24,6 +24,7 @@ from pathlib import Path
 
 from confwarden.config.manager import UnifiedConfigManager, set_unified_manager
 from confwarden.config.schema import ConfigSchema
+from confwarden.config.services import find_service
 from confwarden.config.spec import ValidationMode
 from confwarden.environment.detection import Environment, EnvironmentDetector
 from confwarden.environment.isolated import IsolatedEnvironment
@@ -65,8 +66,9 @@ def bootstrap(
     """Start a service: detect, load ``.env`` where allowed, build, validate, log, return.
 
     Args:
-        service: the service name (``"backend"``, ``"auth"``, or one registered with
-            :func:`~confwarden.config.services.register_service`) or its schema class.
+        service: the service name (``"backend"``, ``"auth"``, one registered with
+            :func:`~confwarden.config.services.register_service` or named in ``root``'s
+            ``[tool.confwarden.configs]``) or its schema class.
         env: the environment to read and load ``.env`` into; by default ``get_env()``.
         env_files: the ``.env`` files; by default :func:`default_env_files` under ``root``.
             Loaded only where the environment's policy allows (development).
@@ -100,14 +102,16 @@ def bootstrap(
         environment = EnvironmentDetector(env.get_all()).detect().environment
     files = list(env_files) if env_files is not None else list(default_env_files(environment, root))
     report = load_env_files(env, files, environment=environment)
+    name, schema = find_service(service, root)
     manager = UnifiedConfigManager(
-        service,
+        schema,
         env=env,
         environment=environment,
         mode=mode,
         overrides=overrides,
         secret_dirs=secret_dirs,
     )
+    manager.service = name
     try:
         config = manager.get_config()
     except Exception:

@@ -30,6 +30,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("confwarden.cli.check_cmd", "check"),
     ("confwarden.cli.db_cmd", "db"),
     ("confwarden.cli.jwt_cmd", "jwt"),
+    ("confwarden.cli.config_cmd", "explain"),
+    ("confwarden.cli.config_cmd", "docs"),
 )
 
 

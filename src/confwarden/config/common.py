@@ -60,7 +60,8 @@ class ServiceConfig(ConfigSchema):
 
     # -- service identity -------------------------------------------------------------------------
     environment: Annotated[
-        Environment, _general("ENVIRONMENT", description="Runtime environment", example="staging")
+        Environment,
+        _general("ENVIRONMENT", description="Runtime environment", example="development"),
     ] = Environment.DEVELOPMENT
     service_id: Annotated[
         str | None,

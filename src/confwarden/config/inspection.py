@@ -69,6 +69,7 @@ def inspect_service(
     sources: Sequence[ValueSource] | None = None,
     prefix: str | None = None,
     full_chain: bool = False,
+    include_dotenv: bool = False,
 ) -> ConfigInspection:
     """Load and validate a service's configuration for ``environment``; never raises for bad config.
 
@@ -85,6 +86,9 @@ def inspect_service(
         prefix: the project's variable prefix for unknown-variable checks; by default the
             schema's ``__confwarden_prefix__``.
         full_chain: ask slow sources too, to show everything a value overrode.
+        include_dotenv: use ``.env`` values already in ``env_vars`` even where the
+            environment's policy does not load ``.env`` files (to judge a ``.env.staging``
+            file for staging before it becomes the deployment's environment).
 
     Example:
         >>> from confwarden.config.profiles import AppConfig
@@ -101,6 +105,7 @@ def inspect_service(
         overrides=dict(overrides or {}),
         secret_dirs=tuple(secret_dirs),
         fields=fields_of(schema),
+        include_dotenv=include_dotenv,
     )
     load = load_config(schema, context, sources=sources, full_chain=full_chain)
     validation_context = ValidationContext(

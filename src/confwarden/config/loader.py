@@ -53,7 +53,8 @@ class ConfigLoadResult:
 
     schema: type[ConfigSchema]
     environment: Environment
-    values: dict[str, ResolvedValue]
+    # ResolvedValue's own repr shows the raw value: keep both out of this repr.
+    values: dict[str, ResolvedValue] = field(repr=False)
     variables: dict[str, str] = field(repr=False)
     problems: list[Problem]
     sources: tuple[str, ...]

@@ -5,16 +5,34 @@ same way (spec/000). The built-in names are ``backend`` (:class:`AppConfig` and 
 profiles) and ``auth`` (:class:`AuthEnvironment`); a platform registers its own classes
 under those or other names (``register_service("backend", BackendConfig)``), or passes a
 class directly.
+
+A platform can also name its schemas in ``pyproject.toml`` for the command line::
+
+    [tool.confwarden.configs]
+    backend = "backend.config:BackendConfig"
+    auth = "auth_service.config:AuthSettings"
 """
 
 from __future__ import annotations
 
+import importlib
+import os
+import sys
 import threading
+import tomllib
+from pathlib import Path
 
 from confwarden.config.schema import ConfigSchema
 from confwarden.errors import ConfigurationError
 
-__all__ = ["register_service", "registered_services", "resolve_service"]
+__all__ = [
+    "configs_from_pyproject",
+    "find_service",
+    "load_schema_reference",
+    "register_service",
+    "registered_services",
+    "resolve_service",
+]
 
 _lock = threading.Lock()
 _registry: dict[str, type[ConfigSchema]] = {}
@@ -55,3 +73,77 @@ def resolve_service(service: str | type[ConfigSchema]) -> tuple[str, type[Config
             f"unknown service {service!r}: known services are {', '.join(sorted(known))}. "
             "Register it with confwarden.config.register_service(name, ConfigClass)."
         ) from None
+
+
+def load_schema_reference(
+    reference: str, root: str | os.PathLike[str] | None = None
+) -> type[ConfigSchema]:
+    """Import ``"package.module:Class"`` (with ``root`` first on ``sys.path``).
+
+    Raises:
+        ConfigurationError: the reference is malformed, cannot be imported, or is not a
+            configuration schema class.
+    """
+    module_name, _, attribute = reference.partition(":")
+    if not module_name or not attribute:
+        raise ConfigurationError(
+            f"{reference!r} is not a schema reference; write it as 'package.module:Class'."
+        )
+    added = False
+    directory = None if root is None else os.fspath(root)
+    if directory is not None and directory not in sys.path:
+        sys.path.insert(0, directory)
+        added = True
+    try:
+        obj = getattr(importlib.import_module(module_name), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise ConfigurationError(
+            f"cannot import the schema {reference!r}: {type(exc).__name__}: {exc}. "
+            "Run from the project root or pass its directory."
+        ) from None
+    finally:
+        if added and directory is not None:
+            sys.path.remove(directory)
+    if not (isinstance(obj, type) and issubclass(obj, ConfigSchema)):
+        raise ConfigurationError(f"{reference!r} is not a confwarden ConfigSchema class.")
+    return obj
+
+
+def configs_from_pyproject(root: str | os.PathLike[str] = ".") -> dict[str, str]:
+    """``[tool.confwarden] configs`` of ``root/pyproject.toml``: service name -> schema reference.
+
+    A missing file or table gives an empty mapping.
+
+    Raises:
+        ConfigurationError: the file cannot be parsed or ``configs`` is not a table of strings.
+    """
+    path = Path(root) / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"{path}: cannot read [tool.confwarden]: {exc}") from None
+    configs = data.get("tool", {}).get("confwarden", {}).get("configs", {})
+    if not isinstance(configs, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in configs.items()
+    ):
+        raise ConfigurationError(
+            f"{path}: [tool.confwarden] configs must map service names to "
+            f'"package.module:Class" references; got {configs!r}.'
+        )
+    return dict(configs)
+
+
+def find_service(
+    service: str | type[ConfigSchema], root: str | os.PathLike[str] = "."
+) -> tuple[str, type[ConfigSchema]]:
+    """Like :func:`resolve_service`, also trying ``root``'s ``[tool.confwarden] configs``.
+
+    The project's own declaration wins over the built-in names.
+    """
+    if isinstance(service, str):
+        reference = configs_from_pyproject(root).get(service)
+        if reference is not None:
+            return service, load_schema_reference(reference, root)
+    return resolve_service(service)

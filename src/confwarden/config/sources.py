@@ -52,6 +52,8 @@ class LoadContext:
         secret_dirs: mounted secret directories to read.
         override_source: the provenance of ``overrides``.
         fields: the fields being loaded (fallbacks need their metadata).
+        include_dotenv: read ``.env`` values even where the policy does not (tools judging
+            a ``.env.staging`` file for staging).
     """
 
     environment: Environment
@@ -60,6 +62,7 @@ class LoadContext:
     secret_dirs: Sequence[str | os.PathLike[str]] = ()
     override_source: Source = field(default_factory=lambda: Source(SourceKind.SET, "overrides"))
     fields: tuple[FieldSpec, ...] = ()
+    include_dotenv: bool = False
 
     def get(self, variable: str) -> str | None:
         """Read a variable from ``env`` (for sources such as ``VAR_FILE``)."""
@@ -141,7 +144,7 @@ def default_sources(context: LoadContext) -> tuple[ValueSource, ...]:
     ]
     aliases = secret_names_for(context.environment)
     sources.extend(SecretsDirSource(d, aliases=aliases) for d in context.secret_dirs)
-    if policy.load_dotenv:
+    if policy.load_dotenv or context.include_dotenv:
         sources.append(EnvironmentSource(context.env, SourceKind.DOTENV))
     if policy.fallbacks_allowed:
         sources.append(FallbackSource(context.environment, context.fields))

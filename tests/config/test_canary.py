@@ -1,0 +1,104 @@
+"""A canary secret set everywhere never appears in any output of the configuration layer."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from confwarden.cli.main import cli
+from confwarden.config.auth import AuthConfig, AuthEnvironment
+from confwarden.config.docs import render_env_example, render_markdown
+from confwarden.config.inspection import inspect_service
+from confwarden.config.manager import UnifiedConfigManager
+from confwarden.config.profiles import AppConfig
+from confwarden.environment.detection import Environment
+from confwarden.environment.isolated import IsolatedEnvironment
+from confwarden.errors import ConfigurationError
+from confwarden.startup import bootstrap
+
+CANARY = "CANARY-5f0e1d"
+SECRET_VARS = (
+    "SERVICE_SECRET",
+    "SECRET_KEY",
+    "JWT_SECRET_KEY",
+    "POSTGRES_PASSWORD",
+    "REDIS_PASSWORD",
+    "CLICKHOUSE_PASSWORD",
+    "GOOGLE_CLIENT_SECRET",
+    "GOOGLE_OAUTH_CLIENT_SECRET_STAGING",
+    "ANTHROPIC_API_KEY",
+    "OPENAI_API_KEY",
+    "GEMINI_API_KEY",
+    "LANGFUSE_SECRET_KEY",
+    "GRAFANA_API_KEY",
+)
+
+
+def _canary_vars(environment: str) -> dict[str, str]:
+    values = {name: f"{CANARY}-{name}" for name in SECRET_VARS}
+    values["ENVIRONMENT"] = environment
+    values["REDIS_URL"] = f"redis://:{CANARY}@cache:6379/0"
+    values["CLICKHOUSE_URL"] = f"https://user:{CANARY}@ch.example.com:8443/db"
+    values["PORT"] = "eighty"  # a type error reported together with the rest
+    return values
+
+
+@pytest.mark.parametrize("environment", ["development", "staging", "production"])
+def test_canary_absent_from_inspection_outputs(environment: str) -> None:
+    target = Environment.parse(environment)
+    for schema in (AppConfig, AuthEnvironment):
+        inspection = inspect_service(schema, _canary_vars(environment), target)
+        outputs = [
+            repr(inspection.config),
+            str(inspection.config),
+            repr(inspection.load),
+            json.dumps(inspection.validation.to_dict(), default=str),
+            "\n".join(inspection.validation.summary_lines()),
+            json.dumps(
+                [inspection.load.describe(s.name) for s in inspection.load.fields], default=str
+            ),
+        ]
+        if inspection.config is not None and isinstance(inspection.config, AuthEnvironment):
+            outputs.append(repr(AuthConfig(inspection.config)))
+        if inspection.config is not None and isinstance(inspection.config, AppConfig):
+            outputs.append(repr(inspection.config.get_security_config()))
+        for output in outputs:
+            assert CANARY not in output
+
+
+def test_canary_absent_from_fail_fast_error_and_summary() -> None:
+    with pytest.raises(ConfigurationError) as excinfo:
+        UnifiedConfigManager(env=_canary_vars("production")).get_config()
+    assert CANARY not in str(excinfo.value)
+    dev = UnifiedConfigManager(env=_canary_vars("development"))
+    assert CANARY not in json.dumps(dev.get_config_summary())
+
+
+def test_canary_absent_from_bootstrap_logs(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    (tmp_path / ".env.development").write_text(
+        "".join(f"{k}={v}\n" for k, v in _canary_vars("development").items())
+    )
+    caplog.set_level(logging.DEBUG)
+    env = IsolatedEnvironment(environ={"ENVIRONMENT": "development"}, isolated=True)
+    bootstrap("backend", env=env, root=tmp_path, install=False)
+    assert "started in development" in caplog.text
+    assert CANARY not in caplog.text
+
+
+def test_canary_absent_from_explain_and_docs(tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = _canary_vars("staging")
+    for variable in (*SECRET_VARS, "REDIS_URL", "CLICKHOUSE_URL", "PORT"):
+        for extra in ((), ("--json",)):
+            result = runner.invoke(cli, ["explain", variable, "--env", "staging", *extra], env=env)
+            assert result.exit_code == 0, result.output
+            assert CANARY not in result.output
+    docs = runner.invoke(cli, ["docs"], env=env)
+    assert CANARY not in docs.output
+    assert CANARY not in render_markdown(AppConfig) + render_env_example(AuthEnvironment)
