@@ -302,3 +302,14 @@ def test_secret_url_masks_secret_query_parameters_too() -> None:
     url = SecretURL("postgresql", "app", None, "db", 5432, "app", (("sslpassword", CANARY),))
     assert CANARY not in str(url) + repr(url)
     assert CANARY in url.render(hide_password=False)
+
+
+def test_builder_problems_quote_where_the_value_came_from() -> None:
+    env = {"POSTGRES_HOST": "localhost", "DATABASE_URL": "postgresql://h/d"}
+    origins = {"POSTGRES_HOST": ".env.staging:4", "DATABASE_URL": "os environment"}
+    result = DatabaseURLBuilder(env, environment="staging", origins=origins).validate()
+    by_variable = {p.variable: p for p in result.problems}
+    assert by_variable["POSTGRES_HOST"].origin == ".env.staging:4"
+    assert str(by_variable["POSTGRES_HOST"]).startswith("POSTGRES_HOST (from .env.staging:4): ")
+    assert by_variable["DATABASE_URL"].to_dict()["origin"] == "os environment"
+    assert by_variable["POSTGRES_USER"].origin is None

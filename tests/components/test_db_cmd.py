@@ -90,6 +90,7 @@ def test_db_url_errors_exit_1_with_every_problem(
     assert {p["variable"] for p in report["problems"]} >= {
         "POSTGRES_HOST", "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_PASSWORD"}  # fmt: skip
     assert "POSTGRES_USER" in err
+    assert f"POSTGRES_HOST (from .env file {env_file}:1)" in err
     assert "changeme" not in out + err
 
 

@@ -49,6 +49,7 @@ def test_jwt_fingerprint_deployed_problems_exit_1(
     assert main(["jwt", "fingerprint", "--env-file", env_file, "--env", "production"]) == 1
     out, err = capsys.readouterr()
     assert "shorter than 32" in err
+    assert f"JWT_SECRET (from .env file {env_file}:1)" in err
     assert "JWT_ALGORITHM" in err
     assert CANARY not in out + err
 

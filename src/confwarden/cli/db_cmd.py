@@ -9,6 +9,7 @@ import click
 from confwarden.cli._common import build_env, env_file_option, json_option, print_json
 from confwarden.components.database_url import DatabaseURLBuilder, Driver
 from confwarden.components.problems import Problem
+from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.policy import FallbackKind, policy_for
 from confwarden.errors import ComponentConfigError
 
@@ -48,9 +49,12 @@ def url(
 
     Exits with 1 when the variables have errors for that environment (all listed).
     """
-    variables = build_env(env_files).get_all()
+    env = build_env(env_files)
     builder = DatabaseURLBuilder(
-        variables, environment=environment, parse_legacy_url=parse_legacy_url
+        env.get_all(),
+        environment=environment,
+        parse_legacy_url=parse_legacy_url,
+        origins=origins_of(env),
     )
     # Only where every secret is a local stand-in anyway may a password reach a terminal.
     if show_password and policy_for(builder.environment).fallbacks is not FallbackKind.GENERATED:
@@ -73,6 +77,16 @@ def url(
         return
     click.echo(shown)
     _print_problems(problems)
+
+
+def origins_of(env: IsolatedEnvironment) -> dict[str, str]:
+    """Where each variable came from (``.env file .env:3``), for the problems to quote."""
+    origins: dict[str, str] = {}
+    for key in env.get_all():
+        source = env.get_variable_source(key)
+        if source is not None:
+            origins[key] = str(source)
+    return origins
 
 
 def _report(builder: DatabaseURLBuilder, shown: str | None) -> dict[str, object]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from confwarden.cli._common import build_env, env_file_option, json_option, print_json
+from confwarden.cli.db_cmd import origins_of
 from confwarden.components.jwt_secret import SharedJWTSecretManager
 
 
@@ -24,7 +25,10 @@ def fingerprint(environment: str | None, env_files: tuple[Path, ...], as_json: b
 
     Exits with 1 when the secret is missing, weak or a placeholder where that is an error.
     """
-    manager = SharedJWTSecretManager(build_env(env_files).get_all(), environment=environment)
+    env = build_env(env_files)
+    manager = SharedJWTSecretManager(
+        env.get_all(), environment=environment, origins=origins_of(env)
+    )
     resolution = manager.resolve()
     if as_json:
         print_json(resolution.to_dict())

@@ -123,6 +123,8 @@ class DatabaseURLBuilder:
         in_docker: whether this process runs in a container; None detects it from
             ``dockerenv_path``.
         dockerenv_path: the marker file of a Docker container (injectable for tests).
+        origins: variable -> where its value came from (e.g. from
+            ``IsolatedEnvironment.get_variable_source``), quoted in every problem.
         parse_legacy_url: parse a legacy ``DATABASE_URL`` into components (and validate them)
             instead of only reporting it.
         sync_driver: the driver of ``sync=True`` URLs when none is asked for.
@@ -141,10 +143,12 @@ class DatabaseURLBuilder:
         environment: Environment | str | None = None,
         in_docker: bool | None = None,
         dockerenv_path: Path | str = "/.dockerenv",
+        origins: Mapping[str, str] | None = None,
         parse_legacy_url: bool = False,
         sync_driver: Driver | str = Driver.PSYCOPG,
     ) -> None:
         self._vars = env_vars
+        self._origins = origins
         self.environment = resolve_environment(env_vars, environment)
         self.policy = policy_for(self.environment)
         self._in_docker = in_docker
@@ -169,7 +173,7 @@ class DatabaseURLBuilder:
 
     def validate(self) -> ValidationResult:
         """Every problem with the variables, errors and warnings; never raises, never a secret."""
-        return collect(_COMPONENT, self.environment, self._resolve().problems)
+        return collect(_COMPONENT, self.environment, self._resolve().problems, self._origins)
 
     def get_url_for_environment(
         self, sync: bool = False, *, driver: Driver | str | None = None

@@ -146,6 +146,8 @@ class SharedJWTSecretManager:
         env_vars: the variables (``get_env().get_all()``, a test's dict).
         environment: the environment; by default ``ENVIRONMENT`` from ``env_vars``, else
             development.
+        origins: variable -> where its value came from (e.g. from
+            ``IsolatedEnvironment.get_variable_source``), quoted in every problem.
 
     Example:
         >>> manager = SharedJWTSecretManager({"JWT_SECRET_KEY": "k" * 16 + "9Xq" * 8},
@@ -155,9 +157,14 @@ class SharedJWTSecretManager:
     """
 
     def __init__(
-        self, env_vars: Mapping[str, str], *, environment: Environment | str | None = None
+        self,
+        env_vars: Mapping[str, str],
+        *,
+        environment: Environment | str | None = None,
+        origins: Mapping[str, str] | None = None,
     ) -> None:
         self._vars = env_vars
+        self._origins = origins
         self.environment = resolve_environment(env_vars, environment)
         self.policy = policy_for(self.environment)
         self._cache: tuple[JWTSecretResolution, str | None] | None = None
@@ -301,7 +308,7 @@ class SharedJWTSecretManager:
                     "(the same secret for every service)",
                 )
             )
-        result = collect(_COMPONENT, self.environment, problems)
+        result = collect(_COMPONENT, self.environment, problems, self._origins)
         resolution = JWTSecretResolution(
             variable,
             generated,

@@ -79,6 +79,8 @@ class PortDiscovery:
         services: the known services (default: backend, auth, frontend).
         in_docker: running in a container; None detects it from ``dockerenv_path``.
         dockerenv_path: the Docker marker file (injectable for tests).
+        origins: variable -> where its value came from (e.g. from
+            ``IsolatedEnvironment.get_variable_source``), quoted in every problem.
 
     Example:
         >>> PortDiscovery({"AUTH_PORT": "9001"}, in_docker=False).get_service_url("auth")
@@ -93,8 +95,10 @@ class PortDiscovery:
         services: Iterable[ServiceSpec] = DEFAULT_SERVICES,
         in_docker: bool | None = None,
         dockerenv_path: Path | str = "/.dockerenv",
+        origins: Mapping[str, str] | None = None,
     ) -> None:
         self._vars = env_vars
+        self._origins = origins
         self.environment = resolve_environment(env_vars, environment)
         self.services = {spec.name: spec for spec in services}
         self._in_docker = in_docker
@@ -123,7 +127,7 @@ class PortDiscovery:
         """
         env = self._environment(environment)
         url, problems = self._resolve(self._spec(service), env)
-        result = collect(_COMPONENT, env, problems)
+        result = collect(_COMPONENT, env, problems, self._origins)
         result.raise_for_errors()
         result.log_warnings()
         assert url is not None  # no error means a URL was resolved
@@ -147,7 +151,7 @@ class PortDiscovery:
                     "Give each service its own port (or host name, or path)",
                 )
             )
-        return collect(_COMPONENT, env, problems)
+        return collect(_COMPONENT, env, problems, self._origins)
 
     def find_conflicts(
         self, services: Iterable[str] | None = None, *, environment: Environment | str | None = None

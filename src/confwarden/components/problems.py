@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from confwarden.environment.detection import Environment
@@ -65,23 +65,28 @@ class Problem:
         message: what is wrong, without the value when the value is secret.
         action: what to do about it.
         severity: ``error`` stops the component in this environment; ``warning`` does not.
+        origin: where the variable's value came from (``.env file .env:3``), when the caller
+            passed ``origins=`` to the component.
     """
 
     variable: str
     message: str
     action: str
     severity: Severity = Severity.ERROR
+    origin: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.variable}: {self.message}. {self.action}"
+        origin = f" (from {self.origin})" if self.origin else ""
+        return f"{self.variable}{origin}: {self.message}. {self.action}"
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str | None]:
         """A JSON-ready form."""
         return {
             "variable": self.variable,
             "message": self.message,
             "action": self.action,
             "severity": self.severity.value,
+            "origin": self.origin,
         }
 
 
@@ -147,11 +152,29 @@ class ValidationResult:
 
 
 def collect(
-    component: str, environment: Environment, problems: Iterable[Problem]
+    component: str,
+    environment: Environment,
+    problems: Iterable[Problem],
+    origins: Mapping[str, str] | None = None,
 ) -> ValidationResult:
-    """Build a result, dropping problems whose severity is ``ignore`` in this environment."""
+    """Build a result, dropping problems whose severity is ``ignore`` in this environment.
+
+    ``origins`` (variable -> where its value came from) fills in each problem's origin; a
+    problem about several variables (``A/B``) takes the origin of the first one that has one.
+    """
     kept = tuple(p for p in problems if p.severity is not Severity.IGNORE)
+    if origins:
+        kept = tuple(_with_origin(p, origins) for p in kept)
     return ValidationResult(component, environment, kept)
+
+
+def _with_origin(problem: Problem, origins: Mapping[str, str]) -> Problem:
+    if problem.origin is not None:
+        return problem
+    for name in problem.variable.split("/"):
+        if name in origins:
+            return replace(problem, origin=origins[name])
+    return problem
 
 
 _P = ParamSpec("_P")

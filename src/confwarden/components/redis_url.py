@@ -40,6 +40,8 @@ class RedisURLBuilder:
         environment: the environment; by default ``ENVIRONMENT`` from ``env_vars``.
         in_docker: running in a container; None detects it from ``dockerenv_path``.
         dockerenv_path: the Docker marker file (injectable for tests).
+        origins: variable -> where its value came from (e.g. from
+            ``IsolatedEnvironment.get_variable_source``), quoted in every problem.
 
     Example:
         >>> str(RedisURLBuilder({"REDIS_PASSWORD": "p@ss", "REDIS_DB": "2"},
@@ -54,8 +56,10 @@ class RedisURLBuilder:
         environment: Environment | str | None = None,
         in_docker: bool | None = None,
         dockerenv_path: Path | str = "/.dockerenv",
+        origins: Mapping[str, str] | None = None,
     ) -> None:
         self._vars = env_vars
+        self._origins = origins
         self.environment = resolve_environment(env_vars, environment)
         self.policy = policy_for(self.environment)
         self._in_docker = in_docker
@@ -71,7 +75,7 @@ class RedisURLBuilder:
 
     def validate(self) -> ValidationResult:
         """Every problem with the Redis variables in this environment."""
-        return collect(_COMPONENT, self.environment, self._build()[1])
+        return collect(_COMPONENT, self.environment, self._build()[1], self._origins)
 
     def get_url(self) -> SecretURL:
         """The Redis URL (``str()`` masks the password; ``render(hide_password=False)`` not).
