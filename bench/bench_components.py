@@ -80,7 +80,8 @@ def main() -> None:
                 "SharedJWTSecretManager: resolve, validate, return the secret",
                 jwt * 1e6,
                 "us",
-                at_most=20,
+                at_most=50,
+                detail="includes the keyed fingerprint (HMAC-SHA256) of the secret",
             ),
         ],
     )
