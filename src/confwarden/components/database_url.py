@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from confwarden.components.legacy_url import merge_legacy_url
 from confwarden.components.problems import (
     Problem,
     ValidationResult,
@@ -31,7 +32,7 @@ from confwarden.components.problems import (
     is_truthy,
     resolve_environment,
 )
-from confwarden.components.url import SecretURL, parse_secret_url
+from confwarden.components.url import SecretURL
 from confwarden.components.weak_secrets import weakness
 from confwarden.environment.detection import Environment
 from confwarden.environment.policy import FallbackKind, Severity, policy_for
@@ -330,7 +331,9 @@ class DatabaseURLBuilder:
                 sources[name] = "variable"
             else:
                 values[name] = None
-        self._legacy(values, sources, problems)
+        merge_legacy_url(
+            self._vars.get("DATABASE_URL", ""), self.parse_legacy_url, values, sources, problems
+        )
 
         memory = self._memory_requested(problems)
         if memory or (
@@ -364,63 +367,6 @@ class DatabaseURLBuilder:
             )
         )
         return False
-
-    def _legacy(
-        self, values: dict[str, str | None], sources: dict[str, str], problems: list[Problem]
-    ) -> None:
-        legacy = self._vars.get("DATABASE_URL", "").strip()
-        if not legacy:
-            return
-        if not self.parse_legacy_url:
-            problems.append(
-                Problem(
-                    "DATABASE_URL",
-                    "is set but not read: database URLs are built from POSTGRES_* components",
-                    "Move its parts into POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, "
-                    "POSTGRES_PASSWORD and POSTGRES_DB and unset DATABASE_URL "
-                    "(or opt in with parse_legacy_url=True)",
-                    Severity.WARNING,
-                )
-            )
-            return
-        try:
-            url = parse_secret_url(legacy)
-        except ValueError as exc:
-            problems.append(Problem("DATABASE_URL", str(exc), "Fix or unset DATABASE_URL"))
-            return
-        if url.scheme.split("+")[0] not in {"postgresql", "postgres"}:
-            problems.append(
-                Problem(
-                    "DATABASE_URL",
-                    f"has scheme {url.scheme!r}, not postgresql",
-                    "Use a postgresql:// URL or the POSTGRES_* components",
-                )
-            )
-            return
-        params = url.query_params
-        parsed = {
-            "POSTGRES_HOST": params.get("host") or url.host or None,
-            "POSTGRES_PORT": str(url.port) if url.port is not None else params.get("port"),
-            "POSTGRES_USER": url.username or None,
-            "POSTGRES_PASSWORD": url.password or None,
-            "POSTGRES_DB": url.path or None,
-            "POSTGRES_SSLMODE": params.get("sslmode") or params.get("ssl"),
-        }
-        for name, value in parsed.items():
-            if value is None:
-                continue
-            if values[name] is None:
-                values[name] = value
-                sources[name] = "DATABASE_URL (parse_legacy_url=True)"
-            elif values[name] != value:
-                problems.append(
-                    Problem(
-                        f"DATABASE_URL/{name}",
-                        f"DATABASE_URL and {name} disagree; {name} wins",
-                        "Unset DATABASE_URL once the POSTGRES_* components are right",
-                        Severity.WARNING,
-                    )
-                )
 
     def _fill_defaults(
         self, values: dict[str, str | None], sources: dict[str, str], problems: list[Problem]
