@@ -40,3 +40,43 @@ def test_analyze_source_relative_imports_are_absolute() -> None:
 def test_analyze_source_suppression_in_a_string_is_ignored() -> None:
     facts = analyze_source(b'text = "# confwarden: ignore[CW101]"\nx = 1  # confwarden: ignore\n')
     assert [(s.line, s.codes) for s in facts.suppressions] == [(2, ())]
+
+
+_IMPORTS_ONLY = b"""
+import json
+from typing import TYPE_CHECKING
+if TYPE_CHECKING:
+    from auth_service import models
+else:
+    import fallback
+try:
+    import fast
+except ImportError:
+    from . import slow
+def f():
+    import inner
+    class C:
+        def g(self):
+            from pkg import deep
+match x:
+    case 1:
+        import in_case
+"""
+
+
+def test_analyze_source_statement_walk_finds_the_same_imports() -> None:
+    cheap = analyze_source(_IMPORTS_ONLY, module="pkg.mod")
+    full = analyze_source(_IMPORTS_ONLY + b"\nimport os\nos.environ\n", module="pkg.mod")
+    assert full.env  # the second one took the full walk
+    assert cheap.imports == full.imports[: len(cheap.imports)]
+    assert [(i.module, i.kind) for i in cheap.imports] == [
+        ("json", ""),
+        ("typing", ""),
+        ("auth_service", "type_checking"),
+        ("fallback", ""),
+        ("fast", ""),
+        ("pkg", ""),
+        ("inner", "function"),
+        ("pkg", "function"),
+        ("in_case", ""),
+    ]
