@@ -50,7 +50,8 @@ DEFAULT_CRITICAL = (
 # the point of the layer.
 DEFAULT_CONFIG_LAYER = ("**/config/**", "**/configuration/**", "**/config.py", "**/settings.py")
 
-DEFAULT_EXCLUDE = ("**/node_modules/**", "**/site-packages/**", "**/__pycache__/**")
+# node_modules, site-packages, __pycache__ and hidden directories are skipped by the walk.
+DEFAULT_EXCLUDE: tuple[str, ...] = ()
 
 _KNOWN_KEYS = frozenset(
     {

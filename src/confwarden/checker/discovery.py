@@ -46,8 +46,8 @@ def discover(root: Path, exclude: Iterable[str] = ()) -> list[SourceFile]:
                 if entry.is_dir(follow_symlinks=False):
                     if name.startswith(".") or name in _SKIP_DIRS:
                         continue
-                    if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
-                        continue
+                    if "env" in name and os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                        continue  # a virtualenv (venv, env, myenv...) is not the project's code
                     if patterns and path_matches(rel + "/", patterns):
                         continue
                     stack.append((entry.path, rel + "/"))

@@ -27,7 +27,9 @@ from confwarden.checker.discovery import SourceFile, discover, module_name
 from confwarden.checker.facts import (
     EnvAccess,
     FileFacts,
+    ImportFact,
     ParseError,
+    Plain,
     facts_from_plain,
     facts_to_plain,
 )
@@ -153,19 +155,28 @@ def _file_findings(path: str, facts: FileFacts, config: CheckerConfig) -> Iterab
 
 
 def _project_findings(
-    root: Path, all_facts: dict[str, FileFacts], config: CheckerConfig
+    root: Path,
+    plains: dict[str, Plain],
+    all_facts: dict[str, FileFacts],
+    config: CheckerConfig,
 ) -> Iterable[Finding]:
     if config.enabled(cross_service_import.RULE.code):
-        modules: dict[str, cross_service_import.Module] = {}
-        for path, facts in all_facts.items():
-            name, _ = module_name(path)
-            modules[name] = cross_service_import.Module(path, facts.imports)
+        names = {module_name(path)[0]: path for path in plains}
         services, shared = dict(config.services), config.shared
         if not services:
-            services, shared = infer_services(modules)
-        yield from cross_service_import.check_project(
-            modules, services, shared, allow_type_checking=config.allow_type_checking_imports
-        )
+            services, shared = infer_services(names)
+        if services:
+            # Import facts are materialised only for a platform: a plain library skips this.
+            modules = {
+                name: cross_service_import.Module(
+                    path,
+                    tuple(ImportFact(*i) for i in plains[path][2]),  # type: ignore[attr-defined]
+                )
+                for name, path in names.items()
+            }
+            yield from cross_service_import.check_project(
+                modules, services, shared, allow_type_checking=config.allow_type_checking_imports
+            )
     want_undeclared = config.enabled(undeclared_env_var.RULE.code)
     want_unused = config.enabled(unused_declared_var.RULE.code)
     if config.schema and (want_undeclared or want_unused):
@@ -274,10 +285,17 @@ def run_check(
     if use_cache and dirty:
         save_cache(root, key, entries)
 
-    all_facts = {path: facts_from_plain(entry[3]) for path, entry in entries.items()}
+    plains = {path: entry[3] for path, entry in entries.items()}
+    # Most files have imports only; only the others become FileFacts (the warm path is
+    # dominated by work proportional to the number of files).
+    all_facts = {
+        path: facts_from_plain(plain)
+        for path, plain in plains.items()
+        if plain[1] or plain[3] or plain[4] or plain[5]
+    }
+    result.lines = sum(plain[0] for plain in plains.values())
     findings: list[Finding] = []
     for path, facts in all_facts.items():
-        result.lines += facts.lines
         findings.extend(_file_findings(path, facts, config))
     if config.enabled(undefined_name.RULE.code):
         for path, entry in entries.items():
@@ -292,7 +310,7 @@ def run_check(
                         undefined_name.RULE.name,
                     )
                 )
-    findings.extend(_project_findings(root, all_facts, config))
+    findings.extend(_project_findings(root, plains, all_facts, config))
     findings = _with_sources(root, findings)
     suppressions = {p: f.suppressions for p, f in all_facts.items() if f.suppressions}
     findings, result.suppressed = apply_suppressions(findings, suppressions, enabled=config.enabled)
