@@ -52,3 +52,19 @@ def test_human_report_groups_by_file_with_the_source_line(result) -> None:
     assert "backend/app/auth.py\n" in text
     assert "| from auth_service.core.token_validator import TokenValidator" in text
     assert f"{len(result.findings)} finding(s)" in text
+
+
+@pytest.mark.parametrize("fmt", ["human", "json", "sarif", "github"])
+def test_reports_never_show_a_hard_coded_secret(tmp_path, fmt: str) -> None:
+    canary = "CANARY-5f0e1d"
+    (tmp_path / "leak.py").write_text(
+        "import os\n"
+        f'os.environ["SERVICE_SECRET"] = "{canary}"\n'
+        f"token = os.getenv('API_TOKEN', '{canary}')\n"
+        f'DB = os.environ.get("DATABASE_URL", "postgresql://app:{canary}@db/app")\n'
+    )
+    result = run_check(tmp_path)
+    assert len(result.findings) >= 3
+    output = render(result, fmt)
+    assert canary not in output
+    assert "SERVICE_SECRET" in output

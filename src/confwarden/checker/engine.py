@@ -15,7 +15,10 @@ every service that imports it.
 from __future__ import annotations
 
 import hashlib
+import io
+import re
 import time
+import tokenize
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -47,6 +50,7 @@ from confwarden.checker.rules import (
 from confwarden.checker.schema import load_schema
 from confwarden.checker.suppressions import apply_suppressions
 from confwarden.checker.visitor import analyze_source
+from confwarden.environment.masking import MASK, is_sensitive_name, mask_url
 
 __all__ = ["CHECKER_VERSION", "Progress", "run_check"]
 
@@ -198,6 +202,37 @@ def _project_findings(
             )
 
 
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
+def safe_source(line: str) -> str:
+    """The source line as reports may show it: URL passwords masked, and on a line that
+    names a sensitive variable every string value masked (a hard-coded secret in the code
+    must not reach a CI log through the checker); variable names such as
+    ``"SERVICE_SECRET"`` stay readable."""
+    line = mask_url(line)
+    if not any(is_sensitive_name(word) for word in _IDENTIFIER.findall(line)):
+        return line
+    pieces: list[str] = []
+    last = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(line).readline):
+            if token.type != tokenize.STRING:
+                continue
+            start, end = token.start[1], token.end[1]
+            body = token.string.strip("\"'").lstrip("rbfuRBFU").strip("\"'")
+            if _VARIABLE_NAME.fullmatch(body):
+                continue
+            quote = token.string[-1]
+            pieces.append(line[last:start] + f"{quote}{MASK}{quote}")
+            last = end
+    except (tokenize.TokenError, SyntaxError):
+        first = min((i for i in (line.find('"'), line.find("'")) if i >= 0), default=len(line))
+        return line[:first] + MASK if first < len(line) else line
+    return "".join(pieces) + line[last:]
+
+
 def _with_sources(root: Path, findings: list[Finding]) -> list[Finding]:
     lines_of: dict[str, list[str]] = {}
     result = []
@@ -210,6 +245,7 @@ def _with_sources(root: Path, findings: list[Finding]) -> list[Finding]:
                 lines_of[finding.path] = []
         lines = lines_of[finding.path]
         source = lines[finding.line - 1].strip() if 0 < finding.line <= len(lines) else ""
+        source = safe_source(source)
         result.append(finding.with_source(source))
     return result
 
