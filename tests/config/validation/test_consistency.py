@@ -38,9 +38,17 @@ def test_consistency_reused_secret_reported_without_value() -> None:
         Environment.DEVELOPMENT, {"SECRET_KEY": CANARY, "SERVICE_SECRET": CANARY}
     )
     (problem,) = ConsistencyRule().check(ctx)
-    assert (problem.variable, problem.rule) == ("SERVICE_SECRET", "consistency.reused_secret")
-    assert "SECRET_KEY" in problem.message
+    assert (problem.variable, problem.rule) == ("SECRET_KEY", "consistency.reused_secret")
+    assert "SERVICE_SECRET" in problem.message
     assert CANARY not in str(problem)
+
+
+def test_consistency_many_copies_of_one_secret_are_one_problem() -> None:
+    variables = {f"VENDOR_{i:02d}_SECRET": CANARY for i in range(30)}
+    ctx = ValidationContext.from_variables(Environment.PRODUCTION, variables)
+    (problem,) = ConsistencyRule().check(ctx)
+    assert problem.variable == "VENDOR_00_SECRET"
+    assert "VENDOR_05_SECRET and 24 more" in problem.message
 
 
 def test_consistency_aliases_of_one_secret_may_agree() -> None:

@@ -74,3 +74,15 @@ def test_database_rule_weak_password_never_shown() -> None:
     (problem,) = problems
     assert problem.variable == "POSTGRES_PASSWORD"
     assert "CANARY" not in str(problem)
+
+
+def test_database_rule_leaves_missing_required_field_to_required_rule() -> None:
+    spec = FieldSpec(
+        "db_password", ("POSTGRES_PASSWORD",), required_in=frozenset({Environment.STAGING})
+    )
+    problems = _problems(
+        Environment.STAGING,
+        {k: v for k, v in GOOD.items() if k != "POSTGRES_PASSWORD"},
+        fields=[spec],
+    )
+    assert problems == []

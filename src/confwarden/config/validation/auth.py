@@ -57,7 +57,7 @@ class JwtSecretRule(Rule):
         """Yield the manager's problems, each with its variable's origin."""
         from confwarden.components.jwt_secret import SharedJWTSecretManager
 
-        manager = SharedJWTSecretManager(_variables(ctx), environment=ctx.environment)
+        manager = SharedJWTSecretManager(ctx.merged_variables, environment=ctx.environment)
         if not _uses_jwt(ctx, manager.candidates):
             return
         missing = "/".join(manager.candidates)
@@ -150,19 +150,12 @@ def _value(ctx: ValidationContext, variable: str) -> str | None:
     return raw.strip() if raw is not None and raw.strip() else None
 
 
-def _variables(ctx: ValidationContext) -> dict[str, str]:
-    variables = dict(ctx.variables)
-    for item in ctx.items():
-        variables[item.variable] = item.raw
-    return variables
-
-
 def _uses_jwt(ctx: ValidationContext, candidates: tuple[str, ...]) -> bool:
     names = set(candidates) | set(JWT_VARIABLES)
     if any(name in ctx.variables for name in names):
         return True
-    return any(name in ctx.specs_by_variable for name in names) or any(
-        spec.group in {"auth", "jwt"} for spec in ctx.fields
+    return any(name in ctx.specs_by_variable for name in names) or bool(
+        ctx.index.groups & {"auth", "jwt"}
     )
 
 

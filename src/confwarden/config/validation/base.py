@@ -13,12 +13,20 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import ClassVar, TextIO
+from operator import itemgetter
+from typing import ClassVar, NamedTuple, TextIO
 
 from confwarden.config.health import Deduction, HealthScore
 from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity, ValidationMode
+from confwarden.config.validation.index import (
+    SENSITIVE,
+    URL,
+    FieldIndex,
+    field_index,
+    is_url_item,
+    name_kind,
+)
 from confwarden.environment.detection import Environment
-from confwarden.environment.masking import is_sensitive_name
 from confwarden.environment.policy import EnvironmentPolicy, policy_for
 from confwarden.environment.policy import Severity as PolicySeverity
 from confwarden.environment.provenance import Source, SourceKind
@@ -35,28 +43,36 @@ __all__ = [
 
 NOT_SET = "not set"
 _OS = Source(SourceKind.OS)
+_DEFAULT = Source(SourceKind.DEFAULT)
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigItem:
-    """One configuration value as a rule sees it.
+class ConfigItem(NamedTuple):
+    """One configuration value as a rule sees it (a named tuple: built 100 times per run).
 
     Attributes:
         variable: the variable that supplied the value.
         raw: the value as a string (never shown; rules describe its shape).
-        origin: where it came from, as text (``.env file .env:3``, ``os environment``).
+        source: where it came from.
         spec: the field it belongs to, or None for a variable no field declares.
+        kind: what the variable's name denotes, as :func:`~.index.name_kind` flags
+            (``SENSITIVE`` also when the schema says so).
     """
 
     variable: str
     raw: str
-    origin: str
+    source: Source
     spec: FieldSpec | None
+    kind: int = 0
+
+    @property
+    def origin(self) -> str:
+        """Where the value came from, as text (``.env file .env:3``, ``os environment``)."""
+        return str(self.source)
 
     @property
     def sensitive(self) -> bool:
         """True when the schema or the name says the value is a secret."""
-        return (self.spec is not None and self.spec.sensitive) or is_sensitive_name(self.variable)
+        return bool(self.kind & SENSITIVE)
 
     @property
     def critical(self) -> bool:
@@ -70,7 +86,7 @@ class ValidationContext:
 
     Args:
         environment: the environment the configuration is judged for.
-        fields: the declared fields.
+        fields: the declared fields (pass the schema's tuple: its index is then cached).
         values: the resolved value of each field, keyed by field name.
         variables: every raw variable the loader saw (process environment, secrets, .env).
         prefix: the project's variable prefix (``APP_``); unknown variables with it are
@@ -107,24 +123,25 @@ class ValidationContext:
         of each variable (the process environment by default). Useful for tests and for
         judging a ``.env`` file for another environment.
         """
+        fields = tuple(fields)
+        index = field_index(fields, environment)
         known = sources or {}
-        default = Source(SourceKind.DEFAULT)
         values: dict[str, ResolvedValue] = {}
         for spec in fields:
-            deprecated = _deprecated(spec, environment)
-            for name in spec.variable_names(environment):
-                if name in variables:
+            for name in index.names[spec.name]:
+                raw = variables.get(name)
+                if raw is not None:
                     values[spec.name] = ResolvedValue(
                         spec.name,
                         name,
-                        variables[name],
+                        raw,
                         known.get(name, _OS),
-                        deprecated_name_used=name if name in deprecated else None,
+                        deprecated_name_used=name if name in index.deprecated[spec.name] else None,
                     )
                     break
             else:
-                values[spec.name] = ResolvedValue(spec.name, None, None, default)
-        return cls(environment, tuple(fields), values, dict(variables), prefix)
+                values[spec.name] = ResolvedValue(spec.name, None, None, _DEFAULT)
+        return cls(environment, fields, values, dict(variables), prefix)
 
     # -- derived views (computed once per validation) -------------------------------------
 
@@ -134,26 +151,22 @@ class ValidationContext:
         return policy_for(self.environment)
 
     @cached_property
-    def specs_by_name(self) -> dict[str, FieldSpec]:
-        """Declared fields by field name."""
-        return {spec.name: spec for spec in self.fields}
+    def index(self) -> FieldIndex:
+        """The declared fields resolved for the environment (cached per schema)."""
+        return field_index(self.fields, self.environment)
 
-    @cached_property
-    def specs_by_variable(self) -> dict[str, FieldSpec]:
+    @property
+    def specs_by_variable(self) -> Mapping[str, FieldSpec]:
         """Declared fields by every variable name they bind to in this environment."""
-        mapping: dict[str, FieldSpec] = {}
-        for spec in self.fields:
-            for name in spec.variable_names(self.environment):
-                mapping.setdefault(name, spec)
-        return mapping
+        return self.index.by_variable
 
     def spec_for(self, variable: str) -> FieldSpec | None:
         """The field bound to ``variable`` in this environment, if any."""
-        return self.specs_by_variable.get(variable)
+        return self.index.by_variable.get(variable)
 
     def origin(self, variable: str) -> str:
         """Where ``variable``'s value came from, as text; "not set" when it is unset."""
-        spec = self.spec_for(variable)
+        spec = self.index.by_variable.get(variable)
         if spec is not None:
             resolved = self.values.get(spec.name)
             if resolved is not None and resolved.variable == variable:
@@ -164,48 +177,144 @@ class ValidationContext:
 
     def get(self, variable: str) -> str | None:
         """The raw value of ``variable``: the resolved one when a field binds it."""
-        spec = self.spec_for(variable)
+        spec = self.index.by_variable.get(variable)
         if spec is not None:
             resolved = self.values.get(spec.name)
             if resolved is not None and resolved.variable == variable:
                 return resolved.raw
         return self.variables.get(variable)
 
-    def items(self) -> list[ConfigItem]:
+    def items(self, kind: int = 0) -> Sequence[ConfigItem]:
         """The configuration values to judge, sorted by variable.
 
         With declared fields: the resolved value of each field that has one. Without fields
         (a raw ``.env`` file judged on its own): every variable.
+
+        Args:
+            kind: only items whose name has one of these :func:`~.index.name_kind` flags
+                (``URL`` also takes values that look like URLs); 0 for every item.
         """
-        return list(self._items)
+        if not kind:
+            return self._items
+        cached = self._by_kind.get(kind)
+        if cached is None:
+            cached = self._select(kind)
+            self._by_kind[kind] = cached
+        return cached
+
+    def _select(self, kind: int) -> tuple[ConfigItem, ...]:
+        by_value = bool(kind & URL)
+        if not self.fields:
+            return tuple(
+                item
+                for item in self._items
+                if item.kind & kind or (by_value and is_url_item(item.variable, item.raw))
+            )
+        # Only the fields whose names can carry ``kind`` (precomputed per schema), plus any
+        # value that looks like a URL: most of a large schema is never turned into an item.
+        index = self.index
+        chosen: dict[str, FieldSpec] = {}
+        for bit, specs in index.fields_by_kind.items():
+            if bit & kind:
+                for spec in specs:
+                    chosen[spec.name] = spec
+        if by_value:
+            for spec in self._url_valued:
+                chosen.setdefault(spec.name, spec)
+        result: list[ConfigItem] = []
+        for spec in chosen.values():
+            item = self._item(spec)
+            if item is None:
+                continue
+            if item.kind & kind or (by_value and is_url_item(item.variable, item.raw)):
+                result.append(item)
+        result.sort(key=itemgetter(0))
+        return tuple(result)
+
+    @cached_property
+    def _url_valued(self) -> tuple[FieldSpec, ...]:
+        by_name = self.index.by_name
+        return tuple(
+            by_name[name]
+            for name, resolved in self.values.items()
+            if resolved.raw is not None and "://" in resolved.raw and name in by_name
+        )
+
+    def _item(self, spec: FieldSpec) -> ConfigItem | None:
+        resolved = self.values.get(spec.name)
+        if resolved is None or resolved.raw is None:
+            return None
+        variable = resolved.variable or spec.canonical
+        kind = name_kind(variable) | (SENSITIVE if spec.sensitive else 0)
+        return ConfigItem(variable, resolved.raw, resolved.source, spec, kind)
+
+    @cached_property
+    def _by_kind(self) -> dict[int, tuple[ConfigItem, ...]]:
+        return {}
 
     @cached_property
     def _items(self) -> tuple[ConfigItem, ...]:
         result: list[ConfigItem] = []
         if self.fields:
             for spec in self.fields:
-                resolved = self.values.get(spec.name)
-                if resolved is None or resolved.raw is None:
-                    continue
-                variable = resolved.variable or spec.canonical
-                result.append(ConfigItem(variable, resolved.raw, str(resolved.source), spec))
+                item = self._item(spec)
+                if item is not None:
+                    result.append(item)
         else:
-            result = [ConfigItem(name, raw, str(_OS), None) for name, raw in self.variables.items()]
-        result.sort(key=lambda item: item.variable)
+            result = [
+                ConfigItem(name, raw, _OS, None, name_kind(name))
+                for name, raw in self.variables.items()
+            ]
+        result.sort(key=itemgetter(0))
         return tuple(result)
+
+    @cached_property
+    def merged_variables(self) -> Mapping[str, str]:
+        """Every raw variable, with each field's resolved value on top (what components read).
+
+        A read-only view: components look up a handful of names, so nothing is copied.
+        """
+        return _MergedView(self)
 
     def known_variables(self) -> frozenset[str]:
         """Every variable name any declared field binds to, in any environment."""
-        names: set[str] = set()
-        for env in Environment:
-            for spec in self.fields:
-                names.update(spec.variable_names(env))
-        return frozenset(names)
+        return self.index.known
 
 
-def _deprecated(spec: FieldSpec, environment: Environment) -> set[str]:
-    upper = environment.value.upper()
-    return {n.replace("{ENVIRONMENT}", upper) for n in spec.deprecated_names}
+class _MergedView(Mapping[str, str]):
+    """``ctx.get`` as a mapping: resolved values first, then the raw variables."""
+
+    __slots__ = ("_ctx",)
+
+    def __init__(self, ctx: ValidationContext) -> None:
+        self._ctx = ctx
+
+    def __getitem__(self, key: str) -> str:
+        value = self._ctx.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        value = self._ctx.get(key)
+        return default if value is None else value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._ctx.get(key) is not None
+
+    def _keys(self) -> set[str]:
+        ctx = self._ctx
+        keys = set(ctx.variables)
+        for resolved in ctx.values.values():
+            if resolved.variable is not None and resolved.raw is not None:
+                keys.add(resolved.variable)
+        return {k for k in keys if ctx.get(k) is not None}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._keys()))
+
+    def __len__(self) -> int:
+        return len(self._keys())
 
 
 def policy_severity(severity: PolicySeverity) -> Severity | None:

@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from confwarden.config.spec import Problem, Severity
 from confwarden.config.validation.base import Rule, ValidationContext
-from confwarden.config.validation.urls import is_url_setting, parse_url
+from confwarden.config.validation.index import SENSITIVE, URL
+from confwarden.config.validation.urls import parse_url
 from confwarden.environment.detection import Environment
 from confwarden.errors import EnvironmentDetectionError
 
 __all__ = ["ConsistencyRule", "secret_family"]
 
-_MIN_COMPARED_LENGTH = 8  # "true" in two flags is not a reused secret
+_MIN_COMPARED_LENGTH = 8
+_LISTED = (
+    5  # variables named in one reused-secret problem  # "true" in two flags is not a reused secret
+)
 _JWT = re.compile(r"^JWT_SECRET(_KEY|_[A-Z]+)?$")
 _OAUTH_SECRET = re.compile(r"^(?P<provider>[A-Z]+)_(OAUTH_)?CLIENT_SECRET(_[A-Z]+)?$")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
@@ -34,6 +39,7 @@ _ENV_WORDS: dict[Environment, frozenset[str]] = {
 }
 
 
+@lru_cache(maxsize=4096)
 def secret_family(variable: str) -> str:
     """The secret a variable is an alias of (``JWT_SECRET`` for every JWT name).
 
@@ -89,32 +95,34 @@ class ConsistencyRule(Rule):
 
     def _reused_secrets(self, ctx: ValidationContext) -> Iterator[Problem]:
         by_value: dict[str, list[str]] = {}
-        for item in ctx.items():
+        for item in ctx.items(SENSITIVE):
             secret = item.raw.strip()
-            if item.sensitive and len(secret) >= _MIN_COMPARED_LENGTH:
+            if len(secret) >= _MIN_COMPARED_LENGTH:
                 by_value.setdefault(secret, []).append(item.variable)
         for variables in by_value.values():
+            if len(variables) < 2:
+                continue
             families: dict[str, str] = {}
             for variable in sorted(variables):
                 families.setdefault(secret_family(variable), variable)
             if len(families) < 2:
                 continue
+            # One problem per shared value: thirty copies of one secret are one finding.
             first, *others = families.values()
-            for other in others:
-                yield self.problem(
-                    ctx,
-                    other,
-                    f"holds the same secret as {first}: one leak exposes both",
-                    f"Generate a separate secret for {other}",
-                    code="consistency.reused_secret",
-                )
+            shown = ", ".join(others[:_LISTED])
+            more = f" and {len(others) - _LISTED} more" if len(others) > _LISTED else ""
+            yield self.problem(
+                ctx,
+                first,
+                f"holds the same secret as {shown}{more}: one leak exposes all of them",
+                f"Generate a separate secret for each of {first}, {shown}{more}",
+                code="consistency.reused_secret",
+            )
 
     def _foreign_urls(self, ctx: ValidationContext) -> Iterator[Problem]:
         if not ctx.environment.is_deployed:
             return
-        for item in ctx.items():
-            if not is_url_setting(item):
-                continue
+        for item in ctx.items(URL):
             parsed = parse_url(item.raw)
             if parsed is None or not parsed.host:
                 continue

@@ -34,7 +34,8 @@ class DatabaseRule(Rule):
     """The database settings fail ``DatabaseURLBuilder(...).validate()`` for the environment.
 
     Runs when a declared field belongs to the ``database`` group or any database variable
-    is set: a service without a database is not told to configure one.
+    is set: a service without a database is not told to configure one. A missing value of a
+    field required in the environment is left to ``required.missing``.
     """
 
     code = "database.url_builder"
@@ -46,17 +47,18 @@ class DatabaseRule(Rule):
             return
         from confwarden.components.database_url import DatabaseURLBuilder
 
-        variables = dict(ctx.variables)
-        for item in ctx.items():
-            variables[item.variable] = item.raw
         # in_docker=False: the container rewrite of localhost changes the URL, not whether
         # the settings are valid, and validation must not depend on the machine it runs on.
-        builder = DatabaseURLBuilder(variables, environment=ctx.environment, in_docker=False)
+        builder = DatabaseURLBuilder(
+            ctx.merged_variables, environment=ctx.environment, in_docker=False
+        )
         for found in builder.validate().problems:
             severity = policy_severity(found.severity)
             if severity is None:
                 continue
             variable = found.variable.split("/")[-1]
+            if _left_to_required_rule(ctx, variable):
+                continue
             yield self.problem(
                 ctx,
                 variable,
@@ -68,9 +70,18 @@ class DatabaseRule(Rule):
 
 
 def _uses_database(ctx: ValidationContext) -> bool:
-    if any(spec.group == "database" for spec in ctx.fields):
+    if "database" in ctx.index.groups:
         return True
     return any(name in ctx.variables for name in DATABASE_VARIABLES)
+
+
+def _left_to_required_rule(ctx: ValidationContext, variable: str) -> bool:
+    # One hole, one problem: a missing value of a required field is required.missing's.
+    spec = ctx.spec_for(variable)
+    if spec is None or not spec.is_required(ctx.environment):
+        return False
+    raw = ctx.get(variable)
+    return raw is None or not raw.strip()
 
 
 def _is_critical_field(ctx: ValidationContext, variable: str) -> bool:

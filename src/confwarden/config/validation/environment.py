@@ -15,12 +15,12 @@ from collections.abc import Iterator
 from confwarden.components.database_url import is_local_host
 from confwarden.config.spec import Problem
 from confwarden.config.validation.base import Rule, ValidationContext, policy_severity
+from confwarden.config.validation.index import HOST, URL
 from confwarden.config.validation.urls import is_url_setting, parse_url
 
 __all__ = ["DeployedUrlRule"]
 
 _PLAIN_SCHEMES = {"http": "https", "ws": "wss"}
-_HOST_SUFFIXES = ("_HOST", "_HOSTNAME")
 _SKIPPED = frozenset({"POSTGRES_HOST", "DATABASE_URL"})
 
 
@@ -37,10 +37,10 @@ class DeployedUrlRule(Rule):
         if severity is None:
             return
         env = ctx.environment.value
-        for item in ctx.items():
+        for item in ctx.items(URL | HOST):
             if item.variable in _SKIPPED or not item.raw.strip():
                 continue
-            if item.variable.endswith(_HOST_SUFFIXES) and "://" not in item.raw:
+            if item.kind & HOST and "://" not in item.raw:
                 if is_local_host(item.raw):
                     yield self.problem(
                         ctx,

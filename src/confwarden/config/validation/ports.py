@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from confwarden.config.spec import Problem
 from confwarden.config.validation.base import ConfigItem, Rule, ValidationContext
+from confwarden.config.validation.index import PORT
 
 __all__ = ["PortRule", "port_settings"]
 
@@ -23,11 +24,7 @@ _FORMAT_SKIPPED = frozenset({"POSTGRES_PORT"})
 
 def port_settings(ctx: ValidationContext) -> list[ConfigItem]:
     """Every setting that holds a port number (``*_PORT``, or a bare ``PORT``)."""
-    return [
-        item
-        for item in ctx.items()
-        if (item.variable.endswith("_PORT") or item.variable == "PORT") and item.raw.strip()
-    ]
+    return [item for item in ctx.items(PORT) if item.raw.strip()]
 
 
 class PortRule(Rule):

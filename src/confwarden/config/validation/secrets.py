@@ -11,7 +11,6 @@ idea of "strong enough".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from confwarden.components.weak_secrets import placeholder_reason
@@ -22,20 +21,16 @@ from confwarden.config.validation.base import (
     ValidationContext,
     policy_severity,
 )
+from confwarden.config.validation.index import SIGNING, name_kind
 
 __all__ = ["MIN_SECRET_LENGTH", "SecretStrengthRule", "is_signing_secret"]
 
 MIN_SECRET_LENGTH = 32
 
-# SECRET_KEY, SERVICE_SECRET, SESSION_SECRET_KEY, FERNET_KEY, ENCRYPTION_KEY, ...
-_SIGNING = re.compile(r"(^|_)(SECRET|SECRET_KEY|SIGNING_KEY|ENCRYPTION_KEY|FERNET_KEY)$")
-_OTHER_RULES = re.compile(r"(^JWT_|CLIENT_SECRET|PASSWORD|API_KEY|_TOKEN$)")
-
 
 def is_signing_secret(item: ConfigItem) -> bool:
     """Whether ``item`` is a signing or encryption secret this rule judges."""
-    name = item.variable
-    return bool(_SIGNING.search(name)) and not _OTHER_RULES.search(name)
+    return bool(name_kind(item.variable) & SIGNING)
 
 
 class SecretStrengthRule(Rule):
@@ -49,9 +44,7 @@ class SecretStrengthRule(Rule):
         severity = policy_severity(ctx.policy.short_secret)
         if severity is None:
             return
-        for item in ctx.items():
-            if not is_signing_secret(item):
-                continue
+        for item in ctx.items(SIGNING):
             secret = item.raw.strip()
             if not secret:
                 continue  # required.missing reports empty required values

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from confwarden.config.spec import Problem, Severity
 from confwarden.config.validation.auth import JWT_VARIABLES
@@ -28,6 +29,7 @@ from confwarden.config.validation.database import DATABASE_VARIABLES
 __all__ = ["NEAR_MISS_CUTOFF", "UnknownVariableRule", "suggest"]
 
 NEAR_MISS_CUTOFF = 0.85
+_MEMO_SIZE = 4096
 _CONFIG_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,}$")
 # Read by components rather than declared by a schema; never "unknown".
 _COMPONENT_VARIABLES = frozenset(
@@ -35,20 +37,77 @@ _COMPONENT_VARIABLES = frozenset(
 )
 
 
-def suggest(name: str, candidates: set[str] | frozenset[str]) -> str | None:
+def suggest(name: str, candidates: Iterable[str]) -> str | None:
     """The declared name ``name`` is most likely a typo of, or None.
 
     Example:
         >>> suggest("JWT_SECRET_KY", {"JWT_SECRET_KEY", "SERVICE_ID"})
         'JWT_SECRET_KEY'
     """
-    # A name differing only by a separator or case is a near miss whatever the ratio says.
-    squashed = name.replace("_", "").upper()
-    for candidate in sorted(candidates):
-        if candidate.replace("_", "").upper() == squashed and candidate != name:
-            return candidate
-    matches = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=NEAR_MISS_CUTOFF)
-    return matches[0] if matches else None
+    return _suggester(frozenset(candidates)).suggest(name)
+
+
+class _Suggester:
+    """Candidates indexed by squashed spelling and by ``_``-separated token.
+
+    difflib compares a name only with the candidates sharing one of its tokens: a typo
+    almost always leaves one word intact (``JWT_SECRT_KEY``), and comparing every process
+    variable with every declared name would cost milliseconds per startup.
+    """
+
+    def __init__(self, candidates: frozenset[str]) -> None:
+        self.memo: dict[str, str | None] = {}
+        self.squashed: dict[str, str] = {}
+        self.by_token: dict[str, set[str]] = {}
+        for candidate in sorted(candidates):
+            self.squashed.setdefault(_squash(candidate), candidate)
+            for token in _tokens(candidate):
+                self.by_token.setdefault(token, set()).add(candidate)
+
+    def suggest(self, name: str) -> str | None:
+        # Memoised: the same process variables are checked at every validation.
+        if name not in self.memo:
+            if len(self.memo) > _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[name] = self._suggest(name)
+        return self.memo[name]
+
+    def _suggest(self, name: str) -> str | None:
+        # A name differing only by case or underscores is a near miss whatever the ratio.
+        same = self.squashed.get(_squash(name))
+        if same is not None:
+            return same if same != name else None
+        pool: set[str] = set()
+        for token in _tokens(name):
+            pool |= self.by_token.get(token, set())
+        if not pool:
+            return None
+        matches = difflib.get_close_matches(
+            name.upper(), sorted(pool), n=1, cutoff=NEAR_MISS_CUTOFF
+        )
+        return matches[0] if matches else None
+
+
+@lru_cache(maxsize=32)
+def _suggester(candidates: frozenset[str]) -> _Suggester:
+    return _Suggester(candidates)
+
+
+def _unset_names(ctx: ValidationContext) -> frozenset[str]:
+    names: set[str] = set()
+    for spec in ctx.fields:
+        resolved = ctx.values.get(spec.name)
+        if resolved is None or resolved.raw is None:
+            names.update(ctx.index.names[spec.name])
+    return frozenset(n for n in names if "{" not in n)
+
+
+def _squash(name: str) -> str:
+    return name.replace("_", "").upper()
+
+
+def _tokens(name: str) -> set[str]:
+    return {token for token in name.upper().split("_") if token}
 
 
 class UnknownVariableRule(Rule):
@@ -61,20 +120,17 @@ class UnknownVariableRule(Rule):
         """Yield one warning per unknown or misspelled variable, with a suggestion."""
         if not ctx.fields:
             return
-        known = ctx.known_variables() | _COMPONENT_VARIABLES
-        current = frozenset(
-            name
-            for spec in ctx.fields
-            for name in spec.variable_names(ctx.environment)
-            if "{" not in name
-        )
-        unset = frozenset(name for name in current if ctx.get(name) is None)
+        known = ctx.index.known
+        current = ctx.index.current
+        unset: frozenset[str] | None = None
         prefix = ctx.prefix
-        for name in sorted(ctx.variables):
-            if name in known:
-                continue
+        for name in sorted(ctx.variables.keys() - known - _COMPONENT_VARIABLES):
             prefixed = bool(prefix) and name.startswith(prefix or "")
             if not prefixed and not _CONFIG_LIKE.match(name):
+                continue
+            if unset is None:
+                unset = _unset_names(ctx)
+            if not prefixed and not unset:
                 continue
             # Only an unset declared name can be what a typo was meant to set.
             guess = suggest(name, unset if not prefixed else current)

@@ -14,27 +14,18 @@ from urllib.parse import SplitResult, urlsplit
 
 from confwarden.config.spec import Problem
 from confwarden.config.validation.base import ConfigItem, Rule, ValidationContext
+from confwarden.config.validation.index import URL, URL_SCHEMES, is_url_item
 
-__all__ = ["SCHEMES", "ParsedURL", "UrlFormatRule", "is_url_setting", "parse_url"]
+__all__ = [
+    "SCHEMES",
+    "ParsedURL",
+    "UrlFormatRule",
+    "allowed_schemes",
+    "is_url_setting",
+    "parse_url",
+]
 
-# Variable name (exact, or suffix with a leading "_") -> the schemes its client accepts.
-SCHEMES: dict[str, frozenset[str]] = {
-    "REDIS_URL": frozenset({"redis", "rediss", "unix"}),
-    "CLICKHOUSE_URL": frozenset(
-        {"clickhouse", "clickhouses", "clickhouse+native", "clickhouse+http", "http", "https"}
-    ),
-    "WS_URL": frozenset({"ws", "wss"}),
-    "WEBSOCKET_URL": frozenset({"ws", "wss"}),
-    "FRONTEND_URL": frozenset({"http", "https"}),
-    "API_URL": frozenset({"http", "https"}),
-    "REDIRECT_URI": frozenset({"http", "https"}),
-    "CALLBACK_URL": frozenset({"http", "https"}),
-    "GRAFANA_URL": frozenset({"http", "https"}),
-    "PROMETHEUS_URL": frozenset({"http", "https"}),
-    "LANGFUSE_HOST": frozenset({"http", "https"}),
-}
-_URL_SUFFIXES = ("_URL", "_URI", "_ENDPOINT")
-_SKIPPED = frozenset({"DATABASE_URL"})  # judged by DatabaseURLBuilder
+SCHEMES = URL_SCHEMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,16 +57,14 @@ def parse_url(raw: str) -> ParsedURL | None:
 
 def is_url_setting(item: ConfigItem) -> bool:
     """Whether ``item`` must hold a URL: its name says so, or its value looks like one."""
-    if item.variable in _SKIPPED:
-        return False
-    return item.variable.endswith(_URL_SUFFIXES) or item.variable in SCHEMES or "://" in item.raw
+    return is_url_item(item.variable, item.raw)
 
 
 def allowed_schemes(variable: str) -> frozenset[str] | None:
     """The schemes accepted for ``variable``, or None when any scheme goes."""
-    if variable in SCHEMES:
-        return SCHEMES[variable]
-    for name, schemes in SCHEMES.items():
+    if variable in URL_SCHEMES:
+        return URL_SCHEMES[variable]
+    for name, schemes in URL_SCHEMES.items():
         if variable.endswith(f"_{name}"):
             return schemes
     return None
@@ -89,8 +78,8 @@ class UrlFormatRule(Rule):
 
     def check(self, ctx: ValidationContext) -> Iterator[Problem]:
         """Yield one problem per malformed URL setting."""
-        for item in ctx.items():
-            if not is_url_setting(item) or not item.raw.strip():
+        for item in ctx.items(URL):
+            if not item.raw.strip():
                 continue
             reason = _url_problem(item.variable, item.raw)
             if reason is not None:
