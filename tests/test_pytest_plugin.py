@@ -354,6 +354,11 @@ def _leaks(output: str) -> dict[str, str]:
     return found
 
 
+def _reported(output: str) -> bool:
+    """True when the output holds any report of the plugin."""
+    return "confwarden: environment" in output or "confwarden environment leaks" in output
+
+
 def _missing(leaks: dict[str, str], expected: dict[str, tuple[str, ...]]) -> list[str]:
     missing = []
     for where, keys in expected.items():
@@ -590,7 +595,7 @@ def _write_clean_suite(pytester: pytest.Pytester) -> None:
 def test_clean_suite_has_no_false_report(pytester: pytest.Pytester) -> None:
     _write_clean_suite(pytester)
     result = pytester.runpytest_subprocess(*PLUGIN, "-rA")
-    assert "confwarden" not in result.stdout.str()
+    assert not _reported(result.stdout.str())
     result.assert_outcomes(passed=15)
     assert result.ret == pytest.ExitCode.OK
 
@@ -598,7 +603,7 @@ def test_clean_suite_has_no_false_report(pytester: pytest.Pytester) -> None:
 def test_clean_suite_has_no_false_report_under_xdist(pytester: pytest.Pytester) -> None:
     _write_clean_suite(pytester)
     result = pytester.runpytest_subprocess(*PLUGIN, "-p", "xdist", "-n", "2")
-    assert "confwarden" not in result.stdout.str()
+    assert not _reported(result.stdout.str())
     result.assert_outcomes(passed=15)
 
 
@@ -735,7 +740,7 @@ def test_off_mode_detects_nothing(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess(*PLUGIN, "--confwarden-leaks=off")
     # Without detection the leak reaches the next test: what the plugin prevents.
     result.assert_outcomes(passed=2)
-    assert "confwarden" not in result.stdout.str()
+    assert not _reported(result.stdout.str())
 
 
 def test_unknown_ini_mode_is_a_usage_error(pytester: pytest.Pytester) -> None:
@@ -895,3 +900,14 @@ def test_plugin_import_loads_no_configuration_layer() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_plugin_is_registered_and_no_confwarden_disables_it(pytester: pytest.Pytester) -> None:
+    assert _REGISTERED, "install the package: the pytest11 entry point registers the plugin"
+    pytester.makeini(INI)
+    pytester.makepyfile(test_simple=SIMPLE_LEAK)
+    result = pytester.runpytest_subprocess("-p", "no:confwarden")
+    result.assert_outcomes(passed=2)
+    assert not _reported(result.stdout.str())
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1, failed=1, errors=1)
