@@ -83,9 +83,22 @@ def test_field_without_marker_binds_its_upper_case_name() -> None:
 
 def test_config_objects_are_frozen() -> None:
     config = ProductionConfig()
-    with pytest.raises(ValidationError):
-        config.debug = True  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="immutable"):
+        config.debug = True
+    with pytest.raises(AttributeError, match="immutable"):
+        del config.debug
     assert config.debug is False
+    changed = config.replace(debug=True)
+    assert (changed.debug, config.debug) == (True, False)
+    assert changed != config
+    assert config == ProductionConfig()
+    assert hash(config) == hash(ProductionConfig())
+
+
+def test_construction_converts_and_rejects_bad_values() -> None:
+    assert ProductionConfig(port="9000", log_level="debug").port == 9000
+    with pytest.raises(ValidationError):
+        ProductionConfig(port="not-a-port")
 
 
 def test_config_repr_and_str_never_show_secrets() -> None:
@@ -93,7 +106,7 @@ def test_config_repr_and_str_never_show_secrets() -> None:
     assert CANARY not in repr(config)
     assert CANARY not in str(config)
     assert CANARY not in repr(config.get_security_config())
-    assert CANARY not in str(config.model_dump())
+    assert CANARY not in str(config.to_dict())
 
 
 def test_for_environment_finds_profiles() -> None:

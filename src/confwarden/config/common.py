@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import BeforeValidator, SecretStr
 
 from confwarden.config.schema import ConfigSchema, Env
 from confwarden.config.spec import DEPLOYED
@@ -51,6 +51,10 @@ class SecurityConfig:
     environment: Environment = Environment.DEVELOPMENT
 
 
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 def _secret_text(value: SecretStr | None) -> str | None:
     return None if value is None else value.get_secret_value()
 
@@ -75,7 +79,9 @@ class ServiceConfig(ConfigSchema):
     ] = None
     app_name: Annotated[str, _general("APP_NAME", description="Display name")] = "confwarden-app"
     log_level: Annotated[
-        LogLevel, _general("LOG_LEVEL", description="Root log level", example="INFO")
+        LogLevel,
+        BeforeValidator(_upper),
+        _general("LOG_LEVEL", description="Root log level (any case)", example="INFO"),
     ] = "INFO"
     debug: Annotated[bool, _general("DEBUG", description="Debug mode (never in production)")] = (
         False
@@ -212,11 +218,6 @@ class ServiceConfig(ConfigSchema):
     use_memory_db: Annotated[
         bool, _db("USE_MEMORY_DB", description="In-memory SQLite (development/testing only)")
     ] = False
-
-    @field_validator("log_level", mode="before")
-    @classmethod
-    def _upper_log_level(cls, value: object) -> object:
-        return value.strip().upper() if isinstance(value, str) else value
 
     # -- accessors --------------------------------------------------------------------------------
 

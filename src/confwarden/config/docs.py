@@ -22,6 +22,8 @@ __all__ = ["render_env_example", "render_markdown"]
 
 
 def _type_name(annotation: Any) -> str:
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
     args = typing.get_args(annotation)
     if args and type(None) in args:
         inner = [a for a in args if a is not type(None)]
@@ -38,8 +40,8 @@ def _type_name(annotation: Any) -> str:
 def _default(schema: type[ConfigSchema], spec: FieldSpec) -> str:
     if spec.sensitive:
         return "-"
-    value = schema.model_fields[spec.name].default
-    if value is None or value == ():
+    value = schema.__confwarden_defaults__[spec.name]
+    if value is None or value == () or value is ...:
         return "-"
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -108,7 +110,7 @@ def render_markdown(schema: type[ConfigSchema]) -> str:
                 description = description.rstrip(".") + "."
             if spec.example and not spec.sensitive:
                 description += f" Example: `{spec.example}`."
-            annotation = schema.model_fields[spec.name].annotation
+            annotation = schema.__confwarden_annotations__[spec.name]
             lines.append(
                 f"| {variable} | {_type_name(annotation)} | {_default(schema, spec)} | "
                 f"{_required(spec)} | {flags or '-'} | {description or '-'} |"

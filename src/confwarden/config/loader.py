@@ -188,10 +188,13 @@ def load_config(
     chosen = tuple(schema.config_sources(context) if sources is None else sources)
     fallback_warns = environment is Environment.DEVELOPMENT
     lookups: list[tuple[ValueSource, Callable[[str], SourceHit | None], bool]] = [
-        (source, source.lookup, source.consult_when_shadowed or full_chain) for source in chosen
+        (source, source.lookup_function(), source.consult_when_shadowed or full_chain)
+        for source in chosen
+        if not source.is_empty()
     ]
     values: dict[str, ResolvedValue] = {}
     data: dict[str, Any] = {}
+    defaults, cache = _records(schema)
     problems: list[Problem] = []
     for spec, names, deprecated, convert in plan_of(schema, environment):
         winner: SourceHit | None = None
@@ -213,14 +216,25 @@ def load_config(
                     shadowed.append((hit.variable, hit.source))
         name = spec.name
         if winner is None:
-            values[name] = ResolvedValue(name, None, None, DEFAULT_SOURCE)
+            values[name] = defaults[name]
             continue
         variable = winner.variable
         raw = sanitize_value(variable, winner.value)
         used_deprecated = variable if variable in deprecated else None
-        values[name] = ResolvedValue(
-            name, variable, raw, winner.source, tuple(shadowed), used_deprecated
-        )
+        if shadowed:
+            values[name] = ResolvedValue(
+                name, variable, raw, winner.source, tuple(shadowed), used_deprecated
+            )
+        else:
+            # Frozen dataclasses are slow to build; an unchanged value reuses its record.
+            key = (name, variable, raw, id(winner.source))
+            resolved = cache.get(key)
+            if resolved is None or resolved.source is not winner.source:
+                resolved = ResolvedValue(name, variable, raw, winner.source, (), used_deprecated)
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                cache[key] = resolved
+            values[name] = resolved
         if used_deprecated is not None:
             problems.append(
                 Problem(
@@ -252,7 +266,7 @@ def load_config(
                 data[name] = convert(raw)
             except ValueError:
                 problems.append(_type_problem(spec, values[name], "is not a list"))
-    if "environment" in schema.model_fields:
+    if "environment" in schema.__confwarden_annotations__:
         # The detected (or requested) environment is authoritative; ENVIRONMENT was only
         # one input of the detection, and may be an alias ("prod").
         data["environment"] = environment.value
@@ -273,6 +287,27 @@ def load_config(
         config=config,
         invalid_fields=invalid,
     )
+
+
+_CACHE_LIMIT = 4096
+_RECORDS: dict[
+    type[ConfigSchema],
+    tuple[dict[str, ResolvedValue], dict[tuple[str, str, str, int], ResolvedValue]],
+] = {}
+
+
+def _records(
+    schema: type[ConfigSchema],
+) -> tuple[dict[str, ResolvedValue], dict[tuple[str, str, str, int], ResolvedValue]]:
+    """Per schema: the "unset, default" record of each field and a cache of resolved records."""
+    records = _RECORDS.get(schema)
+    if records is None:
+        defaults = {
+            spec.name: ResolvedValue(spec.name, None, None, DEFAULT_SOURCE)
+            for spec in fields_of(schema)
+        }
+        records = _RECORDS.setdefault(schema, (defaults, {}))
+    return records
 
 
 def _type_problem(spec: FieldSpec, resolved: ResolvedValue, message: str) -> Problem:

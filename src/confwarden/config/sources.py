@@ -18,7 +18,7 @@ caller passes its own tuple to the loader. ``tests/config/test_precedence.py`` p
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from confwarden.config.spec import FieldSpec
@@ -38,6 +38,12 @@ __all__ = [
 ]
 
 EnvInput = IsolatedEnvironment | Mapping[str, str]
+
+_ENV_SOURCE_NAMES = {
+    SourceKind.SET: "set in code",
+    SourceKind.OS: "process environment",
+    SourceKind.DOTENV: ".env files",
+}
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,10 @@ class OverridesSource(ValueSource):
         value = self._values.get(variable)
         return None if value is None else SourceHit(variable, value, self._source)
 
+    def is_empty(self) -> bool:
+        """True without overrides."""
+        return not self._values
+
     def known_variables(self) -> Mapping[str, str]:
         """Every override."""
         return self._values
@@ -106,13 +116,25 @@ class EnvironmentSource(ValueSource):
 
     def __init__(self, env: EnvInput, kind: SourceKind) -> None:
         self.kind = kind
-        self.name = {
-            SourceKind.SET: "set in code",
-            SourceKind.OS: "process environment",
-            SourceKind.DOTENV: ".env files",
-        }.get(kind, kind.value)
+        self.name = _ENV_SOURCE_NAMES.get(kind, kind.value)
         self._env = env
         self._isolated = env if isinstance(env, IsolatedEnvironment) else None
+
+    def lookup_function(self) -> Callable[[str], SourceHit | None]:
+        """A lookup specialised for a plain mapping (the loader's hot path)."""
+        if self._isolated is not None or self.kind is not SourceKind.OS:
+            return self.lookup
+        get = self._env.get
+
+        def lookup(variable: str) -> SourceHit | None:
+            value = get(variable)
+            return None if value is None else SourceHit(variable, value, OS_SOURCE)
+
+        return lookup
+
+    def is_empty(self) -> bool:
+        """A plain mapping only holds process-environment values."""
+        return self._isolated is None and self.kind is not SourceKind.OS
 
     def lookup(self, variable: str) -> SourceHit | None:
         """The value of ``variable`` when its provenance is this source's kind."""
@@ -123,6 +145,10 @@ class EnvironmentSource(ValueSource):
             return SourceHit(variable, value, OS_SOURCE) if self.kind is SourceKind.OS else None
         origin = self._isolated.get_variable_source(variable) or OS_SOURCE
         return SourceHit(variable, value, origin) if origin.kind is self.kind else None
+
+
+def _names(env: EnvInput) -> Iterable[str]:
+    return env.get_all() if isinstance(env, IsolatedEnvironment) else env.keys()
 
 
 def default_sources(context: LoadContext) -> tuple[ValueSource, ...]:
@@ -140,7 +166,7 @@ def default_sources(context: LoadContext) -> tuple[ValueSource, ...]:
         OverridesSource(context.overrides, context.override_source),
         EnvironmentSource(context.env, SourceKind.SET),
         EnvironmentSource(context.env, SourceKind.OS),
-        FileReferenceSource(context.get),
+        FileReferenceSource(context.get, _names(context.env)),
     ]
     aliases = secret_names_for(context.environment)
     sources.extend(SecretsDirSource(d, aliases=aliases) for d in context.secret_dirs)

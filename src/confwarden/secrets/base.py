@@ -15,8 +15,8 @@ remote store (Secret Manager, Vault, etcd) plug in later beside the process envi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from typing import NamedTuple
 
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.errors import ConfwardenError
@@ -24,19 +24,21 @@ from confwarden.errors import ConfwardenError
 __all__ = ["SecretSourceError", "SourceHit", "ValueSource"]
 
 
-@dataclass(frozen=True, slots=True)
-class SourceHit:
-    """A value one source has for one variable.
+class SourceHit(NamedTuple):
+    """A value one source has for one variable (a tuple: cheap to create on the hot path).
 
     Attributes:
         variable: the variable asked for.
-        value: the raw string value (a secret, possibly: never shown).
+        value: the raw string value (a secret, possibly: never shown by ``repr``).
         source: its provenance (kind, file:line, secret name and version, code location).
     """
 
     variable: str
-    value: str = field(repr=False)
+    value: str
     source: Source
+
+    def __repr__(self) -> str:
+        return f"SourceHit(variable={self.variable!r}, value='***', source={self.source!r})"
 
 
 class SecretSourceError(ConfwardenError):
@@ -70,6 +72,17 @@ class ValueSource:
             SecretSourceError: the source failed; the loader reports it as a problem.
         """
         raise NotImplementedError
+
+    def lookup_function(self) -> Callable[[str], SourceHit | None]:
+        """The function the loader calls per variable (:meth:`lookup` unless specialised)."""
+        return self.lookup
+
+    def is_empty(self) -> bool:
+        """True when this source cannot have any value for this load (the loader skips it).
+
+        Only cheap, local knowledge: a remote store answers False and is asked per key.
+        """
+        return False
 
     def known_variables(self) -> Mapping[str, str]:
         """Variables this source can list cheaply (for unknown-variable checks); may be empty."""

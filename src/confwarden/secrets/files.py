@@ -110,6 +110,10 @@ class SecretsDirSource(ValueSource):
                 self._listing = frozenset()
         return self._listing
 
+    def is_empty(self) -> bool:
+        """True when the directory is missing or holds no files."""
+        return not self._files()
+
     def lookup(self, variable: str) -> SourceHit | None:
         """The content of the file named after ``variable`` (or one of its aliases)."""
         files = self._files()
@@ -140,6 +144,8 @@ class FileReferenceSource(ValueSource):
 
     Args:
         get: how to read a variable (``env.get`` of an IsolatedEnvironment, ``dict.get``).
+        names: the variable names set, when known: only ``*_FILE`` among them are looked at,
+            so a load without any reference costs one set lookup per variable.
 
     Example:
         >>> FileReferenceSource({}.get).lookup("POSTGRES_PASSWORD") is None
@@ -149,11 +155,22 @@ class FileReferenceSource(ValueSource):
     kind = SourceKind.SECRET
     name = "VAR_FILE references"
 
-    def __init__(self, get: Callable[[str], str | None]) -> None:
+    def __init__(
+        self, get: Callable[[str], str | None], names: Iterable[str] | None = None
+    ) -> None:
         self._get = get
+        self._referenced: frozenset[str] | None = (
+            None if names is None else frozenset([n[:-5] for n in names if n.endswith("_FILE")])
+        )
+
+    def is_empty(self) -> bool:
+        """True when no ``*_FILE`` variable is set (only known when ``names`` was given)."""
+        return self._referenced is not None and not self._referenced
 
     def lookup(self, variable: str) -> SourceHit | None:
         """The content of the file ``{variable}_FILE`` points to, if that variable is set."""
+        if self._referenced is not None and variable not in self._referenced:
+            return None
         reference = f"{variable}_FILE"
         target = self._get(reference)
         if not target:
