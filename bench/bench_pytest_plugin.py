@@ -65,9 +65,10 @@ def run_suite(root: Path, *args: str) -> float:
 
 
 def bench_suite() -> list[Measurement]:
-    registered = any(ep.name == "confwarden" for ep in entry_points(group="pytest11"))
-    with_plugin: tuple[str, ...] = () if registered else ("-p", "confwarden.pytest_plugin")
-    without_plugin = ("-p", "no:confwarden") if registered else ()
+    if not any(ep.name == "confwarden" for ep in entry_points(group="pytest11")):
+        raise SystemExit("the plugin is not registered: run pip install -e . first")
+    with_plugin: tuple[str, ...] = ()
+    without_plugin = ("-p", "no:confwarden")
     with tempfile.TemporaryDirectory(prefix="confwarden-bench-") as tmp:
         root = Path(tmp)
         write_suite(root)

@@ -15,9 +15,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-# Until the entry point is installed the plugin is loaded by name; afterwards pytest loads it.
 _REGISTERED = any(ep.name == "confwarden" for ep in entry_points(group="pytest11"))
-PLUGIN = () if _REGISTERED else ("-p", "confwarden.pytest_plugin")
 CANARY = "CANARY-5f0e1d"
 
 INI = """
@@ -369,7 +367,7 @@ def _missing(leaks: dict[str, str], expected: dict[str, tuple[str, ...]]) -> lis
 
 def test_leak_suite_every_pattern_reported_with_its_test(pytester: pytest.Pytester) -> None:
     _write_leak_suite(pytester)
-    result = pytester.runpytest_subprocess(*PLUGIN, "-rA")
+    result = pytester.runpytest_subprocess("-rA")
     output = result.stdout.str()
     leaks = _leaks(output)
     expected = {f"{nodeid} (teardown)": keys for nodeid, keys in EXPECTED_LEAKS.items()}
@@ -426,7 +424,7 @@ EXPECTED_LEAKS: dict[str, tuple[str, ...]] = {
 
 def test_leak_report_names_fixture_and_masks_secret_values(pytester: pytest.Pytester) -> None:
     _write_leak_suite(pytester)
-    result = pytester.runpytest_subprocess(*PLUGIN, "-rA")
+    result = pytester.runpytest_subprocess("-rA")
     output = result.stdout.str() + result.stderr.str()
     assert CANARY not in output
     for pattern in (
@@ -594,7 +592,7 @@ def _write_clean_suite(pytester: pytest.Pytester) -> None:
 
 def test_clean_suite_has_no_false_report(pytester: pytest.Pytester) -> None:
     _write_clean_suite(pytester)
-    result = pytester.runpytest_subprocess(*PLUGIN, "-rA")
+    result = pytester.runpytest_subprocess("-rA")
     assert not _reported(result.stdout.str())
     result.assert_outcomes(passed=15)
     assert result.ret == pytest.ExitCode.OK
@@ -602,7 +600,7 @@ def test_clean_suite_has_no_false_report(pytester: pytest.Pytester) -> None:
 
 def test_clean_suite_has_no_false_report_under_xdist(pytester: pytest.Pytester) -> None:
     _write_clean_suite(pytester)
-    result = pytester.runpytest_subprocess(*PLUGIN, "-p", "xdist", "-n", "2")
+    result = pytester.runpytest_subprocess("-p", "xdist", "-n", "2")
     assert not _reported(result.stdout.str())
     result.assert_outcomes(passed=15)
 
@@ -635,7 +633,7 @@ def test_clean(n, session_restores, monkeypatch):
 def test_xdist_workers_each_report_their_leaking_tests(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI)
     pytester.makepyfile(test_xdist=XDIST_TESTS)
-    result = pytester.runpytest_subprocess(*PLUGIN, "-p", "xdist", "-n", "2")
+    result = pytester.runpytest_subprocess("-p", "xdist", "-n", "2")
     leaks = _leaks(result.stdout.str())
     assert leaks == {
         f"test_xdist.py::test_leaks[{n}] (teardown)": f"XDIST_LEAK_{n}" for n in range(6)
@@ -685,7 +683,7 @@ def test_thread_writing_after_its_test_fails_the_session_not_the_next_test(
         + "def test_starts_thread"
         + BETWEEN_TESTS.split("def test_starts_thread")[1]
     )
-    result = pytester.runpytest_subprocess(*PLUGIN)
+    result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(
         [
@@ -712,7 +710,7 @@ def test_sees_it():
 def test_warn_mode_reports_without_failing(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI)
     pytester.makepyfile(test_simple=SIMPLE_LEAK.replace('== "1"', "is None"))
-    result = pytester.runpytest_subprocess(*PLUGIN, "--confwarden-leaks=warn")
+    result = pytester.runpytest_subprocess("--confwarden-leaks=warn")
     result.assert_outcomes(passed=2)
     assert _leaks(result.stdout.str()) == {"test_simple.py::test_leaks (teardown)": "SIMPLE_LEAK"}
     result.stdout.fnmatch_lines(["*1 leak(s) found; mode warn: reported only*"])
@@ -722,7 +720,7 @@ def test_warn_mode_reports_without_failing(pytester: pytest.Pytester) -> None:
 def test_ini_option_sets_the_mode(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI + "confwarden_leaks = warn\n")
     pytester.makepyfile(test_simple=SIMPLE_LEAK.replace('== "1"', "is None"))
-    result = pytester.runpytest_subprocess(*PLUGIN)
+    result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=2)
     assert "test_simple.py::test_leaks (teardown)" in _leaks(result.stdout.str())
 
@@ -730,14 +728,14 @@ def test_ini_option_sets_the_mode(pytester: pytest.Pytester) -> None:
 def test_command_line_overrides_the_ini_option(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI + "confwarden_leaks = warn\n")
     pytester.makepyfile(test_simple=SIMPLE_LEAK.replace('== "1"', "is None"))
-    result = pytester.runpytest_subprocess(*PLUGIN, "--confwarden-leaks=fail")
+    result = pytester.runpytest_subprocess("--confwarden-leaks=fail")
     result.assert_outcomes(passed=2, errors=1)
 
 
 def test_off_mode_detects_nothing(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI)
     pytester.makepyfile(test_simple=SIMPLE_LEAK)
-    result = pytester.runpytest_subprocess(*PLUGIN, "--confwarden-leaks=off")
+    result = pytester.runpytest_subprocess("--confwarden-leaks=off")
     # Without detection the leak reaches the next test: what the plugin prevents.
     result.assert_outcomes(passed=2)
     assert not _reported(result.stdout.str())
@@ -746,7 +744,7 @@ def test_off_mode_detects_nothing(pytester: pytest.Pytester) -> None:
 def test_unknown_ini_mode_is_a_usage_error(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI + "confwarden_leaks = loud\n")
     pytester.makepyfile(test_simple=SIMPLE_LEAK)
-    result = pytester.runpytest_subprocess(*PLUGIN)
+    result = pytester.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*confwarden_leaks = 'loud'*Use one of: fail, warn, off*"])
 
@@ -872,7 +870,7 @@ def test_fixtures_and_marker_give_each_test_its_isolated_env(pytester: pytest.Py
     pytester.makeconftest(FIXTURE_CONFTEST)
     pytester.makepyfile(test_fixtures=FIXTURE_TESTS)
     (pytester.path / ".env").write_text("FROM_DOTENV=1\n")
-    result = pytester.runpytest_subprocess(*PLUGIN, "-rA")
+    result = pytester.runpytest_subprocess("-rA")
     result.assert_outcomes(passed=15, errors=1)
     result.stdout.fnmatch_lines(
         ["*PORT: pytest.mark.env values must be str (or None to unset), got int.*PORT='8000'*"]
@@ -882,9 +880,9 @@ def test_fixtures_and_marker_give_each_test_its_isolated_env(pytester: pytest.Py
 
 def test_fixtures_are_listed(pytester: pytest.Pytester) -> None:
     pytester.makeini(INI)
-    result = pytester.runpytest_subprocess(*PLUGIN, "--fixtures")
+    result = pytester.runpytest_subprocess("--fixtures")
     result.stdout.fnmatch_lines(["isolated_env*", "set_env*", "unified_config*"])
-    result = pytester.runpytest_subprocess(*PLUGIN, "--markers")
+    result = pytester.runpytest_subprocess("--markers")
     result.stdout.fnmatch_lines(["@pytest.mark.env(**values)*"])
 
 
@@ -911,3 +909,30 @@ def test_plugin_is_registered_and_no_confwarden_disables_it(pytester: pytest.Pyt
     assert not _reported(result.stdout.str())
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=1, failed=1, errors=1)
+
+
+def test_declared_environment_still_runs_in_isolation(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    pytester.makeini(INI)
+    pytester.makepyfile(
+        test_env="""
+        from confwarden import get_env
+
+        def test_isolated():
+            assert get_env().is_isolated()
+        """
+    )
+    pytester.runpytest_subprocess().assert_outcomes(passed=1)
+
+
+def test_unknown_environment_is_a_usage_error_naming_it(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "moon")
+    pytester.makeini(INI)
+    pytester.makepyfile(test_env="def test_nothing():\n    assert True\n")
+    result = pytester.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*confwarden: ENVIRONMENT='moon' is not a known environment*"])
