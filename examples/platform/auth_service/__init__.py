@@ -1,0 +1,1 @@
+"""The example auth service: starts through confwarden's bootstrap() and nothing else."""

@@ -1,0 +1,15 @@
+"""The auth service's configuration: AuthServiceEnvironment (SSOT) and the AuthConfig wrapper."""
+
+from __future__ import annotations
+
+from shared.config import PlatformAuthEnvironment
+
+from confwarden.config import AuthConfig
+
+__all__ = ["AuthConfig", "AuthServiceEnvironment"]
+
+
+class AuthServiceEnvironment(PlatformAuthEnvironment):
+    """All auth service configuration (spec/003 "SSOT Delegation Pattern")."""
+
+    port: int = 8081

@@ -1,0 +1,1 @@
+"""The example API backend: starts through confwarden's bootstrap() and nothing else."""

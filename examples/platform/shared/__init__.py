@@ -1,0 +1,1 @@
+"""Configuration shared by every service of the example platform."""
