@@ -7,6 +7,7 @@ in a subprocess too, so that what they assert is what a user's run does.
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from importlib.metadata import entry_points
@@ -936,3 +937,32 @@ def test_unknown_environment_is_a_usage_error_naming_it(
     result = pytester.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*confwarden: ENVIRONMENT='moon' is not a known environment*"])
+
+
+NESTED_LEAKS = """
+import os
+
+
+def test_leaks_in_python():
+    os.environ["NESTED_LEAK"] = "1"
+
+
+def test_leaks_in_c():
+    os.putenv("NESTED_C_LEAK", "1")
+"""
+
+
+def test_in_process_run_restores_what_its_tests_leaked(pytester: pytest.Pytester) -> None:
+    # runpytest() in-process shares os.environ with this test: the inner session's plugin
+    # reports and restores, so this (outer) test ends clean, which the outer plugin checks.
+    from confwarden.testing.cenv import CEnvironmentWatch
+
+    pytester.makeini(INI)
+    pytester.makepyfile(test_nested=NESTED_LEAKS)
+    result = pytester.runpytest("-p", "no:xdist")
+    assert _leaks(result.stdout.str()) == {
+        "test_nested.py::test_leaks_in_python (teardown)": "NESTED_LEAK",
+        "test_nested.py::test_leaks_in_c (teardown)": "NESTED_C_LEAK",
+    }
+    assert "NESTED_LEAK" not in os.environ
+    assert CEnvironmentWatch().getenv("NESTED_C_LEAK") is None

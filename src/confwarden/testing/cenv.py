@@ -28,12 +28,47 @@ from typing import Any
 
 __all__ = ["CEnvironmentWatch"]
 
-# os.environ's own writes call os.putenv/os.unsetenv from these two methods.
-_ENVIRON_SETITEM = os._Environ.__setitem__.__code__
-_ENVIRON_DELITEM = os._Environ.__delitem__.__code__
-
 _Putenv = Callable[[Any, Any], None]
 _Unsetenv = Callable[[Any], None]
+
+
+class _PutenvWrapper:
+    """``os.putenv`` while a watch is installed: the real call, then the name recorded."""
+
+    def __init__(self, real: _Putenv, record: Callable[[Any], None]) -> None:
+        self.__wrapped__ = real
+        self._record = record
+
+    def __call__(self, key: Any, value: Any) -> None:
+        self.__wrapped__(key, value)
+        if sys._getframe(1).f_code not in _IN_SYNC_CALLERS:
+            self._record(key)
+
+
+class _UnsetenvWrapper:
+    """``os.unsetenv`` while a watch is installed: the real call, then the name recorded."""
+
+    def __init__(self, real: _Unsetenv, record: Callable[[Any], None]) -> None:
+        self.__wrapped__ = real
+        self._record = record
+
+    def __call__(self, key: Any) -> None:
+        self.__wrapped__(key)
+        if sys._getframe(1).f_code not in _IN_SYNC_CALLERS:
+            self._record(key)
+
+
+# Callers whose putenv/unsetenv keep os.environ and the C environment in sync: os.environ's
+# own writes, and another watch's wrapper (a nested in-process pytest session: the innermost
+# watch records a direct call, the outer ones do not see it twice).
+_IN_SYNC_CALLERS = frozenset(
+    {
+        os._Environ.__setitem__.__code__,
+        os._Environ.__delitem__.__code__,
+        _PutenvWrapper.__call__.__code__,
+        _UnsetenvWrapper.__call__.__code__,
+    }
+)
 
 
 class CEnvironmentWatch:
@@ -67,20 +102,8 @@ class CEnvironmentWatch:
         """Wrap ``putenv``/``unsetenv``; idempotent."""
         if self._installed:
             return
-        real_putenv, real_unsetenv = self.real_putenv, self.real_unsetenv
-
-        def putenv(key: Any, value: Any) -> None:
-            real_putenv(key, value)
-            if sys._getframe(1).f_code is not _ENVIRON_SETITEM:
-                self._record(key)
-
-        def unsetenv(key: Any) -> None:
-            real_unsetenv(key)
-            if sys._getframe(1).f_code is not _ENVIRON_DELITEM:
-                self._record(key)
-
-        putenv.__wrapped__ = real_putenv  # type: ignore[attr-defined]
-        unsetenv.__wrapped__ = real_unsetenv  # type: ignore[attr-defined]
+        putenv = _PutenvWrapper(self.real_putenv, self._record)
+        unsetenv = _UnsetenvWrapper(self.real_unsetenv, self._record)
         self._module.putenv = putenv
         self._module.unsetenv = unsetenv
         self._installed = True
