@@ -1,0 +1,73 @@
+"""Settings from [tool.confwarden], the rule catalogue, and the layering contract."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from confwarden.checker import ALL_RULES, CheckerConfigError, load_config
+from confwarden.checker.config import infer_services, path_matches
+
+
+def test_load_config_defaults_without_pyproject(tmp_path: Path) -> None:
+    config = load_config(tmp_path / "nowhere")
+    assert config.services == {}
+    assert "SERVICE_SECRET" in config.critical_names
+    assert config.enabled("CW101")
+
+
+def test_load_config_reads_the_issue_example(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.confwarden]\n"
+        'services = { backend = "backend", auth = "auth_service" }\n'
+        'shared = ["shared"]\n'
+        'env_access_allowed = ["shared/env.py"]\n'
+        'schema = "shared.config:PlatformConfig"\n'
+        'critical = ["BILLING_ACCOUNT"]\n'
+        'ignore = ["cw109"]\n'
+    )
+    config = load_config(tmp_path)
+    assert config.services == {"backend": "backend", "auth": "auth_service"}
+    assert "BILLING_ACCOUNT" in config.critical_names
+    assert not config.enabled("CW109")
+
+
+def test_load_config_wrong_type_names_the_key(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.confwarden]\nshared = "x"\nservices = 3\n')
+    with pytest.raises(CheckerConfigError, match="services must map"):
+        load_config(tmp_path)
+
+
+def test_path_matches_globs_and_prefixes() -> None:
+    assert path_matches("shared/env.py", ["shared/env.py"])
+    assert path_matches("config/x.py", ["**/config/**"])
+    assert path_matches("a/b/config/x.py", ["**/config/**"])
+    assert not path_matches("app/main.py", ["**/config/**"])
+
+
+def test_infer_services_needs_two_services() -> None:
+    assert infer_services(["backend.main", "auth.main", "shared.util"]) == (
+        {"backend": "backend", "auth": "auth"},
+        ("shared",),
+    )
+    assert infer_services(["lib.main", "lib.util"]) == ({}, ())
+
+
+def test_every_rule_module_documents_itself() -> None:
+    from confwarden.checker import rules
+
+    for rule in ALL_RULES[2:]:
+        module_name = rule.name.replace("-", "_")
+        module = importlib.import_module(f"{rules.__name__}.{module_name}")
+        for heading in ("What it does", "Why is this bad", "Example", "Use instead"):
+            assert heading in (module.__doc__ or ""), (rule.code, heading)
+
+
+def test_importing_the_checker_does_not_import_the_configuration_layer() -> None:
+    code = "import sys, confwarden.checker; print('confwarden.config' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
