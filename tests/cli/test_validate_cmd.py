@@ -1,0 +1,230 @@
+"""`confwarden validate`, `diff`, `impact` and `doctor`: exit codes, output, JSON, no secrets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from confwarden.cli.main import cli, main
+
+CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"
+
+STAGING = {
+    "ENVIRONMENT": "staging",
+    "SERVICE_ID": "backend",
+    "SECRET_KEY": "Zx8Qw2Lp9Rt5Vb3Nm7Kj4Hg6Fd1Sa0Pq",
+    "SERVICE_SECRET": CANARY,
+    "JWT_SECRET_KEY": CANARY[::-1],
+    "POSTGRES_HOST": "db.internal",
+    "POSTGRES_USER": "app",
+    "POSTGRES_PASSWORD": "t9Xq2mV7rT4wZp8L-" + CANARY,
+    "POSTGRES_DB": "app",
+    "FRONTEND_URL": "https://app.example.com",
+    "GOOGLE_CLIENT_ID": "123.apps.googleusercontent.com",
+    "GOOGLE_CLIENT_SECRET": "GOCSPX-" + CANARY,
+}
+
+
+def _invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def _write_env(path: Path, values: dict[str, str]) -> Path:
+    path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
+    return path
+
+
+# -- validate ---------------------------------------------------------------------------------
+
+
+def test_validate_valid_staging_exits_zero(tmp_path: Path) -> None:
+    dotenv = _write_env(tmp_path / "staging.env", STAGING)
+    code, output = _invoke("validate", "--env", "staging", "--env-file", str(dotenv))
+    assert code == 0, output
+    assert "valid" in output
+    assert "health 100/100" in output
+    assert CANARY not in output
+
+
+def test_validate_invalid_lists_every_problem_with_origin_and_exits_one(tmp_path: Path) -> None:
+    values = {**STAGING, "SECRET_KEY": "short", "POSTGRES_HOST": "localhost"}
+    del values["SERVICE_ID"]
+    dotenv = _write_env(tmp_path / "bad.env", values)
+    code, output = _invoke("validate", "--env", "staging", "--env-file", str(dotenv))
+    assert code == 1
+    assert "INVALID" in output
+    for expected in ("SERVICE_ID", "SECRET_KEY", "POSTGRES_HOST", "bad.env:2", "fix:"):
+        assert expected in output
+    assert CANARY not in output
+
+
+def test_validate_json_has_problems_fields_and_no_secret(tmp_path: Path) -> None:
+    values = {**STAGING, "SECRET_KEY": CANARY[:20]}
+    dotenv = _write_env(tmp_path / "x.env", values)
+    code, output = _invoke("validate", "--env", "production", "--env-file", str(dotenv), "--json")
+    data = json.loads(output)
+    assert code == 1
+    assert data["mode"] == "enforce_all"
+    assert data["service"] == "backend"
+    rules = {p["rule"] for p in data["errors"]}
+    assert {"secrets.length", "consistency.environment"} <= rules
+    assert data["fields"]["secret_key"]["value"] == "***"
+    assert CANARY not in output
+    assert CANARY[:20] not in output
+
+
+def test_validate_mode_warn_never_fails(tmp_path: Path) -> None:
+    dotenv = _write_env(tmp_path / "x.env", {"ENVIRONMENT": "production"})
+    code, output = _invoke(
+        "validate", "--env", "production", "--mode", "warn", "--env-file", str(dotenv), "--json"
+    )
+    assert code == 0
+    data = json.loads(output)
+    assert data["errors"] == []
+    assert data["warnings"]
+
+
+def test_validate_unknown_environment_is_usage_error() -> None:
+    assert main(["validate", "--env", "qa"]) == 2
+
+
+# -- diff -------------------------------------------------------------------------------------
+
+
+def test_diff_breaking_change_exits_one_and_masks(tmp_path: Path) -> None:
+    before = _write_env(
+        tmp_path / "a.env",
+        {"SERVICE_SECRET": CANARY, "SECRET_KEY": CANARY + "1", "LOG_LEVEL": "INFO"},
+    )
+    after = _write_env(tmp_path / "b.env", {"SECRET_KEY": CANARY + "2", "LOG_LEVEL": "DEBUG"})
+    code, output = _invoke("diff", str(before), str(after))
+    assert code == 1
+    assert "1 breaking, 1 risky, 1 safe" in output
+    assert "SERVICE_SECRET" in output
+    assert CANARY not in output
+
+
+def test_diff_json_classifies_with_environment(tmp_path: Path) -> None:
+    before = _write_env(tmp_path / "a.env", {"FRONTEND_URL": "https://app.example.com"})
+    after = _write_env(tmp_path / "b.env", {"FRONTEND_URL": "http://localhost:3000"})
+    code, output = _invoke("diff", str(before), str(after), "--env", "production", "--json")
+    data = json.loads(output)
+    assert code == 1
+    assert data["changes"][0]["classification"] == "breaking"
+    code, output = _invoke("diff", str(before), str(after), "--env", "development", "--json")
+    assert code == 0
+    assert json.loads(output)["worst"] == "safe"
+
+
+def test_diff_identical_files_exit_zero(tmp_path: Path) -> None:
+    same = _write_env(tmp_path / "a.env", {"A": "1"})
+    code, output = _invoke("diff", str(same), str(same))
+    assert code == 0
+    assert "0 change(s)" in output
+
+
+def test_diff_malformed_file_is_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.env"
+    bad.write_text("this is not a binding\n")
+    good = _write_env(tmp_path / "good.env", {"A": "1"})
+    assert main(["diff", str(bad), str(good)]) == 2
+
+
+# -- impact -----------------------------------------------------------------------------------
+
+
+def test_impact_critical_variable() -> None:
+    code, output = _invoke("impact", "SERVICE_SECRET")
+    assert code == 0
+    assert "ULTRA_CRITICAL" in output
+    assert "must not be deleted" in output
+
+
+@pytest.mark.parametrize(
+    ("variable", "environment", "can_delete"),
+    [
+        ("DATABASE_URL", None, True),
+        ("LOG_LEVEL_UNKNOWN", None, True),
+        ("POSTGRES_HOST", "development", True),
+        ("POSTGRES_HOST", "production", False),
+        ("JWT_SECRET_KEY", None, False),
+    ],
+)
+def test_impact_json(variable: str, environment: str | None, can_delete: bool) -> None:
+    args = ["impact", variable, "--json"] + (["--env", environment] if environment else [])
+    code, output = _invoke(*args)
+    assert code == 0
+    assert json.loads(output)["can_delete"] is can_delete
+
+
+def test_impact_uses_schema_fields() -> None:
+    code, output = _invoke("impact", "FRONTEND_URL", "--json")
+    data = json.loads(output)
+    assert code == 0
+    assert data["known"] is True
+    assert data["dependency"]["required_by"]
+
+
+# -- doctor -----------------------------------------------------------------------------------
+
+PYPROJECT = """
+[tool.confwarden.configs]
+backend = "confwarden.config.profiles:AppConfig"
+auth = "confwarden.config.auth:AuthEnvironment"
+"""
+
+
+def _platform(root: Path) -> Path:
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    _write_env(
+        root / ".env.development",
+        {"JWT_SECRET_KEY": CANARY, "SERVICE_SECRET": CANARY[::-1], "LOG_LEVEL": "DEBUG"},
+    )
+    _write_env(root / ".env.staging", {k: v for k, v in STAGING.items() if k != "ENVIRONMENT"})
+    return root
+
+
+def test_doctor_human_report(tmp_path: Path) -> None:
+    code, output = _invoke("doctor", str(_platform(tmp_path)), env={"ENVIRONMENT": "development"})
+    assert code == 0, output
+    for expected in (
+        "Environment: development",
+        "backend",
+        "auth",
+        "Validation per mode",
+        "Shared secrets",
+        "JWT secret: same in every service",
+        "If deployed to staging",
+        "If deployed to production",
+        "OK",
+    ):
+        assert expected in output
+    assert CANARY not in output
+    assert CANARY[::-1] not in output
+
+
+def test_doctor_json(tmp_path: Path) -> None:
+    code, output = _invoke(
+        "doctor", str(_platform(tmp_path)), "--json", env={"ENVIRONMENT": "development"}
+    )
+    data = json.loads(output)
+    assert code == 0
+    assert data["ok"] is True
+    assert data["environment"]["name"] == "development"
+    assert [s["service"] for s in data["services"]] == ["backend", "auth"]
+    assert [d["environment"] for d in data["deployments"]] == ["staging", "production"]
+    assert data["deployments"][0]["basis"] == ".env.staging"
+    assert CANARY not in output
+
+
+def test_doctor_exits_one_when_a_service_would_not_start(tmp_path: Path) -> None:
+    root = _platform(tmp_path)
+    code, output = _invoke("doctor", str(root), "--json", env={"ENVIRONMENT": "staging"})
+    data = json.loads(output)
+    assert code == 1
+    assert data["ok"] is False
+    assert [d["environment"] for d in data["deployments"]] == ["production"]
