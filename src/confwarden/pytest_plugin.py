@@ -21,7 +21,7 @@ imported by the ``unified_config`` fixture when a test uses it.
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -35,6 +35,9 @@ from confwarden.testing.fixtures import (
     restore_process_env,
 )
 
+if TYPE_CHECKING:
+    from confwarden.testing.session import LeakHooks
+
 __all__ = ["isolated_env", "set_env", "unified_config"]
 
 _MODES = ("fail", "warn", "off")
@@ -44,7 +47,7 @@ _state_key = pytest.StashKey["_SessionState"]()
 class _SessionState:
     def __init__(self, previous_env: IsolatedEnvironment | None) -> None:
         self.previous_env = previous_env
-        self.hooks: Any = None
+        self.hooks: LeakHooks | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -87,6 +90,7 @@ def pytest_configure(config: pytest.Config) -> None:
     state = _SessionState(install_process_env(None))
     config.stash[_state_key] = state
     if mode != "off":
+        # Imported here: with detection off, no hook of it is even registered.
         from confwarden.testing.session import LeakHooks
 
         state.hooks = LeakHooks(mode)

@@ -7,6 +7,7 @@ logic lives here so that it can be tested and reused without pytest:
   contain at each point of a test run, and the report of what differs.
 * :mod:`confwarden.testing.cenv`: :class:`CEnvironmentWatch`, which notices ``os.putenv`` and
   ``os.unsetenv`` (they change the C environment but not ``os.environ``).
+* :mod:`confwarden.testing.session`: the pytest hooks that run the checks and report leaks.
 * :mod:`confwarden.testing.fixtures`: installing a fresh isolated process environment for one
   test, and resetting the configuration cache.
 
