@@ -32,6 +32,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("confwarden.cli.jwt_cmd", "jwt"),
     ("confwarden.cli.config_cmd", "explain"),
     ("confwarden.cli.config_cmd", "docs"),
+    ("confwarden.cli.validate_cmd", "validate"),
+    ("confwarden.cli.validate_cmd", "diff"),
+    ("confwarden.cli.validate_cmd", "impact"),
+    ("confwarden.cli.validate_cmd", "doctor"),
 )
 
 
