@@ -3,6 +3,8 @@ found, by code and path; and a clean platform with zero findings."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from confwarden.checker import run_check
@@ -49,3 +51,11 @@ def test_clean_platform_has_no_findings(copy_tree) -> None:
     assert result.findings == []
     assert result.warnings == []
     assert result.exit_code == 0
+
+
+def test_example_platform_has_no_findings() -> None:
+    root = Path(__file__).resolve().parents[2] / "examples" / "platform"
+    result = run_check(root, use_cache=False)
+    assert result.files > 0
+    assert result.findings == []
+    assert result.warnings == []
