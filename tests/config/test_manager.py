@@ -153,3 +153,11 @@ def test_get_unified_config_with_time_cache_skips_the_fast_path() -> None:
 def test_unknown_service_is_a_clear_error() -> None:
     with pytest.raises(ConfigurationError, match="known services are auth, backend"):
         UnifiedConfigManager("billing")
+
+
+def test_security_config_through_the_manager(deployed_vars: Callable[..., dict[str, str]]) -> None:
+    variables = deployed_vars("staging", SERVICE_SECRET=CANARY)
+    security = UnifiedConfigManager(env=variables).get_security_config()
+    assert security.service_secret is not None
+    assert security.service_secret.get_secret_value() == CANARY
+    assert CANARY not in repr(security)

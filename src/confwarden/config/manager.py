@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from confwarden.config.common import SecurityConfig, ServiceConfig
 from confwarden.config.inspection import ConfigInspection, inspect_service
 from confwarden.config.schema import ConfigSchema
 from confwarden.config.services import resolve_service
@@ -201,6 +202,20 @@ class UnifiedConfigManager:
     def last_inspection(self) -> ConfigInspection | None:
         """The inspection behind the cached config (values, provenance, validation)."""
         return self._inspection
+
+    def get_security_config(self) -> SecurityConfig:
+        """The inter-service security values of the current config (spec/001).
+
+        Raises:
+            ConfigurationError: the configuration is invalid, or its schema has no security
+                values.
+        """
+        config = self.get_config()
+        if not isinstance(config, ServiceConfig):
+            raise ConfigurationError(
+                f"{type(config).__name__} has no security values; derive it from ServiceConfig."
+            )
+        return config.get_security_config()
 
     def get_config_summary(self) -> dict[str, Any]:
         """A masked summary: environment, mode, health, problems and every field's source."""
