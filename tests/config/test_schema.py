@@ -119,3 +119,16 @@ def test_field_for_variable_finds_aliases_and_templates() -> None:
     assert spec is not None
     assert spec.name == "google_client_id"
     assert AppConfig.field_for_variable("NOPE") is None
+
+
+def test_configs_copy_and_pickle_as_their_public_class() -> None:
+    import copy
+    import pickle
+
+    config = ProductionConfig(port="9001")
+    assert copy.copy(config) == config
+    assert copy.deepcopy(config) == config
+    restored = pickle.loads(pickle.dumps(config))
+    assert restored == config
+    assert isinstance(restored, ProductionConfig)
+    assert type(config).__name__ == "ProductionConfig"

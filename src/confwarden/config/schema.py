@@ -332,6 +332,11 @@ class ConfigSchema:
         """Field name -> value (secrets stay ``SecretStr``, masked when printed)."""
         return {name: getattr(self, name) for name in self.__confwarden_annotations__}
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The hidden storage class is not importable by name: rebuild through the public one.
+        public = next(c for c in type(self).__mro__ if "__confwarden_storage__" in c.__dict__)
+        return (_rebuild, (public, self.to_dict()))
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(
             f"{type(self).__name__} is immutable: {name} cannot be changed. "
@@ -395,6 +400,10 @@ class ConfigSchema:
                 if variable in item.variables:
                     return item.spec
         return None
+
+
+def _rebuild(cls: type[ConfigSchema], values: dict[str, Any]) -> ConfigSchema:
+    return cls.model_validate(values)
 
 
 def fields_of(cls: type[ConfigSchema]) -> tuple[FieldSpec, ...]:
