@@ -228,3 +228,24 @@ def test_doctor_exits_one_when_a_service_would_not_start(tmp_path: Path) -> None
     assert code == 1
     assert data["ok"] is False
     assert [d["environment"] for d in data["deployments"]] == ["production"]
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "platform"
+
+
+def test_doctor_on_the_example_platform_never_shows_its_secrets() -> None:
+    secrets = [p.read_text().strip() for p in (EXAMPLE / "secrets").rglob("*") if p.is_file()]
+    secrets = [s for s in secrets if len(s) >= 8 and "\n" not in s]
+    code, output = _invoke("doctor", str(EXAMPLE), env={"ENVIRONMENT": "development"})
+    _, as_json = _invoke("doctor", str(EXAMPLE), "--json", env={"ENVIRONMENT": "development"})
+    assert code == 0, output
+    data = json.loads(as_json)
+    staging, production = data["deployments"]
+    assert staging["would_start"] is True
+    assert production["would_start"] is False
+    failed = {p["variable"] for p in production["services"]["backend"]["errors"]}
+    assert "FRONTEND_URL" in failed
+    assert secrets
+    for secret in secrets:
+        assert secret not in output
+        assert secret not in as_json

@@ -23,6 +23,7 @@ has now, with ``ENVIRONMENT`` set to the target.
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,7 @@ from confwarden.config.spec import ValidationMode
 from confwarden.environment.detection import Detection, Environment, EnvironmentDetector
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.process import load_env_files
+from confwarden.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from confwarden.config.inspection import ConfigInspection
@@ -46,6 +48,7 @@ __all__ = [
     "ServiceDiagnosis",
     "diagnose_platform",
     "platform_services",
+    "secret_dirs_of",
 ]
 
 # Secrets every service must hold identically (compared by fingerprint, never by value).
@@ -261,21 +264,59 @@ def diagnose_platform(
     if environment is not None:
         detection = Detection(environment, "forced by the caller", detection.is_test_context)
     schemas = dict(services) if services is not None else platform_services(base)
+    secret_dirs = secret_dirs_of(base)
     diagnoses: list[ServiceDiagnosis] = []
     resolved: dict[str, dict[str, str]] = {}
     given: dict[str, dict[str, str]] = {}
     for name, schema in schemas.items():
         diagnosis, resolved[name], given[name] = _diagnose(
-            base, name, schema, env_vars, detection.environment
+            base,
+            name=name,
+            schema=schema,
+            env_vars=env_vars,
+            environment=detection.environment,
+            secret_dirs=secret_dirs,
         )
         diagnoses.append(diagnosis)
     secrets = _consistency(resolved, detection.environment)
     deployments = tuple(
-        _deploy(base, schemas, env_vars, given, target)
+        _deploy(
+            base,
+            schemas=schemas,
+            env_vars=env_vars,
+            current=given,
+            target=target,
+            secret_dirs=secret_dirs,
+        )
         for target in targets
         if target is not detection.environment
     )
     return DoctorReport(str(base), detection, tuple(diagnoses), secrets, deployments)
+
+
+def secret_dirs_of(root: str | os.PathLike[str]) -> dict[Environment, Path]:
+    """``[tool.confwarden.secrets_dirs]`` of the platform: environment -> mounted secrets dir.
+
+    Example (``pyproject.toml``)::
+
+        [tool.confwarden.secrets_dirs]
+        staging = "secrets/staging"
+    """
+    path = Path(root) / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"{path}: cannot read [tool.confwarden]: {exc}") from None
+    table = data.get("tool", {}).get("confwarden", {}).get("secrets_dirs", {})
+    if not isinstance(table, dict):
+        raise ConfigurationError(f"{path}: [tool.confwarden.secrets_dirs] must be a table")
+    return {
+        Environment.parse(name, variable="[tool.confwarden.secrets_dirs]"): Path(root) / value
+        for name, value in table.items()
+        if isinstance(value, str)
+    }
 
 
 def _service_dir(base: Path, schema: type[ConfigSchema]) -> Path | None:
@@ -292,10 +333,12 @@ def _env_files(base: Path, service_dir: Path | None, environment: Environment) -
 
 def _diagnose(
     base: Path,
+    *,
     name: str,
     schema: type[ConfigSchema],
     env_vars: dict[str, str],
     environment: Environment,
+    secret_dirs: Mapping[Environment, Path],
 ) -> tuple[ServiceDiagnosis, dict[str, str], dict[str, str]]:
     """The diagnosis, the variables the service resolved (fallbacks included) and the ones
     it was given (process environment and ``.env`` files: what a deployment would copy)."""
@@ -304,12 +347,13 @@ def _diagnose(
     env = IsolatedEnvironment(environ=dict(env_vars), isolated=True)
     files = _env_files(base, _service_dir(base, schema), environment)
     report = load_env_files(env, files, environment=environment)
-    inspection = inspect_service(schema, env, environment)
+    mounted = [secret_dirs[environment]] if environment in secret_dirs else []
+    inspection = inspect_service(schema, env, environment, secret_dirs=mounted)
     diagnosis = ServiceDiagnosis(
         name,
         inspection.load.schema.__name__,
         tuple(_relative(base, r.path) for r in report.results),
-        _rows(inspection),
+        _rows(inspection, base),
         inspection.validation,
         _modes(inspection),
     )
@@ -323,7 +367,7 @@ def _relative(base: Path, path: str) -> str:
         return path
 
 
-def _rows(inspection: ConfigInspection) -> tuple[FieldRow, ...]:
+def _rows(inspection: ConfigInspection, base: Path) -> tuple[FieldRow, ...]:
     from confwarden.environment.provenance import SourceKind
 
     load = inspection.load
@@ -335,7 +379,7 @@ def _rows(inspection: ConfigInspection) -> tuple[FieldRow, ...]:
                 spec.name,
                 resolved.variable or spec.canonical,
                 load.shown_value(spec),
-                str(resolved.source),
+                str(resolved.source).replace(f"{base}{os.sep}", ""),
                 spec.sensitive,
                 spec.critical,
                 resolved.source.kind is SourceKind.DEFAULT,
@@ -402,34 +446,41 @@ def _consistency(
 
 def _deploy(
     base: Path,
+    *,
     schemas: Mapping[str, type[ConfigSchema]],
     env_vars: Mapping[str, str],
     current: Mapping[str, Mapping[str, str]],
     target: Environment,
+    secret_dirs: Mapping[Environment, Path],
 ) -> DeploymentCheck:
     from confwarden.config.inspection import inspect_service
-    from confwarden.environment.dotenv import read_dotenv
 
     results: dict[str, ValidationResult] = {}
     simulated: dict[str, dict[str, str]] = {}
     bases: set[str] = set()
+    mounted = [secret_dirs[target]] if target in secret_dirs else []
     for name, schema in schemas.items():
         files = [
             path
             for path in _env_files(base, _service_dir(base, schema), target)
             if path.name != ".env" and path.is_file()
         ]
+        # The deployment's variables win over this machine's; each keeps its file:line.
+        env = IsolatedEnvironment(
+            environ={k: v for k, v in env_vars.items() if k != "ENVIRONMENT"}, isolated=True
+        )
         if files:
-            variables = {k: v for k, v in env_vars.items() if k != "ENVIRONMENT"}
-            # Most specific first: the first file to define a variable wins, as in bootstrap.
-            for path in reversed(files):
-                variables.update(read_dotenv(path, environ=variables).as_dict())
+            for path in reversed(files):  # most specific last, so that it wins
+                env.load_from_file(path, override=True)
             bases.add(", ".join(_relative(base, str(p)) for p in files))
         else:
-            variables = dict(current[name])
+            env.update(current[name], source="doctor: the current configuration")
             bases.add("the current configuration")
-        variables["ENVIRONMENT"] = target.value
-        simulated[name] = variables
-        results[name] = inspect_service(schema, variables, target).validation
+        env.set("ENVIRONMENT", target.value, source=f"doctor: simulated {target.value}")
+        inspection = inspect_service(schema, env, target, secret_dirs=mounted, include_dotenv=True)
+        results[name] = inspection.validation
+        simulated[name] = _effective(inspection)
     basis = "; ".join(sorted(bases))
+    if mounted:
+        basis += f" + secrets mounted from {_relative(base, str(mounted[0]))}"
     return DeploymentCheck(target, basis, results, _consistency(simulated, target))

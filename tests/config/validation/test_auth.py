@@ -115,3 +115,33 @@ def test_oauth_rule_production_using_staging_client_is_error() -> None:
     leaked = [p for p in problems if p.severity is Severity.WARNING]
     assert [p.variable for p in leaked] == ["GOOGLE_OAUTH_CLIENT_SECRET_STAGING"]
     assert all(CANARY not in str(p) for p in problems)
+
+
+def test_oauth_rule_secret_supplied_through_field_alias_is_not_half_a_client() -> None:
+    secret = FieldSpec(
+        "client_secret",
+        ("GOOGLE_CLIENT_SECRET", "GOOGLE_OAUTH_CLIENT_SECRET_{ENVIRONMENT}"),
+        sensitive=True,
+    )
+    # The loader found the secret under its first name only (a secret store is not asked
+    # for the alias once the field has a value), yet both conventions' ids are set.
+    ctx = ValidationContext.from_variables(
+        Environment.STAGING,
+        {
+            "GOOGLE_CLIENT_ID": "id.apps",
+            "GOOGLE_OAUTH_CLIENT_ID_STAGING": "id.apps",
+            "GOOGLE_CLIENT_SECRET": CANARY,
+        },
+        [secret],
+    )
+    assert list(OAuthRule().check(ctx)) == []
+
+
+def test_oauth_rule_missing_required_secret_left_to_required_rule() -> None:
+    secret = FieldSpec(
+        "client_secret", ("GOOGLE_CLIENT_SECRET",), required_in=frozenset({Environment.STAGING})
+    )
+    ctx = ValidationContext.from_variables(
+        Environment.STAGING, {"GOOGLE_CLIENT_ID": "id.apps"}, [secret]
+    )
+    assert list(OAuthRule().check(ctx)) == []

@@ -89,11 +89,14 @@ class OAuthRule(Rule):
         conventions = oauth_names(provider, ctx.environment)
         complete: list[tuple[str, str]] = []
         for convention, (id_var, secret_var) in conventions.items():
-            has_id, has_secret = bool(_value(ctx, id_var)), bool(_value(ctx, secret_var))
+            has_id, has_secret = _supplied(ctx, id_var), _supplied(ctx, secret_var)
             if has_id and has_secret:
-                complete.append((id_var, secret_var))
+                if _value(ctx, id_var) and _value(ctx, secret_var):
+                    complete.append((id_var, secret_var))
             elif has_id or has_secret:
                 present, absent = (id_var, secret_var) if has_id else (secret_var, id_var)
+                if _required_and_missing(ctx, absent):
+                    continue  # required.missing reports it: one hole, one problem
                 yield self.problem(
                     ctx,
                     present,
@@ -148,6 +151,26 @@ class OAuthRule(Rule):
 def _value(ctx: ValidationContext, variable: str) -> str | None:
     raw = ctx.get(variable)
     return raw.strip() if raw is not None and raw.strip() else None
+
+
+def _supplied(ctx: ValidationContext, variable: str) -> bool:
+    """Whether ``variable`` has a value, or the field bound to it got one through an alias
+    (a secret store is asked only for the first name of a field that it has)."""
+    if _value(ctx, variable):
+        return True
+    spec = ctx.spec_for(variable)
+    if spec is None:
+        return False
+    resolved = ctx.values.get(spec.name)
+    return resolved is not None and bool((resolved.raw or "").strip())
+
+
+def _required_and_missing(ctx: ValidationContext, variable: str) -> bool:
+    spec = ctx.spec_for(variable)
+    if spec is None or not spec.is_required(ctx.environment):
+        return False
+    resolved = ctx.values.get(spec.name)
+    return resolved is None or not (resolved.raw or "").strip()
 
 
 def _uses_jwt(ctx: ValidationContext, candidates: tuple[str, ...]) -> bool:
