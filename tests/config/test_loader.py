@@ -182,3 +182,23 @@ def test_describe_masks_sensitive_values() -> None:
     assert description["value"] == "***"
     assert CANARY not in str(description)
     assert result.describe("NOT_A_FIELD") is None
+
+
+def test_full_chain_shows_dotenv_entries_the_process_environment_shadowed(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    path.write_text("LOG_LEVEL=ERROR\n")
+    env = IsolatedEnvironment(environ={"LOG_LEVEL": "WARNING"}, isolated=True)
+    env.load_from_file(path)
+    ctx = LoadContext(Environment.DEVELOPMENT, env)
+    assert load_config(DevelopmentConfig, ctx).values["log_level"].overridden == ()
+    chain = load_config(DevelopmentConfig, ctx, full_chain=True).values["log_level"].overridden
+    assert [(s.kind, s.line) for _, s in chain] == [(SourceKind.DOTENV, 1)]
+
+
+def test_full_chain_shows_values_a_set_call_replaced() -> None:
+    env = IsolatedEnvironment(environ={"LOG_LEVEL": "WARNING"}, isolated=True)
+    env.set("LOG_LEVEL", "ERROR", source="test")
+    result = load_config(
+        DevelopmentConfig, LoadContext(Environment.DEVELOPMENT, env), full_chain=True
+    )
+    assert [s.kind for _, s in result.values["log_level"].overridden] == [SourceKind.OS]

@@ -22,6 +22,7 @@ from confwarden.config.schema import ConfigSchema, fields_of, plan_of
 from confwarden.config.sources import LoadContext
 from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity, ValidationMode
 from confwarden.environment.detection import Environment
+from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.masking import MASK, mask_value
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.environment.sanitize import sanitize_value
@@ -195,6 +196,7 @@ def load_config(
     values: dict[str, ResolvedValue] = {}
     data: dict[str, Any] = {}
     defaults, cache = _records(schema)
+    isolated = context.env if isinstance(context.env, IsolatedEnvironment) else None
     problems: list[Problem] = []
     for spec, names, deprecated, convert in plan_of(schema, environment):
         winner: SourceHit | None = None
@@ -219,6 +221,8 @@ def load_config(
             values[name] = defaults[name]
             continue
         variable = winner.variable
+        if full_chain and isolated is not None:
+            shadowed.extend(_history(isolated, variable, shadowed))
         raw = sanitize_value(variable, winner.value)
         used_deprecated = variable if variable in deprecated else None
         if shadowed:
@@ -308,6 +312,18 @@ def _records(
         }
         records = _RECORDS.setdefault(schema, (defaults, {}))
     return records
+
+
+def _history(
+    env: IsolatedEnvironment, variable: str, known: list[tuple[str, Source]]
+) -> list[tuple[str, Source]]:
+    """What the environment itself replaced or kept out for ``variable``.
+
+    Values a ``set()`` overwrote, and ``.env`` entries the process environment shadowed.
+    """
+    explanation = env.explain(variable)
+    found = [source for source, _ in explanation.overridden] + list(explanation.shadowed)
+    return [(variable, source) for source in found if (variable, source) not in known]
 
 
 def _type_problem(spec: FieldSpec, resolved: ResolvedValue, message: str) -> Problem:
