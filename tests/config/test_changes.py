@@ -7,14 +7,8 @@ from typing import Any
 
 import pytest
 
-from confwarden.config.changes import (
-    Change,
-    ChangeClass,
-    ChangeKind,
-    ChangeTracker,
-    TrackedChange,
-    check_change,
-)
+from confwarden.config.change_tracker import ChangeTracker, TrackedChange
+from confwarden.config.changes import Change, ChangeClass, ChangeKind, check_change
 from confwarden.config.spec import FieldSpec
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment

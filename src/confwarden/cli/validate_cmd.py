@@ -71,7 +71,8 @@ def _esc(text: str) -> str:
 def _console() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    # soft_wrap: long origins (paths) and fixes stay on one line, whole and copyable.
+    return Console(highlight=False, soft_wrap=True)
 
 
 @click.command("validate")

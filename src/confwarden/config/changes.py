@@ -1,9 +1,10 @@
-"""Change classification between two configurations, and a runtime change tracker.
+"""Change classification between two configurations (the runtime tracker builds on it).
 
 spec/003 "Configuration Change Tracking and Validation": "Breaking Change Detection: identify
 changes that could break existing functionality" before they are deployed, and "Audit
-changes - track sources and callbacks" while a service runs. Both ask the same question
-about each variable ("what does this change do?"), so both use :func:`classify_change`:
+changes - track sources and callbacks" while a service runs
+(:mod:`confwarden.config.change_tracker`). Both ask the same question about each variable
+("what does this change do?"), so both use :func:`classify_change`:
 
 * **breaking**: removing (or emptying) a variable something critical needs, changing
   ``ENVIRONMENT``, pointing a URL at localhost where the policy forbids it;
@@ -18,19 +19,15 @@ Values are masked in every record: a secret's change shows as ``*** -> ***``.
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
 from confwarden.config.dependencies import ConfigDependency, ConfigDependencyMap, Impact
 from confwarden.config.spec import FieldSpec
 from confwarden.environment.detection import Environment
-from confwarden.environment.isolated import IsolatedEnvironment
-from confwarden.environment.masking import MASK, is_sensitive_name, mask_text, mask_value
+from confwarden.environment.masking import MASK, is_sensitive_name, mask_value
 from confwarden.environment.policy import Severity, policy_for
 
 __all__ = [
@@ -38,13 +35,10 @@ __all__ = [
     "ChangeClass",
     "ChangeKind",
     "ChangeReport",
-    "ChangeTracker",
-    "TrackedChange",
     "check_change",
     "classify_change",
 ]
 
-logger = logging.getLogger("confwarden.config.changes")
 
 _LOCAL_URL = re.compile(r"://(?:[^/@\s]*@)?(localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\])\b")
 _ENV_SPECIFIC = re.compile(r"_(DEVELOPMENT|TESTING|STAGING|PRODUCTION)$")
@@ -200,7 +194,7 @@ def check_change(
     deps = dependency_map or (
         ConfigDependencyMap.from_fields(fields) if fields else ConfigDependencyMap()
     )
-    specs = _specs_by_variable(fields, environment)
+    specs = specs_by_variable(fields, environment)
     changes = []
     for variable in sorted(before.keys() | after.keys()):
         old, new = before.get(variable), after.get(variable)
@@ -376,159 +370,13 @@ def _masked(variable: str, value: str | None, sensitive: bool) -> str | None:
     return mask_value(variable, value)
 
 
-def _specs_by_variable(
+def specs_by_variable(
     fields: Sequence[FieldSpec], environment: Environment | None
 ) -> dict[str, FieldSpec]:
+    """Every variable name of ``fields`` (in ``environment``, or in all) -> its field."""
     result: dict[str, FieldSpec] = {}
     for spec in fields:
         for env in (environment,) if environment else tuple(Environment):
             for name in spec.variable_names(env):
                 result.setdefault(name, spec)
     return result
-
-
-@dataclass(frozen=True, slots=True)
-class TrackedChange:
-    """A change seen at runtime.
-
-    Attributes:
-        change: the classified change (values masked).
-        source: who made it (the ``source`` of ``IsolatedEnvironment.set``, file and line).
-        timestamp: when, from the tracker's clock.
-    """
-
-    change: Change
-    source: str
-    timestamp: float
-
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready form."""
-        return {**self.change.to_dict(), "source": self.source, "timestamp": self.timestamp}
-
-
-ChangeListener = Callable[[TrackedChange], None]
-
-
-class ChangeTracker:
-    """Record every change of an :class:`IsolatedEnvironment`, masked, and flag critical ones.
-
-    The tracker is itself a change callback: ``env.add_change_callback(tracker)`` or
-    :meth:`attach`. Changes to critical variables (and breaking changes) are passed to the
-    listeners added with :meth:`add_callback`; a failing listener is logged, never raised.
-
-    Args:
-        environment: the environment the changes happen in (for classification).
-        dependency_map: what depends on what; the built-in map by default.
-        fields: schema fields, for criticality and sensitivity.
-        clock: the time source (injectable for tests).
-        max_records: how many changes to keep (oldest dropped first).
-
-    Example:
-        >>> env = IsolatedEnvironment(environ={}, isolated=True)
-        >>> tracker = ChangeTracker()
-        >>> tracker.attach(env)
-        >>> env.set("SERVICE_SECRET", "s" * 40, source="doc")
-        >>> [(r.change.variable, r.change.after) for r in tracker.records]
-        [('SERVICE_SECRET', '***')]
-    """
-
-    def __init__(
-        self,
-        *,
-        environment: Environment | None = None,
-        dependency_map: ConfigDependencyMap | None = None,
-        fields: Sequence[FieldSpec] = (),
-        clock: Callable[[], float] = time.time,
-        max_records: int = 1000,
-    ) -> None:
-        self.environment = environment
-        self.dependency_map = dependency_map or (
-            ConfigDependencyMap.from_fields(fields) if fields else ConfigDependencyMap()
-        )
-        self._specs = _specs_by_variable(fields, environment)
-        self._clock = clock
-        self._max = max_records
-        self._lock = threading.Lock()
-        self._records: list[TrackedChange] = []
-        self._listeners: list[ChangeListener] = []
-        self.callback_errors: list[str] = []
-
-    def __call__(self, key: str, old: str | None, new: str | None, source: str) -> None:
-        """Record one change (the :data:`~confwarden.environment.isolated.ChangeCallback`
-        signature)."""
-        change = classify_change(
-            key,
-            old,
-            new,
-            environment=self.environment,
-            dependency_map=self.dependency_map,
-            spec=self._specs.get(key),
-        )
-        record = TrackedChange(change, source, self._clock())
-        with self._lock:
-            self._records.append(record)
-            del self._records[: -self._max]
-            listeners = tuple(self._listeners)
-        if change.critical or change.classification is ChangeClass.BREAKING:
-            self._flag(listeners, record, (old, new))
-
-    def _flag(
-        self,
-        listeners: tuple[ChangeListener, ...],
-        record: TrackedChange,
-        values: tuple[str | None, str | None],
-    ) -> None:
-        for listener in listeners:
-            try:
-                listener(record)
-            except Exception as exc:
-                message = mask_text(
-                    f"change listener failed for {record.change.variable}: "
-                    f"{type(exc).__name__}: {exc}",
-                    [v for v in values if v],
-                )
-                logger.warning("%s", message)
-                with self._lock:
-                    self.callback_errors.append(message)
-
-    def attach(self, env: IsolatedEnvironment) -> None:
-        """Start recording ``env``'s changes."""
-        env.add_change_callback(self)
-
-    def detach(self, env: IsolatedEnvironment) -> None:
-        """Stop recording ``env``'s changes."""
-        env.remove_change_callback(self)
-
-    def add_callback(self, listener: ChangeListener) -> None:
-        """Call ``listener(tracked_change)`` for every critical or breaking change."""
-        with self._lock:
-            self._listeners.append(listener)
-
-    def remove_callback(self, listener: ChangeListener) -> None:
-        """Stop calling ``listener``; unknown listeners are ignored."""
-        with self._lock:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-    @property
-    def records(self) -> list[TrackedChange]:
-        """Every recorded change, oldest first."""
-        with self._lock:
-            return list(self._records)
-
-    @property
-    def critical_changes(self) -> list[TrackedChange]:
-        """The recorded changes that were flagged."""
-        return [
-            r
-            for r in self.records
-            if r.change.critical or r.change.classification is ChangeClass.BREAKING
-        ]
-
-    def clear(self) -> None:
-        """Forget every recorded change."""
-        with self._lock:
-            self._records.clear()
-
-    def __repr__(self) -> str:
-        return f"<ChangeTracker records={len(self._records)}>"
