@@ -132,3 +132,9 @@ def test_configs_copy_and_pickle_as_their_public_class() -> None:
     assert restored == config
     assert isinstance(restored, ProductionConfig)
     assert type(config).__name__ == "ProductionConfig"
+
+
+def test_unresolvable_annotation_is_a_clear_error() -> None:
+    namespace = {"__annotations__": {"thing": "NotImportedAnywhere"}, "__module__": __name__}
+    with pytest.raises(TypeError, match="cannot resolve the field annotations"):
+        type("Broken", (ConfigSchema,), namespace)

@@ -160,7 +160,14 @@ def _field_annotations(cls: type[ConfigSchema]) -> dict[str, Any]:
     inherited: dict[str, Any] = {}
     for base in reversed(cls.__mro__[1:]):
         inherited.update(getattr(base, "__confwarden_annotations__", {}))
-    hints = typing.get_type_hints(cls, include_extras=True)
+    try:
+        hints = typing.get_type_hints(cls, include_extras=True)
+    except NameError as exc:
+        raise TypeError(
+            f"{cls.__qualname__}: cannot resolve the field annotations ({exc}). With "
+            "'from __future__ import annotations', every type a field names must be importable "
+            "from the module's globals: import it at module level."
+        ) from None
     result: dict[str, Any] = {}
     for name, hint in hints.items():
         if name.startswith("_") or typing.get_origin(hint) is ClassVar or hint is ClassVar:
@@ -283,6 +290,10 @@ class ConfigSchema:
 
     Class attributes a schema may set: ``__confwarden_prefix__`` (the project's variable
     prefix, for unknown-variable checks) and ``__confwarden_group__`` (the default group).
+
+    An instance's class is a hidden slotted subclass with the same name (``isinstance`` works,
+    ``type(config) is ProductionConfig`` does not); copies and pickles rebuild the public class.
+    Cross-field checks belong in validation rules, not in the class.
 
     Raises:
         pydantic.ValidationError: on construction, when a value cannot be converted.
