@@ -1,21 +1,15 @@
-"""ValidationContext, Rule and ValidationResult: the shared vocabulary of the rules."""
+"""ValidationContext and Rule: the shared vocabulary of the rules."""
 
 from __future__ import annotations
 
-import io
-import json
-
 import pytest
 
-from confwarden.config.spec import FieldSpec, Problem, Severity, ValidationMode
-from confwarden.config.validation import Rule, ValidationContext, ValidationResult
+from confwarden.config.spec import FieldSpec, Problem, Severity
+from confwarden.config.validation import Rule, ValidationContext
 from confwarden.config.validation.base import policy_severity
 from confwarden.environment.detection import Environment
 from confwarden.environment.policy import Severity as PolicySeverity
 from confwarden.environment.provenance import Source, SourceKind
-from confwarden.errors import ConfigurationError
-
-CANARY = "CANARY-5f0e1d"
 
 
 def test_context_from_variables_resolves_first_bound_name() -> None:
@@ -94,69 +88,3 @@ def test_rule_base_check_is_abstract() -> None:
     ctx = ValidationContext.from_variables(Environment.STAGING, {})
     with pytest.raises(NotImplementedError):
         Rule().check(ctx)
-
-
-def _result(errors: list[Problem], warnings: list[Problem]) -> ValidationResult:
-    return ValidationResult(
-        errors, warnings, ValidationMode.ENFORCE_ALL, Environment.PRODUCTION, 65
-    )
-
-
-_ERROR = Problem(
-    "SECRET_KEY",
-    "os environment",
-    "is 12 characters, needs at least 32",
-    "Use a longer secret",
-    "secrets.length",
-    critical=True,
-)
-_WARNING = Problem(
-    "FRONTEND_URL",
-    ".env file .env:3",
-    "uses unencrypted http://",
-    "Use https://",
-    "environment.https_only",
-    Severity.WARNING,
-)
-
-
-def test_result_raise_for_errors_lists_every_error_in_one_exception() -> None:
-    other = Problem("REDIS_URL", "os environment", "has no host", "Add a host", "urls.format")
-    with pytest.raises(ConfigurationError) as info:
-        _result([_ERROR, other], [_WARNING]).raise_for_errors()
-    text = str(info.value)
-    for part in (
-        "SECRET_KEY",
-        "os environment",
-        "needs at least 32",
-        "Use a longer secret",
-        "REDIS_URL",
-        "has no host",
-        "1 warning(s): FRONTEND_URL",
-    ):
-        assert part in text
-
-
-def test_result_raise_for_errors_is_silent_when_valid() -> None:
-    result = _result([], [_WARNING])
-    result.raise_for_errors()
-    assert result.is_valid
-
-
-def test_result_summary_names_origin_problem_fix_and_deduction() -> None:
-    out = io.StringIO()
-    _result([_ERROR], [_WARNING]).print_validation_summary(file=out)
-    text = out.getvalue()
-    assert "INVALID for production" in text
-    assert "origin: .env file .env:3" in text
-    assert "fix: Use https://" in text
-    assert "health 65/100" in text
-
-
-def test_result_to_dict_is_json_ready() -> None:
-    data = _result([_ERROR], [_WARNING]).to_dict()
-    parsed = json.loads(json.dumps(data))
-    assert parsed["valid"] is False
-    assert parsed["errors"][0]["rule"] == "secrets.length"
-    assert parsed["warnings"][0]["severity"] == "warning"
-    assert parsed["health_status"] == "degraded"
