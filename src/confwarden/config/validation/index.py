@@ -111,6 +111,7 @@ class FieldIndex:
         by_name: field name -> field.
         fields_by_kind: each :func:`name_kind` bit -> the fields one of whose names has it
             (``SENSITIVE`` also for fields the schema marks sensitive).
+        required: the fields required in this environment.
     """
 
     by_variable: dict[str, FieldSpec]
@@ -121,6 +122,7 @@ class FieldIndex:
     groups: frozenset[str]
     by_name: dict[str, FieldSpec]
     fields_by_kind: dict[int, tuple[FieldSpec, ...]]
+    required: tuple[FieldSpec, ...]
 
 
 _lock = threading.Lock()
@@ -183,4 +185,5 @@ def _build(fields: Sequence[FieldSpec], environment: Environment) -> FieldIndex:
         frozenset(spec.group for spec in fields),
         {spec.name: spec for spec in fields},
         {bit: tuple(specs) for bit, specs in by_kind.items()},
+        tuple(spec for spec in fields if spec.is_required(environment)),
     )

@@ -26,15 +26,13 @@ class RequiredRule(Rule):
 
     def check(self, ctx: ValidationContext) -> Iterator[Problem]:
         """Yield one problem per required field without a value."""
-        for spec in ctx.fields:
-            if not spec.is_required(ctx.environment):
-                continue
+        for spec in ctx.index.required:
             resolved = ctx.values.get(spec.name)
             raw = resolved.raw if resolved is not None else None
             is_default = resolved is not None and resolved.source.kind is SourceKind.DEFAULT
             if raw is not None and raw.strip():
                 continue
-            names = spec.variable_names(ctx.environment)
+            names = ctx.index.names[spec.name]
             primary = names[0]
             if raw is not None and not is_default:
                 # Set, but to whitespace: worse than unset, because it looks configured.
