@@ -41,6 +41,34 @@ _EXPORTS: dict[str, str] = {
     "policy_for": "confwarden.environment.policy",
     "read_dotenv": "confwarden.environment.dotenv",
     "reset_env": "confwarden.environment.process",
+    # shared components, configuration layer, startup (pydantic loads only when used)
+    "AppConfig": "confwarden.config.profiles",
+    "AuthConfig": "confwarden.config.auth",
+    "ChangeTracker": "confwarden.config.change_tracker",
+    "ClickHouseURLBuilder": "confwarden.components.clickhouse_url",
+    "ConfigDependencyMap": "confwarden.config.dependencies",
+    "ConfigSchema": "confwarden.config.schema",
+    "ConfigurationValidator": "confwarden.config.validation",
+    "DatabaseURLBuilder": "confwarden.components.database_url",
+    "DevelopmentConfig": "confwarden.config.profiles",
+    "Env": "confwarden.config.schema",
+    "PortDiscovery": "confwarden.components.ports",
+    "ProductionConfig": "confwarden.config.profiles",
+    "RedisURLBuilder": "confwarden.components.redis_url",
+    "SECRET_MAPPINGS": "confwarden.secrets.mapping",
+    "SecretURL": "confwarden.components.url",
+    "SharedJWTSecretManager": "confwarden.components.jwt_secret",
+    "StagingConfig": "confwarden.config.profiles",
+    "TestingConfig": "confwarden.config.profiles",
+    "UnifiedConfigManager": "confwarden.config.manager",
+    "ValidationMode": "confwarden.config.spec",
+    "ValidationResult": "confwarden.config.validation",
+    "bootstrap": "confwarden.startup",
+    "check_change": "confwarden.config.changes",
+    "get_config_summary": "confwarden.config.manager",
+    "get_unified_config": "confwarden.config.manager",
+    "inspect_service": "confwarden.config.inspection",
+    "reset_unified_config": "confwarden.config.manager",
 }
 
 __all__ = sorted(_EXPORTS)  # noqa: PLE0605 - computed once; tests pin it sorted and complete
@@ -60,6 +88,32 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from confwarden.components.clickhouse_url import ClickHouseURLBuilder
+    from confwarden.components.database_url import DatabaseURLBuilder
+    from confwarden.components.jwt_secret import SharedJWTSecretManager
+    from confwarden.components.ports import PortDiscovery
+    from confwarden.components.redis_url import RedisURLBuilder
+    from confwarden.components.url import SecretURL
+    from confwarden.config.auth import AuthConfig
+    from confwarden.config.change_tracker import ChangeTracker, check_change
+    from confwarden.config.dependencies import ConfigDependencyMap
+    from confwarden.config.inspection import inspect_service
+    from confwarden.config.manager import (
+        UnifiedConfigManager,
+        get_config_summary,
+        get_unified_config,
+        reset_unified_config,
+    )
+    from confwarden.config.profiles import (
+        AppConfig,
+        DevelopmentConfig,
+        ProductionConfig,
+        StagingConfig,
+        TestingConfig,
+    )
+    from confwarden.config.schema import ConfigSchema, Env
+    from confwarden.config.spec import ValidationMode
+    from confwarden.config.validation import ConfigurationValidator, ValidationResult
     from confwarden.environment.detection import (
         Environment,
         EnvironmentDetector,
@@ -80,3 +134,5 @@ if TYPE_CHECKING:
         MissingDependencyError,
         ProtectedVariableError,
     )
+    from confwarden.secrets.mapping import SECRET_MAPPINGS
+    from confwarden.startup import bootstrap

@@ -9,6 +9,7 @@ one of those modules depend on it without depending on each other.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from enum import StrEnum
 
 from confwarden.environment.detection import Environment
@@ -92,7 +93,7 @@ class ResolvedValue:
 
     field: str
     variable: str | None
-    raw: str | None
+    raw: str | None = dataclass_field(repr=False)  # may be a secret: never in repr
     source: Source
     overridden: tuple[tuple[str, Source], ...] = ()
     deprecated_name_used: str | None = None
