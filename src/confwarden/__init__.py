@@ -95,7 +95,8 @@ if TYPE_CHECKING:
     from confwarden.components.redis_url import RedisURLBuilder
     from confwarden.components.url import SecretURL
     from confwarden.config.auth import AuthConfig
-    from confwarden.config.change_tracker import ChangeTracker, check_change
+    from confwarden.config.change_tracker import ChangeTracker
+    from confwarden.config.changes import check_change
     from confwarden.config.dependencies import ConfigDependencyMap
     from confwarden.config.inspection import inspect_service
     from confwarden.config.manager import (
