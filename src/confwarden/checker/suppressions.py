@@ -7,13 +7,18 @@ reported (CW001), so suppressions do not outlive the code they excused.
 
 from __future__ import annotations
 
+import io
+import re
+import tokenize
 from collections.abc import Callable, Iterable, Mapping
 
 from confwarden.checker.facts import Suppression
 from confwarden.checker.findings import Finding
 from confwarden.checker.rules import STALE_SUPPRESSION
 
-__all__ = ["apply_suppressions"]
+__all__ = ["apply_suppressions", "find_suppressions"]
+
+_SUPPRESSION = re.compile(r"#\s*confwarden:\s*ignore(?:\[([^\]]*)\])?")
 
 
 def apply_suppressions(
@@ -68,3 +73,24 @@ def _stale(path: str, line: int, what: str) -> Finding:
         "remove it",
         STALE_SUPPRESSION.name,
     )
+
+
+def find_suppressions(data: bytes) -> tuple[Suppression, ...]:
+    """The suppression comments: real ``#`` comments only, never text inside strings."""
+    if b"confwarden:" not in data:
+        return ()
+    found: list[Suppression] = []
+    try:
+        for token in tokenize.tokenize(io.BytesIO(data).readline):
+            if token.type == tokenize.COMMENT and "confwarden:" in token.string:
+                match = _SUPPRESSION.match(token.string)
+                if match:
+                    codes = (match.group(1) or "").split(",")
+                    found.append(
+                        Suppression(
+                            token.start[0], tuple(c.strip().upper() for c in codes if c.strip())
+                        )
+                    )
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return tuple(found)
+    return tuple(found)

@@ -12,9 +12,6 @@ Aliases are followed in source order: ``import os as _os``, ``from os import env
 from __future__ import annotations
 
 import ast
-import io
-import re
-import tokenize
 from collections.abc import Iterable
 
 from confwarden.checker.facts import (
@@ -25,49 +22,34 @@ from confwarden.checker.facts import (
     ImportFact,
     OutputCall,
     ParseError,
-    Suppression,
+)
+from confwarden.checker.patterns import (
+    ACCESSOR_METHODS,
+    CALL_ATTRS,
+    CALL_NAMES,
+    ENV_FUNCS,
+    ENVIRON_METHODS,
+    LOG_METHODS,
+    OS_ATTRS,
+    SAFE_WRAPPERS,
+    WRAPPERS,
+)
+from confwarden.checker.suppressions import find_suppressions
+from confwarden.checker.walking import (
+    FIELDS_OF,
+    MAY_HOLD_NONE,
+    STATEMENT_FIELDS,
+    child_fields,
+    dotted_name,
+    is_type_checking,
+    literal,
+    needs_full_walk,
 )
 
 __all__ = ["analyze_source", "count_lines"]
 
 _OS, _ENVIRON, _ACCESSOR = "os", "environ", "accessor"
-_ENV_FUNCS = {"getenv": "read", "putenv": "write", "unsetenv": "write"}
-_OS_ATTRS = frozenset({"environ", "environb", *_ENV_FUNCS})
-# os.environ methods: the operation and whether the first argument is the variable name.
-_ENVIRON_METHODS = {
-    "get": ("read", True),
-    "pop": ("write", True),
-    "setdefault": ("write", True),
-    "__getitem__": ("read", True),
-    "__contains__": ("read", True),
-    "__setitem__": ("write", True),
-    "__delitem__": ("write", True),
-    "copy": ("ref", False),
-    "items": ("ref", False),
-    "keys": ("ref", False),
-    "values": ("ref", False),
-    "update": ("write", False),
-    "clear": ("write", False),
-    "popitem": ("write", False),
-}
-_ACCESSOR_METHODS = {
-    "get": ("read", True),
-    "exists": ("read", True),
-    "get_variable_source": ("read", True),
-    "set": ("write", True),
-    "delete": ("write", True),
-    "get_all": ("ref", False),
-    "get_subprocess_env": ("ref", False),
-}
-_LOG_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
-)
-_CALL_ATTRS = frozenset({*_ENVIRON_METHODS, *_ACCESSOR_METHODS, *_ENV_FUNCS, *_LOG_METHODS})
-_CALL_NAMES = frozenset({"getattr", "print", "__import__", "import_module"})
-# Passing a secret through one of these before printing it is the sanctioned way.
-_SAFE_WRAPPERS = frozenset({"len", "bool", "hash", "type", "id", "is_sensitive_name"})
-_WRAPPERS = frozenset({"str", "int", "float", "bool"})
-_SUPPRESSION = re.compile(r"#\s*confwarden:\s*ignore(?:\[([^\]]*)\])?")
+
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _TOP, _FUNCTION, _TYPE_CHECKING = "", "function", "type_checking"
 
@@ -75,24 +57,6 @@ _TOP, _FUNCTION, _TYPE_CHECKING = "", "function", "type_checking"
 def count_lines(data: bytes) -> int:
     """Lines of a file, counting a last line without a newline."""
     return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
-
-
-def _literal(node: ast.expr | None) -> str:
-    if type(node) is ast.Constant and type(node.value) is str:
-        return node.value
-    return ""
-
-
-def _dotted(node: ast.expr) -> str:
-    """``a.b.c`` for a chain of attributes on a name, "" for anything else."""
-    parts: list[str] = []
-    while type(node) is ast.Attribute:
-        parts.append(node.attr)
-        node = node.value
-    if type(node) is not ast.Name:
-        return ""
-    parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 class _Collector:
@@ -139,7 +103,7 @@ class _Collector:
         handlers = self.handlers
         stack: list[object] = [tree]
         pop, push, extend = stack.pop, stack.append, stack.extend
-        fields_of = _FIELDS_OF
+        fields_of = FIELDS_OF
         while stack:
             node = pop()
             node_type = type(node)
@@ -151,14 +115,14 @@ class _Collector:
                 handler(node)  # type: ignore[operator]
             fields = fields_of.get(node_type)
             if fields is None:
-                fields = fields_of[node_type] = _child_fields(node_type)
+                fields = fields_of[node_type] = child_fields(node_type)
             if not fields:
                 continue
             if node_type in _FUNCTIONS:
                 push((self.scope, self.flag))
                 self.next_scope += 1
                 self.scope, self.flag = self.next_scope, self.flag or _FUNCTION
-            elif node_type is ast.If and _is_type_checking(node.test):  # type: ignore[attr-defined]
+            elif node_type is ast.If and is_type_checking(node.test):  # type: ignore[attr-defined]
                 push((self.scope, self.flag))
                 extend(reversed(node.orelse))  # type: ignore[attr-defined]
                 push((self.scope, self.flag))
@@ -168,7 +132,7 @@ class _Collector:
             for field in fields:
                 value = getattr(node, field, None)
                 if type(value) is list:
-                    if field in _MAY_HOLD_NONE:
+                    if field in MAY_HOLD_NONE:
                         extend(v for v in reversed(value) if v is not None)
                     else:
                         extend(reversed(value))
@@ -177,7 +141,7 @@ class _Collector:
 
     def walk_statements(self, tree: ast.Module) -> None:
         """Visit statements only, for imports: enough for a file that cannot touch the
-        environment (see :func:`_needs_full_walk`), and several times cheaper than
+        environment (see :func:`needs_full_walk`), and several times cheaper than
         :meth:`walk` because expressions, which are most of a tree, are never pushed."""
         stack: list[object] = [tree]
         pop, push, extend = stack.pop, stack.append, stack.extend
@@ -197,14 +161,14 @@ class _Collector:
                 push((self.scope, self.flag))
                 self.next_scope += 1
                 self.scope, self.flag = self.next_scope, self.flag or _FUNCTION
-            elif node_type is ast.If and _is_type_checking(node.test):  # type: ignore[attr-defined]
+            elif node_type is ast.If and is_type_checking(node.test):  # type: ignore[attr-defined]
                 push((self.scope, self.flag))
                 extend(reversed(node.orelse))  # type: ignore[attr-defined]
                 push((self.scope, self.flag))
                 extend(reversed(node.body))  # type: ignore[attr-defined]
                 self.flag = _TYPE_CHECKING
                 continue
-            for field in _STATEMENT_FIELDS:
+            for field in STATEMENT_FIELDS:
                 value = getattr(node, field, None)
                 if type(value) is list and value:
                     extend(reversed(value))
@@ -219,9 +183,9 @@ class _Collector:
             return self.bindings.get(node.id)  # type: ignore[attr-defined]
         if node_type is ast.Attribute:
             attr = node.attr  # type: ignore[attr-defined]
-            if attr not in _OS_ATTRS and attr not in self.bound_attrs:
+            if attr not in OS_ATTRS and attr not in self.bound_attrs:
                 return None
-            dotted = _dotted(node)
+            dotted = dotted_name(node)
             if dotted in self.bindings:
                 return self.bindings[dotted]
             if self.kind(node.value) == _OS:  # type: ignore[attr-defined]
@@ -232,12 +196,12 @@ class _Collector:
             func_kind = self.kind(func)
             if func_kind in ("factory", _ACCESSOR):
                 return _ACCESSOR
-            dotted = _dotted(func)
+            dotted = dotted_name(func)
             if dotted.rpartition(".")[2] in self.factories:
                 return _ACCESSOR
             if dotted == "getattr" and len(node.args) >= 2:  # type: ignore[attr-defined]
-                attr = _literal(node.args[1])  # type: ignore[attr-defined]
-                if attr in _OS_ATTRS and self.kind(node.args[0]) == _OS:  # type: ignore[attr-defined]
+                attr = literal(node.args[1])  # type: ignore[attr-defined]
+                if attr in OS_ATTRS and self.kind(node.args[0]) == _OS:  # type: ignore[attr-defined]
                     return _ENVIRON if attr in ("environ", "environb") else f"envfunc:{attr}"
         return None
 
@@ -260,27 +224,27 @@ class _Collector:
         func = node.func
         if type(func) is ast.Attribute:
             attr = func.attr
-            if attr not in _CALL_ATTRS:
+            if attr not in CALL_ATTRS:
                 return None
             receiver_kind = self.kind(func.value)
-            if receiver_kind == _ENVIRON and attr in _ENVIRON_METHODS:
-                op, named = _ENVIRON_METHODS[attr]
-                name = _literal(node.args[0]) if named and node.args else ""
+            if receiver_kind == _ENVIRON and attr in ENVIRON_METHODS:
+                op, named = ENVIRON_METHODS[attr]
+                name = literal(node.args[0]) if named and node.args else ""
                 return VIA_OS, f"os.environ.{attr}", name, op, func.value
-            if receiver_kind in (_ACCESSOR, "factory") and attr in _ACCESSOR_METHODS:
-                op, named = _ACCESSOR_METHODS[attr]
-                name = _literal(node.args[0]) if named and node.args else ""
-                shown = _dotted(func.value) or "get_env()"
+            if receiver_kind in (_ACCESSOR, "factory") and attr in ACCESSOR_METHODS:
+                op, named = ACCESSOR_METHODS[attr]
+                name = literal(node.args[0]) if named and node.args else ""
+                shown = dotted_name(func.value) or "get_env()"
                 return VIA_ACCESSOR, f"{shown}.{attr}", name, op, func.value
-            if receiver_kind == _OS and attr in _ENV_FUNCS:
-                name = _literal(node.args[0]) if node.args else ""
-                return VIA_OS, f"os.{attr}", name, _ENV_FUNCS[attr], func
+            if receiver_kind == _OS and attr in ENV_FUNCS:
+                name = literal(node.args[0]) if node.args else ""
+                return VIA_OS, f"os.{attr}", name, ENV_FUNCS[attr], func
             return None
         func_kind = self.kind(func)
         if func_kind is not None and func_kind.startswith("envfunc:"):
             fn = func_kind[8:]
-            name = _literal(node.args[0]) if node.args else ""
-            return VIA_OS, f"os.{fn}", name, _ENV_FUNCS.get(fn, "ref"), func
+            name = literal(node.args[0]) if node.args else ""
+            return VIA_OS, f"os.{fn}", name, ENV_FUNCS.get(fn, "ref"), func
         return None
 
     # -- handlers ---------------------------------------------------------------------------
@@ -306,7 +270,7 @@ class _Collector:
         self.imports.append(ImportFact(node.lineno, node.col_offset + 1, module, self.flag, names))
         for alias in node.names:
             local = alias.asname or alias.name
-            if module == "os" and alias.name in _OS_ATTRS:
+            if module == "os" and alias.name in OS_ATTRS:
                 kind = (
                     _ENVIRON if alias.name in ("environ", "environb") else f"envfunc:{alias.name}"
                 )
@@ -327,13 +291,13 @@ class _Collector:
         kind = self.kind(value)
         if kind is not None:
             for target in targets:
-                dotted = _dotted(target)
+                dotted = dotted_name(target)
                 if dotted:
                     self.bindings[dotted] = kind
                     self.bound_attrs.add(dotted.rpartition(".")[2])
         else:
             for target in targets:
-                self.bindings.pop(_dotted(target), None)
+                self.bindings.pop(dotted_name(target), None)
         if len(targets) == 1 and type(targets[0]) is ast.Name:
             self._mark_target(value, targets[0].id, 3)
 
@@ -342,7 +306,7 @@ class _Collector:
         value_type = type(value)
         if value_type is ast.Call or value_type is ast.Subscript:
             self.targets[id(value)] = name
-            if depth and value_type is ast.Call and _dotted(value.func) in _WRAPPERS:  # type: ignore[attr-defined]
+            if depth and value_type is ast.Call and dotted_name(value.func) in WRAPPERS:  # type: ignore[attr-defined]
                 for arg in value.args:  # type: ignore[attr-defined]
                     self._mark_target(arg, name, depth - 1)
         elif depth and value_type is ast.BoolOp:
@@ -356,10 +320,10 @@ class _Collector:
         func = node.func
         func_type = type(func)
         if func_type is ast.Attribute:
-            if func.attr not in _CALL_ATTRS and func.attr != "import_module":  # type: ignore[attr-defined]
+            if func.attr not in CALL_ATTRS and func.attr != "import_module":  # type: ignore[attr-defined]
                 return
         elif func_type is ast.Name:
-            if func.id not in _CALL_NAMES and func.id not in self.bindings:  # type: ignore[attr-defined]
+            if func.id not in CALL_NAMES and func.id not in self.bindings:  # type: ignore[attr-defined]
                 return
         else:
             return
@@ -369,10 +333,10 @@ class _Collector:
             self.consumed.add(id(receiver))
             self.record(node, via, form, name, op)
             return
-        dotted = _dotted(func)
+        dotted = dotted_name(func)
         last = dotted.rpartition(".")[2]
         if last == "import_module" or dotted == "__import__":
-            target = _literal(node.args[0]) if node.args else ""
+            target = literal(node.args[0]) if node.args else ""
             if target and (
                 dotted in ("importlib.import_module", "__import__")
                 or (
@@ -385,14 +349,14 @@ class _Collector:
                 )
             return
         if dotted == "print" or (
-            last in _LOG_METHODS and func_type is ast.Attribute and "log" in dotted.lower()
+            last in LOG_METHODS and func_type is ast.Attribute and "log" in dotted.lower()
         ):
             self._output(node, dotted)
             return
         if dotted == "getattr" and id(node) not in self.consumed:
             kind = self.kind(node)
             if kind is not None:
-                self.record(node, VIA_OS, f"getattr(os, {_literal(node.args[1])!r})", "", "ref")
+                self.record(node, VIA_OS, f"getattr(os, {literal(node.args[1])!r})", "", "ref")
 
     def _output(self, node: ast.Call, func: str) -> None:
         names: list[str] = []
@@ -405,8 +369,8 @@ class _Collector:
                 names.append(item.id)  # type: ignore[attr-defined]
                 continue
             if item_type is ast.Call:
-                callee = _dotted(item.func).rpartition(".")[2]  # type: ignore[attr-defined]
-                if callee in _SAFE_WRAPPERS or callee.startswith(("mask", "get_safe_log")):
+                callee = dotted_name(item.func).rpartition(".")[2]  # type: ignore[attr-defined]
+                if callee in SAFE_WRAPPERS or callee.startswith(("mask", "get_safe_log")):
                     continue
                 found = self.read_of(item)  # type: ignore[arg-type]
                 if found is not None and found[2]:
@@ -415,7 +379,7 @@ class _Collector:
                 _ENVIRON,
                 _ACCESSOR,
             ):
-                name = _literal(item.slice)  # type: ignore[attr-defined]
+                name = literal(item.slice)  # type: ignore[attr-defined]
                 if name:
                     env_names.append(name)
             stack.extend(ast.iter_child_nodes(item))
@@ -438,10 +402,10 @@ class _Collector:
             form = (
                 "os.environ[...]"
                 if kind == _ENVIRON
-                else f"{_dotted(node.value) or 'get_env()'}[...]"
+                else f"{dotted_name(node.value) or 'get_env()'}[...]"
             )
             self.consumed.add(id(node.value))
-            self.record(node, via, form, _literal(node.slice), op)
+            self.record(node, via, form, literal(node.slice), op)
 
     def on_compare(self, node: ast.Compare) -> None:
         for op, comparator in zip(node.ops, node.comparators, strict=True):
@@ -451,7 +415,7 @@ class _Collector:
                     self.consumed.add(id(comparator))
                     via = VIA_OS if kind == _ENVIRON else VIA_ACCESSOR
                     form = "in os.environ" if kind == _ENVIRON else "in get_env()"
-                    self.record(node, via, form, _literal(node.left), "read")
+                    self.record(node, via, form, literal(node.left), "read")
 
     def on_reference(self, node: ast.Name | ast.Attribute) -> None:
         if id(node) in self.consumed:
@@ -461,99 +425,13 @@ class _Collector:
         ):
             return
         load = type(node.ctx) is ast.Load
-        if not load and (node.attr not in _OS_ATTRS or self.kind(node.value) != _OS):  # type: ignore[union-attr]
+        if not load and (node.attr not in OS_ATTRS or self.kind(node.value) != _OS):  # type: ignore[union-attr]
             return  # rebinding a name that held os.environ is not an access
         kind = self.kind(node)
         if kind == _ENVIRON or (kind is not None and kind.startswith("envfunc:")):
             op = "ref" if load else "write"
-            shown = _dotted(node)
+            shown = dotted_name(node)
             self.record(node, VIA_OS, shown, "", op)
-
-
-# Fields that never hold child nodes (names, numbers, expression contexts, operators), and
-# node types with no children: skipping them is most of what makes the walk fast.
-_NOT_CHILDREN = frozenset(
-    {
-        "ctx",
-        "op",
-        "ops",
-        "names",
-        "id",
-        "attr",
-        "arg",
-        "name",
-        "asname",
-        "module",
-        "level",
-        "conversion",
-        "is_async",
-        "simple",
-        "rest",
-        "tag",
-        "kind",
-        "type_comment",
-        "type_ignores",
-        "kwd_attrs",
-        "lineno",
-    }
-)
-_LEAVES = frozenset({ast.Constant, ast.MatchSingleton, ast.Pass, ast.Break, ast.Continue})
-# Statement lists, reversed so that a stack pops them in source order.
-_STATEMENT_FIELDS = ("cases", "finalbody", "orelse", "handlers", "body")
-# A file without any of these cannot touch the environment, the way the collector follows
-# it: its facts are its imports only, found by the cheap statement walk.
-_FULL_WALK_TOKENS = (
-    b"environ",
-    b"getenv",
-    b"putenv",
-    b"unsetenv",
-    b"get_env",
-    b"IsolatedEnvironment",
-    b"import_module",
-    b"__import__",
-)
-_MAY_HOLD_NONE = frozenset({"keys", "kw_defaults"})
-_FIELDS_OF: dict[type, tuple[str, ...]] = {}
-
-
-def _child_fields(node_type: type) -> tuple[str, ...]:
-    """The fields of ``node_type`` that can hold child nodes, in source order, reversed so
-    that pushing them on a stack pops them in source order."""
-    if node_type in _LEAVES:
-        return ()
-    fields = getattr(node_type, "_fields", ())
-    return tuple(reversed([f for f in fields if f not in _NOT_CHILDREN]))
-
-
-def _needs_full_walk(data: bytes, factories: Iterable[str]) -> bool:
-    if any(token in data for token in _FULL_WALK_TOKENS):
-        return True
-    return any(name.encode() in data for name in factories)
-
-
-def _is_type_checking(test: ast.expr) -> bool:
-    return _dotted(test).rpartition(".")[2] == "TYPE_CHECKING"
-
-
-def _suppressions(data: bytes) -> tuple[Suppression, ...]:
-    """The suppression comments: real ``#`` comments only, never text inside strings."""
-    if b"confwarden:" not in data:
-        return ()
-    found: list[Suppression] = []
-    try:
-        for token in tokenize.tokenize(io.BytesIO(data).readline):
-            if token.type == tokenize.COMMENT and "confwarden:" in token.string:
-                match = _SUPPRESSION.match(token.string)
-                if match:
-                    codes = (match.group(1) or "").split(",")
-                    found.append(
-                        Suppression(
-                            token.start[0], tuple(c.strip().upper() for c in codes if c.strip())
-                        )
-                    )
-    except (tokenize.TokenError, SyntaxError, ValueError):
-        return tuple(found)
-    return tuple(found)
 
 
 def analyze_source(
@@ -570,7 +448,7 @@ def analyze_source(
         [(2, 'os.environ[...]', 'HOME')]
     """
     lines = count_lines(data)
-    suppressions = _suppressions(data)
+    suppressions = find_suppressions(data)
     try:
         tree = ast.parse(data)
     except SyntaxError as exc:
@@ -580,7 +458,7 @@ def analyze_source(
         error = ParseError(1, 1, f"{type(exc).__name__}: {exc}")
         return FileFacts(lines, suppressions=suppressions, error=error)
     collector = _Collector(module, is_package, accessors)
-    if _needs_full_walk(data, collector.factories):
+    if needs_full_walk(data, collector.factories):
         collector.walk(tree)
     else:
         collector.walk_statements(tree)
