@@ -19,20 +19,30 @@ _EXPORTS: dict[str, str] = {
     "AppConfig": "confwarden.config.profiles",
     "AuthConfig": "confwarden.config.auth",
     "AuthEnvironment": "confwarden.config.auth",
+    "Change": "confwarden.config.changes",
+    "ChangeClass": "confwarden.config.changes",
+    "ChangeReport": "confwarden.config.changes",
+    "ChangeTracker": "confwarden.config.change_tracker",
+    "ConfigDependency": "confwarden.config.dependencies",
+    "ConfigDependencyMap": "confwarden.config.dependencies",
     "ConfigInspection": "confwarden.config.inspection",
     "ConfigLoadResult": "confwarden.config.loader",
     "ConfigSchema": "confwarden.config.schema",
     "ConfigurationValidator": "confwarden.config.validation",
     "DevelopmentConfig": "confwarden.config.profiles",
+    "DoctorReport": "confwarden.config.doctor",
     "Env": "confwarden.config.schema",
     "EnvironmentSource": "confwarden.config.sources",
     "FallbackSource": "confwarden.config.fallbacks",
     "FieldSpec": "confwarden.config.spec",
+    "HealthScore": "confwarden.config.health",
+    "Impact": "confwarden.config.dependencies",
     "LoadContext": "confwarden.config.sources",
     "OverridesSource": "confwarden.config.sources",
     "Problem": "confwarden.config.spec",
     "ProductionConfig": "confwarden.config.profiles",
     "ResolvedValue": "confwarden.config.spec",
+    "Rule": "confwarden.config.validation",
     "SecurityConfig": "confwarden.config.common",
     "ServiceConfig": "confwarden.config.common",
     "Severity": "confwarden.config.spec",
@@ -42,7 +52,11 @@ _EXPORTS: dict[str, str] = {
     "ValidationContext": "confwarden.config.validation",
     "ValidationMode": "confwarden.config.spec",
     "ValidationResult": "confwarden.config.validation",
+    "check_change": "confwarden.config.changes",
+    "compute_health": "confwarden.config.health",
+    "default_rules": "confwarden.config.validation",
     "default_sources": "confwarden.config.sources",
+    "diagnose_platform": "confwarden.config.doctor",
     "fields_of": "confwarden.config.schema",
     "get_config_summary": "confwarden.config.manager",
     "get_unified_config": "confwarden.config.manager",
@@ -72,9 +86,21 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from confwarden.config.auth import AuthConfig as AuthConfig
     from confwarden.config.auth import AuthEnvironment as AuthEnvironment
+    from confwarden.config.change_tracker import ChangeTracker as ChangeTracker
+    from confwarden.config.changes import Change as Change
+    from confwarden.config.changes import ChangeClass as ChangeClass
+    from confwarden.config.changes import ChangeReport as ChangeReport
+    from confwarden.config.changes import check_change as check_change
     from confwarden.config.common import SecurityConfig as SecurityConfig
     from confwarden.config.common import ServiceConfig as ServiceConfig
+    from confwarden.config.dependencies import ConfigDependency as ConfigDependency
+    from confwarden.config.dependencies import ConfigDependencyMap as ConfigDependencyMap
+    from confwarden.config.dependencies import Impact as Impact
+    from confwarden.config.doctor import DoctorReport as DoctorReport
+    from confwarden.config.doctor import diagnose_platform as diagnose_platform
     from confwarden.config.fallbacks import FallbackSource as FallbackSource
+    from confwarden.config.health import HealthScore as HealthScore
+    from confwarden.config.health import compute_health as compute_health
     from confwarden.config.inspection import ConfigInspection as ConfigInspection
     from confwarden.config.inspection import inspect_service as inspect_service
     from confwarden.config.loader import ConfigLoadResult as ConfigLoadResult
@@ -103,5 +129,7 @@ if TYPE_CHECKING:
     from confwarden.config.spec import Severity as Severity
     from confwarden.config.spec import ValidationMode as ValidationMode
     from confwarden.config.validation import ConfigurationValidator as ConfigurationValidator
+    from confwarden.config.validation import Rule as Rule
     from confwarden.config.validation import ValidationContext as ValidationContext
     from confwarden.config.validation import ValidationResult as ValidationResult
+    from confwarden.config.validation import default_rules as default_rules
