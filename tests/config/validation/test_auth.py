@@ -145,3 +145,19 @@ def test_oauth_rule_missing_required_secret_left_to_required_rule() -> None:
         Environment.STAGING, {"GOOGLE_CLIENT_ID": "id.apps"}, [secret]
     )
     assert list(OAuthRule().check(ctx)) == []
+
+
+def test_oauth_half_client_reported_once_when_value_arrives_through_other_convention() -> None:
+    from confwarden.config import AppConfig, inspect_service
+
+    inspection = inspect_service(
+        AppConfig,
+        {"ENVIRONMENT": "development", "GOOGLE_CLIENT_ID": "abc.apps.googleusercontent.com"},
+        Environment.DEVELOPMENT,
+    )
+    halves = [
+        p
+        for p in inspection.validation.errors + inspection.validation.warnings
+        if p.rule == "auth.oauth" and "half an OAuth client" in p.message
+    ]
+    assert [p.variable for p in halves] == ["GOOGLE_CLIENT_ID"]

@@ -89,6 +89,11 @@ class OAuthRule(Rule):
         conventions = oauth_names(provider, ctx.environment)
         complete: list[tuple[str, str]] = []
         for convention, (id_var, secret_var) in conventions.items():
+            if not (_value(ctx, id_var) or _value(ctx, secret_var)):
+                # Nothing is set under this convention's own names: whatever its fields hold
+                # came through the other convention's names, which is judged there; judging
+                # it here too would report one hole twice.
+                continue
             has_id, has_secret = _supplied(ctx, id_var), _supplied(ctx, secret_var)
             if has_id and has_secret:
                 if _value(ctx, id_var) and _value(ctx, secret_var):
