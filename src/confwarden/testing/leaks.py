@@ -173,8 +173,8 @@ class LeakDetector:
         self._alive: dict[Hashable, _FixtureChange] = {}
         # Since the last check: what the setup of each finished fixture changed, and which
         # fixture teardown last changed each key (for attribution only).
-        self._finished_setup: dict[Any, str] = {}
-        self._teardown_changes: dict[Any, str] = {}
+        self._finished_setup: dict[Any, _Describe] = {}
+        self._teardown_changes: dict[Any, _Describe] = {}
         # The raw state at the last point where it was known, None when it equals the model.
         self._mark: dict[Any, Any] | None = None
 
@@ -232,12 +232,11 @@ class LeakDetector:
         reference = self._reference()
         raw = self._raw
         if raw != reference:
+            # Most of the time this is monkeypatch undoing a test's change: keep it cheap
+            # (set operations in C, the description built only if a leak is reported).
             current = dict(raw)
-            label: str | None = None
-            for key in reference.keys() | current.keys():
-                if key not in self._ignored and reference.get(key) != current.get(key):
-                    label = label or f"the teardown of {describe()}"
-                    self._teardown_changes[key] = label
+            for key, _value in current.items() ^ reference.items():
+                self._teardown_changes[key] = describe
             self._mark = current
         change = self._alive.pop(owner, None)
         if change is None:
@@ -246,9 +245,8 @@ class LeakDetector:
             # The model is about to drop this fixture's changes; what is still there is
             # not the doing of the next fixture torn down.
             self._mark = dict(raw)
-        label = f"{change.describe()}: set at setup, not restored by its teardown"
         for key in change.delta:
-            self._finished_setup[key] = label
+            self._finished_setup[key] = change.describe
         self._expected = self._model()
 
     def mark(self) -> None:
@@ -302,7 +300,7 @@ class LeakDetector:
             if key in self._ignored or before == after:
                 continue
             name = self._decode_key(key)
-            blame = self._teardown_changes.get(key) or self._finished_setup.get(key) or culprit
+            blame = self._blame(key, culprit)
             found.append(
                 LeakedVariable(
                     name,
@@ -345,6 +343,15 @@ class LeakDetector:
         for change in self._alive.values():
             _apply(model, change.delta)
         return model
+
+    def _blame(self, key: Any, culprit: str) -> str:
+        in_teardown = self._teardown_changes.get(key)
+        if in_teardown is not None:
+            return f"the teardown of {in_teardown()}"
+        in_setup = self._finished_setup.get(key)
+        if in_setup is not None:
+            return f"{in_setup()}: set at setup, not restored by its teardown"
+        return culprit
 
     def _reference(self) -> dict[Any, Any]:
         reference = self._expected if self._mark is None else self._mark
