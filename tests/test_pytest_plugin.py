@@ -966,3 +966,39 @@ def test_in_process_run_restores_what_its_tests_leaked(pytester: pytest.Pytester
     }
     assert "NESTED_LEAK" not in os.environ
     assert CEnvironmentWatch().getenv("NESTED_C_LEAK") is None
+
+
+SESSION_END = """
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def never_restores():
+    os.environ["SESSION_END_LEAK"] = "1"
+
+
+def test_stops_the_session(never_restores):
+    pytest.exit("stopping here")
+
+
+def test_not_run():
+    pass
+"""
+
+
+def test_fixture_torn_down_at_session_end_is_reported(pytester: pytest.Pytester) -> None:
+    # pytest.exit() skips the test's teardown: the runner tears the session fixture down at
+    # session end, after every test report; the leak is still found and named.
+    pytester.makeini(INI)
+    pytester.makepyfile(test_end=SESSION_END)
+    result = pytester.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(
+        [
+            "confwarden: environment changed after the last test: SESSION_END_LEAK",
+            "  SESSION_END_LEAK: added '1' in os.environ, by fixture 'never_restores' "
+            "(session scope*): set at setup, not restored by its teardown",
+        ]
+    )

@@ -151,8 +151,9 @@ class LeakHooks:
             nodeid=None, phase="session", culprit="code that ran after the last test"
         )
         for pending in [*self._pending, *([leak] if leak is not None else [])]:
+            # No test report is left to carry it: the summary shows it whole.
             self._between_found = True
-            self._reported.append(pending.format().splitlines()[0])
+            self._reported.append(pending.format())
         self._pending.clear()
         if self.mode == "fail" and self._between_found and session.exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
