@@ -7,12 +7,11 @@ on ``sys.path`` and :func:`declared_variable_names` reads the names from whateve
 
 from __future__ import annotations
 
-import importlib
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from confwarden._importing import import_from_tree
 from confwarden.checker.config import CheckerConfigError
 
 __all__ = ["SchemaInfo", "declared_variable_names", "load_schema"]
@@ -56,16 +55,6 @@ class SchemaInfo:
         self.lines = dict(lines)
 
 
-def _forget_foreign_modules(top: str, root: Path) -> None:
-    """Drop already imported ``top`` modules that come from another tree, so that checking
-    two trees in one process (tests, editors) never reads the first tree's schema."""
-    prefix = str(root.resolve())
-    for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
-        file = getattr(sys.modules[name], "__file__", None) or ""
-        if not str(Path(file).resolve()).startswith(prefix):
-            del sys.modules[name]
-
-
 def load_schema(root: Path, spec: str) -> SchemaInfo:
     """Import ``"pkg.module:Obj"`` from the tree at ``root`` and read its declared names.
 
@@ -74,11 +63,8 @@ def load_schema(root: Path, spec: str) -> SchemaInfo:
             declares nothing readable; the message names the setting and the cause.
     """
     module_name, _, attr = spec.partition(":")
-    added = [str(p) for p in (root, root / "src") if p.is_dir() and str(p) not in sys.path]
-    sys.path[:0] = added
-    _forget_foreign_modules(module_name.split(".")[0], root)
     try:
-        module = importlib.import_module(module_name)
+        module = import_from_tree(module_name, root)
         obj: object = module
         for part in attr.split("."):
             obj = getattr(obj, part)
@@ -88,10 +74,6 @@ def load_schema(root: Path, spec: str) -> SchemaInfo:
             f"[tool.confwarden] schema = {spec!r}: cannot load the schema "
             f"({type(exc).__name__}: {exc}). Fix the module path or the object name."
         ) from exc
-    finally:
-        for path in added:
-            if path in sys.path:
-                sys.path.remove(path)
     where = ""
     lines: dict[str, int] = {}
     file = getattr(module, "__file__", None)

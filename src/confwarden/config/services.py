@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
 import threading
 import tomllib
 from pathlib import Path
 
+from confwarden._importing import import_from_tree
 from confwarden.config.schema import ConfigSchema
 from confwarden.errors import ConfigurationError
 
@@ -89,21 +89,18 @@ def load_schema_reference(
         raise ConfigurationError(
             f"{reference!r} is not a schema reference; write it as 'package.module:Class'."
         )
-    added = False
-    directory = None if root is None else os.fspath(root)
-    if directory is not None and directory not in sys.path:
-        sys.path.insert(0, directory)
-        added = True
     try:
-        obj = getattr(importlib.import_module(module_name), attribute)
+        module = (
+            importlib.import_module(module_name)
+            if root is None
+            else import_from_tree(module_name, root)
+        )
+        obj = getattr(module, attribute)
     except (ImportError, AttributeError) as exc:
         raise ConfigurationError(
             f"cannot import the schema {reference!r}: {type(exc).__name__}: {exc}. "
             "Run from the project root or pass its directory."
         ) from None
-    finally:
-        if added and directory is not None:
-            sys.path.remove(directory)
     if not (isinstance(obj, type) and issubclass(obj, ConfigSchema)):
         raise ConfigurationError(f"{reference!r} is not a confwarden ConfigSchema class.")
     return obj
