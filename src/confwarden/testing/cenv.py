@@ -32,41 +32,40 @@ _Putenv = Callable[[Any, Any], None]
 _Unsetenv = Callable[[Any], None]
 
 
-class _PutenvWrapper:
+def _putenv_wrapper(real: _Putenv, record: Callable[[Any], None]) -> _Putenv:
     """``os.putenv`` while a watch is installed: the real call, then the name recorded."""
 
-    def __init__(self, real: _Putenv, record: Callable[[Any], None]) -> None:
-        self.__wrapped__ = real
-        self._record = record
-
-    def __call__(self, key: Any, value: Any) -> None:
-        self.__wrapped__(key, value)
+    def putenv(key: Any, value: Any) -> None:
+        real(key, value)
         if sys._getframe(1).f_code not in _IN_SYNC_CALLERS:
-            self._record(key)
+            record(key)
+
+    putenv.__wrapped__ = real  # type: ignore[attr-defined]
+    return putenv
 
 
-class _UnsetenvWrapper:
+def _unsetenv_wrapper(real: _Unsetenv, record: Callable[[Any], None]) -> _Unsetenv:
     """``os.unsetenv`` while a watch is installed: the real call, then the name recorded."""
 
-    def __init__(self, real: _Unsetenv, record: Callable[[Any], None]) -> None:
-        self.__wrapped__ = real
-        self._record = record
-
-    def __call__(self, key: Any) -> None:
-        self.__wrapped__(key)
+    def unsetenv(key: Any) -> None:
+        real(key)
         if sys._getframe(1).f_code not in _IN_SYNC_CALLERS:
-            self._record(key)
+            record(key)
+
+    unsetenv.__wrapped__ = real  # type: ignore[attr-defined]
+    return unsetenv
 
 
 # Callers whose putenv/unsetenv keep os.environ and the C environment in sync: os.environ's
 # own writes, and another watch's wrapper (a nested in-process pytest session: the innermost
-# watch records a direct call, the outer ones do not see it twice).
+# watch records a direct call, the outer ones do not see it twice). Every wrapper made by the
+# factories above shares its code object.
 _IN_SYNC_CALLERS = frozenset(
     {
         os._Environ.__setitem__.__code__,
         os._Environ.__delitem__.__code__,
-        _PutenvWrapper.__call__.__code__,
-        _UnsetenvWrapper.__call__.__code__,
+        _putenv_wrapper(os.putenv, print).__code__,
+        _unsetenv_wrapper(os.unsetenv, print).__code__,
     }
 )
 
@@ -102,8 +101,8 @@ class CEnvironmentWatch:
         """Wrap ``putenv``/``unsetenv``; idempotent."""
         if self._installed:
             return
-        putenv = _PutenvWrapper(self.real_putenv, self._record)
-        unsetenv = _UnsetenvWrapper(self.real_unsetenv, self._record)
+        putenv = _putenv_wrapper(self.real_putenv, self._record)
+        unsetenv = _unsetenv_wrapper(self.real_unsetenv, self._record)
         self._module.putenv = putenv
         self._module.unsetenv = unsetenv
         self._installed = True

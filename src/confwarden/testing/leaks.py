@@ -264,7 +264,9 @@ class LeakDetector:
         c_watch = self._c_watch
         return self._raw == self._expected and not (c_watch is not None and c_watch.pending)
 
-    def check(self, *, nodeid: str | None, phase: str, culprit: str) -> Leak | None:
+    def check(
+        self, *, nodeid: str | None, phase: str, culprit: str | Callable[[], str]
+    ) -> Leak | None:
         """Compare with the model; report and restore every difference.
 
         The first call only takes the base snapshot.
@@ -272,7 +274,8 @@ class LeakDetector:
         Args:
             nodeid: the test the check belongs to (for the report).
             phase: ``setup``, ``teardown``, ``between`` or ``session``.
-            culprit: who to blame for a difference no fixture explains.
+            culprit: who to blame for a difference no fixture explains (or a callable
+                returning it, called only when there is one).
 
         Returns:
             The leak, or None when the environment matches the model.
@@ -280,9 +283,22 @@ class LeakDetector:
         if self._base is None:
             self.start()
             return None
-        if self.is_clean():
-            self._forget_attribution()
+        # The hot path, once per test phase: one C-level dict comparison.
+        expected, raw = self._expected, self._raw
+        for key in self._ignored:
+            value = raw.get(key)
+            if expected.get(key) != value:
+                if value is None:
+                    expected.pop(key, None)
+                else:
+                    expected[key] = value
+        c_watch = self._c_watch
+        if raw == expected and (c_watch is None or not c_watch.pending):
+            if self._mark is not None or self._finished_setup or self._teardown_changes:
+                self._forget_attribution()
             return None
+        if not isinstance(culprit, str):
+            culprit = culprit()
         variables = self._os_differences(culprit) + self._c_differences(culprit)
         self._forget_attribution()
         if not variables:

@@ -39,6 +39,12 @@ SECTION = "confwarden: environment leak"
 BETWEEN_SECTION = "confwarden: environment changed between tests"
 
 
+_setup_culprit = (
+    "the setup of {} outside any fixture (a conftest hook such as pytest_runtest_setup?)"
+)
+_test_culprit = "the test {} (its body, a thread or a hook running with it)"
+
+
 class LeakHooks:
     """The leak-detection hooks of one pytest session (a plugin object).
 
@@ -74,8 +80,10 @@ class LeakHooks:
         leak = self.detector.check(
             nodeid=previous,
             phase="between",
-            culprit=f"code running after {previous} finished (a background thread it "
-            "started, or a hook outside the test protocol)",
+            culprit=lambda: (
+                f"code running after {previous} finished (a background thread "
+                "it started, or a hook outside the test protocol)"
+            ),
         )
         if leak is not None:
             self._pending.append(leak)
@@ -108,15 +116,15 @@ class LeakHooks:
             for leak in self._pending:
                 report.sections.append((BETWEEN_SECTION, leak.format()))
             self._pending.clear()
+        nodeid = item.nodeid
         if when == "setup":
-            culprit = (
-                f"the setup of {item.nodeid} outside any fixture (a conftest hook such as "
-                "pytest_runtest_setup?)"
-            )
+            culprit = _setup_culprit
         else:
-            self._previous = item.nodeid
-            culprit = f"the test {item.nodeid} (its body, a thread or a hook running with it)"
-        found = self.detector.check(nodeid=item.nodeid, phase=when, culprit=culprit)
+            self._previous = nodeid
+            culprit = _test_culprit
+        found = self.detector.check(
+            nodeid=nodeid, phase=when, culprit=lambda: culprit.format(nodeid)
+        )
         if found is not None:
             self._attach(report, found)
         return report
