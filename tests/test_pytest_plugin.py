@@ -1002,3 +1002,20 @@ def test_fixture_torn_down_at_session_end_is_reported(pytester: pytest.Pytester)
             "(session scope*): set at setup, not restored by its teardown",
         ]
     )
+
+
+def test_suite_not_using_confwarden_does_not_load_it(pytester: pytest.Pytester) -> None:
+    pytester.makeini(INI)
+    pytester.makepyfile(
+        test_plain="""
+        import sys
+
+        def test_plain(monkeypatch):
+            monkeypatch.setenv("PLAIN", "1")
+            loaded = [m for m in sys.modules if m.startswith(("confwarden.environment",
+                      "confwarden.config", "pydantic"))]
+            assert loaded == []
+        """
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1)

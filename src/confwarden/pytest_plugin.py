@@ -20,27 +20,21 @@ imported by the ``unified_config`` fixture when a test uses it.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from confwarden.environment.isolated import IsolatedEnvironment
-from confwarden.testing.fixtures import (
-    apply_values,
-    fresh_test_env,
-    install_process_env,
-    marker_values,
-    reset_config_cache,
-    restore_process_env,
-)
-
 if TYPE_CHECKING:
+    from confwarden.environment.isolated import IsolatedEnvironment
     from confwarden.testing.session import LeakHooks
 
 __all__ = ["isolated_env", "set_env", "unified_config"]
 
 _MODES = ("fail", "warn", "off")
+_PROCESS_MODULE = "confwarden.environment.process"
 _state_key = pytest.StashKey["_SessionState"]()
 
 
@@ -86,8 +80,14 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     mode = _leak_mode(config)
     # Forget any process environment built before the session (by a conftest, a plugin):
-    # the session gets its own, isolated one, built on first use after collection.
-    state = _SessionState(install_process_env(None))
+    # the session gets its own, isolated one. If the environment layer is not even loaded,
+    # there is nothing to forget, and it stays unloaded until something uses it.
+    previous = None
+    if _PROCESS_MODULE in sys.modules:
+        from confwarden.testing.fixtures import install_process_env
+
+        previous = install_process_env(None)
+    state = _SessionState(previous)
     config.stash[_state_key] = state
     if mode != "off":
         # Imported here: with detection off, no hook of it is even registered.
@@ -104,11 +104,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if state.hooks is not None:
         state.hooks.close()
         config.pluginmanager.unregister(state.hooks)
-    restore_process_env(state.previous_env)
+    if _PROCESS_MODULE in sys.modules:
+        from confwarden.testing.fixtures import restore_process_env
+
+        restore_process_env(state.previous_env)
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtestloop(session: pytest.Session) -> None:
+    # Built lazily, get_env() detects "testing" (pytest is running) and that policy isolates.
+    # It is built here, and isolation forced, when that may not hold: ENVIRONMENT names
+    # another environment, or something built the process environment already.
+    if _PROCESS_MODULE not in sys.modules and not os.environ.get("ENVIRONMENT", "").strip():
+        return
     from confwarden.environment.process import get_env
     from confwarden.errors import ConfwardenError
 
@@ -146,6 +154,8 @@ def isolated_env(request: pytest.FixtureRequest) -> Iterator[IsolatedEnvironment
         ...     isolated_env.set("FEATURE_X", "on", source="test")
         ...     assert get_env().get("FEATURE_X") == "on"
     """
+    from confwarden.testing.fixtures import fresh_test_env, marker_values
+
     values = marker_values((mark.args, mark.kwargs) for mark in request.node.iter_markers("env"))
     with fresh_test_env(values, source="pytest.mark.env") as env:
         yield env
@@ -154,6 +164,8 @@ def isolated_env(request: pytest.FixtureRequest) -> Iterator[IsolatedEnvironment
 @pytest.fixture
 def set_env(isolated_env: IsolatedEnvironment) -> Callable[..., None]:
     """``set_env(KEY="value", OTHER=None)``: set (None: unset) variables for this test only."""
+
+    from confwarden.testing.fixtures import apply_values
 
     def _set(values: dict[str, str | None] | None = None, /, **kwargs: str | None) -> None:
         apply_values(isolated_env, {**(values or {}), **kwargs}, source="set_env fixture")
@@ -172,6 +184,8 @@ def unified_config(isolated_env: IsolatedEnvironment) -> Generator[Callable[...,
         ...     config = unified_config(LOG_LEVEL="DEBUG")
         ...     assert config.log_level == "DEBUG"
     """
+
+    from confwarden.testing.fixtures import apply_values, reset_config_cache
 
     def make(values: dict[str, str | None] | None = None, /, **kwargs: str | None) -> Any:
         from confwarden.config import get_unified_config, reset_unified_config

@@ -29,7 +29,6 @@ from collections.abc import Callable, Hashable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from confwarden.environment.masking import mask_value
 from confwarden.testing.cenv import CEnvironmentWatch
 
 __all__ = ["IGNORED_VARIABLES", "Leak", "LeakDetector", "LeakedVariable"]
@@ -309,6 +308,10 @@ class LeakDetector:
         expected, raw = self._expected, self._raw
         if raw == expected:
             return []
+        # Imported on the first leak: a suite that never uses confwarden does not load the
+        # environment layer for the plugin's sake.
+        from confwarden.environment.masking import mask_value
+
         current = dict(raw)
         found: list[LeakedVariable] = []
         for key in sorted(expected.keys() | current.keys()):
@@ -336,6 +339,8 @@ class LeakDetector:
         watch = self._c_watch
         if watch is None or not watch.pending:
             return []
+        from confwarden.environment.masking import mask_value
+
         found: list[LeakedVariable] = []
         for name in sorted(watch.take()):
             raw_expected = self._expected.get(self._encode_key(name))
