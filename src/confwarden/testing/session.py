@@ -7,10 +7,11 @@ culprit:
 * ``pytest_runtest_logstart``: between the previous test and this one (a thread or a hook
   running outside any test changed something). Reported on the next report (a section) and in
   the summary; in ``fail`` mode the session fails, no test result is changed.
-* ``pytest_runtest_makereport`` for setup: a change no fixture setup explains (a conftest
-  ``pytest_runtest_setup`` hook, a fixture torn down while another parametrization starts).
-* ``pytest_runtest_makereport`` for teardown: what the test, its fixtures' teardowns or
-  fixtures of any scope finishing with it left behind.
+* ``pytest_runtest_logreport`` (first of all its implementations) for the setup report: a
+  change no fixture setup explains (a conftest ``pytest_runtest_setup`` hook, a fixture torn
+  down while another parametrization starts).
+* ``pytest_runtest_logreport`` for the teardown report: what the test, its fixtures'
+  teardowns or fixtures of any scope finishing with it left behind.
 
 In ``fail`` mode a leak turns the phase's report into an error ("ERROR at teardown of ...",
 the way pytest reports a failing fixture teardown), so the offending test is the one marked
@@ -103,31 +104,34 @@ class LeakHooks:
     def pytest_fixture_post_finalizer(self, fixturedef: pytest.FixtureDef[Any]) -> None:
         self.detector.fixture_torn_down(fixturedef, lambda: _describe_fixture(fixturedef))
 
-    @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_makereport(
-        self, item: pytest.Item, call: pytest.CallInfo[None]
-    ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-        report = yield
-        when = call.when
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        # tryfirst: the report is changed before the terminal, junitxml or xdist see it, and
+        # runtestprotocol reads the same object (a setup report turned into an error stops
+        # the test from running). One plain hook per phase is the cheapest place to check.
+        # On an xdist controller the reports come from the workers, already checked: the
+        # local check finds nothing and only the summary is collected.
+        when = report.when
         if when == "call":
             self.detector.mark()
-            return report
-        if self._pending:
-            for leak in self._pending:
-                report.sections.append((BETWEEN_SECTION, leak.format()))
-            self._pending.clear()
-        nodeid = item.nodeid
-        if when == "setup":
-            culprit = _setup_culprit
         else:
-            self._previous = nodeid
-            culprit = _test_culprit
-        found = self.detector.check(
-            nodeid=nodeid, phase=when, culprit=lambda: culprit.format(nodeid)
-        )
-        if found is not None:
-            self._attach(report, found)
-        return report
+            if self._pending:
+                for leak in self._pending:
+                    report.sections.append((BETWEEN_SECTION, leak.format()))
+                self._pending.clear()
+            nodeid = report.nodeid
+            if when == "setup":
+                culprit = _setup_culprit
+            else:
+                self._previous = nodeid
+                culprit = _test_culprit
+            found = self.detector.check(
+                nodeid=nodeid, phase=when, culprit=lambda: culprit.format(nodeid)
+            )
+            if found is not None:
+                self._attach(report, found)
+        if report.sections or report.longrepr is not None:
+            self._collect(report)
 
     def _attach(self, report: pytest.TestReport, leak: Leak) -> None:
         message = leak.format()
@@ -139,9 +143,7 @@ class LeakHooks:
 
     # -- reporting --------------------------------------------------------------------------
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        if report.when == "call" and not report.sections:
-            return
+    def _collect(self, report: pytest.TestReport) -> None:
         for title, content in report.sections:
             if title == BETWEEN_SECTION:
                 self._between_found = True
