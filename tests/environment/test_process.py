@@ -9,7 +9,7 @@ import pytest
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.policy import POLICIES, FallbackKind, policy_for
-from confwarden.environment.process import get_env, load_env_files, reset_env
+from confwarden.environment.process import get_env, install_env, load_env_files, reset_env
 
 
 def test_get_env_is_a_singleton_isolated_under_pytest() -> None:
@@ -70,3 +70,12 @@ def test_policy_table_matches_design() -> None:
     assert policy_for(Environment.TESTING).config_cache_ttl == 30.0
     assert policy_for(Environment.DEVELOPMENT).fallbacks is FallbackKind.GENERATED
     assert not policy_for(Environment.PRODUCTION).fallbacks_allowed
+
+
+def test_install_env_swaps_the_process_instance_and_returns_the_previous() -> None:
+    mine = IsolatedEnvironment(environ={"MARK": "mine"}, isolated=True)
+    previous = install_env(mine)
+    try:
+        assert get_env() is mine
+    finally:
+        assert install_env(previous) is mine

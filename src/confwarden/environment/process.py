@@ -17,7 +17,7 @@ from confwarden.environment.detection import Environment, EnvironmentDetector
 from confwarden.environment.isolated import IsolatedEnvironment, LoadResult
 from confwarden.environment.policy import policy_for
 
-__all__ = ["DotenvLoadReport", "get_env", "load_env_files", "reset_env"]
+__all__ = ["DotenvLoadReport", "get_env", "install_env", "load_env_files", "reset_env"]
 
 _lock = threading.Lock()
 _instance: IsolatedEnvironment | None = None
@@ -51,6 +51,18 @@ def reset_env() -> None:
     global _instance
     with _lock:
         _instance = None
+
+
+def install_env(env: IsolatedEnvironment | None) -> IsolatedEnvironment | None:
+    """Make ``env`` what :func:`get_env` returns; return the previous instance (or None).
+
+    For test harnesses that give each test its own environment and put the previous one back
+    afterwards; ``None`` behaves like :func:`reset_env`.
+    """
+    global _instance
+    with _lock:
+        previous, _instance = _instance, env
+    return previous
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,8 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
-from confwarden.environment import process as _process
 from confwarden.environment.isolated import IsolatedEnvironment
+from confwarden.environment.process import install_env
 
 __all__ = [
     "apply_values",
@@ -48,12 +48,7 @@ def install_process_env(env: IsolatedEnvironment | None) -> IsolatedEnvironment 
 
     ``None`` drops the instance, so the next ``get_env()`` builds one (like ``reset_env()``).
     """
-    # The process module owns the singleton and offers reset_env() only; the test harness is
-    # the one place that must also put a given instance back, so it sets it under its lock.
-    with _process._lock:
-        previous = _process._instance
-        _process._instance = env
-    return previous
+    return install_env(env)
 
 
 def restore_process_env(previous: IsolatedEnvironment | None) -> None:
