@@ -10,21 +10,15 @@ misconfiguration that must stop the service. In development the URL may also com
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-
+from confwarden.components.base import SingleURLBuilder
 from confwarden.components.database_url import is_local_host
 from confwarden.components.problems import (
     Problem,
-    ValidationResult,
-    collect,
     is_truthy,
-    resolve_environment,
 )
 from confwarden.components.url import SecretURL, parse_secret_url
 from confwarden.components.weak_secrets import weakness
-from confwarden.environment.detection import Environment
-from confwarden.environment.policy import Severity, policy_for
+from confwarden.environment.policy import Severity
 
 __all__ = ["ClickHouseURLBuilder"]
 
@@ -32,7 +26,7 @@ _COMPONENT = "ClickHouseURLBuilder"
 _MIN_PASSWORD_LENGTH = 16
 
 
-class ClickHouseURLBuilder:
+class ClickHouseURLBuilder(SingleURLBuilder):
     """Build and validate the ClickHouse HTTP(S) URL of one environment.
 
     Args:
@@ -49,46 +43,7 @@ class ClickHouseURLBuilder:
         'https://app:***@abc.us-central1.gcp.clickhouse.cloud:8443/db'
     """
 
-    def __init__(
-        self,
-        env_vars: Mapping[str, str],
-        *,
-        environment: Environment | str | None = None,
-        in_docker: bool | None = None,
-        dockerenv_path: Path | str = "/.dockerenv",
-        origins: Mapping[str, str] | None = None,
-    ) -> None:
-        self._vars = env_vars
-        self._origins = origins
-        self.environment = resolve_environment(env_vars, environment)
-        self.policy = policy_for(self.environment)
-        self._in_docker = in_docker
-        self._dockerenv_path = dockerenv_path
-        self._built: tuple[SecretURL | None, list[Problem]] | None = None
-
-    @property
-    def in_docker(self) -> bool:
-        """Whether localhost becomes the compose service name ``clickhouse``."""
-        if self._in_docker is None:
-            self._in_docker = Path(self._dockerenv_path).exists()
-        return self._in_docker
-
-    def validate(self) -> ValidationResult:
-        """Every problem with the ClickHouse variables in this environment."""
-        return collect(_COMPONENT, self.environment, self._build()[1], self._origins)
-
-    def get_url(self) -> SecretURL:
-        """The ClickHouse URL (``str()`` masks the password).
-
-        Raises:
-            ComponentConfigError: the variables have errors in this environment.
-        """
-        url, _ = self._build()
-        result = self.validate()
-        result.raise_for_errors()
-        result.log_warnings()
-        assert url is not None  # no error means a URL was built
-        return url
+    component = _COMPONENT
 
     def debug_info(self) -> dict[str, object]:
         """What was resolved, password masked."""
@@ -107,9 +62,6 @@ class ClickHouseURLBuilder:
         info = self.debug_info()
         return f"ClickHouse URL ({self.environment.value}): {info['url'] or '<invalid>'}"
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.get_safe_log_message()!r})"
-
     # -- building ---------------------------------------------------------------------------
 
     def _get(self, name: str) -> str | None:
@@ -118,16 +70,14 @@ class ClickHouseURLBuilder:
             return None
         return value if name == "CLICKHOUSE_PASSWORD" else value.strip()
 
-    def _build(self) -> tuple[SecretURL | None, list[Problem]]:
-        if self._built is None:
-            problems: list[Problem] = []
-            url = self._from_url(problems) if self._get("CLICKHOUSE_URL") else None
-            if url is None and not problems:
-                url = self._from_components(problems)
-            if url is not None:
-                url = self._checked(url, problems)
-            self._built = (url, problems)
-        return self._built
+    def _do_build(self) -> tuple[SecretURL | None, list[Problem]]:
+        problems: list[Problem] = []
+        url = self._from_url(problems) if self._get("CLICKHOUSE_URL") else None
+        if url is None and not problems:
+            url = self._from_components(problems)
+        if url is not None:
+            url = self._checked(url, problems)
+        return url, problems
 
     def _from_url(self, problems: list[Problem]) -> SecretURL | None:
         try:

@@ -24,18 +24,17 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from confwarden.components.base import ComponentBuilder
 from confwarden.components.legacy_url import merge_legacy_url
 from confwarden.components.problems import (
     Problem,
     ValidationResult,
-    collect,
     is_truthy,
-    resolve_environment,
 )
 from confwarden.components.url import SecretURL
 from confwarden.components.weak_secrets import weakness
 from confwarden.environment.detection import Environment
-from confwarden.environment.policy import FallbackKind, Severity, policy_for
+from confwarden.environment.policy import FallbackKind, Severity
 
 __all__ = ["DatabaseURLBuilder", "Driver", "Transport", "is_local_host"]
 
@@ -113,7 +112,7 @@ class _Resolved:
     problems: list[Problem] = field(default_factory=list)
 
 
-class DatabaseURLBuilder:
+class DatabaseURLBuilder(ComponentBuilder):
     """Build and validate the PostgreSQL URL of one environment from component variables.
 
     Args:
@@ -137,6 +136,8 @@ class DatabaseURLBuilder:
         'postgresql+asyncpg://app:***@db:5432/app'
     """
 
+    component = _COMPONENT
+
     def __init__(
         self,
         env_vars: Mapping[str, str],
@@ -148,12 +149,13 @@ class DatabaseURLBuilder:
         parse_legacy_url: bool = False,
         sync_driver: Driver | str = Driver.PSYCOPG,
     ) -> None:
-        self._vars = env_vars
-        self._origins = origins
-        self.environment = resolve_environment(env_vars, environment)
-        self.policy = policy_for(self.environment)
-        self._in_docker = in_docker
-        self._dockerenv_path = dockerenv_path
+        super().__init__(
+            env_vars,
+            environment=environment,
+            in_docker=in_docker,
+            dockerenv_path=dockerenv_path,
+            origins=origins,
+        )
         self.parse_legacy_url = parse_legacy_url
         self.sync_driver = sync_driver if type(sync_driver) is Driver else Driver(sync_driver)
         self._resolved: _Resolved | None = None
@@ -161,20 +163,12 @@ class DatabaseURLBuilder:
     # -- public API -------------------------------------------------------------------------
 
     @property
-    def in_docker(self) -> bool:
-        """Whether Docker hostname resolution may apply (explicit flag, else the marker file)."""
-        if self._in_docker is None:
-            self._in_docker = Path(self._dockerenv_path).exists()
-        return self._in_docker
-
-    @property
     def transport(self) -> Transport:
         """TCP, a unix socket (Cloud SQL) or an in-memory SQLite database."""
         return self._resolve().transport
 
-    def validate(self) -> ValidationResult:
-        """Every problem with the variables, errors and warnings; never raises, never a secret."""
-        return collect(_COMPONENT, self.environment, self._resolve().problems, self._origins)
+    def _problems(self) -> list[Problem]:
+        return self._resolve().problems
 
     def get_url_for_environment(
         self, sync: bool = False, *, driver: Driver | str | None = None

@@ -9,21 +9,15 @@ result is a :class:`~confwarden.components.url.SecretURL` that masks the passwor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-
+from confwarden.components.base import SingleURLBuilder
 from confwarden.components.database_url import is_local_host
 from confwarden.components.problems import (
     Problem,
-    ValidationResult,
-    collect,
     is_truthy,
-    resolve_environment,
 )
 from confwarden.components.url import SecretURL, parse_secret_url
 from confwarden.components.weak_secrets import weakness
-from confwarden.environment.detection import Environment
-from confwarden.environment.policy import Severity, policy_for
+from confwarden.environment.policy import Severity
 
 __all__ = ["RedisURLBuilder"]
 
@@ -32,7 +26,7 @@ _MIN_PASSWORD_LENGTH = 16
 _FALSY = frozenset({"0", "false", "no", "off"})
 
 
-class RedisURLBuilder:
+class RedisURLBuilder(SingleURLBuilder):
     """Build and validate the Redis URL of one environment.
 
     Args:
@@ -49,46 +43,7 @@ class RedisURLBuilder:
         'redis://:***@localhost:6379/2'
     """
 
-    def __init__(
-        self,
-        env_vars: Mapping[str, str],
-        *,
-        environment: Environment | str | None = None,
-        in_docker: bool | None = None,
-        dockerenv_path: Path | str = "/.dockerenv",
-        origins: Mapping[str, str] | None = None,
-    ) -> None:
-        self._vars = env_vars
-        self._origins = origins
-        self.environment = resolve_environment(env_vars, environment)
-        self.policy = policy_for(self.environment)
-        self._in_docker = in_docker
-        self._dockerenv_path = dockerenv_path
-        self._built: tuple[SecretURL | None, list[Problem]] | None = None
-
-    @property
-    def in_docker(self) -> bool:
-        """Whether localhost becomes the compose service name ``redis``."""
-        if self._in_docker is None:
-            self._in_docker = Path(self._dockerenv_path).exists()
-        return self._in_docker
-
-    def validate(self) -> ValidationResult:
-        """Every problem with the Redis variables in this environment."""
-        return collect(_COMPONENT, self.environment, self._build()[1], self._origins)
-
-    def get_url(self) -> SecretURL:
-        """The Redis URL (``str()`` masks the password; ``render(hide_password=False)`` not).
-
-        Raises:
-            ComponentConfigError: the variables have errors in this environment.
-        """
-        url, _ = self._build()
-        result = self.validate()
-        result.raise_for_errors()
-        result.log_warnings()
-        assert url is not None  # no error means a URL was built
-        return url
+    component = _COMPONENT
 
     def debug_info(self) -> dict[str, object]:
         """What was resolved, password masked."""
@@ -108,9 +63,6 @@ class RedisURLBuilder:
         info = self.debug_info()
         return f"Redis URL ({self.environment.value}): {info['url'] or '<invalid>'}"
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.get_safe_log_message()!r})"
-
     # -- building ---------------------------------------------------------------------------
 
     def _get(self, name: str) -> str | None:
@@ -118,11 +70,6 @@ class RedisURLBuilder:
         if value is None or not value.strip():
             return None
         return value if name == "REDIS_PASSWORD" else value.strip()
-
-    def _build(self) -> tuple[SecretURL | None, list[Problem]]:
-        if self._built is None:
-            self._built = self._do_build()
-        return self._built
 
     def _base(self, problems: list[Problem]) -> SecretURL | None:
         raw = self._get("REDIS_URL")

@@ -1,0 +1,122 @@
+"""What every URL component shares: the variables, the environment, Docker, problems.
+
+``DatabaseURLBuilder``, ``RedisURLBuilder`` and ``ClickHouseURLBuilder`` take the same
+arguments, detect Docker the same way and report problems the same way; this base class is
+that common part, so a rule about it is fixed once.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from pathlib import Path
+from typing import ClassVar
+
+from confwarden.components.problems import Problem, ValidationResult, collect, resolve_environment
+from confwarden.components.url import SecretURL
+from confwarden.environment.detection import Environment
+from confwarden.environment.policy import policy_for
+
+__all__ = ["ComponentBuilder", "SingleURLBuilder"]
+
+
+class ComponentBuilder(ABC):
+    """Base of the component builders.
+
+    Args:
+        env_vars: the variables (``get_env().get_all()``, a test's dict); never
+            ``os.environ`` behind the caller's back.
+        environment: the environment; by default ``ENVIRONMENT`` from ``env_vars``, else
+            development.
+        in_docker: running in a container; None detects it from ``dockerenv_path``.
+        dockerenv_path: the Docker marker file (injectable for tests).
+        origins: variable -> where its value came from (e.g. from
+            ``IsolatedEnvironment.get_variable_source``), quoted in every problem.
+    """
+
+    component: ClassVar[str]
+
+    def __init__(
+        self,
+        env_vars: Mapping[str, str],
+        *,
+        environment: Environment | str | None = None,
+        in_docker: bool | None = None,
+        dockerenv_path: Path | str = "/.dockerenv",
+        origins: Mapping[str, str] | None = None,
+    ) -> None:
+        self._vars = env_vars
+        self._origins = origins
+        self.environment = resolve_environment(env_vars, environment)
+        self.policy = policy_for(self.environment)
+        self._in_docker = in_docker
+        self._dockerenv_path = dockerenv_path
+
+    @property
+    def in_docker(self) -> bool:
+        """Whether Docker hostname resolution may apply (explicit flag, else the marker file)."""
+        if self._in_docker is None:
+            self._in_docker = Path(self._dockerenv_path).exists()
+        return self._in_docker
+
+    @abstractmethod
+    def _problems(self) -> list[Problem]:
+        """Every problem found while building, errors and warnings."""
+
+    def validate(self) -> ValidationResult:
+        """Every problem with the variables in this environment; never raises, never a secret."""
+        return collect(self.component, self.environment, self._problems(), self._origins)
+
+    @abstractmethod
+    def get_safe_log_message(self) -> str:
+        """One log line describing what is in use, password masked."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.get_safe_log_message()!r})"
+
+
+class SingleURLBuilder(ComponentBuilder):
+    """A component that builds exactly one URL (Redis, ClickHouse)."""
+
+    def __init__(
+        self,
+        env_vars: Mapping[str, str],
+        *,
+        environment: Environment | str | None = None,
+        in_docker: bool | None = None,
+        dockerenv_path: Path | str = "/.dockerenv",
+        origins: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(
+            env_vars,
+            environment=environment,
+            in_docker=in_docker,
+            dockerenv_path=dockerenv_path,
+            origins=origins,
+        )
+        self._built: tuple[SecretURL | None, list[Problem]] | None = None
+
+    @abstractmethod
+    def _do_build(self) -> tuple[SecretURL | None, list[Problem]]:
+        """Build the URL once; problems are collected, never raised."""
+
+    def _build(self) -> tuple[SecretURL | None, list[Problem]]:
+        if self._built is None:
+            self._built = self._do_build()
+        return self._built
+
+    def _problems(self) -> list[Problem]:
+        return self._build()[1]
+
+    def get_url(self) -> SecretURL:
+        """The URL (``str()`` masks the password; ``render(hide_password=False)`` does not).
+
+        Raises:
+            ComponentConfigError: the variables have errors in this environment (all listed).
+        """
+        url, _ = self._build()
+        result = self.validate()
+        result.raise_for_errors()
+        result.log_warnings()
+        assert url is not None  # no error means a URL was built
+        return url
