@@ -30,7 +30,10 @@ unit: venv system-deps
 
 test: lint types unit
 
+# The comparison tools of the checker benchmark (pyflakes, import-linter, semgrep) are only
+# needed here, so they live in their own extra.
 bench: venv
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	$(BIN)/python bench/run.py --output docs/benchmarks.md
 
 demo: venv
