@@ -46,3 +46,14 @@ def print_json(data: object) -> None:
     """Write ``data`` as indented JSON to stdout."""
     json.dump(data, sys.stdout, indent=2, sort_keys=False, default=str)
     sys.stdout.write("\n")
+
+
+service_option = click.option(
+    "--service",
+    default="backend",
+    show_default=True,
+    help="Service name (built-in, registered, or in [tool.confwarden.configs]).",
+)
+schema_option = click.option(
+    "--schema", default=None, help="Schema class as 'package.module:Class' (wins over --service)."
+)

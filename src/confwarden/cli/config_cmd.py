@@ -12,7 +12,14 @@ from typing import Any
 
 import click
 
-from confwarden.cli._common import build_env, env_file_option, json_option, print_json
+from confwarden.cli._common import (
+    build_env,
+    env_file_option,
+    json_option,
+    print_json,
+    schema_option,
+    service_option,
+)
 
 
 def _schema(service: str, schema: str | None) -> tuple[str, Any]:
@@ -21,17 +28,6 @@ def _schema(service: str, schema: str | None) -> tuple[str, Any]:
     if schema:
         return schema, load_schema_reference(schema, Path.cwd())
     return find_service(service, Path.cwd())
-
-
-service_option = click.option(
-    "--service",
-    default="backend",
-    show_default=True,
-    help="Service name (built-in, registered, or in [tool.confwarden.configs]).",
-)
-schema_option = click.option(
-    "--schema", default=None, help="Schema class as 'package.module:Class' (wins over --service)."
-)
 
 
 @click.command("explain")

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from confwarden.cli._common import build_env, env_file_option, json_option, print_json
+from confwarden.cli._common import (
+    build_env,
+    env_file_option,
+    json_option,
+    print_json,
+    schema_option,
+    service_option,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -32,15 +39,6 @@ if TYPE_CHECKING:
 
 _MODES = ("warn", "enforce_critical", "enforce_all")
 
-service_option = click.option(
-    "--service",
-    default="backend",
-    show_default=True,
-    help="Service name (built-in, registered, or in [tool.confwarden.configs]).",
-)
-schema_option = click.option(
-    "--schema", default=None, help="Schema class as 'package.module:Class' (wins over --service)."
-)
 env_option = click.option(
     "--env", "environment", default=None, help="Target environment (default: detected)."
 )

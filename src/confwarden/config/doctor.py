@@ -23,7 +23,6 @@ has now, with ``ENVIRONMENT`` set to the target.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -302,14 +301,10 @@ def secret_dirs_of(root: str | os.PathLike[str]) -> dict[Environment, Path]:
         [tool.confwarden.secrets_dirs]
         staging = "secrets/staging"
     """
+    from confwarden.config.services import confwarden_settings
+
     path = Path(root) / "pyproject.toml"
-    if not path.is_file():
-        return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"{path}: cannot read [tool.confwarden]: {exc}") from None
-    table = data.get("tool", {}).get("confwarden", {}).get("secrets_dirs", {})
+    table = confwarden_settings(root).get("secrets_dirs", {})
     if not isinstance(table, dict):
         raise ConfigurationError(f"{path}: [tool.confwarden.secrets_dirs] must be a table")
     return {

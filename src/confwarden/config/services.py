@@ -20,6 +20,7 @@ import os
 import threading
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from confwarden._importing import import_from_tree
 from confwarden.config.schema import ConfigSchema
@@ -106,6 +107,23 @@ def load_schema_reference(
     return obj
 
 
+def confwarden_settings(root: str | os.PathLike[str] = ".") -> dict[str, Any]:
+    """The ``[tool.confwarden]`` table of ``root/pyproject.toml`` (empty when absent).
+
+    Raises:
+        ConfigurationError: the file cannot be read or parsed.
+    """
+    path = Path(root) / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigurationError(f"{path}: cannot read [tool.confwarden]: {exc}") from None
+    table = data.get("tool", {}).get("confwarden", {})
+    return table if isinstance(table, dict) else {}
+
+
 def configs_from_pyproject(root: str | os.PathLike[str] = ".") -> dict[str, str]:
     """``[tool.confwarden] configs`` of ``root/pyproject.toml``: service name -> schema reference.
 
@@ -115,13 +133,7 @@ def configs_from_pyproject(root: str | os.PathLike[str] = ".") -> dict[str, str]
         ConfigurationError: the file cannot be parsed or ``configs`` is not a table of strings.
     """
     path = Path(root) / "pyproject.toml"
-    if not path.is_file():
-        return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"{path}: cannot read [tool.confwarden]: {exc}") from None
-    configs = data.get("tool", {}).get("confwarden", {}).get("configs", {})
+    configs = confwarden_settings(root).get("configs", {})
     if not isinstance(configs, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in configs.items()
     ):
