@@ -48,9 +48,20 @@ def main() -> int:
             missed += not m["ok"]
             print(f"  {m['name']:<62} {m['value']:>10} {m['unit']:<9} {m['target']:<12} {status}")
     if args.output:
+        sections = merge_with_previous(args.output.with_suffix(".json"), sections)
         write_markdown(args.output, sections)
         print(f"wrote {args.output}")
     return 1 if missed else 0
+
+
+def merge_with_previous(path: Path, sections: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Keep the sections of scripts not run this time (``run.py NAME``), then save all."""
+    fresh = {s["script"] for s in sections}
+    previous = json.loads(path.read_text()) if path.is_file() else []
+    merged = [s for s in previous if s["script"] not in fresh] + sections
+    merged.sort(key=lambda s: str(s["script"]))
+    path.write_text(json.dumps(merged, indent=1) + "\n")
+    return merged
 
 
 def write_markdown(path: Path, sections: list[dict[str, object]]) -> None:
