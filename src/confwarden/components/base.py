@@ -78,6 +78,9 @@ class ComponentBuilder(ABC):
 class SingleURLBuilder(ComponentBuilder):
     """A component that builds exactly one URL (Redis, ClickHouse)."""
 
+    label: ClassVar[str]  # "Redis", for log lines
+    password_variable: ClassVar[str]  # kept verbatim: a password's spaces are its own
+
     def __init__(
         self,
         env_vars: Mapping[str, str],
@@ -107,6 +110,22 @@ class SingleURLBuilder(ComponentBuilder):
 
     def _problems(self) -> list[Problem]:
         return self._build()[1]
+
+    def _get(self, name: str) -> str | None:
+        """The variable's value, None when unset or blank; trimmed unless it is the password."""
+        value = self._vars.get(name)
+        if value is None or not value.strip():
+            return None
+        return value if name == self.password_variable else value.strip()
+
+    @abstractmethod
+    def debug_info(self) -> dict[str, object]:
+        """What was resolved, password masked (``url`` is None when invalid)."""
+
+    def get_safe_log_message(self) -> str:
+        """One log line describing the URL in use, password masked."""
+        url = self.debug_info()["url"]
+        return f"{self.label} URL ({self.environment.value}): {url or '<invalid>'}"
 
     def get_url(self) -> SecretURL:
         """The URL (``str()`` masks the password; ``render(hide_password=False)`` does not).

@@ -44,6 +44,8 @@ class ClickHouseURLBuilder(SingleURLBuilder):
     """
 
     component = _COMPONENT
+    label = "ClickHouse"
+    password_variable = "CLICKHOUSE_PASSWORD"
 
     def debug_info(self) -> dict[str, object]:
         """What was resolved, password masked."""
@@ -57,18 +59,7 @@ class ClickHouseURLBuilder(SingleURLBuilder):
             "problems": [p.to_dict() for p in result.problems],
         }
 
-    def get_safe_log_message(self) -> str:
-        """One log line describing the URL in use, password masked."""
-        info = self.debug_info()
-        return f"ClickHouse URL ({self.environment.value}): {info['url'] or '<invalid>'}"
-
     # -- building ---------------------------------------------------------------------------
-
-    def _get(self, name: str) -> str | None:
-        value = self._vars.get(name)
-        if value is None or not value.strip():
-            return None
-        return value if name == "CLICKHOUSE_PASSWORD" else value.strip()
 
     def _do_build(self) -> tuple[SecretURL | None, list[Problem]]:
         problems: list[Problem] = []

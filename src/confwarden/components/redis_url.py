@@ -44,6 +44,8 @@ class RedisURLBuilder(SingleURLBuilder):
     """
 
     component = _COMPONENT
+    label = "Redis"
+    password_variable = "REDIS_PASSWORD"
 
     def debug_info(self) -> dict[str, object]:
         """What was resolved, password masked."""
@@ -58,18 +60,7 @@ class RedisURLBuilder(SingleURLBuilder):
             "problems": [p.to_dict() for p in result.problems],
         }
 
-    def get_safe_log_message(self) -> str:
-        """One log line describing the URL in use, password masked."""
-        info = self.debug_info()
-        return f"Redis URL ({self.environment.value}): {info['url'] or '<invalid>'}"
-
     # -- building ---------------------------------------------------------------------------
-
-    def _get(self, name: str) -> str | None:
-        value = self._vars.get(name)
-        if value is None or not value.strip():
-            return None
-        return value if name == "REDIS_PASSWORD" else value.strip()
 
     def _base(self, problems: list[Problem]) -> SecretURL | None:
         raw = self._get("REDIS_URL")
