@@ -395,34 +395,6 @@ def test_leak_suite_every_pattern_reported_with_its_test(pytester: pytest.Pytest
     assert result.ret == pytest.ExitCode.TESTS_FAILED
 
 
-# nodeid -> the keys the report must name for it, at teardown unless said otherwise.
-EXPECTED_LEAKS: dict[str, tuple[str, ...]] = {
-    "test_leaks.py::test_assign": ("LEAK_ASSIGN",),
-    "test_leaks.py::test_del": ("PRESET_DEL",),
-    "test_leaks.py::test_update": ("LEAK_UPDATE",),
-    "test_leaks.py::test_pop": ("PRESET_POP",),
-    "test_leaks.py::test_setdefault": ("LEAK_SETDEFAULT",),
-    "test_leaks.py::test_change_value": ("PRESET_CHANGE",),
-    "test_leaks.py::test_ior": ("LEAK_IOR",),
-    "test_leaks.py::test_dunder_setitem": ("LEAK_DUNDER",),
-    "test_leaks.py::test_environb": ("LEAK_ENVIRONB",),
-    "test_leaks.py::test_putenv": ("LEAK_PUTENV",),
-    "test_leaks.py::test_unsetenv": ("PRESET_UNSET",),
-    "test_leaks.py::test_secret_value": ("LEAK_API_TOKEN",),
-    "test_leaks.py::test_thread_during_test": ("LEAK_THREAD",),
-    "test_leaks.py::test_subprocess_env": ("LEAK_CHILD_MODE",),
-    "test_leaks.py::test_hook_call": ("LEAK_HOOK_CALL",),
-    "test_leaks.py::test_function_fixture": ("LEAK_FUNCTION_FIXTURE",),
-    "test_leaks.py::test_fixture_teardown": ("LEAK_FIXTURE_TEARDOWN",),
-    "test_leaks.py::test_failing_and_leaking": ("LEAK_FAILING",),
-    "test_leaks.py::test_monkeypatch_and_direct": ("LEAK_BESIDE_MONKEYPATCH",),
-    "test_leaks.py::TestClassFixture::test_two": ("LEAK_CLASS_FIXTURE",),
-    "test_leaks.py::SetUpLeaks::test_it": ("LEAK_UNITTEST_SETUP",),
-    "test_leaks_module.py::test_last_of_module": ("LEAK_MODULE_FIXTURE",),
-    "pkg/test_in_pkg.py::test_last_in_package": ("LEAK_PACKAGE_FIXTURE",),
-}
-
-
 def test_leak_report_names_fixture_and_masks_secret_values(pytester: pytest.Pytester) -> None:
     _write_leak_suite(pytester)
     result = pytester.runpytest_subprocess("-rA")
