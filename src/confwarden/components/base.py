@@ -81,23 +81,8 @@ class SingleURLBuilder(ComponentBuilder):
     label: ClassVar[str]  # "Redis", for log lines
     password_variable: ClassVar[str]  # kept verbatim: a password's spaces are its own
 
-    def __init__(
-        self,
-        env_vars: Mapping[str, str],
-        *,
-        environment: Environment | str | None = None,
-        in_docker: bool | None = None,
-        dockerenv_path: Path | str = "/.dockerenv",
-        origins: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(
-            env_vars,
-            environment=environment,
-            in_docker=in_docker,
-            dockerenv_path=dockerenv_path,
-            origins=origins,
-        )
-        self._built: tuple[SecretURL | None, list[Problem]] | None = None
+    # Built on first use and kept: the variables of a builder never change.
+    _built: tuple[SecretURL | None, list[Problem]] | None = None
 
     @abstractmethod
     def _do_build(self) -> tuple[SecretURL | None, list[Problem]]:

@@ -29,13 +29,7 @@ _MIN_PASSWORD_LENGTH = 16
 class ClickHouseURLBuilder(SingleURLBuilder):
     """Build and validate the ClickHouse HTTP(S) URL of one environment.
 
-    Args:
-        env_vars: the variables (``get_env().get_all()``, a test's dict).
-        environment: the environment; by default ``ENVIRONMENT`` from ``env_vars``.
-        in_docker: running in a container; None detects it from ``dockerenv_path``.
-        dockerenv_path: the Docker marker file (injectable for tests).
-        origins: variable -> where its value came from (e.g. from
-            ``IsolatedEnvironment.get_variable_source``), quoted in every problem.
+    Takes the arguments of :class:`~confwarden.components.base.ComponentBuilder`.
 
     Example:
         >>> url = "https://app:Zq8-long-generated-pw@abc.us-central1.gcp.clickhouse.cloud:8443/db"
