@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 import pytest
@@ -75,14 +75,16 @@ def test_bootstrap_for_the_auth_service() -> None:
     assert config.port == 8081
 
 
-def test_bootstrap_accepts_a_forced_environment_and_overrides() -> None:
+def test_bootstrap_accepts_a_forced_environment_and_overrides(
+    deployed_vars: Callable[..., dict[str, str]],
+) -> None:
     env = _env(ENVIRONMENT="development")
     config = bootstrap(
         "backend",
         env=env,
         env_files=(),
         environment="prod",
-        overrides={**_deployed(), "ENVIRONMENT": "production"},
+        overrides=deployed_vars("production"),
         install=False,
     )
     assert isinstance(config, ProductionConfig)
@@ -101,20 +103,3 @@ def test_bootstrap_logs_a_masked_summary(caplog: pytest.LogCaptureFixture, tmp_p
 def test_default_env_files_most_specific_first(tmp_path: Path) -> None:
     files = default_env_files(TestingConfig.ENVIRONMENT, tmp_path)  # type: ignore[arg-type]
     assert [p.name for p in files] == [".env.testing", ".env"]
-
-
-def _deployed() -> dict[str, str]:
-    return {
-        "SERVICE_ID": "svc",
-        "SERVICE_SECRET": "s" * 20 + "Q7x9Lk2Pz8Mn4Vb6Rt1Wy3",
-        "SECRET_KEY": "k" * 20 + "H5j8Df2Gs9Qw3Ez7Rc1Tv6",
-        "JWT_SECRET_KEY": "j" * 20 + "N4m7Bx2Cv9Zl5Kp8Jh3Gf1",
-        "POSTGRES_HOST": "db.internal.example.com",
-        "POSTGRES_USER": "app",
-        "POSTGRES_PASSWORD": "pg" + "Wq8Er5Ty2Ui9Op3As6Df1",
-        "POSTGRES_DB": "app",
-        "FRONTEND_URL": "https://app.example.com",
-        "AUTH_SERVICE_URL": "https://auth.example.com",
-        "GOOGLE_CLIENT_ID": "1234-abc.apps.googleusercontent.com",
-        "GOOGLE_CLIENT_SECRET": "GOCSPX-" + "a1B2c3D4e5F6g7H8i9J0k1L2",
-    }
