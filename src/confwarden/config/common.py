@@ -74,7 +74,7 @@ class ServiceConfig(ConfigSchema):
             critical=True,
             required_in=DEPLOYED,
             description="Identity of this service in inter-service calls",
-            example="netra-backend",
+            example="backend",
         ),
     ] = None
     app_name: Annotated[str, _general("APP_NAME", description="Display name")] = "confwarden-app"
