@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 
 import pytest
+
+# Generated development secrets go to a directory of this run, never into the checkout.
+os.environ.setdefault(
+    "CONFWARDEN_DEV_SECRETS_DIR", tempfile.mkdtemp(prefix="confwarden-dev-secrets-")
+)
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ in the password, one passed ``sslmode`` to asyncpg (which refuses it), one read 
 driver, over TCP or a Cloud SQL unix socket, with the rules of the environment:
 
 * development/testing: defaults allowed, ``localhost`` becomes the compose service name inside
-  a container, an in-memory SQLite database when ``USE_MEMORY_DB`` is set or (testing) when no
-  PostgreSQL is configured;
+  a container, an in-memory SQLite database only when ``USE_MEMORY_DB`` asks for it;
 * staging/production: no localhost, credentials required, TLS required on TCP, weak or
   placeholder passwords refused; every problem is reported at once.
 
@@ -329,10 +328,9 @@ class DatabaseURLBuilder(ComponentBuilder):
             self._vars.get("DATABASE_URL", ""), self.parse_legacy_url, values, sources, problems
         )
 
-        memory = self._memory_requested(problems)
-        if memory or (
-            values["POSTGRES_HOST"] is None and self.policy.fallbacks is FallbackKind.TEST_DEFAULTS
-        ):
+        # The in-memory database is opt-in (USE_MEMORY_DB, e.g. a preset's test default): a
+        # PostgreSQL app under test keeps PostgreSQL (issue 9.3).
+        if self._memory_requested(problems):
             return _Resolved(Transport.MEMORY, sources=sources, problems=problems)
 
         self._fill_defaults(values, sources, problems)

@@ -10,14 +10,19 @@ never show them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import SecretStr
 
 from confwarden.config.common import LogLevel, SecurityConfig, ServiceConfig
 from confwarden.config.schema import Env
 from confwarden.config.spec import DEPLOYED
+
+if TYPE_CHECKING:
+    from confwarden.config.sources import LoadContext
+    from confwarden.secrets.base import ValueSource
 
 __all__ = ["AppConfig", "LogLevel", "SecurityConfig"]
 
@@ -42,6 +47,25 @@ class AppConfig(ServiceConfig):
         >>> config.websocket_event_timeout, config.max_concurrent_agents
         (30, 10)
     """
+
+    # The platform's test suite runs with no configuration: OAuth test clients. Public
+    # values, served only in testing under a test runner (the core names no vendor variable).
+    TEST_DEFAULTS: ClassVar[Mapping[str, str]] = {
+        "GOOGLE_CLIENT_ID": "test-oauth-client-id.apps.googleusercontent.com",
+        "GOOGLE_CLIENT_SECRET": "test-oauth-client-secret",
+        "GOOGLE_OAUTH_CLIENT_ID_TESTING": "test-oauth-client-id.apps.googleusercontent.com",
+        "GOOGLE_OAUTH_CLIENT_SECRET_TESTING": "test-oauth-client-secret",
+    }
+
+    @classmethod
+    def config_sources(cls, context: LoadContext) -> tuple[ValueSource, ...]:
+        """The default sources, then the platform's test defaults (testing only)."""
+        from confwarden.config.fallbacks import TestDefaultsSource
+
+        return (
+            *super().config_sources(context),
+            TestDefaultsSource(context.environment, cls.TEST_DEFAULTS),
+        )
 
     # -- Redis ------------------------------------------------------------------------------------
     redis_url: Annotated[
