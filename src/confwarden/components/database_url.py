@@ -444,7 +444,9 @@ class DatabaseURLBuilder(ComponentBuilder):
                     )
                 )
             return
-        reason = weakness(password, min_length=_MIN_PASSWORD_LENGTH)
+        reason = weakness(
+            password, min_length=_MIN_PASSWORD_LENGTH, deployed=self.environment.is_deployed
+        )
         if reason is not None:
             resolved.problems.append(
                 Problem(

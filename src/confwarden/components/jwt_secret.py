@@ -327,7 +327,7 @@ class SharedJWTSecretManager:
         return resolution, secret
 
     def _check_secret(self, variable: str, secret: str) -> list[Problem]:
-        reason = placeholder_reason(secret)
+        reason = placeholder_reason(secret, deployed=self.environment.is_deployed)
         if reason is not None:
             severity = Severity.ERROR if not self.policy.fallbacks_allowed else Severity.WARNING
             return [

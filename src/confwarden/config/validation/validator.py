@@ -103,10 +103,12 @@ class ConfigurationValidator:
             problems.append(problem)
         for rule in self.rules:
             problems.extend(self._run(rule, ctx))
-        seen: set[tuple[str, str, str]] = set()
+        # Keyed without the rule: a component's finding and a rule's read alike when they
+        # come from the same table (a weak password), and are one problem.
+        seen: set[tuple[str, str]] = set()
         result: list[Problem] = []
         for problem in problems:
-            key = (problem.variable, problem.rule, problem.message)
+            key = (problem.variable, problem.message)
             if key in seen:
                 continue
             seen.add(key)
