@@ -26,6 +26,7 @@ logger = logging.getLogger("confwarden.config.validation")
 def default_rules() -> tuple[Rule, ...]:
     """One instance of every built-in rule, in the order of spec/003's validation flow."""
     from confwarden.config.validation.auth import JwtSecretRule, OAuthRule
+    from confwarden.config.validation.components import ComponentRule
     from confwarden.config.validation.consistency import ConsistencyRule
     from confwarden.config.validation.database import DatabaseRule
     from confwarden.config.validation.environment import DeployedUrlRule
@@ -39,6 +40,7 @@ def default_rules() -> tuple[Rule, ...]:
     return (
         RequiredRule(),
         DatabaseRule(),
+        ComponentRule(),
         JwtSecretRule(),
         OAuthRule(),
         LlmKeyFormatRule(),
