@@ -23,6 +23,7 @@ from confwarden.components.problems import (
     class_or_instance,
     collect,
     resolve_environment,
+    text_variables,
 )
 from confwarden.environment.detection import Environment
 from confwarden.environment.policy import Severity, policy_for
@@ -92,7 +93,7 @@ class PortDiscovery:
 
     def __init__(
         self,
-        env_vars: Mapping[str, str],
+        env_vars: Mapping[str, object],
         *,
         environment: Environment | str | None = None,
         services: Iterable[ServiceSpec] = DEFAULT_SERVICES,
@@ -100,9 +101,9 @@ class PortDiscovery:
         dockerenv_path: Path | str = "/.dockerenv",
         origins: Mapping[str, str] | None = None,
     ) -> None:
-        self._vars = env_vars
+        self._vars = text_variables(env_vars)
         self._origins = origins
-        self.environment = resolve_environment(env_vars, environment)
+        self.environment = resolve_environment(self._vars, environment)
         self.services = {spec.name: spec for spec in services}
         self._in_docker = in_docker
         self._dockerenv_path = dockerenv_path
