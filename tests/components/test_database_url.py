@@ -375,12 +375,7 @@ def test_builder_non_string_scalars_converted() -> None:
 
 @pytest.mark.parametrize(
     "make",
-    [
-        lambda env: DatabaseURLBuilder(env),
-        lambda env: RedisURLBuilder(env),
-        lambda env: SharedJWTSecretManager(env),
-        lambda env: PortDiscovery(env),
-    ],
+    [DatabaseURLBuilder, RedisURLBuilder, SharedJWTSecretManager, PortDiscovery],
     ids=["database", "redis", "jwt", "ports"],
 )
 def test_component_unsupported_value_type_names_the_variable(make: Any) -> None:

@@ -426,9 +426,7 @@ class DatabaseURLBuilder(ComponentBuilder):
         resolved.docker_resolved = resolved.sources.get("POSTGRES_HOST") == (
             "POSTGRES_DOCKER_SERVICE"
         )
-        if resolved.host.startswith("/cloudsql") and not _CLOUDSQL_SOCKET.fullmatch(
-            resolved.host
-        ):
+        if resolved.host.startswith("/cloudsql") and not _CLOUDSQL_SOCKET.fullmatch(resolved.host):
             # The proxy's directory is named after the instance connection name; anything
             # else is a socket that does not exist, found only at the first connect.
             resolved.problems.append(
