@@ -12,8 +12,8 @@ copies of that logic which disagreed. Here the rules are written once:
    placeholder.
 
 Services compare what they resolved through a fingerprint, a memory-hard hash (scrypt) that
-tells "same secret" without revealing it and is given only for secrets that pass the rules; :meth:`SharedJWTSecretManager.check_consistency` says
-which services differ.
+tells "same secret" without revealing it and is given only for secrets that pass the rules;
+:meth:`SharedJWTSecretManager.check_consistency` says which services differ.
 """
 
 from __future__ import annotations
