@@ -21,6 +21,7 @@ class CacheConfig(ServiceConfig):
     """A service with a Redis cache (a generic schema, no preset)."""
 
     redis_url: Annotated[SecretStr | None, Env("REDIS_URL", sensitive=True, group="redis")] = None
+    auth_service_url: Annotated[str, Env("AUTH_SERVICE_URL")] = "http://localhost:8081"
 
 
 def _start(variables: dict[str, str]) -> CacheConfig:

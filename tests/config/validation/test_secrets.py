@@ -118,8 +118,8 @@ def test_secret_rule_judges_only_the_password_of_a_url() -> None:
 
 def test_library_test_defaults_refused_when_deployed() -> None:
     from confwarden.components.weak_secrets import weak_value_reason
-    from confwarden.config.app import AppConfig
     from confwarden.config.fallbacks import TEST_DEFAULTS
+    from confwarden.presets.agent_platform.app import AppConfig
 
     for value in [*TEST_DEFAULTS.values(), *AppConfig.TEST_DEFAULTS.values()]:
         assert weak_value_reason(value, deployed=True) is not None, value
