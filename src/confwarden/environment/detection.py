@@ -29,7 +29,13 @@ from types import ModuleType
 from confwarden.environment.markers import container_reason, deployment_marker
 from confwarden.errors import EnvironmentDetectionError
 
-__all__ = ["Detection", "Environment", "EnvironmentDetector", "detect_environment"]
+__all__ = [
+    "ENVIRONMENT_ALIASES",
+    "Detection",
+    "Environment",
+    "EnvironmentDetector",
+    "detect_environment",
+]
 
 
 class Environment(StrEnum):
@@ -78,6 +84,10 @@ _ALIASES: dict[str, Environment] = {
     "production": Environment.PRODUCTION,
     "prod": Environment.PRODUCTION,
 }
+
+# Every spelling of each environment (documented; ``JWT_SECRET_PROD`` spellings are checked
+# against it by the configuration's ``variants`` rule).
+ENVIRONMENT_ALIASES: Mapping[str, Environment] = _ALIASES
 
 _TRUTHY = frozenset({"1", "true", "yes", "on"})
 

@@ -34,11 +34,13 @@ def default_rules() -> tuple[Rule, ...]:
     from confwarden.config.validation.database import DatabaseRule
     from confwarden.config.validation.environment import DeployedUrlRule
     from confwarden.config.validation.jwt import JwtSecretRule
+    from confwarden.config.validation.numbers import NumberRule
     from confwarden.config.validation.ports import PortRule
     from confwarden.config.validation.required import RequiredRule
     from confwarden.config.validation.secrets import SecretStrengthRule
     from confwarden.config.validation.unknown import UnknownVariableRule
     from confwarden.config.validation.urls import UrlFormatRule
+    from confwarden.config.validation.variants import UnreadVariantRule
 
     return (
         RequiredRule(),
@@ -47,10 +49,12 @@ def default_rules() -> tuple[Rule, ...]:
         JwtSecretRule(),
         UrlFormatRule(),
         DeployedUrlRule(),
+        NumberRule(),
         SecretStrengthRule(),
         PortRule(),
         ConsistencyRule(),
         UnknownVariableRule(),
+        UnreadVariantRule(),
     )
 
 

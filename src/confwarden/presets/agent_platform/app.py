@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Annotated, ClassVar
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 
 from confwarden.config.common import LogLevel, SecurityConfig, ServiceConfig
 from confwarden.config.schema import Env
@@ -258,5 +258,8 @@ class AppConfig(PlatformServiceConfig):
         _agent("EXECUTION_CLEANUP_INTERVAL", description="Seconds between execution cleanups"),
     ] = 60
     max_concurrent_agents: Annotated[
-        int, _agent("MAX_CONCURRENT_AGENTS", description="Maximum concurrent agent executions")
+        int,
+        # A bound declared on the field (pydantic constraint): 10**6 agents is a typo.
+        Field(ge=1, le=1000),
+        _agent("MAX_CONCURRENT_AGENTS", description="Maximum concurrent agent executions"),
     ] = 10
