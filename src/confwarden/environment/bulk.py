@@ -86,7 +86,5 @@ class BulkOperations:
         for key in removed:
             self.delete(key, source="IsolatedEnvironment.clear()")
         if kept:
-            logger.info(
-                "clear(): kept %d protected variable(s): %s", len(kept), ", ".join(kept)
-            )
+            logger.info("clear(): kept %d protected variable(s): %s", len(kept), ", ".join(kept))
         return ClearResult(removed, kept)
