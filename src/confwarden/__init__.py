@@ -56,7 +56,7 @@ _EXPORTS: dict[str, str] = {
     "PortDiscovery": "confwarden.components.ports",
     "ProductionConfig": "confwarden.config.profiles",
     "RedisURLBuilder": "confwarden.components.redis_url",
-    "SECRET_MAPPINGS": "confwarden.secrets.mapping",
+    "SECRET_MAPPINGS": "confwarden.presets.agent_platform.secret_mappings",
     "SecretURL": "confwarden.components.url",
     "SharedJWTSecretManager": "confwarden.components.jwt_secret",
     "StagingConfig": "confwarden.config.profiles",
@@ -126,5 +126,5 @@ if TYPE_CHECKING:
         MissingDependencyError,
         ProtectedVariableError,
     )
-    from confwarden.secrets.mapping import SECRET_MAPPINGS
+    from confwarden.presets.agent_platform.secret_mappings import SECRET_MAPPINGS
     from confwarden.startup import bootstrap

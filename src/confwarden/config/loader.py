@@ -193,12 +193,19 @@ def load_config(
         for source in chosen
         if not source.is_empty()
     ]
+    plan = plan_of(schema, environment)
+    # Remote stores fetch every variable the schema may read at once, in parallel.
+    batched = [s for s, _, _ in lookups if type(s).prefetch is not ValueSource.prefetch]
+    if batched:
+        wanted = tuple(variable for item in plan for variable in item.variables)
+        for source in batched:
+            source.prefetch(wanted)
     values: dict[str, ResolvedValue] = {}
     data: dict[str, Any] = {}
     defaults, cache = _records(schema)
     isolated = context.env if isinstance(context.env, IsolatedEnvironment) else None
     problems: list[Problem] = []
-    for spec, names, deprecated, convert in plan_of(schema, environment):
+    for spec, names, deprecated, convert in plan:
         winner: SourceHit | None = None
         shadowed: list[tuple[str, Source]] = []
         for source, lookup, eager in lookups:
