@@ -9,9 +9,9 @@ import pytest
 
 from confwarden.environment.detection import Environment
 from confwarden.environment.provenance import SourceKind
+from confwarden.presets.agent_platform.secret_mappings import MAPPINGS
 from confwarden.secrets.base import SecretSourceError
 from confwarden.secrets.files import FileReferenceSource, SecretsDirSource, read_secret_file
-from confwarden.presets.agent_platform.secret_mappings import MAPPINGS
 
 CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"
 

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from tests.servers.gcp_secret_manager import FakeSecretManager, crc32c_bitwise
 
 from confwarden.environment.detection import Environment
 from confwarden.environment.provenance import SourceKind
@@ -15,7 +16,6 @@ from confwarden.secrets._crc32c import crc32c, crc32c_python
 from confwarden.secrets.base import SecretSourceError
 from confwarden.secrets.gcp import GoogleSecretManagerSource, SecretManagerUnavailable, make_client
 from confwarden.secrets.mapping import SecretMappings
-from tests.servers.gcp_secret_manager import FakeSecretManager, crc32c_bitwise
 
 pytestmark = pytest.mark.integration
 
@@ -111,7 +111,8 @@ def test_gcp_source_maps_both_oauth_conventions_to_one_fetch(fake: FakeSecretMan
     source.prefetch(["GOOGLE_CLIENT_ID", "GOOGLE_OAUTH_CLIENT_ID_STAGING", "LOG_LEVEL"])
     first = source.lookup("GOOGLE_CLIENT_ID")
     second = source.lookup("GOOGLE_OAUTH_CLIENT_ID_STAGING")
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert first.value == second.value == "client-id"
     assert fake.access_count("google-oauth-client-id-staging") == 1
 
@@ -131,7 +132,8 @@ def test_gcp_prefetch_fetches_in_parallel(fake: FakeSecretManager) -> None:
     assert fake.max_in_flight > 1
     assert len(fake.requests) == 12
     hit = source.lookup("VAR_3")
-    assert hit is not None and hit.value == "value of secret-3"
+    assert hit is not None
+    assert hit.value == "value of secret-3"
     assert len(fake.requests) == 12  # answered from the prefetched cache
 
 
@@ -143,10 +145,12 @@ def test_gcp_cache_keeps_latest_for_ttl_then_refetches(fake: FakeSecretManager) 
     fake.add_version("jwt-secret-key-production", "second")
     clock.now += 59
     hit = source.lookup("JWT_SECRET_KEY")
-    assert hit is not None and hit.value == "first"
+    assert hit is not None
+    assert hit.value == "first"
     clock.now += 2
     hit = source.lookup("JWT_SECRET_KEY")
-    assert hit is not None and hit.value == "second"
+    assert hit is not None
+    assert hit.value == "second"
     assert fake.access_count("jwt-secret-key-production") == 2
 
 
@@ -162,7 +166,7 @@ def test_gcp_permission_denied_names_the_secret(fake: FakeSecretManager) -> None
     fake.add_version("jwt-secret-key-production", CANARY)
     fake.permission_denied.add("jwt-secret-key-production")
     source = source_for(fake)
-    with pytest.raises(SecretSourceError, match="jwt-secret-key-production.*permission denied"):
+    with pytest.raises(SecretSourceError, match=r"jwt-secret-key-production.*permission denied"):
         source.lookup("JWT_SECRET_KEY")
     assert source.status().up  # the store answered: it is the secret that is refused
 
@@ -170,7 +174,7 @@ def test_gcp_permission_denied_names_the_secret(fake: FakeSecretManager) -> None
 def test_gcp_deleted_secret_is_not_found(fake: FakeSecretManager) -> None:
     fake.add_version("jwt-secret-key-production", CANARY)
     fake.delete_secret("jwt-secret-key-production")
-    with pytest.raises(SecretSourceError, match="jwt-secret-key-production.*not found") as info:
+    with pytest.raises(SecretSourceError, match=r"jwt-secret-key-production.*not found") as info:
         source_for(fake).lookup("JWT_SECRET_KEY")
     assert_no_canary(info.value)
 
@@ -199,7 +203,8 @@ def test_gcp_retries_429_and_503_with_backoff(fake: FakeSecretManager) -> None:
     fake.queued["jwt-secret-key-production"] = [429, 503]
     waits: list[float] = []
     hit = source_for(fake, sleep=waits.append, backoff=0.5).lookup("JWT_SECRET_KEY")
-    assert hit is not None and hit.value == "value"
+    assert hit is not None
+    assert hit.value == "value"
     assert waits == [0.5, 1.0]
 
 
@@ -208,7 +213,7 @@ def test_gcp_retries_are_bounded_and_mark_the_source_down(fake: FakeSecretManage
     fake.queued["jwt-secret-key-production"] = [503] * 10
     waits: list[float] = []
     source = source_for(fake, sleep=waits.append, attempts=3)
-    with pytest.raises(SecretManagerUnavailable, match="answered 503.*3 time"):
+    with pytest.raises(SecretManagerUnavailable, match=r"answered 503.*3 time"):
         source.lookup("JWT_SECRET_KEY")
     assert len(waits) == 2
     assert fake.access_count("jwt-secret-key-production") == 3
@@ -263,7 +268,8 @@ def test_gcp_watch_reports_a_new_latest_version(fake: FakeSecretManager) -> None
         subscription.close()
     assert changed[0] == {"JWT_SECRET_KEY"}
     hit = source.lookup("JWT_SECRET_KEY")
-    assert hit is not None and (hit.value, hit.source.version) == ("second", "2")
+    assert hit is not None
+    assert (hit.value, hit.source.version) == ("second", "2")
 
 
 def test_gcp_watch_is_none_when_every_secret_is_pinned(fake: FakeSecretManager) -> None:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import socket
 import sys
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from tests.servers.openbao import OpenBaoServer, start_openbao, stop_openbao
 
 from confwarden.environment.detection import Environment
 from confwarden.errors import MissingDependencyError
 from confwarden.secrets.base import SecretSourceError
 from confwarden.secrets.mapping import SecretMappings
 from confwarden.secrets.vault import AppRoleAuth, TokenAuth, VaultSource, VaultUnavailable
-from tests.servers.openbao import OpenBaoServer, start_openbao, stop_openbao
 
 pytestmark = pytest.mark.integration
 
@@ -31,15 +30,13 @@ class FakeClock:
 
 
 @pytest.fixture
-def bao(openbao_server: OpenBaoServer, request: pytest.FixtureRequest) -> Iterator[Any]:
+def bao(openbao_server: OpenBaoServer, request: pytest.FixtureRequest) -> Any:
     """The root client and a path prefix unique to this test."""
     client: Any = openbao_server.client()
-    yield client, request.node.name.replace("[", "-").rstrip("]")
+    return client, request.node.name.replace("[", "-").rstrip("]")
 
 
-def source(
-    server: OpenBaoServer, templates: dict[str, str], **options: Any
-) -> VaultSource:
+def source(server: OpenBaoServer, templates: dict[str, str], **options: Any) -> VaultSource:
     options.setdefault("auth", TokenAuth(server.root_token))
     versions = options.pop("versions", {})
     return VaultSource(
@@ -87,7 +84,8 @@ def test_vault_kv2_default_key_and_pinned_version(openbao_server: OpenBaoServer,
         versions={name: "1"},
     )
     hit, old = latest.lookup("JWT_SECRET_KEY"), pinned.lookup("JWT_SECRET_KEY")
-    assert hit is not None and old is not None
+    assert hit is not None
+    assert old is not None
     assert (hit.value, old.value, old.source.version) == ("second", "first", "1")
     assert latest.current_version("JWT_SECRET_KEY") == "2"
 
@@ -107,10 +105,12 @@ def test_vault_kv1_lease_shortens_the_cache(openbao_server: OpenBaoServer, bao: 
     )
     clock.now += 19  # within two thirds of the 30 s lease: the cached value
     hit = vault.lookup("API_KEY")
-    assert hit is not None and hit.value == "one"
+    assert hit is not None
+    assert hit.value == "one"
     clock.now += 2  # past it: re-read before the lease runs out
     hit = vault.lookup("API_KEY")
-    assert hit is not None and hit.value == "two"
+    assert hit is not None
+    assert hit.value == "two"
 
 
 def test_vault_approle_logs_in_renews_and_logs_in_again(
@@ -199,7 +199,7 @@ def test_vault_slow_server_times_out_and_marks_down() -> None:
             environment=Environment.PRODUCTION,
             timeout=0.2,
         )
-        with pytest.raises(VaultUnavailable, match="no answer within 0.2 s"):
+        with pytest.raises(VaultUnavailable, match=r"no answer within 0.2 s"):
             vault.lookup("X")
     assert not vault.status().up
 
@@ -210,7 +210,9 @@ def test_vault_server_killed_then_recovers() -> None:
     clock = FakeClock()
     try:
         client: Any = server.client()
-        client.secrets.kv.v2.create_or_update_secret("k", secret={"value": "v"}, mount_point="secret")
+        client.secrets.kv.v2.create_or_update_secret(
+            "k", secret={"value": "v"}, mount_point="secret"
+        )
         vault = source(server, {"K": "k"}, clock=clock, ttl=1.0)
         assert vault.lookup("K") is not None
     finally:
@@ -222,10 +224,13 @@ def test_vault_server_killed_then_recovers() -> None:
     server = start_openbao(port)
     try:
         client = server.client()
-        client.secrets.kv.v2.create_or_update_secret("k", secret={"value": "v"}, mount_point="secret")
+        client.secrets.kv.v2.create_or_update_secret(
+            "k", secret={"value": "v"}, mount_point="secret"
+        )
         clock.now += 5
         hit = vault.lookup("K")
-        assert hit is not None and hit.value == "v"
+        assert hit is not None
+        assert hit.value == "v"
         assert vault.status().up
     finally:
         stop_openbao(server)
@@ -263,7 +268,8 @@ def test_vault_watch_reports_changes(
         subscription.close()
     assert changed[0] == {"W"}
     hit = vault.lookup("W")
-    assert hit is not None and hit.value == "two"
+    assert hit is not None
+    assert hit.value == "two"
 
 
 def test_vault_watch_is_none_when_every_version_is_pinned(openbao_server: OpenBaoServer) -> None:

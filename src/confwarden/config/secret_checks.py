@@ -69,7 +69,9 @@ class PlannedSecret:
         }
 
 
-def project_mappings(services: Services, configured: SecretMappings | None = None) -> SecretMappings:
+def project_mappings(
+    services: Services, configured: SecretMappings | None = None
+) -> SecretMappings:
     """The schemas' ``Env(secret=...)`` mappings of every service, with ``configured``
     (``[tool.confwarden.secret_mappings]``) added on top."""
     mappings = SecretMappings()
@@ -137,8 +139,7 @@ def mapping_problems(
                     Problem(
                         variable=variable,
                         origin=f"secret mapping, {environment.value}",
-                        message=f"maps to {ref.name!r}, a {others} secret, in "
-                        f"{environment.value}.",
+                        message=f"maps to {ref.name!r}, a {others} secret, in {environment.value}.",
                         fix="Use '{environment}' in the secret name, or the name of this "
                         "environment's secret.",
                         rule="secrets.cross_environment",
@@ -184,9 +185,7 @@ def secret_plan(
             if resolve_version is not None and not ref.pinned:
                 ref = SecretRef(ref.name, resolve_version(variable) or ref.version)
             rows.append(
-                PlannedSecret(
-                    service, variable, ref, spec.critical, spec.is_required(environment)
-                )
+                PlannedSecret(service, variable, ref, spec.critical, spec.is_required(environment))
             )
     return rows
 
@@ -233,7 +232,9 @@ def check_secrets(
                 problems.append(_problem(row, source, str(exc), "secrets.unreadable"))
                 continue
             if hit is None:
-                problems.append(_problem(row, source, "has no value in the store.", "secrets.missing"))
+                problems.append(
+                    _problem(row, source, "has no value in the store.", "secrets.missing")
+                )
             elif not hit.value.strip():
                 problems.append(_problem(row, source, "is empty in the store.", "secrets.empty"))
         inspection = inspect_service(schema, {}, environment, sources=[source])

@@ -59,7 +59,7 @@ class Poller:
         while not self._stop.wait(self._interval):
             try:
                 self._check()
-            except Exception:  # noqa: S110 - a failed poll is retried at the next interval
+            except Exception:
                 continue
 
     def close(self) -> None:

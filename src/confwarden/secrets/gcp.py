@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -68,7 +68,7 @@ class _Fetched:
 
 def _client_module() -> Any:
     try:
-        import google.cloud.secretmanager as secretmanager
+        from google.cloud import secretmanager
     except ImportError:
         raise MissingDependencyError(
             "Google Secret Manager", "gcp", "google-cloud-secret-manager"
@@ -94,7 +94,7 @@ def make_client(endpoint: str | None = None, *, anonymous: bool = False) -> Any:
     if anonymous:
         from google.auth.credentials import AnonymousCredentials
 
-        options["credentials"] = AnonymousCredentials()
+        options["credentials"] = AnonymousCredentials()  # type: ignore[no-untyped-call]
     return module.SecretManagerServiceClient(**options)
 
 
@@ -392,3 +392,51 @@ def _verified(source: str, ref: SecretRef, payload: Any) -> str:
             f"{source}: {what}: the payload is not UTF-8 text. Store it as text "
             "(base64-encode binary keys)."
         ) from None
+
+
+_SETTINGS: dict[str, type | tuple[type, ...]] = {
+    "project": str,
+    "endpoint": str,
+    "credentials": str,
+    "ttl": (int, float),
+    "timeout": (int, float),
+    "attempts": int,
+    "poll_interval": (int, float),
+    "environments": list,
+}
+
+
+def from_settings(
+    settings: Mapping[str, Any],
+    *,
+    mappings: SecretMappings,
+    environment: Environment,
+    environ: Mapping[str, str],
+) -> GoogleSecretManagerSource:
+    """A source from ``[tool.confwarden.secret_sources.gcp]`` (see
+    :mod:`confwarden.secrets.registry`).
+
+    ``project`` falls back to ``GOOGLE_CLOUD_PROJECT``; ``endpoint`` (REST, for a private
+    endpoint or a local test server) and ``credentials = "anonymous"`` (local servers only)
+    are optional.
+    """
+    from confwarden.secrets.registry import checked
+
+    values = checked(settings, "gcp", _SETTINGS)
+    credentials = values.get("credentials", "default")
+    if credentials not in ("default", "anonymous"):
+        raise SecretSourceError(
+            '[tool.confwarden.secret_sources.gcp] credentials must be "default" or "anonymous".'
+        )
+    endpoint = values.get("endpoint")
+    client = None
+    if endpoint is not None or credentials == "anonymous":
+        client = make_client(endpoint, anonymous=credentials == "anonymous")
+    options = {k: values[k] for k in ("ttl", "timeout", "attempts", "poll_interval") if k in values}
+    return GoogleSecretManagerSource(
+        values.get("project") or environ.get("GOOGLE_CLOUD_PROJECT", ""),
+        mappings=mappings,
+        environment=environment,
+        client=client,
+        **options,
+    )

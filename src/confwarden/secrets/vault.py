@@ -33,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -182,24 +182,25 @@ class VaultSource(ValueSource):
 
     def _login(self) -> None:
         client = self._client
-        if isinstance(self._auth, AppRoleAuth):
+        auth_method = self._auth
+        if isinstance(auth_method, AppRoleAuth):
             answer = self._guard(
                 "AppRole login",
                 lambda: client.auth.approle.login(
-                    self._auth.role_id, self._auth.secret_id, mount_point=self._auth.mount
+                    auth_method.role_id, auth_method.secret_id, mount_point=auth_method.mount
                 ),
             )
             auth = answer["auth"]
             self._schedule_renewal(float(auth["lease_duration"]), bool(auth["renewable"]))
             return
-        client.token = self._auth.token
-        data = self._guard("token lookup", lambda: client.auth.token.lookup_self())["data"]
+        client.token = auth_method.token
+        data = self._guard("token lookup", client.auth.token.lookup_self)["data"]
         self._schedule_renewal(float(data.get("ttl") or 0), bool(data.get("renewable")))
 
     def _renew(self) -> None:
         client = self._client
         try:
-            answer = self._guard("token renewal", lambda: client.auth.token.renew_self())
+            answer = self._guard("token renewal", client.auth.token.renew_self)
             auth = answer["auth"]
             granted = float(auth["lease_duration"])
         except SecretSourceError:
@@ -428,3 +429,77 @@ class VaultSource(ValueSource):
                 on_change(frozenset(changed))
 
         return Poller(check, self._poll_interval, name="confwarden-vault-watch")
+
+
+_SETTINGS: dict[str, type | tuple[type, ...]] = {
+    "url": str,
+    "mount": str,
+    "kv_version": int,
+    "namespace": str,
+    "auth": str,
+    "approle_mount": str,
+    "role_id": str,
+    "timeout": (int, float),
+    "ttl": (int, float),
+    "poll_interval": (int, float),
+    "verify": (bool, str),
+    "environments": list,
+}
+
+
+def _env(environ: Mapping[str, str], *names: str) -> str | None:
+    return next((environ[n] for n in names if environ.get(n)), None)
+
+
+def from_settings(
+    settings: Mapping[str, Any],
+    *,
+    mappings: SecretMappings,
+    environment: Environment,
+    environ: Mapping[str, str],
+) -> VaultSource:
+    """A source from ``[tool.confwarden.secret_sources.vault]`` (see
+    :mod:`confwarden.secrets.registry`).
+
+    ``url`` falls back to ``VAULT_ADDR`` (``BAO_ADDR``); credentials come from the
+    environment only: ``VAULT_TOKEN`` for ``auth = "token"`` (the default when it is set),
+    ``VAULT_ROLE_ID`` and ``VAULT_SECRET_ID`` for ``auth = "approle"``.
+    """
+    from confwarden.secrets.registry import checked
+
+    values = checked(settings, "vault", _SETTINGS)
+    url = values.get("url") or _env(environ, "VAULT_ADDR", "BAO_ADDR")
+    if not url:
+        raise SecretSourceError(
+            "Vault: no address. Set [tool.confwarden.secret_sources.vault] url or VAULT_ADDR."
+        )
+    token = _env(environ, "VAULT_TOKEN", "BAO_TOKEN")
+    method = values.get("auth", "token" if token else "approle")
+    auth: TokenAuth | AppRoleAuth
+    if method == "token":
+        if not token:
+            raise SecretSourceError("Vault: auth is 'token' but VAULT_TOKEN is not set.")
+        auth = TokenAuth(token)
+    elif method == "approle":
+        role_id = values.get("role_id") or _env(environ, "VAULT_ROLE_ID", "BAO_ROLE_ID")
+        secret_id = _env(environ, "VAULT_SECRET_ID", "BAO_SECRET_ID")
+        if not role_id or not secret_id:
+            raise SecretSourceError(
+                "Vault: auth is 'approle' but VAULT_ROLE_ID or VAULT_SECRET_ID is not set."
+            )
+        auth = AppRoleAuth(role_id, secret_id, values.get("approle_mount", "approle"))
+    else:
+        raise SecretSourceError(f"Vault: auth must be 'token' or 'approle', got {method!r}.")
+    options = {
+        k: values[k]
+        for k in ("mount", "kv_version", "timeout", "ttl", "poll_interval", "verify")
+        if k in values
+    }
+    return VaultSource(
+        url,
+        auth=auth,
+        mappings=mappings,
+        environment=environment,
+        namespace=values.get("namespace") or _env(environ, "VAULT_NAMESPACE"),
+        **options,
+    )
