@@ -27,6 +27,7 @@ Example:
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -68,12 +69,11 @@ class _Fetched:
 
 def _client_module() -> Any:
     try:
-        from google.cloud import secretmanager
+        return importlib.import_module("google.cloud.secretmanager")
     except ImportError:
         raise MissingDependencyError(
             "Google Secret Manager", "gcp", "google-cloud-secret-manager"
         ) from None
-    return secretmanager
 
 
 def make_client(endpoint: str | None = None, *, anonymous: bool = False) -> Any:
