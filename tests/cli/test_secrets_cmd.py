@@ -98,12 +98,11 @@ def test_secrets_plan_prints_mappings_and_set_secrets(tmp_path: Path) -> None:
 
 
 def test_secrets_plan_json_and_problems_exit_1(tmp_path: Path) -> None:
-    root = project(tmp_path, "[tool.confwarden.secret_mappings.extra]\n")
+    root = project(tmp_path)
+    text = (root / "pyproject.toml").read_text()
+    # A production variable mapped to the staging secret.
     (root / "pyproject.toml").write_text(
-        (root / "pyproject.toml")
-        .read_text()
-        .replace('"redis-password-{environment}"', '"redis-password-staging"')
-        .replace("[tool.confwarden.secret_mappings.extra]\n", "")
+        text.replace('"redis-password-{environment}"', '"redis-password-staging"')
     )
     code, output = invoke("secrets", "plan", "--env", "production", "--root", str(root), "--json")
     assert code == 1
