@@ -5,17 +5,23 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Iterator
+from typing import Annotated
 
 import pytest
+from pydantic import SecretStr
 from tests.servers.gcp_secret_manager import FakeSecretManager, crc32c_bitwise
 
+from confwarden.config.schema import ConfigSchema, Env
+from confwarden.config.spec import DEPLOYED
 from confwarden.environment.detection import Environment
+from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.provenance import SourceKind
-from confwarden.errors import MissingDependencyError
+from confwarden.errors import ConfigurationError, MissingDependencyError
 from confwarden.secrets._crc32c import crc32c, crc32c_python
 from confwarden.secrets.base import SecretSourceError
 from confwarden.secrets.gcp import GoogleSecretManagerSource, SecretManagerUnavailable, make_client
 from confwarden.secrets.mapping import SecretMappings
+from confwarden.startup import bootstrap
 
 pytestmark = pytest.mark.integration
 
@@ -297,3 +303,42 @@ def test_gcp_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyP
     monkeypatch.setitem(sys.modules, "google.cloud.secretmanager", None)
     with pytest.raises(MissingDependencyError, match=r"pip install 'confwarden\[gcp\]'"):
         make_client()
+
+
+class DeployedConfig(ConfigSchema):
+    jwt_secret_key: Annotated[
+        SecretStr | None,
+        Env("JWT_SECRET_KEY", sensitive=True, critical=True, required_in=DEPLOYED),
+    ] = None
+    postgres_password: Annotated[
+        SecretStr | None,
+        Env("POSTGRES_PASSWORD", sensitive=True, critical=True, required_in=DEPLOYED),
+    ] = None
+
+
+def start(source: GoogleSecretManagerSource, environment: str = "production") -> ConfigSchema:
+    env = IsolatedEnvironment(environ={"ENVIRONMENT": environment}, isolated=True)
+    return bootstrap(DeployedConfig, env=env, env_files=[], install=False, secret_sources=[source])
+
+
+def test_gcp_bootstrap_reads_secrets_with_provenance(fake: FakeSecretManager) -> None:
+    fake.add_version("jwt-secret-key-production", CANARY)
+    fake.add_version("postgres-password-production", CANARY + "-pg")
+    config = start(source_for(fake))
+    assert isinstance(config, DeployedConfig)
+    assert config.jwt_secret_key is not None
+    assert config.jwt_secret_key.get_secret_value() == CANARY
+    assert CANARY not in repr(config)
+
+
+def test_gcp_source_down_at_startup_fails_fast_naming_source_and_secrets(
+    fake: FakeSecretManager,
+) -> None:
+    fake.stop()
+    with pytest.raises(ConfigurationError) as info:
+        start(source_for(fake))
+    message = str(info.value)
+    assert "Google Secret Manager (project test-project)" in message
+    assert "jwt-secret-key-production" in message
+    assert "postgres-password-production" in message
+    assert "cannot reach" in message

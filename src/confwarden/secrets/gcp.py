@@ -189,16 +189,16 @@ class GoogleSecretManagerSource(ValueSource):
                     continue
                 if code in _RETRIED or code >= 500:
                     error: SecretSourceError = SecretManagerUnavailable(
-                        f"{self.name}: {what}: the store answered {code} "
+                        f"{what}: the store answered {code} "
                         f"{_reason(exc)} {self._attempts} time(s). Retry later, or check "
                         "the API quota of the project."
                     )
                     self._status.down(str(error))
                     raise error from None
                 self._status.up()
-                raise SecretSourceError(_client_error(self.name, what, exc)) from None
+                raise SecretSourceError(_client_error(what, exc)) from None
             except Exception as exc:  # requests' connection errors and timeouts, parse errors
-                error = _transport_error(self.name, what, exc, self._timeout)
+                error = _transport_error(what, exc, self._timeout)
                 if isinstance(error, SecretManagerUnavailable):
                     self._status.down(str(error))
                 raise error from None
@@ -211,7 +211,7 @@ class GoogleSecretManagerSource(ValueSource):
     def _fetch(self, ref: SecretRef) -> _Fetched:
         try:
             answer = self._call("access_secret_version", ref)
-            value = _verified(self.name, ref, answer.payload)
+            value = _verified(ref, answer.payload)
             version = str(answer.name).rsplit("/", 1)[-1] or ref.version
             return _Fetched(value, version, None, self._clock())
         except SecretSourceError as exc:
@@ -338,59 +338,56 @@ def _reason(exc: Any) -> str:
     return f"({status.name})" if status is not None else ""
 
 
-def _client_error(source: str, what: str, exc: Any) -> str:
+def _client_error(what: str, exc: Any) -> str:
     code = exc.code or 0
     if code == 403:
         return (
-            f"{source}: {what}: permission denied. Grant the service account "
+            f"{what}: permission denied. Grant the service account "
             "roles/secretmanager.secretAccessor on the secret, and check the secret exists."
         )
     if code == 404:
         return (
-            f"{source}: {what}: not found, or no enabled version. Create it (gcloud secrets "
+            f"{what}: not found, or no enabled version. Create it (gcloud secrets "
             "create / versions add) or fix the mapping."
         )
     if code == 400:
-        return f"{source}: {what}: the version is disabled or destroyed. Pin an enabled version."
-    return f"{source}: {what}: the store refused the request ({code}). Check the request."
+        return f"{what}: the version is disabled or destroyed. Pin an enabled version."
+    return f"{what}: the store refused the request ({code}). Check the request."
 
 
-def _transport_error(source: str, what: str, exc: Exception, timeout: float) -> SecretSourceError:
+def _transport_error(what: str, exc: Exception, timeout: float) -> SecretSourceError:
     name = type(exc).__name__
     if "Timeout" in name:
         return SecretManagerUnavailable(
-            f"{source}: {what}: no answer within {timeout:g} s. Check the network path to "
+            f"{what}: no answer within {timeout:g} s. Check the network path to "
             "the endpoint, or raise the timeout."
         )
     if isinstance(exc, OSError) or "Connection" in name:
         return SecretManagerUnavailable(
-            f"{source}: {what}: cannot reach the endpoint ({name}). Check the network and "
-            "the api_endpoint."
+            f"{what}: cannot reach the endpoint ({name}). Check the network and the api_endpoint."
         )
     # A parse error may quote the malformed answer: only its type is shown.
     return SecretSourceError(
-        f"{source}: {what}: malformed answer from the store ({name}). Check the endpoint is "
-        "Secret Manager."
+        f"{what}: malformed answer from the store ({name}). Check the endpoint is Secret Manager."
     )
 
 
-def _verified(source: str, ref: SecretRef, payload: Any) -> str:
+def _verified(ref: SecretRef, payload: Any) -> str:
     """The payload as text, after checking its size, checksum and encoding."""
     data = bytes(payload.data)
     what = f"secret {ref.name!r} (version {ref.version})"
     if len(data) > _MAX_PAYLOAD:
-        raise SecretSourceError(f"{source}: {what}: payload larger than 64 KiB; refused.")
+        raise SecretSourceError(f"{what}: payload larger than 64 KiB; refused.")
     if "data_crc32c" in payload and crc32c(data) != int(payload.data_crc32c):
         raise SecretSourceError(
-            f"{source}: {what}: the payload's CRC32C checksum does not match; the answer was "
+            f"{what}: the payload's CRC32C checksum does not match; the answer was "
             "corrupted on the way and is refused. Retry; if it persists, add a new version."
         )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         raise SecretSourceError(
-            f"{source}: {what}: the payload is not UTF-8 text. Store it as text "
-            "(base64-encode binary keys)."
+            f"{what}: the payload is not UTF-8 text. Store it as text (base64-encode binary keys)."
         ) from None
 
 

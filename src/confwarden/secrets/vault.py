@@ -222,31 +222,29 @@ class VaultSource(ValueSource):
         except exc_types.Forbidden:
             self._status.up()
             raise SecretSourceError(
-                f"{self.name}: {what}: permission denied. Grant the token's policy read on "
+                f"{what}: permission denied. Grant the token's policy read on "
                 "that path, or check the credentials."
             ) from None
         except exc_types.Unauthorized:
             self._status.up()
             raise SecretSourceError(
-                f"{self.name}: {what}: not authenticated (invalid or expired token)."
+                f"{what}: not authenticated (invalid or expired token)."
             ) from None
         except exc_types.InvalidPath:
             self._status.up()
             raise SecretSourceError(
-                f"{self.name}: {what}: not found, or its latest version is deleted. Write "
+                f"{what}: not found, or its latest version is deleted. Write "
                 "it, or fix the mapping."
             ) from None
         except (exc_types.VaultDown, exc_types.InternalServerError, exc_types.BadGateway) as exc:
             error = VaultUnavailable(
-                f"{self.name}: {what}: the server is sealed or failing ({type(exc).__name__})."
+                f"{what}: the server is sealed or failing ({type(exc).__name__})."
             )
             self._status.down(str(error))
             raise error from None
         except exc_types.VaultError as exc:
             self._status.up()
-            raise SecretSourceError(
-                f"{self.name}: {what}: refused ({type(exc).__name__})."
-            ) from None
+            raise SecretSourceError(f"{what}: refused ({type(exc).__name__}).") from None
         except Exception as exc:  # requests' connection errors and timeouts
             name = type(exc).__name__
             reason = (
@@ -254,7 +252,7 @@ class VaultSource(ValueSource):
                 if "Timeout" in name
                 else f"cannot reach the server ({name})"
             )
-            error = VaultUnavailable(f"{self.name}: {what}: {reason}. Check VAULT_ADDR.")
+            error = VaultUnavailable(f"{what}: {reason}. Check VAULT_ADDR.")
             self._status.down(str(error))
             raise error from None
         self._status.up()
@@ -290,13 +288,13 @@ class VaultSource(ValueSource):
             data, version, lease = self._read(ref)
             if key not in data:
                 raise SecretSourceError(
-                    f"{self.name}: secret {path!r} has no key {key!r} (it has "
+                    f"secret {path!r} has no key {key!r} (it has "
                     f"{len(data)} key(s)). Fix the mapping's '#key' or write the key."
                 )
             raw = data[key]
             if isinstance(raw, bool) or not isinstance(raw, str | int | float):
                 raise SecretSourceError(
-                    f"{self.name}: secret {path!r} key {key!r} is a {type(raw).__name__}, not "
+                    f"secret {path!r} key {key!r} is a {type(raw).__name__}, not "
                     "text. Store the value as a string."
                 )
             ttl = self._ttl if lease <= 0 else min(self._ttl, lease * 2 / 3)
