@@ -230,6 +230,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        # Headers and body leave in two writes: without this, Nagle's algorithm and the
+        # client's delayed ACK add 40 ms to every answer on a kept-alive connection.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         with self.fake.lock:
             self.fake._connections.add(self.connection)
 
@@ -264,3 +267,32 @@ def gcp_secret_manager() -> Iterator[FakeSecretManager]:
         yield fake
     finally:
         fake.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the server in its own process (benchmarks): prints its endpoint, serves until killed.
+
+    ``python -m tests.servers.gcp_secret_manager --delay 0.02 --secrets 100`` stores
+    ``secret-000`` ... ``secret-099``.
+    """
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--project", default="test-project")
+    parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--secrets", type=int, default=0)
+    args = parser.parse_args(argv)
+    fake = FakeSecretManager(project=args.project, delay=args.delay)
+    for i in range(args.secrets):
+        fake.add_version(f"secret-{i:03d}", f"value-{i:03d}-" + "x" * 40)
+    fake.start()
+    print(fake.endpoint, flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    stop.wait()
+    fake.stop()
+
+
+if __name__ == "__main__":
+    main()

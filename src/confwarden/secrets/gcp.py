@@ -76,13 +76,17 @@ def _client_module() -> Any:
         ) from None
 
 
-def make_client(endpoint: str | None = None, *, anonymous: bool = False) -> Any:
+def make_client(
+    endpoint: str | None = None, *, anonymous: bool = False, pool_size: int = 32
+) -> Any:
     """A ``SecretManagerServiceClient``; with ``endpoint``, over REST to that address.
 
     Args:
         endpoint: ``host:port`` or ``http(s)://host:port`` (a private endpoint, a local test
-            server); None for Google's.
+            server); None for Google's (gRPC: parallel requests share one HTTP/2 channel).
         anonymous: send no credentials (local test servers only).
+        pool_size: kept-alive REST connections; requests' default of 10 would open and
+            drop a connection for every parallel fetch beyond the tenth.
 
     Raises:
         MissingDependencyError: the ``gcp`` extra is not installed.
@@ -95,7 +99,14 @@ def make_client(endpoint: str | None = None, *, anonymous: bool = False) -> Any:
         from google.auth.credentials import AnonymousCredentials
 
         options["credentials"] = AnonymousCredentials()  # type: ignore[no-untyped-call]
-    return module.SecretManagerServiceClient(**options)
+    client = module.SecretManagerServiceClient(**options)
+    session = getattr(getattr(client, "_transport", None), "_session", None)
+    if endpoint is not None and session is not None:
+        from requests.adapters import HTTPAdapter
+
+        for scheme in ("http://", "https://"):
+            session.mount(scheme, HTTPAdapter(pool_connections=1, pool_maxsize=pool_size))
+    return client
 
 
 class GoogleSecretManagerSource(ValueSource):
