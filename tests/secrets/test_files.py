@@ -9,7 +9,7 @@ import pytest
 
 from confwarden.environment.detection import Environment
 from confwarden.environment.provenance import SourceKind
-from confwarden.presets.agent_platform.secret_mappings import MAPPINGS
+from confwarden.presets.agent_platform.secret_mappings import PLATFORM_SECRET_MAPPINGS
 from confwarden.secrets.base import SecretSourceError
 from confwarden.secrets.files import FileReferenceSource, SecretsDirSource, read_secret_file
 
@@ -35,7 +35,9 @@ def test_secrets_dir_reads_files_named_after_the_variable(tmp_path: Path) -> Non
 
 def test_secrets_dir_reads_secret_store_names(tmp_path: Path) -> None:
     (tmp_path / "google-oauth-client-id-staging").write_text("client-id")
-    source = SecretsDirSource(tmp_path, aliases=MAPPINGS.aliases(Environment.STAGING))
+    source = SecretsDirSource(
+        tmp_path, aliases=PLATFORM_SECRET_MAPPINGS.aliases(Environment.STAGING)
+    )
     hit = source.lookup("GOOGLE_CLIENT_ID")
     assert hit is not None
     assert hit.value == "client-id"

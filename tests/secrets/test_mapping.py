@@ -11,7 +11,10 @@ from confwarden.config.schema import ConfigSchema, Env, fields_of
 from confwarden.config.spec import DEPLOYED
 from confwarden.environment.detection import Environment
 from confwarden.errors import ConfigurationError
-from confwarden.presets.agent_platform.secret_mappings import MAPPINGS, SECRET_MAPPINGS
+from confwarden.presets.agent_platform.secret_mappings import (
+    PLATFORM_SECRET_MAPPINGS,
+    SECRET_MAPPINGS,
+)
 from confwarden.secrets.mapping import (
     SecretMappings,
     SecretRef,
@@ -55,7 +58,7 @@ def test_secret_mappings_fill_in_the_environment_and_versions() -> None:
 
 
 def test_secret_mappings_leave_out_other_environments_names() -> None:
-    table = MAPPINGS.for_environment(Environment.PRODUCTION)
+    table = PLATFORM_SECRET_MAPPINGS.for_environment(Environment.PRODUCTION)
     assert "GOOGLE_OAUTH_CLIENT_ID_PRODUCTION" in table
     assert "GOOGLE_OAUTH_CLIENT_ID_STAGING" not in table
     assert variable_is_for_other_environment("X_STAGING", Environment.PRODUCTION)
@@ -103,8 +106,10 @@ def test_preset_maps_both_oauth_conventions_to_the_same_secret() -> None:
     for environment in (Environment.STAGING, Environment.PRODUCTION):
         upper = environment.value.upper()
         for kind in ("ID", "SECRET"):
-            simple = MAPPINGS.resolve(f"GOOGLE_CLIENT_{kind}", environment)
-            explicit = MAPPINGS.resolve(f"GOOGLE_OAUTH_CLIENT_{kind}_{upper}", environment)
+            simple = PLATFORM_SECRET_MAPPINGS.resolve(f"GOOGLE_CLIENT_{kind}", environment)
+            explicit = PLATFORM_SECRET_MAPPINGS.resolve(
+                f"GOOGLE_OAUTH_CLIENT_{kind}_{upper}", environment
+            )
             assert simple is not None
             assert simple == explicit
     assert SECRET_MAPPINGS["GOOGLE_CLIENT_ID"] == "google-oauth-client-id-{environment}"

@@ -5,9 +5,9 @@ A deployment goes wrong in three quiet ways the mappings can show before it happ
 
 * a critical secret of a service has no stored secret mapped in staging or production, so
   the service starts without it (or with a value someone typed into the console);
-* the two names of one credential (``GOOGLE_CLIENT_ID`` for the backend,
-  ``GOOGLE_OAUTH_CLIENT_ID_PRODUCTION`` for the auth service) map to two different secrets,
-  and the services use different OAuth clients;
+* the two names of one credential (``CLIENT_ID`` for one service,
+  ``OAUTH_CLIENT_ID_PRODUCTION`` for another, both names of one schema field) map to two
+  different secrets, and the services use different OAuth clients;
 * a production variable maps to a staging secret.
 
 :func:`mapping_problems` finds all three; :func:`secret_plan` lists what each service of an

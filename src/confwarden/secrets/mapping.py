@@ -12,7 +12,7 @@ Manager, Vault) and every deploy tool (``confwarden secrets plan|check``) reads 
 
       [tool.confwarden.secret_mappings]
       CLICKHOUSE_URL = "clickhouse-url-{environment}"
-      "GOOGLE_OAUTH_CLIENT_ID_{ENVIRONMENT}" = "google-oauth-client-id-{environment}"
+      "OAUTH_CLIENT_ID_{ENVIRONMENT}" = "oauth-client-id-{environment}"
 
       [tool.confwarden.secret_versions]   # pinned versions, by stored secret name
       jwt-secret-key-production = "7"
@@ -99,7 +99,7 @@ def environments_named_in(name: str) -> frozenset[Environment]:
 
 
 def variable_is_for_other_environment(variable: str, environment: Environment) -> bool:
-    """True for ``GOOGLE_OAUTH_CLIENT_ID_STAGING`` in production: not this deployment's name."""
+    """True for ``OAUTH_CLIENT_ID_STAGING`` in production: not this deployment's name."""
     named = environments_named_in(variable)
     return bool(named) and environment not in named
 

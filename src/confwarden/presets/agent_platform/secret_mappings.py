@@ -2,12 +2,13 @@
 
 The backend reads ``GOOGLE_CLIENT_ID``, the auth service ``GOOGLE_OAUTH_CLIENT_ID_{ENVIRONMENT}``;
 both map to the same stored secret, or the two services silently use different OAuth
-clients. A project using this platform's layout passes :data:`MAPPINGS` to its sources, or
-copies the table into ``[tool.confwarden.secret_mappings]``.
+clients. A project using this platform's layout passes :data:`PLATFORM_SECRET_MAPPINGS` to
+its sources (``LoadContext(secret_mappings=...)``, ``GoogleSecretManagerSource(mappings=...)``)
+or copies the table into ``[tool.confwarden.secret_mappings]``.
 
 Example:
     >>> from confwarden.environment.detection import Environment
-    >>> MAPPINGS.resolve("GOOGLE_CLIENT_ID", Environment.STAGING).name
+    >>> PLATFORM_SECRET_MAPPINGS.resolve("GOOGLE_CLIENT_ID", Environment.STAGING).name
     'google-oauth-client-id-staging'
 """
 
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from confwarden.secrets.mapping import SecretMappings
 
-__all__ = ["MAPPINGS", "SECRET_MAPPINGS"]
+__all__ = ["PLATFORM_SECRET_MAPPINGS", "SECRET_MAPPINGS"]
 
 SECRET_MAPPINGS: dict[str, str] = {
     # Backend service uses simplified names; the store name carries the environment.
@@ -40,4 +41,4 @@ SECRET_MAPPINGS: dict[str, str] = {
     "GRAFANA_API_KEY": "grafana-api-key-{environment}",
 }
 
-MAPPINGS = SecretMappings(SECRET_MAPPINGS)
+PLATFORM_SECRET_MAPPINGS = SecretMappings(SECRET_MAPPINGS)
