@@ -342,3 +342,21 @@ def test_gcp_source_down_at_startup_fails_fast_naming_source_and_secrets(
     assert "jwt-secret-key-production" in message
     assert "postgres-password-production" in message
     assert "cannot reach" in message
+
+
+def test_gcp_load_fetches_only_what_the_environment_does_not_set(
+    fake: FakeSecretManager,
+) -> None:
+    fake.add_version("jwt-secret-key-production", CANARY)
+    fake.add_version("postgres-password-production", CANARY + "-pg")
+    env = IsolatedEnvironment(
+        environ={"ENVIRONMENT": "production", "JWT_SECRET_KEY": CANARY + "-env"}, isolated=True
+    )
+    config = bootstrap(
+        DeployedConfig, env=env, env_files=[], install=False, secret_sources=[source_for(fake)]
+    )
+    assert isinstance(config, DeployedConfig)
+    assert config.jwt_secret_key is not None
+    assert config.jwt_secret_key.get_secret_value() == CANARY + "-env"
+    assert fake.access_count("jwt-secret-key-production") == 0
+    assert fake.access_count("postgres-password-production") == 1

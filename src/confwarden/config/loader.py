@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from confwarden.config.schema import ConfigSchema, fields_of, plan_of
+from confwarden.config.schema import ConfigSchema, FieldPlan, fields_of, plan_of
 from confwarden.config.sources import LoadContext
 from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity, ValidationMode
 from confwarden.environment.detection import Environment
@@ -194,12 +194,8 @@ def load_config(
         if not source.is_empty()
     ]
     plan = plan_of(schema, environment)
-    # Remote stores fetch every variable the schema may read at once, in parallel.
-    batched = [s for s, _, _ in lookups if type(s).prefetch is not ValueSource.prefetch]
-    if batched:
-        wanted = tuple(variable for item in plan for variable in item.variables)
-        for source in batched:
-            source.prefetch(wanted)
+    if any(type(s).prefetch is not ValueSource.prefetch for s, _, _ in lookups):
+        _prefetch(plan, lookups)
     values: dict[str, ResolvedValue] = {}
     data: dict[str, Any] = {}
     defaults, cache = _records(schema)
@@ -298,6 +294,42 @@ def load_config(
         config=config,
         invalid_fields=invalid,
     )
+
+
+def _prefetch(
+    plan: Sequence[FieldPlan],
+    lookups: Sequence[tuple[ValueSource, Callable[[str], SourceHit | None], bool]],
+) -> None:
+    """Let remote stores fetch, in parallel, every variable they may be asked for.
+
+    A field already supplied by a cheap source above a store (the process environment...)
+    is left out: the store would not be asked for it.
+    """
+    for index, (source, _, _) in enumerate(lookups):
+        if type(source).prefetch is ValueSource.prefetch:
+            continue
+        above = [lookup for s, lookup, _ in lookups[:index] if s.consult_when_shadowed]
+        wanted = [
+            variable
+            for item in plan
+            if not _supplied(above, item.variables)
+            for variable in item.variables
+        ]
+        if wanted:
+            source.prefetch(wanted)
+
+
+def _supplied(
+    lookups: Sequence[Callable[[str], SourceHit | None]], variables: Sequence[str]
+) -> bool:
+    for lookup in lookups:
+        for variable in variables:
+            try:
+                if lookup(variable) is not None:
+                    return True
+            except Exception:  # reported by the load itself
+                continue
+    return False
 
 
 _CACHE_LIMIT = 4096

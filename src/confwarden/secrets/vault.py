@@ -201,10 +201,11 @@ class VaultSource(ValueSource):
         client = self._client
         try:
             answer = self._guard("token renewal", client.auth.token.renew_self)
-            auth = answer["auth"]
-            granted = float(auth["lease_duration"])
+            granted = float(answer["auth"]["lease_duration"])
+        except VaultUnavailable:
+            raise  # the schedule stays: renewal is tried again on the next request
         except SecretSourceError:
-            granted = 0.0
+            granted = 0.0  # refused: the token is expired, revoked or not renewable
         if granted <= 0 or (isinstance(self._auth, AppRoleAuth) and granted < 1):
             if isinstance(self._auth, AppRoleAuth):
                 self._login()  # the token reached its max TTL: a new one
