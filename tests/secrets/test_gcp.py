@@ -360,3 +360,20 @@ def test_gcp_load_fetches_only_what_the_environment_does_not_set(
     assert config.jwt_secret_key.get_secret_value() == CANARY + "-env"
     assert fake.access_count("jwt-secret-key-production") == 0
     assert fake.access_count("postgres-password-production") == 1
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "loopback"),
+    [
+        ("http://127.0.0.1:8085", True),
+        ("localhost:443", True),
+        ("http://[::1]:80", True),
+        ("https://secretmanager.example.com", False),
+        ("10.0.0.1:443", False),
+    ],
+)
+def test_gcp_client_skips_proxies_only_for_loopback_endpoints(
+    endpoint: str, loopback: bool
+) -> None:
+    session = make_client(endpoint, anonymous=True)._transport._session
+    assert session.trust_env is not loopback
