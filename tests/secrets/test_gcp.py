@@ -93,7 +93,7 @@ def test_gcp_source_reads_mapped_secret_with_version_provenance(fake: FakeSecret
         "2",
     )
     assert str(hit.source) == "secret jwt-secret-key-production version 2"
-    assert_no_canary(hit, source, source.status())
+    assert_no_canary(hit, source, source.status(), source._cache)
 
 
 def test_gcp_source_reads_pinned_version(fake: FakeSecretManager) -> None:

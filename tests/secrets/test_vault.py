@@ -67,7 +67,7 @@ def test_vault_kv2_reads_mapped_key_with_version(openbao_server: OpenBaoServer, 
     assert (hit.value, hit.source.version) == (CANARY, "2")
     assert hit.source.detail == f"secret/{prefix}/staging/db#password"
     assert vault.lookup("UNMAPPED") is None
-    assert_no_canary(hit, vault, vault.status())
+    assert_no_canary(hit, vault, vault.status(), vault._cache)
 
 
 def test_vault_kv2_default_key_and_pinned_version(openbao_server: OpenBaoServer, bao: Any) -> None:
@@ -167,11 +167,21 @@ def test_vault_malformed_values_are_refused_without_the_value(
 ) -> None:
     client, prefix = bao
     client.secrets.kv.v2.create_or_update_secret(
-        f"{prefix}/odd", secret={"other": CANARY, "nested": {"deep": CANARY}}, mount_point="secret"
+        f"{prefix}/odd",
+        secret={"other": CANARY, "nested": {"deep": CANARY}, "huge": CANARY * 40_000},
+        mount_point="secret",
     )
     vault = source(
-        openbao_server, {"MISSING_KEY": f"{prefix}/odd", "NESTED": f"{prefix}/odd#nested"}
+        openbao_server,
+        {
+            "MISSING_KEY": f"{prefix}/odd",
+            "NESTED": f"{prefix}/odd#nested",
+            "HUGE": f"{prefix}/odd#huge",
+        },
     )
+    with pytest.raises(SecretSourceError, match="more than the 1 MiB") as huge:
+        vault.lookup("HUGE")
+    assert_no_canary(huge.value)
     with pytest.raises(SecretSourceError, match="has no key 'value'") as missing:
         vault.lookup("MISSING_KEY")
     with pytest.raises(SecretSourceError, match="is a dict, not text") as nested:

@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from confwarden.environment.detection import Environment
@@ -62,7 +62,7 @@ class SecretManagerUnavailable(SecretSourceError):
 
 @dataclass(frozen=True)
 class _Fetched:
-    value: str | None  # the decoded payload; None when ``error`` is set
+    value: str | None = field(repr=False)  # the payload; None when ``error`` is set
     version: str | None
     error: SecretSourceError | None
     at: float  # monotonic time of the fetch

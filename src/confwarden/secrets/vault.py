@@ -54,6 +54,7 @@ from confwarden.secrets.mapping import SecretMappings, SecretRef
 __all__ = ["AppRoleAuth", "TokenAuth", "VaultSource", "VaultUnavailable"]
 
 DEFAULT_KEY = "value"
+_MAX_VALUE = 1 << 20  # a larger value is a mistake (a whole document mapped as one secret)
 
 
 class VaultUnavailable(SecretSourceError):
@@ -78,7 +79,7 @@ class AppRoleAuth:
 
 @dataclass(frozen=True)
 class _Fetched:
-    value: str | None
+    value: str | None = field(repr=False)
     version: str | None
     error: SecretSourceError | None
     at: float
@@ -298,8 +299,14 @@ class VaultSource(ValueSource):
                     f"secret {path!r} key {key!r} is a {type(raw).__name__}, not "
                     "text. Store the value as a string."
                 )
+            text = str(raw)
+            if len(text) > _MAX_VALUE:
+                raise SecretSourceError(
+                    f"secret {path!r} key {key!r} holds {len(text)} characters, more than the "
+                    "1 MiB a secret can be. Check the mapping points at the secret itself."
+                )
             ttl = self._ttl if lease <= 0 else min(self._ttl, lease * 2 / 3)
-            return _Fetched(str(raw), version, None, self._clock(), ttl)
+            return _Fetched(text, version, None, self._clock(), ttl)
         except SecretSourceError as exc:
             return _Fetched(None, None, exc, self._clock(), min(self._ttl, 1.0))
 
