@@ -230,3 +230,15 @@ def test_secrets_check_without_vault_credentials_is_a_usage_error(tmp_path: Path
     )  # fmt: skip
     assert code == 2
     assert "VAULT_ROLE_ID or VAULT_SECRET_ID is not set" in output
+
+
+def test_secrets_plan_example_platform_maps_both_oauth_conventions_to_one_secret() -> None:
+    root = Path(__file__).resolve().parents[2] / "examples" / "platform"
+    code, output = invoke("secrets", "plan", "--env", "production", "--root", str(root), "--json")
+    assert code == 0, output
+    services = json.loads(output)["services"]
+    backend = {row["variable"]: row["secret"] for row in services["backend"]["secrets"]}
+    auth = {row["variable"]: row["secret"] for row in services["auth"]["secrets"]}
+    assert backend["GOOGLE_CLIENT_ID"] == auth["GOOGLE_OAUTH_CLIENT_ID_PRODUCTION"]
+    assert backend["GOOGLE_CLIENT_SECRET"] == auth["GOOGLE_OAUTH_CLIENT_SECRET_PRODUCTION"]
+    assert backend["JWT_SECRET_KEY"] == auth["JWT_SECRET_KEY"] == "jwt-secret-key-production"
