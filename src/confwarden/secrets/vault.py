@@ -55,6 +55,12 @@ __all__ = ["AppRoleAuth", "TokenAuth", "VaultSource", "VaultUnavailable"]
 
 DEFAULT_KEY = "value"
 _MAX_VALUE = 1 << 20  # a larger value is a mistake (a whole document mapped as one secret)
+_REFUSALS = {  # hvac's exception class name -> what to tell the user
+    "Forbidden": "permission denied. Grant the token's policy read on that path, or check "
+    "the credentials.",
+    "Unauthorized": "not authenticated (invalid or expired token).",
+    "InvalidPath": "not found, or its latest version is deleted. Write it, or fix the mapping.",
+}
 
 
 class VaultUnavailable(SecretSourceError):
@@ -221,32 +227,14 @@ class VaultSource(ValueSource):
         exc_types = hvac.exceptions
         try:
             answer = call()
-        except exc_types.Forbidden:
-            self._status.up()
-            raise SecretSourceError(
-                f"{what}: permission denied. Grant the token's policy read on "
-                "that path, or check the credentials."
-            ) from None
-        except exc_types.Unauthorized:
-            self._status.up()
-            raise SecretSourceError(
-                f"{what}: not authenticated (invalid or expired token)."
-            ) from None
-        except exc_types.InvalidPath:
-            self._status.up()
-            raise SecretSourceError(
-                f"{what}: not found, or its latest version is deleted. Write "
-                "it, or fix the mapping."
-            ) from None
         except (exc_types.VaultDown, exc_types.InternalServerError, exc_types.BadGateway) as exc:
-            error = VaultUnavailable(
-                f"{what}: the server is sealed or failing ({type(exc).__name__})."
-            )
+            error = VaultUnavailable(f"{what}: sealed or failing ({type(exc).__name__}).")
             self._status.down(str(error))
             raise error from None
         except exc_types.VaultError as exc:
-            self._status.up()
-            raise SecretSourceError(f"{what}: refused ({type(exc).__name__}).") from None
+            self._status.up()  # it answered: the request is what was refused
+            reason = _REFUSALS.get(type(exc).__name__, f"refused ({type(exc).__name__}).")
+            raise SecretSourceError(f"{what}: {reason}") from None
         except Exception as exc:  # requests' connection errors and timeouts
             name = type(exc).__name__
             reason = (
