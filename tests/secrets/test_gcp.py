@@ -377,3 +377,20 @@ def test_gcp_client_skips_proxies_only_for_loopback_endpoints(
 ) -> None:
     session = make_client(endpoint, anonymous=True)._transport._session
     assert session.trust_env is not loopback
+
+
+def test_gcp_watch_reports_a_secret_created_after_the_load(fake: FakeSecretManager) -> None:
+    source = source_for(fake, poll_interval=0.02)
+    with pytest.raises(SecretSourceError, match="not found"):
+        source.lookup("JWT_SECRET_KEY")
+    seen = threading.Event()
+    subscription = source.watch(lambda variables: seen.set())
+    assert subscription is not None
+    try:
+        fake.add_version("jwt-secret-key-production", "created later")
+        assert seen.wait(timeout=10)
+    finally:
+        subscription.close()
+    hit = source.lookup("JWT_SECRET_KEY")
+    assert hit is not None
+    assert hit.value == "created later"

@@ -297,3 +297,25 @@ def test_vault_missing_extra_names_the_install_command(monkeypatch: pytest.Monke
     )
     with pytest.raises(MissingDependencyError, match=r"pip install 'confwarden\[vault\]'"):
         vault.lookup("X")
+
+
+def test_vault_watch_reports_a_secret_written_after_the_load(
+    openbao_server: OpenBaoServer, bao: Any
+) -> None:
+    client, prefix = bao
+    vault = source(openbao_server, {"LATE": f"{prefix}/late"}, poll_interval=0.02)
+    with pytest.raises(SecretSourceError, match="not found"):
+        vault.lookup("LATE")
+    seen = threading.Event()
+    subscription = vault.watch(lambda variables: seen.set())
+    assert subscription is not None
+    try:
+        client.secrets.kv.v2.create_or_update_secret(
+            f"{prefix}/late", secret={"value": "now"}, mount_point="secret"
+        )
+        assert seen.wait(timeout=10)
+    finally:
+        subscription.close()
+    hit = vault.lookup("LATE")
+    assert hit is not None
+    assert hit.value == "now"

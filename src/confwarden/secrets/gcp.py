@@ -53,6 +53,7 @@ from confwarden.secrets.mapping import SecretMappings, SecretRef
 __all__ = ["GoogleSecretManagerSource", "SecretManagerUnavailable", "make_client"]
 
 _RETRIED = (429, 503)
+_UNREADABLE = "unreadable"  # the version a watch remembers for a secret that failed to load
 _MAX_PAYLOAD = 64 * 1024  # Secret Manager's own limit; anything larger is not a real payload
 
 
@@ -347,7 +348,9 @@ class GoogleSecretManagerSource(ValueSource):
                     continue  # down or refused: status() shows it, the running config stays
                 with self._lock:
                     cached = self._cache.get(ref)
-                before = seen.get(ref, cached.version if cached is not None else None)
+                # A secret that could not be read at load time and now exists is a change.
+                known = None if cached is None else (cached.version or _UNREADABLE)
+                before = seen.get(ref, known)
                 seen[ref] = now
                 if before is not None and before != now:
                     with self._lock:

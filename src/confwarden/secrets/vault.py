@@ -402,8 +402,10 @@ class VaultSource(ValueSource):
         def remembered(ref: SecretRef) -> str | None:
             with self._lock:
                 cached = self._cache.get(ref)
-            if cached is None or cached.error is not None:
+            if cached is None:
                 return None
+            if cached.error is not None:
+                return "unreadable"  # it failed at load time: now readable is a change
             return cached.version if self.kv_version == 2 else digest(cached.value)
 
         def check() -> None:
