@@ -14,8 +14,9 @@ of its variables that the schema declares has a value. The database goes through
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from confwarden.components.problems import Problem as ComponentProblem
 from confwarden.components.problems import ValidationResult as ComponentResult
@@ -43,18 +44,31 @@ class ComponentCheck:
 
     def used(self, ctx: ValidationContext) -> tuple[str, ...]:
         """The variables of this component that have a value in ``ctx``."""
-        found: list[str] = []
         # With a schema, only what it declares: a service is not judged on a neighbour's
         # variables that happen to be in the same environment.
-        names = ctx.index.by_variable if ctx.fields else ctx.merged_variables
+        names = (
+            _declared(self.variables, ctx.index.current)
+            if ctx.fields
+            else _matching(self.variables, ctx.merged_variables)
+        )
+        found: list[str] = []
         for name in names:
-            if name in self.variables or any(
-                s.startswith("_") and name.endswith(s) for s in self.variables
-            ):
-                raw = ctx.get(name)
-                if raw is not None and raw.strip():
-                    found.append(name)
+            raw = ctx.get(name)
+            if raw is not None and raw.strip():
+                found.append(name)
         return tuple(found)
+
+
+def _matching(patterns: tuple[str, ...], names: Iterable[str]) -> tuple[str, ...]:
+    exact = frozenset(p for p in patterns if not p.startswith("_"))
+    suffixes = tuple(p for p in patterns if p.startswith("_"))
+    return tuple(n for n in names if n in exact or (suffixes and n.endswith(suffixes)))
+
+
+@lru_cache(maxsize=256)
+def _declared(patterns: tuple[str, ...], declared: frozenset[str]) -> tuple[str, ...]:
+    # Per schema and environment (a frozenset caches its hash): startup stays cheap.
+    return tuple(sorted(_matching(patterns, declared)))
 
 
 def _redis(

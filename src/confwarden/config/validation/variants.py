@@ -17,10 +17,11 @@ it for this deployment); a variant naming another environment is a warning.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from confwarden.config.spec import Problem, Severity
+from confwarden.config.spec import FieldSpec, Problem, Severity
 from confwarden.config.validation.base import Rule, ValidationContext
+from confwarden.config.validation.index import field_index
 from confwarden.environment.detection import ENVIRONMENT_ALIASES, Environment
 
 __all__ = ["UnreadVariantRule", "variant_names"]
@@ -47,6 +48,34 @@ def variant_names(name: str) -> list[tuple[str, Environment]]:
     return result
 
 
+_Variants = dict[str, tuple[Environment, tuple[str, ...]]]
+_cache: dict[tuple[int, Environment], tuple[Sequence[FieldSpec], _Variants]] = {}
+
+
+def _variants(fields: Sequence[FieldSpec], environment: Environment) -> _Variants:
+    """Every unread variant of ``fields`` -> (the environment it names, the names read).
+
+    Computed once per schema tuple and environment, like the field index.
+    """
+    key = (id(fields), environment)
+    hit = _cache.get(key)
+    if hit is not None and hit[0] is fields:
+        return hit[1]
+    index = field_index(fields, environment)
+    result: _Variants = {}
+    for spec in fields:
+        read = index.names.get(spec.name, ())
+        for template in (*spec.env_names, *spec.deprecated_names):
+            for variant, named in variant_names(template):
+                if variant not in index.known:
+                    result.setdefault(variant, (named, read))
+    if isinstance(fields, tuple):
+        if len(_cache) >= 64:
+            _cache.clear()
+        _cache[key] = (fields, result)
+    return result
+
+
 class UnreadVariantRule(Rule):
     """An environment-specific spelling of a declared name is set but never read."""
 
@@ -57,17 +86,11 @@ class UnreadVariantRule(Rule):
         """Yield one problem per set, unread variant."""
         if not ctx.fields:
             return
-        known = ctx.index.known
-        variables = ctx.variables
-        reported: set[str] = set()
-        for spec in ctx.fields:
-            read = ctx.index.names.get(spec.name, ())
-            for template in (*spec.env_names, *spec.deprecated_names):
-                for variant, environment in variant_names(template):
-                    if variant in known or variant in reported or variant not in variables:
-                        continue
-                    reported.add(variant)
-                    yield self._problem(ctx, variant, environment, read)
+        variants = _variants(ctx.fields, ctx.environment)
+        # The process environment is small next to a schema's variants: walk it.
+        for name in sorted(ctx.variables.keys() & variants.keys()):
+            environment, read = variants[name]
+            yield self._problem(ctx, name, environment, read)
 
     def _problem(
         self,
