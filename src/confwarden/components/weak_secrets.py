@@ -76,7 +76,7 @@ _PLACEHOLDER_MARKERS = re.compile(
     "changeme|replaceme|yoursecret|placeholder|notsecure|insertyour|enteryour"
     "|your(?:api)?(?:key|token|password)"
 )
-_DROP_SEPARATORS = str.maketrans("", "", " \t\r\n-_.")
+_SEPARATORS = ("-", "_", ".", " ", "\t", "\r", "\n")
 _TEMPLATE = re.compile(r"^(<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*\)s)$")
 # Words that say "not for deployment" when they stand alone between separators
 # (``dev_password``, ``development-jwt-secret-...``), in a value written by a person: every
@@ -126,29 +126,40 @@ class WeakValueRule:
         reason: what is said about a matching value (never the value).
         deployed_only: the row applies in staging and production only.
         example: a value the row refuses, for the documentation.
-        matches: the test, on the value stripped of surrounding blanks.
+        matches: the test, on the value stripped of surrounding blanks and on its
+            "squashed" form (lower case, no blanks, ``-``, ``_`` or ``.``).
     """
 
     reason: str
     deployed_only: bool
     example: str
-    matches: Callable[[str], bool]
+    matches: Callable[[str, str], bool]
 
 
-def _template(value: str) -> bool:
+def _squash(value: str) -> str:
+    # str.replace chains are ~10x faster than a regex or str.translate here: validation
+    # judges every secret of a schema at every startup.
+    squashed = value.lower()
+    for separator in _SEPARATORS:
+        if separator in squashed:
+            squashed = squashed.replace(separator, "")
+    return squashed
+
+
+def _template(value: str, _: str) -> bool:
     return value[:1] in ("<", "$", "{", "%") and bool(_TEMPLATE.match(value))
 
 
-def _squashed(value: str) -> str:
-    return value.lower().translate(_DROP_SEPARATORS)
+def _repeated(_: str, squashed: str) -> bool:
+    return len(squashed) > 1 and squashed == squashed[0] * len(squashed)
 
 
-def _repeated(value: str) -> bool:
-    squashed = _squashed(value)
-    return len(squashed) > 1 and len(set(squashed)) == 1
+_WORD_HINT = re.compile("|".join(sorted(DEVELOPMENT_WORDS)))
 
 
-def _development_word(value: str) -> bool:
+def _development_word(value: str, squashed: str) -> bool:
+    if not _WORD_HINT.search(squashed):
+        return False  # the common case, cheaply
     found = False
     for segment in _SEPARATED.split(value):
         if segment.rstrip("0123456789").lower() in DEVELOPMENT_WORDS:
@@ -158,7 +169,7 @@ def _development_word(value: str) -> bool:
     return all(run.islower() or run.isupper() or run.istitle() for run in _WORDS.findall(value))
 
 
-def _library_default(value: str) -> bool:
+def _library_default(value: str, _: str) -> bool:
     return (
         value.startswith(LIBRARY_PREFIXES)
         or bool(_FORMER_DEV_FORMULA.match(value))
@@ -169,13 +180,13 @@ def _library_default(value: str) -> bool:
 WEAK_VALUE_RULES: tuple[WeakValueRule, ...] = (
     WeakValueRule("is an unexpanded template", False, "${DB_PASSWORD}", _template),
     WeakValueRule(
-        "is a known placeholder", False, "Change-Me", lambda v: _squashed(v) in KNOWN_PLACEHOLDERS
+        "is a known placeholder", False, "Change-Me", lambda _, sq: sq in KNOWN_PLACEHOLDERS
     ),
     WeakValueRule(
         "contains a placeholder marker",
         False,
         "your-secret-key-here",
-        lambda v: bool(_PLACEHOLDER_MARKERS.search(_squashed(v))),
+        lambda _, sq: bool(_PLACEHOLDER_MARKERS.search(sq)),
     ),
     WeakValueRule("repeats one character", False, "xxxxxxxx", _repeated),
     WeakValueRule(
@@ -201,8 +212,9 @@ def weak_value_reason(value: str, *, deployed: bool = False) -> str | None:
         'looks like a development or test value'
     """
     stripped = value.strip()
+    squashed = _squash(stripped)
     for rule in WEAK_VALUE_RULES:
-        if (deployed or not rule.deployed_only) and rule.matches(stripped):
+        if (deployed or not rule.deployed_only) and rule.matches(stripped, squashed):
             return rule.reason
     return None
 

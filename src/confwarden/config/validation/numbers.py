@@ -39,16 +39,13 @@ class NumberRule(Rule):
     def check(self, ctx: ValidationContext) -> Iterator[Problem]:
         """Yield one error per non-finite number or negative duration."""
         critical = True if ctx.environment.is_deployed else None
-        for item in ctx.items():
-            raw = item.raw.strip()
-            if not raw or item.sensitive:
-                continue
+        for variable, raw in _candidates(ctx):
             if raw.lower() in _NON_FINITE:
                 yield self.problem(
                     ctx,
-                    item.variable,
+                    variable,
                     "is not a finite number",
-                    f"Set {item.variable} to a number (NaN and infinity compare false with "
+                    f"Set {variable} to a number (NaN and infinity compare false with "
                     "everything, so limits and timeouts never trigger)",
                     severity=Severity.ERROR,
                     critical=critical,
@@ -56,16 +53,43 @@ class NumberRule(Rule):
                 )
             elif (
                 raw.startswith("-")
-                and DURATION_NAME.search(item.variable)
+                and DURATION_NAME.search(variable)
                 and _NUMBER.match(raw)
                 and float(raw) < 0
             ):
                 yield self.problem(
                     ctx,
-                    item.variable,
+                    variable,
                     "is a negative duration",
-                    f"Set {item.variable} to zero or a positive number",
+                    f"Set {variable} to zero or a positive number",
                     severity=Severity.ERROR,
                     critical=critical,
                     code="numbers.negative_duration",
                 )
+
+
+# First characters of a value this rule can refuse (sign, NaN, infinity): most values are
+# dismissed on their first character, without building anything (validation runs at every
+# startup over schemas of a hundred fields or more).
+_FIRST = frozenset("+-nNiI")
+
+
+def _candidates(ctx: ValidationContext) -> Iterator[tuple[str, str]]:
+    if not ctx.fields:
+        for item in ctx.items():
+            raw = item.raw.strip()
+            if raw[:1] in _FIRST and not item.sensitive:
+                yield item.variable, raw
+        return
+    by_name = ctx.index.by_name
+    for name, resolved in ctx.values.items():
+        raw = resolved.raw
+        if raw is None:
+            continue
+        raw = raw.strip()
+        if raw[:1] not in _FIRST:
+            continue
+        spec = by_name.get(name)
+        if spec is None or spec.sensitive:
+            continue
+        yield resolved.variable or spec.canonical, raw
