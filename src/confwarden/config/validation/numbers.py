@@ -83,10 +83,9 @@ def _candidates(ctx: ValidationContext) -> Iterator[tuple[str, str]]:
         return
     by_name = ctx.index.by_name
     for name, resolved in ctx.values.items():
-        raw = resolved.raw
-        if raw is None:
+        if resolved.raw is None:
             continue
-        raw = raw.strip()
+        raw = resolved.raw.strip()
         if raw[:1] not in _FIRST:
             continue
         spec = by_name.get(name)
