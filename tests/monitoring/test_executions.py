@@ -8,6 +8,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from tests.monitoring.conftest import FakeClock
 
 from confwarden.monitoring import (
     DeathCause,
@@ -19,7 +20,6 @@ from confwarden.monitoring import (
     MonitoringSettings,
     UnknownExecutionError,
 )
-from tests.monitoring.conftest import FakeClock
 
 # spec/003 "WebSocket Death Event Format", as a JSON schema.
 AGENT_DEATH_SCHEMA: dict[str, Any] = {

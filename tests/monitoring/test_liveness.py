@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from tests.monitoring.conftest import FakeClock
 
 from confwarden.monitoring import (
     DeathCause,
@@ -20,7 +21,6 @@ from confwarden.monitoring import (
     traced,
     track,
 )
-from tests.monitoring.conftest import FakeClock
 
 FAST = MonitoringSettings(agent_heartbeat_interval=0.01, max_concurrent_agents=2)
 
@@ -69,9 +69,9 @@ def test_track_enforces_the_limit(clock: FakeClock) -> None:
         track(tracker, "a"),
         track(tracker, "b"),
         pytest.raises(ExecutionLimitError, match="MAX_CONCURRENT_AGENTS"),
+        track(tracker, "c"),
     ):
-        with track(tracker, "c"):
-            pass  # pragma: no cover
+        pass  # pragma: no cover
 
 
 def test_atrack_heartbeats_from_a_task_and_completes(clock: FakeClock) -> None:

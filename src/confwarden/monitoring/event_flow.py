@@ -274,7 +274,7 @@ class EventFlowMonitor:
         """Silent failures detected in the last ``window`` seconds."""
         since = self._clock() - window
         with self._lock:
-            return sum(1 for when in self._failures if when >= since)
+            return sum(1 for when in self._failures if when > since)
 
     def __repr__(self) -> str:
         return f"<EventFlowMonitor connections={len(self._connections)}>"

@@ -467,7 +467,7 @@ class ExecutionTracker:
         """Deaths detected in the last ``death_window`` seconds, by cause."""
         since = self._clock() - self.death_window
         with self._lock:
-            return Counter(cause for when, cause in self._deaths if when >= since)
+            return Counter(cause for when, cause in self._deaths if when > since)
 
     def _get(self, run_id: str) -> Execution:
         record = self._records.get(run_id)
