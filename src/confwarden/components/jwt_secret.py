@@ -29,6 +29,7 @@ from confwarden.components.problems import (
     class_or_instance,
     collect,
     resolve_environment,
+    text_variables,
 )
 from confwarden.components.weak_secrets import placeholder_reason
 from confwarden.environment.detection import Environment
@@ -158,14 +159,14 @@ class SharedJWTSecretManager:
 
     def __init__(
         self,
-        env_vars: Mapping[str, str],
+        env_vars: Mapping[str, object],
         *,
         environment: Environment | str | None = None,
         origins: Mapping[str, str] | None = None,
     ) -> None:
-        self._vars = env_vars
+        self._vars = text_variables(env_vars)
         self._origins = origins
-        self.environment = resolve_environment(env_vars, environment)
+        self.environment = resolve_environment(self._vars, environment)
         self.policy = policy_for(self.environment)
         self._cache: tuple[JWTSecretResolution, str | None] | None = None
 
