@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-import confwarden.monitoring as monitoring
+from confwarden import monitoring
 
 
 def test_monitoring_all_is_sorted_and_resolves() -> None:
