@@ -18,6 +18,7 @@ from confwarden.monitoring.asgi import (
     MonitoredWebSocket,
     verify_event_delivery,
 )
+from confwarden.monitoring.bus import EventBus, Subscription
 from confwarden.monitoring.deaths import DeathCause, DeathEvent, RecoveryAction
 from confwarden.monitoring.event_flow import (
     ConnectionHealth,
@@ -38,6 +39,7 @@ from confwarden.monitoring.health_loop import (
     ConfigHealthMonitor,
     HealthSample,
 )
+from confwarden.monitoring.hub import MonitoringHub
 from confwarden.monitoring.liveness import ExecutionHandle, LivenessChecker, atrack, traced, track
 from confwarden.monitoring.report import ComponentHealth, HealthReport, Status, build_report
 from confwarden.monitoring.settings import MonitoringSettings, MonitoringValues
@@ -50,6 +52,7 @@ __all__ = [
     "ConnectionHealth",
     "DeathCause",
     "DeathEvent",
+    "EventBus",
     "EventDeliveryError",
     "EventFlowAlert",
     "EventFlowMonitor",
@@ -62,11 +65,13 @@ __all__ = [
     "HealthSample",
     "LivenessChecker",
     "MonitoredWebSocket",
+    "MonitoringHub",
     "MonitoringSettings",
     "MonitoringValues",
     "RecoveryAction",
     "SilentFailure",
     "Status",
+    "Subscription",
     "UnknownExecutionError",
     "atrack",
     "build_report",
