@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from confwarden.config.change_tracker import ChangeTracker
 from confwarden.config.manager import UnifiedConfigManager
-from confwarden.config.schema import ConfigSchema, Env
+from confwarden.config.schema import Env
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.monitoring import MonitoringHub, MonitoringSettings

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
+from tests.server.conftest import FakeClock, make_hub
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import create_app
-from tests.server.conftest import FakeClock, make_hub
 
 
 def test_health_is_up_with_every_component(client: TestClient, hub: MonitoringHub) -> None:

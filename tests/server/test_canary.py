@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from starlette.testclient import TestClient
+from tests.server.conftest import CANARY, DB_CANARY, FakeClock
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import create_app
-from tests.server.conftest import CANARY, DB_CANARY, FakeClock
 
 TOKEN = "token-CANARY-77e1"
 ENDPOINTS = [
