@@ -177,21 +177,26 @@ def test_health_monitor_records_reloads(clock: FakeClock) -> None:
     ]
 
 
-def test_health_monitor_thread_runs_checks_until_stopped(env: IsolatedEnvironment) -> None:
-    checked = threading.Event()
+def test_health_monitor_start_validates_now_then_in_its_thread(env: IsolatedEnvironment) -> None:
+    calls: list[str] = []
+    again = threading.Event()
     manager = _manager(env)
 
     def validate() -> ValidationResult:
-        checked.set()
+        calls.append(threading.current_thread().name)
+        if len(calls) > 1:
+            again.set()
         return manager.inspect().validation
 
     monitor = ConfigHealthMonitor(validate, interval=0.01)
     monitor.start()
     try:
-        assert checked.wait(5)
+        assert calls[0] == threading.current_thread().name
+        assert monitor.history
+        assert again.wait(5)
     finally:
         monitor.stop()
-    assert monitor.history
+    assert calls[1] == "config-health"
 
 
 def test_health_monitor_async_loop_stops_on_its_event(env: IsolatedEnvironment) -> None:

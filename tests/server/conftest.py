@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Annotated
 
 import pytest
 from pydantic import SecretStr
-from starlette.testclient import TestClient
+from starlette.testclient import TestClient, WebSocketTestSession
 
 from confwarden.config.change_tracker import ChangeTracker
 from confwarden.config.manager import UnifiedConfigManager
 from confwarden.config.schema import Env
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
-from confwarden.monitoring import MonitoringHub, MonitoringSettings
+from confwarden.monitoring import MonitoringHub, MonitoringSettings, Subscription
 from confwarden.server import create_app
 
 CANARY = "CANARY-server-4f3e2d1c0b9a8f7e6d5c4b3a29181716"
@@ -75,3 +76,25 @@ def client(hub: MonitoringHub) -> Iterator[TestClient]:
     # The hub is driven by the tests (check() calls), not by its background threads.
     with TestClient(create_app(hub, manage_hub=False)) as test_client:
         yield test_client
+
+
+class StreamEnded:
+    """Set once the server's /events handler has let go of its subscription.
+
+    Starlette's TestClient cancels a WebSocket app that is still running when the ``with``
+    block ends; closing from the client and awaiting this first makes the end deterministic.
+    """
+
+    def __init__(self, hub: MonitoringHub) -> None:
+        self.event = threading.Event()
+        original = hub.bus.unsubscribe
+
+        def unsubscribe(subscription: Subscription, reason: str = "closed") -> None:
+            original(subscription, reason)
+            self.event.set()
+
+        hub.bus.unsubscribe = unsubscribe  # type: ignore[method-assign]
+
+    def close(self, ws: WebSocketTestSession) -> None:
+        ws.close()
+        assert self.event.wait(10), "the /events handler did not finish"

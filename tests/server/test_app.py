@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
-from tests.server.conftest import FakeClock, make_hub
+from tests.server.conftest import FakeClock, StreamEnded, make_hub
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import create_app
@@ -127,6 +127,7 @@ def test_events_stream_sends_the_backlog_then_live_events(
     hub.tracker.create("early_agent")
     clock.advance(11)
     hub.tracker.check()
+    ended = StreamEnded(hub)
     with client.websocket_connect("/events") as ws:
         assert ws.receive_json()["agent_name"] == "early_agent"
         hub.tracker.create("late_agent")
@@ -136,6 +137,7 @@ def test_events_stream_sends_the_backlog_then_live_events(
         assert event["type"] == "agent_death"
         assert event["agent_name"] == "late_agent"
         assert event["payload"]["death_cause"] == "no_heartbeat"
+        ended.close(ws)
 
 
 def test_events_stream_publishes_health_changes(
@@ -144,6 +146,7 @@ def test_events_stream_publishes_health_changes(
     assert hub.config is not None
     hub.config.check()
     hub.publish_health_change()
+    ended = StreamEnded(hub)
     with client.websocket_connect("/events") as ws:
         hub.tracker.create("a")
         clock.advance(11)
@@ -155,6 +158,7 @@ def test_events_stream_publishes_health_changes(
             "UP",
             "DEGRADED",
         )
+        ended.close(ws)
 
 
 def test_dashboard_page_and_script_are_served_with_a_strict_policy(client: TestClient) -> None:

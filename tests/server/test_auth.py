@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
+from tests.server.conftest import StreamEnded
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import TokenGuard, create_app, is_loopback
@@ -56,9 +57,12 @@ def test_auth_serves_the_data_free_dashboard_shell(guarded: TestClient) -> None:
     assert guarded.get("/dashboard.js").status_code == 200
 
 
-def test_auth_websocket_accepts_the_query_parameter(guarded: TestClient) -> None:
+def test_auth_websocket_accepts_the_query_parameter(
+    guarded: TestClient, hub: MonitoringHub
+) -> None:
+    ended = StreamEnded(hub)
     with guarded.websocket_connect(f"/events?token={TOKEN}") as ws:
-        ws.close()
+        ended.close(ws)
 
 
 def test_auth_websocket_without_token_is_closed(guarded: TestClient) -> None:

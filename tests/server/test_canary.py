@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from starlette.testclient import TestClient
-from tests.server.conftest import CANARY, DB_CANARY, FakeClock
+from tests.server.conftest import CANARY, DB_CANARY, FakeClock, StreamEnded
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import create_app
@@ -63,8 +63,10 @@ def test_canary_absent_from_every_endpoint_and_the_stream(
             assert response.status_code in (200, 503), path
             _assert_clean(response.text)
             _assert_clean(json.dumps(dict(response.headers)))
+        ended = StreamEnded(hub)
         with client.websocket_connect(f"/events?token={TOKEN}") as ws:
             backlog = [ws.receive_text() for _ in range(len(hub.bus.backlog))]
+            ended.close(ws)
     kinds = {json.loads(e)["type"] for e in backlog}
     assert {"config_alert", "agent_death", "health_change"} <= kinds
     for event in backlog:

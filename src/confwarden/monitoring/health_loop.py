@@ -332,9 +332,11 @@ class ConfigHealthMonitor:
     # -- the loop ---------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Validate every :attr:`interval` seconds in a daemon thread (idempotent)."""
+        """Validate now (so the first report has data), then every :attr:`interval` seconds
+        in a daemon thread (idempotent)."""
         if self._thread is not None and self._thread.is_alive():
             return
+        self.check()
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="config-health", daemon=True)
         self._thread.start()
@@ -347,9 +349,8 @@ class ConfigHealthMonitor:
             self._thread = None
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not self._stop.wait(self.interval):
             self.check()
-            self._stop.wait(self.interval)
 
     async def run_async(self, stop: asyncio.Event | None = None) -> None:
         """The loop as a coroutine; validation runs in a worker thread (it may do I/O)."""
