@@ -41,8 +41,11 @@ async function refreshHealth() {
   if (config && config.details.score !== null && config.details.score !== undefined) {
     document.getElementById("score").textContent = config.details.score;
   }
-  const items = Object.entries(report.components).map(([name, c]) =>
-    el("li", name + ": " + c.status + " (" + c.reason + ")", c.status));
+  const items = Object.entries(report.components).map(([name, c]) => {
+    const item = el("li", name + ": " + c.status + " (" + c.reason + ")");
+    item.dataset.status = c.status;
+    return item;
+  });
   document.getElementById("components").replaceChildren(...items);
 }
 
@@ -56,13 +59,24 @@ function drawChart(history) {
     const y = h - (level / 100) * (h - 10) - 5;
     ctx.beginPath(); ctx.moveTo(0, y); ctx.lineTo(w, y); ctx.stroke();
   }
+  ctx.fillStyle = "#777";
+  ctx.font = "10px sans-serif";
+  for (const level of [60, 90]) ctx.fillText(String(level), 2, h - (level / 100) * (h - 10) - 7);
   if (!history.length) return;
+  const point = (sample, i) => [
+    history.length === 1 ? w / 2 : (i / (history.length - 1)) * (w - 30) + 25,
+    h - (sample.score / 100) * (h - 10) - 5,
+  ];
+  ctx.fillStyle = "#1565c0";
+  history.forEach((sample, i) => {
+    const [x, y] = point(sample, i);
+    ctx.beginPath(); ctx.arc(x, y, 3, 0, 2 * Math.PI); ctx.fill();
+  });
   ctx.strokeStyle = "#1565c0";
   ctx.lineWidth = 2;
   ctx.beginPath();
   history.forEach((sample, i) => {
-    const x = history.length === 1 ? w / 2 : (i / (history.length - 1)) * (w - 10) + 5;
-    const y = h - (sample.score / 100) * (h - 10) - 5;
+    const [x, y] = point(sample, i);
     if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
   });
   ctx.stroke();
