@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+from tests.server.conftest import CANARY, DB_CANARY, GOOD, make_hub
+from tests.servers.asgi import serve_asgi
 
 from confwarden.monitoring import MonitoringSettings
 from confwarden.server import create_app
-from tests.server.conftest import CANARY, DB_CANARY, GOOD, make_hub
-from tests.servers.asgi import serve_asgi
 
 pytestmark = pytest.mark.integration
 

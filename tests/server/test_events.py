@@ -7,11 +7,11 @@ import json
 import socket
 
 import pytest
+from tests.servers.asgi import serve_asgi
 from websockets.asyncio.client import connect
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import create_app
-from tests.servers.asgi import serve_asgi
 
 pytestmark = pytest.mark.integration
 
