@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, NamedTuple
 
 import pytest
@@ -218,3 +220,52 @@ def test_health_monitor_async_loop_stops_on_its_event(env: IsolatedEnvironment) 
 
     asyncio.run(main())
     assert monitor.history[0].score == 100
+
+
+@dataclass(frozen=True)
+class Update:
+    """The shape of LiveConfig's ConfigUpdate."""
+
+    applied: tuple[object, ...] = ()
+    rejected: tuple[str, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        return not self.rejected
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+
+
+class Holder:
+    """A live-config holder: reports reloads to its callbacks."""
+
+    def __init__(self) -> None:
+        self.callbacks: list[Callable[[Update], object]] = []
+
+    def add_callback(self, callback: Callable[[Update], object]) -> None:
+        self.callbacks.append(callback)
+
+    def reload(self, update: Update) -> None:
+        for callback in self.callbacks:
+            callback(update)
+
+
+def test_health_monitor_follows_a_live_config_holder(clock: FakeClock) -> None:
+    monitor = ConfigHealthMonitor(lambda: pytest.fail("not called"), clock=clock)
+    alerts = _alerts(monitor)
+    holder = Holder()
+    monitor.follow_reloads(holder)
+    holder.reload(Update(applied=(FieldChange("shop_name"),)))
+    holder.reload(Update(rejected=("SHOP_SECRET: is 5 characters, needs at least 32",)))
+    assert [(a.kind, a.message) for a in alerts] == [
+        ("reload", "configuration reloaded (shop_name)"),
+        (
+            "reload_failed",
+            "configuration reload rejected, the last good one stays "
+            "(SHOP_SECRET: is 5 characters, needs at least 32)",
+        ),
+    ]
+    assert (monitor.reloads, monitor.reload_failures) == (1, 1)

@@ -39,6 +39,8 @@ __all__ = [
     "AlertSeverity",
     "ConfigHealthMonitor",
     "HealthSample",
+    "ReloadNotifier",
+    "ReloadUpdate",
     "SourceStatusLike",
     "StatusReporting",
 ]
@@ -64,6 +66,25 @@ class StatusReporting(Protocol):
 
     def status(self) -> SourceStatusLike:
         """The source's current status."""
+        ...
+
+
+class ReloadUpdate(Protocol):
+    """What a live-config holder tells after a reload (``LiveConfig``'s ``ConfigUpdate``)."""
+
+    @property
+    def accepted(self) -> bool: ...
+    @property
+    def applied(self) -> Sequence[Any]: ...
+    @property
+    def rejected(self) -> Sequence[str]: ...
+
+
+class ReloadNotifier(Protocol):
+    """A live-config holder that reports its reloads to callbacks."""
+
+    def add_callback(self, callback: Callable[[ReloadUpdate], Any]) -> None:
+        """Call ``callback(update)`` after each reload."""
         ...
 
 
@@ -294,6 +315,23 @@ class ConfigHealthMonitor:
                     now,
                 )
             )
+
+    def follow_reloads(self, holder: ReloadNotifier) -> None:
+        """Turn every reload of a live-config holder into a ``reload``/``reload_failed`` alert.
+
+        ``holder.add_callback(callback)`` must call ``callback(update)`` after each reload,
+        with ``update.accepted``, ``update.applied`` (changes with a ``field``) and
+        ``update.rejected`` (masked reasons): the shape of
+        :class:`confwarden.config.live.LiveConfig`'s updates.
+        """
+        holder.add_callback(self._on_reload)
+
+    def _on_reload(self, update: ReloadUpdate) -> None:
+        if update.accepted:
+            fields = ", ".join(str(getattr(c, "field", c)) for c in update.applied)
+            self.record_reload(ok=True, detail=f"({fields})" if fields else "")
+        else:
+            self.record_reload(ok=False, detail="(" + "; ".join(update.rejected) + ")")
 
     def _on_change(self, record: TrackedChange) -> None:
         change = record.change

@@ -20,7 +20,12 @@ from confwarden.monitoring.bus import EventBus
 from confwarden.monitoring.deaths import DeathEvent, iso_utc
 from confwarden.monitoring.event_flow import EventFlowAlert, EventFlowMonitor
 from confwarden.monitoring.executions import ExecutionTracker
-from confwarden.monitoring.health_loop import Alert, ConfigHealthMonitor, StatusReporting
+from confwarden.monitoring.health_loop import (
+    Alert,
+    ConfigHealthMonitor,
+    ReloadNotifier,
+    StatusReporting,
+)
 from confwarden.monitoring.liveness import LivenessChecker
 from confwarden.monitoring.report import HealthReport, Status, build_report
 from confwarden.monitoring.settings import MonitoringSettings, MonitoringValues
@@ -43,6 +48,7 @@ class MonitoringHub:
             includes :class:`MonitoringSettings`, else the spec's defaults.
         sources: value sources to watch for outages.
         change_tracker: a change tracker whose critical changes become alerts.
+        reloads: a live-config holder (``LiveConfig``) whose reloads become alerts.
         health_interval: seconds between two validations (spec/003: 30).
         window: how far back deaths and silent failures count in the report.
         clock: POSIX seconds (tests inject a fake one).
@@ -62,6 +68,7 @@ class MonitoringHub:
         settings: MonitoringValues | None = None,
         sources: Sequence[StatusReporting] = (),
         change_tracker: ChangeTracker | None = None,
+        reloads: ReloadNotifier | None = None,
         health_interval: float = 30.0,
         window: float = 300.0,
         clock: Callable[[], float] = time.time,
@@ -88,6 +95,8 @@ class MonitoringHub:
                 clock=clock,
             )
             self.config.add_alert_callback(self._on_alert)
+            if reloads is not None:
+                self.config.follow_reloads(reloads)
         self.tracker.add_death_callback(self._on_death)
         self.flow.add_alert_callback(self._on_flow_alert)
         self._status: Status | None = None
