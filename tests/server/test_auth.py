@@ -106,3 +106,16 @@ def test_auth_token_compare() -> None:
 )
 def test_auth_is_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_auth_guard_works_under_a_mount_prefix(hub: MonitoringHub) -> None:
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    host = Starlette(routes=[Mount("/confwarden", create_app(hub, token=TOKEN, manage_hub=False))])
+    with TestClient(host) as client:
+        assert client.get("/confwarden/").status_code == 200
+        assert client.get("/confwarden/dashboard.js").status_code == 200
+        assert client.get("/confwarden/health").status_code == 401
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        assert client.get("/confwarden/health/live", headers=headers).status_code == 200

@@ -271,9 +271,10 @@ class ConfigHealthMonitor:
                 self.validator_failures += 1
                 logger.error("source status failed: %s", type(exc).__name__)
                 continue
-            self._source_status[status.name] = status
-            before = self._source_up.get(status.name, True)
-            self._source_up[status.name] = status.up
+            with self._lock:
+                self._source_status[status.name] = status
+                before = self._source_up.get(status.name, True)
+                self._source_up[status.name] = status.up
             if before and not status.up:
                 self._raise(
                     Alert(
@@ -289,7 +290,8 @@ class ConfigHealthMonitor:
 
     def source_statuses(self) -> list[SourceStatusLike]:
         """The last status seen of every source."""
-        return list(self._source_status.values())
+        with self._lock:
+            return list(self._source_status.values())
 
     # -- events from elsewhere --------------------------------------------------------------
 
