@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -26,7 +27,8 @@ from confwarden.cli._common import build_env, env_file_option, schema_option, se
     "secret_dirs",
     multiple=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="A mounted secrets directory to read (repeatable).",
+    help="A mounted secrets directory to read (repeatable); by default the project's "
+    "[tool.confwarden.secrets_dirs] entry for the environment.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8700, show_default=True, type=int, help="Port (0: any free).")
@@ -57,6 +59,7 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
     everywhere. Binds 127.0.0.1 unless --host says otherwise, and then needs a --token.
     Stops on Ctrl-C.
     """
+    from confwarden.config.doctor import secret_dirs_of
     from confwarden.config.manager import UnifiedConfigManager
     from confwarden.config.services import find_service, load_schema_reference
     from confwarden.environment.detection import Environment
@@ -71,6 +74,12 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
     manager = UnifiedConfigManager(
         schema_class, env=build_env(env_files), environment=target, secret_dirs=secret_dirs
     )
+    if not secret_dirs:
+        # The project's own mounted-secrets table, as `confwarden doctor` reads it.
+        mounted = secret_dirs_of(project).get(manager.environment)
+        if mounted is not None:
+            manager.secret_dirs = (mounted,)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     hub = MonitoringHub(manager, health_interval=interval)
 
     def ready(url: str) -> None:
