@@ -238,7 +238,8 @@ class EventFlowMonitor:
                 try:
                     callback(alert)
                 except Exception as exc:
-                    self.callback_errors += 1
+                    with self._lock:
+                        self.callback_errors += 1
                     logger.warning("event-flow alert callback failed: %s", type(exc).__name__)
         return failures
 

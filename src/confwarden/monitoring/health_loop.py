@@ -218,7 +218,8 @@ class ConfigHealthMonitor:
         try:
             result = self._validate()
         except Exception as exc:
-            self.validator_failures += 1
+            with self._lock:
+                self.validator_failures += 1
             self.last_error = f"the validator raised {type(exc).__name__}"
             logger.error("configuration health check failed: %s", self.last_error)
             self._raise(Alert("validator_failed", AlertSeverity.CRITICAL, self.last_error, now))
@@ -268,7 +269,8 @@ class ConfigHealthMonitor:
             try:
                 status = source.status()
             except Exception as exc:
-                self.validator_failures += 1
+                with self._lock:
+                    self.validator_failures += 1
                 logger.error("source status failed: %s", type(exc).__name__)
                 continue
             with self._lock:
