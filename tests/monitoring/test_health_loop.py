@@ -269,3 +269,15 @@ def test_health_monitor_follows_a_live_config_holder(clock: FakeClock) -> None:
         ),
     ]
     assert (monitor.reloads, monitor.reload_failures) == (1, 1)
+
+
+def test_health_monitor_counts_a_source_whose_status_raises(
+    env: IsolatedEnvironment, clock: FakeClock
+) -> None:
+    class Broken:
+        def status(self) -> Status:
+            raise OSError("unreachable")
+
+    monitor = ConfigHealthMonitor.from_manager(_manager(env), sources=[Broken()], clock=clock)
+    assert monitor.check() is not None
+    assert (monitor.source_errors, monitor.validator_failures) == (1, 0)

@@ -191,6 +191,7 @@ class ConfigHealthMonitor:
         self.last_result: ValidationResult | None = None
         self.last_error: str | None = None
         self.validator_failures = 0
+        self.source_errors = 0
         self.callback_errors = 0
         self.reloads = 0
         self.reload_failures = 0
@@ -270,7 +271,7 @@ class ConfigHealthMonitor:
                 status = source.status()
             except Exception as exc:
                 with self._lock:
-                    self.validator_failures += 1
+                    self.source_errors += 1
                 logger.error("source status failed: %s", type(exc).__name__)
                 continue
             with self._lock:

@@ -143,6 +143,7 @@ def _config(monitor: ConfigHealthMonitor) -> ComponentHealth:
         "errors": [p.variable for p in result.errors],
         "warnings": len(result.warnings),
         "validator_failures": monitor.validator_failures,
+        "source_errors": monitor.source_errors,
     }
     if result.errors:
         names = ", ".join(dict.fromkeys(p.variable for p in result.errors))
