@@ -90,17 +90,19 @@ class UrlFormatRule(Rule):
                 yield self._credentials(ctx, item.variable)
 
     def _credentials(self, ctx: ValidationContext, variable: str) -> Problem:
-        # A field not declared sensitive is shown by docs, diffs and `explain`: a password in
-        # it is a password in logs. The message is port discovery's, so both read as one.
-        deployed = ctx.environment.is_deployed
+        # A field not declared sensitive is a plain str: repr(config) and the service's own
+        # logs show it whole (confwarden's outputs mask URL passwords by shape). Reported in
+        # every environment, as a warning: a DSN in a URL field is a common, working pattern.
+        # Components that refuse credentials outright (service URLs) make it an error. The
+        # message is port discovery's, so both read as one problem.
         return self.problem(
             ctx,
             variable,
             "contains credentials (not shown)",
-            f"Remove the user and password from {variable} and keep the password in a secret "
-            "variable (or declare the field sensitive: SecretStr)",
-            severity=Severity.ERROR if deployed else Severity.WARNING,
-            critical=True if deployed else None,
+            f"Declare {variable}'s field sensitive (SecretStr), or move the password out of "
+            "the URL into a secret variable",
+            severity=Severity.WARNING,
+            critical=False,
             code="urls.credentials",
         )
 
