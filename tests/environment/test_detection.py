@@ -10,7 +10,7 @@ from types import ModuleType
 import pytest
 
 from confwarden.environment.detection import Environment, EnvironmentDetector, detect_environment
-from confwarden.environment.markers import container_reason
+from confwarden.environment.markers import container_reason, in_container
 from confwarden.errors import EnvironmentDetectionError
 
 NO_MODULES: dict[str, ModuleType] = {}
@@ -270,3 +270,28 @@ def test_environment_is_deployed() -> None:
         Environment.STAGING,
         Environment.PRODUCTION,
     ]
+
+
+def test_in_container_looks_under_the_marker_directory(tmp_path: Path) -> None:
+    marker = tmp_path / ".dockerenv"
+    assert not in_container({}, dockerenv_path=marker)
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / ".containerenv").write_text("")
+    assert in_container({}, dockerenv_path=marker)
+
+
+def test_in_container_reads_variables_of_the_mapping(tmp_path: Path) -> None:
+    marker = tmp_path / ".dockerenv"
+    assert in_container({"RUNNING_IN_DOCKER": "1"}, dockerenv_path=marker)
+    assert not in_container({"RUNNING_IN_DOCKER": "1"}, dockerenv_path=tmp_path / "flag")
+
+
+def test_components_use_the_whole_container_detection(tmp_path: Path) -> None:
+    from confwarden.components.ports import PortDiscovery
+    from confwarden.components.redis_url import RedisURLBuilder
+
+    marker = tmp_path / ".dockerenv"
+    podman = {"container": "podman"}
+    assert RedisURLBuilder(podman, dockerenv_path=marker).in_docker
+    assert PortDiscovery(podman, dockerenv_path=marker).in_docker
+    assert not RedisURLBuilder({}, dockerenv_path=marker).in_docker

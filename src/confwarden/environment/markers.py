@@ -58,6 +58,7 @@ __all__ = [
     "DeploymentMarker",
     "container_reason",
     "deployment_marker",
+    "in_container",
 ]
 
 
@@ -169,6 +170,27 @@ def container_reason(
         if word in cgroup:
             return f"/{_CGROUP_FILE} names {word}"
     return None
+
+
+def in_container(
+    environ: Mapping[str, str], *, dockerenv_path: str | os.PathLike[str] = "/.dockerenv"
+) -> bool:
+    """Whether this process runs in a container, for components' ``dockerenv_path=``.
+
+    The marker file itself, then (when it is named ``.dockerenv``) everything
+    :func:`container_reason` checks under its directory: a test that passes
+    ``tmp_path / ".dockerenv"`` gets the whole detection under ``tmp_path``.
+
+    Example:
+        >>> in_container({"container": "podman"}, dockerenv_path="/nonexistent/.dockerenv")
+        True
+    """
+    path = Path(dockerenv_path)
+    if path.is_file():
+        return True
+    if path.name != ".dockerenv":
+        return False
+    return container_reason(environ, root=path.parent) is not None
 
 
 def _read_small(path: Path) -> str:
