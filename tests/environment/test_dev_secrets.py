@@ -77,3 +77,14 @@ def test_dev_secret_default_store_under_project_root(tmp_path: Path) -> None:
     assert store.directory == tmp_path.resolve() / ".confwarden" / "dev-secrets"
     configured = DevSecretStore.default({"CONFWARDEN_DEV_SECRETS_DIR": str(tmp_path / "x")})
     assert configured.directory == tmp_path / "x"
+
+
+def test_dev_secret_shared_by_monorepo_services_with_own_pyproject(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    for service in ("backend", "auth"):
+        (tmp_path / "services" / service).mkdir(parents=True)
+        (tmp_path / "services" / service / "pyproject.toml").write_text("[project]\n")
+    backend = DevSecretStore.default({}, cwd=tmp_path / "services" / "backend")
+    auth = DevSecretStore.default({}, cwd=tmp_path / "services" / "auth")
+    assert backend.directory == auth.directory == tmp_path.resolve() / ".confwarden" / "dev-secrets"
+    assert backend.get("JWT_SECRET_KEY") == auth.get("JWT_SECRET_KEY")

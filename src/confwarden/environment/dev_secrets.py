@@ -12,8 +12,8 @@ file and published with :func:`os.link`, which fails if another process got ther
 the loser reads the winner's file.
 
 ``CONFWARDEN_DEV_SECRETS_DIR`` moves the directory (a test suite points it at a temporary
-directory); by default the project root is the nearest directory above the working directory
-holding ``pyproject.toml`` or ``.git``.
+directory); by default the project root is the checkout around the working directory (the
+nearest directory holding ``.git``, else ``pyproject.toml``).
 """
 
 from __future__ import annotations
@@ -34,18 +34,23 @@ DEV_SECRET_PREFIX = "confwarden-dev-"
 DIRECTORY_VARIABLE = "CONFWARDEN_DEV_SECRETS_DIR"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 _MAX_READ = 4096
-_PROJECT_FILES = ("pyproject.toml", ".git")
+_PROJECT_FILES = (".git", "pyproject.toml")
 
 
 def project_root(start: str | os.PathLike[str] | None = None) -> Path:
-    """The nearest directory at or above ``start`` holding ``pyproject.toml`` or ``.git``.
+    """The checkout ``start`` belongs to: the nearest directory above it holding ``.git``.
 
-    Falls back to ``start`` itself (the working directory by default).
+    Without one, the nearest holding ``pyproject.toml``; without either, ``start`` itself
+    (the working directory by default). The checkout wins over a nearer ``pyproject.toml``
+    so that the services of a monorepo, each with its own ``pyproject.toml``, still share
+    one set of development secrets (their tokens verify across services).
     """
     here = Path(start if start is not None else os.getcwd()).resolve()
-    for candidate in (here, *here.parents):
-        if any((candidate / name).exists() for name in _PROJECT_FILES):
-            return candidate
+    chain = (here, *here.parents)
+    for marker in _PROJECT_FILES:
+        for candidate in chain:
+            if (candidate / marker).exists():
+                return candidate
     return here
 
 
