@@ -18,7 +18,7 @@ __all__ = ["CACHE_DIR", "CacheEntry", "load_cache", "save_cache"]
 
 CACHE_DIR = ".confwarden-cache"
 # Bump when the facts or the rules change meaning: old caches are then ignored.
-FORMAT = 3
+FORMAT = 4
 
 # (mtime_ns, size, digest, plain facts, ruff hits or None when ruff did not run)
 CacheEntry = tuple[int, int, str, tuple[Any, ...], tuple[tuple[int, int, str], ...] | None]

@@ -56,8 +56,8 @@ class FileContext:
 
     @property
     def in_config_layer(self) -> bool:
-        """The file belongs to the configuration layer (or may touch the environment)."""
-        return self.env_access_allowed or path_matches(self.path, self.config.config_layer)
+        """The file is one of the configuration layer's modules the project names."""
+        return path_matches(self.path, self.config.config_layer)
 
 
 FileCheck = Callable[[FileFacts, FileContext], Iterable[Finding]]
