@@ -5,8 +5,9 @@ constant (``DB_VAR = "DATABASE_URL"``), a tuple walked by a loop
 (``for var in REQUIRED: env.get(var)``), a comprehension, a dict of names, an f-string built
 from a prefix, or a small helper (``def _get(name): return get_env().get(name)``) called with
 the literal. This module follows string values within one module, flow-insensitively: every
-string a name is ever bound to is a name it may carry. It runs only for the accesses whose
-key is not a literal, after the walk, so the common file pays nothing.
+string a name is ever bound to (at module level, or in the function of the access) is a name
+it may carry. It runs only for the accesses whose key is not a literal, after the walk, so
+the common file pays nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
-__all__ = ["Helper", "Strings", "helper_calls"]
+__all__ = ["Helper", "Strings", "helper_calls", "module_strings"]
+
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 # A key built from pieces can expand combinatorially; past this many names it is unknown.
 _MAX_NAMES = 64
@@ -37,12 +40,13 @@ class Helper(NamedTuple):
 class Strings:
     """The strings each name of a module may hold (scalars) or contain (collections)."""
 
-    def __init__(self, tree: ast.AST) -> None:
-        self.scalars: dict[str, set[str]] = {}
-        self.elements: dict[str, set[str]] = {}
-        self.keys: dict[str, set[str]] = {}
+    def __init__(self, nodes: Iterable[ast.AST], parent: Strings | None = None) -> None:
+        self.scalars: dict[str, set[str]] = _copy(parent.scalars if parent else {})
+        self.elements: dict[str, set[str]] = _copy(parent.elements if parent else {})
+        self.keys: dict[str, set[str]] = _copy(parent.keys if parent else {})
+        self.functions: dict[int, Strings] = {}
         bindings: list[tuple[ast.expr, ast.expr, bool]] = []  # (target, value, iterate)
-        for node in ast.walk(tree):
+        for node in nodes:
             node_type = type(node)
             if node_type is ast.Assign:
                 for target in node.targets:  # type: ignore[attr-defined]
@@ -56,6 +60,15 @@ class Strings:
         for _ in range(2):
             for target, value, iterate in bindings:
                 self._bind(target, value, iterate)
+
+    def within(self, function: ast.AST | None) -> Strings:
+        """The strings seen from inside ``function``: the module's plus the function's own."""
+        if function is None:
+            return self
+        found = self.functions.get(id(function))
+        if found is None:
+            found = self.functions[id(function)] = Strings(ast.walk(function), self)
+        return found
 
     def _bind(self, target: ast.expr, value: ast.expr, iterate: bool) -> None:
         if type(target) is ast.Tuple and iterate:
@@ -159,6 +172,25 @@ class Strings:
         return set()
 
 
+def _copy(table: dict[str, set[str]]) -> dict[str, set[str]]:
+    return {key: set(value) for key, value in table.items()}
+
+
+def _walk_with_functions(tree: ast.AST) -> Iterator[tuple[ast.AST, ast.AST | None]]:
+    """Every node with its innermost enclosing function (None at module or class level)."""
+    stack: list[tuple[ast.AST, ast.AST | None]] = [(tree, None)]
+    while stack:
+        node, function = stack.pop()
+        yield node, function
+        inner = node if isinstance(node, _FUNCTION_NODES) else function
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
+
+
+def module_strings(tree: ast.AST) -> Strings:
+    """The strings bound outside every function (module and class bodies)."""
+    return Strings(node for node, function in _walk_with_functions(tree) if function is None)
+
+
 def _callee(node: ast.Call) -> str:
     func = node.func
     if type(func) is ast.Name:
@@ -172,7 +204,7 @@ def helper_calls(
     tree: ast.AST, helpers: dict[str, Helper], strings: Strings
 ) -> Iterator[tuple[ast.Call, Helper, set[str]]]:
     """Calls of the module's helpers with the names their key argument may carry."""
-    for node in ast.walk(tree):
+    for node, function in _walk_with_functions(tree):
         if type(node) is not ast.Call:
             continue
         helper = helpers.get(_callee(node))
@@ -188,6 +220,6 @@ def helper_calls(
                 argument = None
         if argument is None:
             continue
-        names = strings.values(argument)
+        names = strings.within(function).values(argument)
         if names:
             yield node, helper, names

@@ -37,7 +37,7 @@ from confwarden.checker.patterns import (
     WRAPPERS,
 )
 from confwarden.checker.suppressions import find_suppressions
-from confwarden.checker.travel import Helper, Strings, helper_calls
+from confwarden.checker.travel import Helper, helper_calls, module_strings
 from confwarden.checker.walking import (
     FIELDS_OF,
     MAY_HOLD_NONE,
@@ -88,6 +88,7 @@ class _Collector:
         self.calls: list[EnvCall] = []
         self.origins: dict[str, str] = {}  # factory local name -> module it comes from
         self.functions: dict[int, tuple[str, tuple[str, ...]]] = {}
+        self.function_nodes: dict[int, ast.AST] = {}
         self.pending: list[tuple[int, ast.expr]] = []  # (index in env, key expression)
         self.sources: dict[str, str] = {}  # accessor variable -> module of its factory
         self.scope = 0
@@ -140,6 +141,7 @@ class _Collector:
                 self.next_scope += 1
                 self.scope, self.flag = self.next_scope, self.flag or _FUNCTION
                 self.functions[self.scope] = _signature(node)  # type: ignore[arg-type]
+                self.function_nodes[self.scope] = node  # type: ignore[assignment]
             elif node_type is ast.If and is_type_checking(node.test):  # type: ignore[attr-defined]
                 push((self.scope, self.flag))
                 extend(reversed(node.orelse))  # type: ignore[attr-defined]
@@ -539,10 +541,11 @@ class _Collector:
                 )
             else:
                 keys.append((access, key))
-        strings = Strings(tree)
+        strings = module_strings(tree)
         for access, key in keys:
             shown = dotted_name(key) or type(key).__name__
-            for name in sorted(strings.values(key)):
+            local = strings.within(self.function_nodes.get(access.scope))
+            for name in sorted(local.values(key)):
                 self.env.append(access._replace(name=name, indirect=f"through `{shown}`"))
         for call, helper, names in helper_calls(tree, helpers, strings):
             for name in sorted(names):

@@ -34,8 +34,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from confwarden.checker.facts import FileFacts
-from confwarden.checker.facts import VIA_OS
+from confwarden.checker.facts import VIA_OS, FileFacts
 from confwarden.checker.findings import Finding, Rule
 from confwarden.checker.names import is_secret_variable
 
