@@ -12,6 +12,7 @@ Aliases are followed in source order: ``import os as _os``, ``from os import env
 from __future__ import annotations
 
 import ast
+import codecs
 import re
 from collections.abc import Iterable
 
@@ -57,6 +58,10 @@ _OS, _ENVIRON, _ACCESSOR = "os", "environ", "accessor"
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _TOP, _FUNCTION, _TYPE_CHECKING, _GUARDED = "", "function", "type_checking", "guarded"
 _TRY = (ast.Try, ast.TryStar)
+_WIDE = (
+    "{} encoded (byte-order mark): Python reads source files as UTF-8 and cannot import it; "
+    "save it as UTF-8"
+)
 # Attribute names read anywhere in a file (for typed schema fields, CW108): a regex over the
 # bytes costs a fraction of a walk and the statement-only fast path stays fast.
 _ATTRIBUTE = re.compile(rb"\.[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
@@ -302,7 +307,7 @@ class _Collector:
 
     def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         if node.name in self.factories and self.scope == 0:
-            self.origins[node.name] = self.module  # the factory is defined right here
+            self.origins[node.name] = f"{self.module}:{node.name}"  # defined right here
 
     def _env_call(self, node: ast.Call, kind: str, name: str, origin: str) -> None:
         self.calls.append(
@@ -359,7 +364,7 @@ class _Collector:
                 self.record(node, VIA_OS, f"from os import {alias.name}", "", "ref")
             elif alias.name in self.factories:
                 self.bindings[local] = "factory"
-                self.origins[local] = module
+                self.origins[local] = f"{module}:{alias.name}"
             elif alias.name == "IsolatedEnvironment":
                 self.bindings[local] = _ACCESSOR
             elif module == "importlib" and alias.name == "import_module":
@@ -595,6 +600,10 @@ def analyze_source(
         [(2, 'os.environ[...]', 'HOME')]
     """
     lines = count_lines(data)
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return FileFacts(lines, error=ParseError(1, 1, _WIDE.format("UTF-32")))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return FileFacts(lines, error=ParseError(1, 1, _WIDE.format("UTF-16")))
     suppressions = find_suppressions(data)
     try:
         tree = ast.parse(data)

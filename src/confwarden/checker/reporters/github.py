@@ -21,4 +21,5 @@ def render(result: CheckResult) -> str:
         for f in result.findings
     ]
     lines.extend(f"::warning title=confwarden::{_data(w)}" for w in result.warnings)
+    lines.extend(f"::notice title=confwarden::{_data(n)}" for n in result.notes)
     return "\n".join(lines)
