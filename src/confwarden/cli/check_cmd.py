@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from confwarden.checker import CheckerConfigError, load_config, run_check
+from confwarden.checker import CheckerConfigError, find_project_root, load_config, run_check
 from confwarden.checker.baseline import write_baseline as save_baseline
 from confwarden.checker.reporters import FORMATS, render
 from confwarden.errors import ConfwardenError
@@ -46,11 +46,21 @@ class _LazyProgress:
             self.bar.stop()
 
 
+def _common(paths: list[Path]) -> Path:
+    resolved = [p.resolve() for p in paths]
+    common = resolved[0]
+    for item in resolved[1:]:
+        while common not in (item, *item.parents):
+            common = common.parent
+    return common
+
+
 @click.command("check")
-@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="human", show_default=True
 )
+@click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -65,10 +75,18 @@ class _LazyProgress:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .confwarden-cache/.")
 @click.option("--select", help="Comma-separated rule codes to run (default: all).")
 @click.option("--ignore", help="Comma-separated rule codes not to run.")
+@click.option(
+    "--import-schema",
+    is_flag=True,
+    help="Import the [tool.confwarden] schema object (in a child process) instead of reading "
+    "it from its source. This runs the checked tree's code.",
+)
 def check(
     *,
-    path: Path,
+    paths: tuple[Path, ...],
     fmt: str,
+    as_json: bool,
+    import_schema: bool,
     baseline: Path | None,
     write_baseline: Path | None,
     jobs: int,
@@ -76,18 +94,26 @@ def check(
     select: str | None,
     ignore: str | None,
 ) -> None:
-    """Check the Python tree at PATH for configuration compliance (spec 000-004 incidents)."""
+    """Check the Python files at PATHS (default: the current directory) for configuration
+    compliance (spec 000-004 incidents). The project root is the nearest directory whose
+    pyproject.toml has [tool.confwarden]; finding paths are relative to it."""
+    if as_json:
+        fmt = "json"
     overrides: dict[str, object] = {}
     if select:
         overrides["select"] = [c.strip() for c in select.split(",") if c.strip()]
     if ignore:
         overrides["ignore"] = [c.strip() for c in ignore.split(",") if c.strip()]
     progress = _LazyProgress() if fmt == "human" and sys.stderr.isatty() else None
+    targets = list(paths) or [Path(".")]
     try:
-        config = load_config(path, overrides)
+        root = find_project_root(_common(targets))
+        config = load_config(root, overrides)
         result = run_check(
-            path,
+            targets,
             config,
+            root=root,
+            import_schema=import_schema,
             jobs=jobs,
             use_cache=not no_cache,
             baseline=None if write_baseline else baseline,
