@@ -63,7 +63,9 @@ def test_run_check_cache_of_the_right_key_with_bad_facts_is_discarded(tmp_path: 
     first = run_check(tmp_path)
     path = tmp_path / CACHE_DIR / "checker.marshal"
     version, key, entries = marshal.loads(path.read_bytes())
-    broken = {p: (*e[:3], (1, ((1, 2),), (), (), (), None, (), ()), e[4]) for p, e in entries.items()}
+    broken = {
+        p: (*e[:3], (1, ((1, 2),), (), (), (), None, (), ()), e[4]) for p, e in entries.items()
+    }
     path.write_bytes(marshal.dumps((version, key, broken)))
     assert run_check(tmp_path).findings == first.findings
 

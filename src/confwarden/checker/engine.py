@@ -64,7 +64,7 @@ from confwarden.checker.schema import class_family, load_schema
 from confwarden.checker.suppressions import apply_suppressions
 from confwarden.checker.visitor import analyze_source
 
-__all__ = ["CHECKER_VERSION", "Progress", "run_check"]
+__all__ = ["CHECKER_VERSION", "Progress", "resolve_paths", "run_check"]
 
 CHECKER_VERSION = "0.2.0"
 
@@ -336,9 +336,12 @@ def _ruff_findings(entries: dict[str, CacheEntry], config: CheckerConfig) -> Ite
                 )
 
 
-def _classify(root: Path, hits: dict[str, list[tuple[int, int, str]]]) -> dict[str, tuple]:
+_Hits = tuple[tuple[int, int, str, int], ...]
+
+
+def _classify(root: Path, hits: dict[str, list[tuple[int, int, str]]]) -> dict[str, _Hits]:
     """Ruff's hits per file, each marked 1 when it sits in a never-evaluated annotation."""
-    classified: dict[str, tuple] = {}
+    classified: dict[str, _Hits] = {}
     for path, items in hits.items():
         try:
             data = read_regular(root / path)
@@ -370,9 +373,14 @@ def _skipped_note(all_facts: dict[str, FileFacts], config: CheckerConfig) -> str
     )
 
 
-def _resolve_paths(
+def resolve_paths(
     path: Path | str | Sequence[Path | str], root: Path | None
 ) -> tuple[Path, tuple[str, ...]]:
+    """The project root of the given paths and the paths relative to it.
+
+    Raises:
+        CheckerConfigError: a path is missing, special (a FIFO) or outside the root.
+    """
     items = [path] if isinstance(path, str | Path) else list(path)
     resolved = [Path(p).resolve() for p in items or ["."]]
     for item in resolved:
@@ -439,7 +447,7 @@ def run_check(
         ['CW101', 'CW105']
     """
     started = time.perf_counter()
-    root, scope = _resolve_paths(path, root)
+    root, scope = resolve_paths(path, root)
     config = config if config is not None else load_config(root)
     baseline_entries = read_baseline(baseline) if baseline is not None else None
     options = dict(

@@ -23,7 +23,7 @@ def docs_base() -> str:
     try:
         from importlib.metadata import PackageNotFoundError, metadata
 
-        urls = metadata("confwarden").get_all("Project-URL") or []
+        urls: list[str] = list(metadata("confwarden").get_all("Project-URL") or [])
     except (ImportError, PackageNotFoundError):
         urls = []
     for entry in urls:

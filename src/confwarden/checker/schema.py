@@ -290,6 +290,7 @@ def _static(root: Path, spec: str, locate: Locate) -> SchemaInfo:
             fields = reader.class_fields(where_module, definition, own, classes)
             names = frozenset(n for variables in fields.values() for n in variables)
     else:
+        assert isinstance(definition, ast.Assign | ast.AnnAssign)
         literal = _strings(definition.value)
         if literal is None:
             raise CheckerConfigError(

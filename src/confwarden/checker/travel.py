@@ -30,7 +30,7 @@ class Helper(NamedTuple):
     """A function of the module that reads the variable named by one of its parameters."""
 
     name: str
-    index: int  # position of the parameter (after self/cls for methods)
+    position: int  # of the parameter (after self/cls for methods)
     param: str
     via: str
     form: str
@@ -214,8 +214,8 @@ def helper_calls(
         for keyword in node.keywords:
             if keyword.arg == helper.param:
                 argument = keyword.value
-        if argument is None and helper.index < len(node.args):
-            argument = node.args[helper.index]
+        if argument is None and helper.position < len(node.args):
+            argument = node.args[helper.position]
             if type(argument) is ast.Starred:
                 argument = None
         if argument is None:

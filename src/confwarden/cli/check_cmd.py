@@ -81,9 +81,18 @@ def _common(paths: list[Path]) -> Path:
     help="Import the [tool.confwarden] schema object (in a child process) instead of reading "
     "it from its source. This runs the checked tree's code.",
 )
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Rewrite os.environ[...] reads, os.environ.get and os.getenv to the sanctioned "
+    "accessor ([tool.confwarden.fix]); list what cannot be rewritten safely.",
+)
+@click.option("--diff", is_flag=True, help="Show what --fix would change; write nothing.")
 def check(
     *,
     paths: tuple[Path, ...],
+    fix: bool,
+    diff: bool,
     fmt: str,
     as_json: bool,
     import_schema: bool,
@@ -106,6 +115,9 @@ def check(
         overrides["ignore"] = [c.strip() for c in ignore.split(",") if c.strip()]
     progress = _LazyProgress() if fmt == "human" and sys.stderr.isatty() else None
     targets = list(paths) or [Path(".")]
+    if fix or diff:
+        _fix(targets, overrides, fmt, jobs=jobs, no_cache=no_cache, write=fix and not diff)
+        return
     try:
         root = find_project_root(_common(targets))
         config = load_config(root, overrides)
@@ -134,3 +146,48 @@ def check(
         raise click.exceptions.Exit(0)
     click.echo(render(result, fmt))
     raise click.exceptions.Exit(result.exit_code)
+
+
+def _fix(
+    targets: list[Path],
+    overrides: dict[str, object],
+    fmt: str,
+    *,
+    jobs: int,
+    no_cache: bool,
+    write: bool,
+) -> None:
+    """``--fix`` / ``--diff``: the summary goes to stderr, the diff or the report to stdout."""
+    try:
+        from confwarden.checker.fix import fix_tree
+
+        root = find_project_root(_common(targets))
+        config = load_config(root, overrides)
+        report = fix_tree(
+            targets, config, root=root, write=write, jobs=jobs, use_cache=not no_cache
+        )
+    except ImportError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise click.exceptions.Exit(2) from exc
+    except (CheckerConfigError, ConfwardenError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise click.exceptions.Exit(2) from exc
+    verb = "fixed" if write else "would fix"
+    click.echo(
+        f"{verb} {report.rewritten} direct environment access(es) in {len(report.changed)} file(s)",
+        err=True,
+    )
+    if report.untouched:
+        click.echo(f"left {len(report.untouched)} as they are (not safe to rewrite):", err=True)
+        for item in report.untouched:
+            click.echo(f"  {item.path}:{item.line}  {item.why}", err=True)
+    for path, why in sorted(report.refused.items()):
+        click.echo(f"refused {path}: {why}", err=True)
+    if not write:
+        text = report.diff()
+        if text:
+            click.echo(text, nl=False)
+        raise click.exceptions.Exit(1 if text else 0)
+    assert report.result is not None
+    click.echo(render(report.result, fmt))
+    raise click.exceptions.Exit(report.result.exit_code)

@@ -123,9 +123,11 @@ class Signatures:
             signature = inspect.signature(member)
             return signature.replace(parameters=list(signature.parameters.values())[1:])
         found = self._find(origin, factory)
-        if found is None or not isinstance(found[1], ast.FunctionDef | ast.AsyncFunctionDef):
+        if found is None:
             return _MISSING
         tree, function = found
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            return _MISSING
         returns = function.returns
         class_name = ""
         if isinstance(returns, ast.Name):
