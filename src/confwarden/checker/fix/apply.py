@@ -19,10 +19,11 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from confwarden.checker.config import CheckerConfig, load_config
+from confwarden.checker.config import CheckerConfig, FixSettings, load_config
 from confwarden.checker.discovery import module_name
 from confwarden.checker.engine import resolve_paths, run_check
 from confwarden.checker.facts import VIA_OS, EnvAccess
@@ -38,6 +39,8 @@ __all__ = ["FixReport", "Untouched", "fix_tree"]
 _EXPECTED_AFTER = frozenset({"CW101", "CW102"})
 _KEYED_BY_MESSAGE = frozenset({"CW000", "CW105", "CW106", "CW110", "CW111"})
 _NUMBER = re.compile(r"\d+")
+# Below this many files, starting worker processes costs more than it saves.
+_PARALLEL_MIN_FILES = 48
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,48 @@ def _untouched(root: Path, paths: Sequence[str], subscript: bool) -> list[Untouc
     return found
 
 
+_Outcome = tuple[str, str | None, str | None, int, str]  # path, old, new, count, refused
+
+
+def _rewrite_one(root: str, path: str, settings: FixSettings) -> _Outcome:
+    import libcst
+
+    try:
+        text = read_regular(Path(root) / path).decode("utf-8")
+        outcome = rewrite_source(
+            text,
+            accessor=settings.accessor,
+            import_line=settings.import_line,
+            subscript=settings.subscript,
+        )
+    except (OSError, UnicodeDecodeError, libcst.ParserSyntaxError) as exc:
+        return path, None, None, 0, f"cannot be rewritten: {type(exc).__name__}"
+    if outcome.source is None:
+        return path, text, None, 0, ""
+    if analyze_source(outcome.source.encode()).error is not None:
+        return path, text, None, 0, "the rewrite would not parse"
+    return path, text, outcome.source, outcome.rewritten, ""
+
+
+def _rewrite_chunk(root: str, paths: list[str], settings: FixSettings) -> list[_Outcome]:
+    return [_rewrite_one(root, path, settings) for path in paths]
+
+
+def _rewrite_all(root: str, paths: list[str], settings: FixSettings, jobs: int) -> list[_Outcome]:
+    """Rewrite every candidate, on ``jobs`` processes when there are enough of them."""
+    if jobs <= 1 or len(paths) < _PARALLEL_MIN_FILES:
+        return _rewrite_chunk(root, paths, settings)
+    size = max(8, len(paths) // (jobs * 8))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    outcomes: list[_Outcome] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for done in pool.map(
+            _rewrite_chunk, [root] * len(chunks), chunks, [settings] * len(chunks)
+        ):
+            outcomes.extend(done)
+    return outcomes
+
+
 def _key(finding: Finding) -> tuple[str, str, str]:
     if finding.code in _KEYED_BY_MESSAGE:
         return finding.path, finding.code, _NUMBER.sub("#", finding.message)
@@ -167,7 +212,7 @@ def fix_tree(
         >>> report = fix_tree("services/", write=False)  # doctest: +SKIP
         >>> print(report.diff())  # doctest: +SKIP
     """
-    import libcst
+    import libcst  # noqa: F401  (fail early, with the extra to install, before any work)
 
     items = [paths] if isinstance(paths, str | Path) else list(paths)
     root, _ = resolve_paths(items, root)
@@ -178,25 +223,14 @@ def fix_tree(
     report = FixReport(root=str(root))
     candidates = sorted({f.path for f in before.findings if f.code == "CW101"})
     settings = config.fix
-    for path in candidates:
-        try:
-            text = read_regular(root / path).decode("utf-8")
-            outcome = rewrite_source(
-                text,
-                accessor=settings.accessor,
-                import_line=settings.import_line,
-                subscript=settings.subscript,
-            )
-        except (OSError, UnicodeDecodeError, libcst.ParserSyntaxError) as exc:
-            report.refused[path] = f"cannot be rewritten: {type(exc).__name__}"
-            continue
-        if outcome.source is None:
-            continue
-        if analyze_source(outcome.source.encode()).error is not None:
-            report.refused[path] = "the rewrite would not parse"
-            continue
-        report.changed[path] = (text, outcome.source)
-        report.rewritten += outcome.rewritten
+    counts: dict[str, int] = {}
+    for path, text, new, count, refused in _rewrite_all(str(root), candidates, settings, jobs):
+        if refused:
+            report.refused[path] = refused
+        elif new is not None and text is not None:
+            report.changed[path] = (text, new)
+            counts[path] = count
+    report.rewritten = sum(counts.values())
     if not write or not report.changed:
         for path, (_, new) in report.changed.items():
             facts = analyze_source(new.encode(), module=module_name(path)[0])
@@ -234,15 +268,7 @@ def fix_tree(
         _write(root / path, old)
     if blamed:
         after = run_check(items, config, root=root, **options)  # type: ignore[arg-type]
-    report.rewritten = sum(
-        rewrite_source(
-            old,
-            accessor=settings.accessor,
-            import_line=settings.import_line,
-            subscript=settings.subscript,
-        ).rewritten
-        for old, _ in report.changed.values()
-    )
+    report.rewritten = sum(counts[path] for path in report.changed)
     report.untouched = _untouched(root, candidates, settings.subscript)
     report.result = after
     return report

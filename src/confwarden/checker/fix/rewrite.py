@@ -108,16 +108,35 @@ def _transformer(
     accessor: str, subscript: bool, os_names: set[str], environ_names: set[str], getenv: set[str]
 ) -> Any:
     import libcst as cst
-    from libcst.metadata import ExpressionContext, ExpressionContextProvider
 
     accessor_node = cst.parse_expression(accessor)
 
     class _Rewriter(cst.CSTTransformer):
-        METADATA_DEPENDENCIES = (ExpressionContextProvider,)
-
         def __init__(self) -> None:
             super().__init__()
             self.count = 0
+            self.stores: set[int] = set()  # ids of expressions written or deleted
+
+        def _store(self, node: cst.BaseExpression) -> None:
+            self.stores.add(id(node))
+            if isinstance(node, cst.Tuple | cst.List):
+                for element in node.elements:
+                    self._store(element.value)
+
+        def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            self._store(node.target)
+
+        def visit_AugAssign(self, node: cst.AugAssign) -> None:
+            self._store(node.target)
+
+        def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+            self._store(node.target)
+
+        def visit_Del(self, node: cst.Del) -> None:
+            self._store(node.target)
+
+        def visit_For(self, node: cst.For) -> None:
+            self._store(node.target)
 
         def _is_environ(self, node: cst.BaseExpression) -> bool:
             dotted = _dotted(node)
@@ -146,10 +165,7 @@ def _transformer(
         def leave_Subscript(
             self, original: cst.Subscript, updated: cst.Subscript
         ) -> cst.BaseExpression:
-            if not subscript or not self._is_environ(updated.value):
-                return updated
-            context = self.get_metadata(ExpressionContextProvider, original, None)
-            if context is not ExpressionContext.LOAD:
+            if not subscript or id(original) in self.stores or not self._is_environ(updated.value):
                 return updated
             self.count += 1
             return updated.with_changes(value=accessor_node)
@@ -157,31 +173,17 @@ def _transformer(
     return _Rewriter()
 
 
-class _Uses:
-    """Counts the loads of given names outside import statements."""
+def _unused(code: str, names: set[str]) -> set[str]:
+    """Which of ``names`` the new code no longer loads (``ast`` is 10x faster than a CST
+    visitor for this, and the code was just printed by libcst, so it parses)."""
+    import ast
 
-    def __init__(self, names: set[str]) -> None:
-        import libcst as cst
-
-        counts = dict.fromkeys(names, 0)
-
-        class _Visitor(cst.CSTVisitor):
-            def visit_Import(self, node: cst.Import) -> bool:
-                return False
-
-            def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-                return False
-
-            def visit_Attribute(self, node: cst.Attribute) -> bool:
-                node.value.visit(self)  # the attribute's own name is not a use of a binding
-                return False
-
-            def visit_Name(self, node: cst.Name) -> None:
-                if node.value in counts:
-                    counts[node.value] += 1
-
-        self.visitor = _Visitor()
-        self.counts = counts
+    used = {
+        node.id
+        for node in ast.walk(ast.parse(code))
+        if isinstance(node, ast.Name) and node.id in names
+    }
+    return names - used
 
 
 def _drop_unused(module: cst.Module, unused: set[str]) -> cst.Module:
@@ -279,19 +281,16 @@ def rewrite_source(
     """
     _libcst()
     import libcst as cst
-    from libcst.metadata import MetadataWrapper
 
     module = cst.parse_module(source)
     os_names, environ_names, getenv_names, imported = _bindings(module)
     if not (os_names or environ_names or getenv_names):
         return Rewrite(None, 0)
     transformer = _transformer(accessor, subscript, os_names, environ_names, getenv_names)
-    changed = MetadataWrapper(module).visit(transformer)
+    changed = module.visit(transformer)
     if not transformer.count:
         return Rewrite(None, 0)
-    uses = _Uses(os_names | environ_names | getenv_names)
-    changed.visit(uses.visitor)
-    unused = {name for name, count in uses.counts.items() if count == 0}
+    unused = _unused(changed.code, os_names | environ_names | getenv_names)
     if unused:
         changed = _drop_unused(changed, unused)
     if not _import_names(import_line) & imported:
