@@ -95,7 +95,8 @@ class _Collector:
         self.functions: dict[int, tuple[str, tuple[str, ...]]] = {}
         self.function_nodes: dict[int, ast.AST] = {}
         self.pending: list[tuple[int, ast.expr]] = []  # (index in env, key expression)
-        self.sources: dict[str, str] = {}  # accessor variable -> module of its factory
+        # accessor variable -> (factory "module:name", scope it was bound in)
+        self.sources: dict[str, tuple[str, int]] = {}
         self.scope = 0
         self.flag = _TOP
         self.next_scope = 0
@@ -332,7 +333,19 @@ class _Collector:
                 return self.origins.get(func.id, "")
             return None
         if type(receiver) is ast.Name or type(receiver) is ast.Attribute:
-            return self.sources.get(dotted_name(receiver))
+            dotted = dotted_name(receiver)
+            found = self.sources.get(dotted)
+            if found is None:
+                return None
+            origin, scope = found
+            # A variable bound elsewhere is trusted only from module level, and not where a
+            # parameter of the same name shadows it.
+            function = self.functions.get(self.scope)
+            if scope == self.scope or (
+                scope == 0 and (function is None or dotted.partition(".")[0] not in function[1])
+            ):
+                return origin
+            return None
         return None
 
     def on_import(self, node: ast.Import) -> None:
@@ -384,10 +397,11 @@ class _Collector:
                     self.bindings[dotted] = kind
                     self.bound_attrs.add(dotted.rpartition(".")[2])
                     if origin is not None:
-                        self.sources[dotted] = origin
+                        self.sources[dotted] = (origin, self.scope)
         else:
             for target in targets:
                 self.bindings.pop(dotted_name(target), None)
+                self.sources.pop(dotted_name(target), None)
         if len(targets) == 1 and type(targets[0]) is ast.Name:
             self._mark_target(value, targets[0].id, 3)
 
