@@ -21,7 +21,7 @@ import tokenize
 from confwarden.checker.names import is_secret_variable
 from confwarden.environment.masking import MASK, mask_url, value_is_sensitive
 
-__all__ = ["MAX_EXCERPT", "safe_source"]
+__all__ = ["MAX_EXCERPT", "mask_secrets", "safe_source"]
 
 MAX_EXCERPT = 240
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -43,7 +43,8 @@ def _names_secret(word: str) -> bool:
 
 
 def safe_source(line: str) -> str:
-    """The source line as reports may show it (stripped, cut, secret values masked).
+    """The source line as a finding shows it: stripped, cut to :data:`MAX_EXCERPT`
+    characters, secret values masked (see :func:`mask_secrets`).
 
     Example:
         >>> safe_source('token = os.getenv("API_TOKEN", "hunter2hunter2")')
@@ -54,9 +55,20 @@ def safe_source(line: str) -> str:
     line = line.strip()
     if len(line) > MAX_EXCERPT:
         line = line[:MAX_EXCERPT] + " ..."
-    line = mask_url(line)
+    return mask_secrets(line)
+
+
+def mask_secrets(line: str) -> str:
+    """One line of code with the values of secrets masked, everything else as written.
+
+    Example:
+        >>> mask_secrets('    JWT_SECRET = "hunter2hunter2"  # dev default')
+        '    JWT_SECRET = "***"  # dev default'
+    """
+    indent = line[: len(line) - len(line.lstrip())]
+    line = mask_url(line[len(indent) :])
     if "'" not in line and '"' not in line:
-        return line
+        return indent + line
     pieces: list[str] = []
     last = 0
     depth = 0
@@ -94,7 +106,7 @@ def safe_source(line: str) -> str:
             last = end
     except (tokenize.TokenError, SyntaxError, IndentationError):
         if not any(_names_secret(w) for w in _IDENTIFIER.findall(line)):
-            return line
+            return indent + line
         first = min((i for i in (line.find('"'), line.find("'")) if i >= 0), default=len(line))
-        return line[:first] + MASK
-    return "".join(pieces) + line[last:]
+        return indent + line[:first] + MASK
+    return indent + "".join(pieces) + line[last:]

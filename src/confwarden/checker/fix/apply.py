@@ -26,6 +26,7 @@ from pathlib import Path
 from confwarden.checker.config import CheckerConfig, FixSettings, load_config
 from confwarden.checker.discovery import module_name
 from confwarden.checker.engine import resolve_paths, run_check
+from confwarden.checker.excerpts import mask_secrets
 from confwarden.checker.facts import VIA_OS, EnvAccess
 from confwarden.checker.files import read_regular
 from confwarden.checker.findings import CheckResult, Finding
@@ -74,17 +75,24 @@ class FixReport:
     result: CheckResult | None = None
 
     def diff(self) -> str:
-        """A unified diff of every rewritten file, paths relative to the root."""
+        """A unified diff of every rewritten file, paths relative to the root.
+
+        Like every report, it masks the values of secrets hard-coded in the lines it shows
+        (``"***"``), so it is a preview to read, not a patch to apply: ``--fix`` applies.
+        """
         chunks: list[str] = []
         for path, (old, new) in sorted(self.changed.items()):
-            chunks.extend(
-                difflib.unified_diff(
-                    old.splitlines(keepends=True),
-                    new.splitlines(keepends=True),
-                    fromfile=f"a/{path}",
-                    tofile=f"b/{path}",
-                )
-            )
+            for raw in difflib.unified_diff(
+                old.splitlines(keepends=True),
+                new.splitlines(keepends=True),
+                fromfile=f"a/{path}",
+                tofile=f"b/{path}",
+            ):
+                line = raw
+                if raw[:1] in "+- " and not raw.startswith(("+++", "---")):
+                    body = raw[1:].rstrip("\r\n")
+                    line = f"{raw[0]}{mask_secrets(body)}{raw[1 + len(body) :]}"
+                chunks.append(line)
         return "".join(chunks)
 
 
