@@ -118,6 +118,9 @@ class Strings:
             return {value} if type(value) is str else set()
         if node_type is ast.Name:
             return set(self.scalars.get(node.id, ()))  # type: ignore[attr-defined]
+        if node_type is ast.Attribute and type(node.value) is ast.Name:  # type: ignore[attr-defined]
+            # self.DB_VAR, cls.DB_VAR, Names.DB: a constant bound in a class body.
+            return set(self.scalars.get(node.attr, ()))  # type: ignore[attr-defined]
         if node_type is ast.BinOp and type(node.op) is ast.Add:  # type: ignore[attr-defined]
             return self._product([node.left, node.right])  # type: ignore[attr-defined]
         if node_type is ast.JoinedStr:
