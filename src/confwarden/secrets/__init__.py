@@ -7,7 +7,13 @@ imported lazily behind their extras.
 
 from __future__ import annotations
 
-from confwarden.secrets.base import SecretSourceError, SourceHit, ValueSource
+from confwarden.secrets.base import (
+    SecretSourceError,
+    SourceHit,
+    SourceStatus,
+    Subscription,
+    ValueSource,
+)
 from confwarden.secrets.files import FileReferenceSource, SecretsDirSource, read_secret_file
 from confwarden.secrets.mapping import SECRET_MAPPINGS, secret_name_for, secret_names_for
 
@@ -17,6 +23,8 @@ __all__ = [
     "SecretSourceError",
     "SecretsDirSource",
     "SourceHit",
+    "SourceStatus",
+    "Subscription",
     "ValueSource",
     "read_secret_file",
     "secret_name_for",

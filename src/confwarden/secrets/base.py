@@ -16,12 +16,18 @@ remote store (Secret Manager, Vault, etcd) plug in later beside the process envi
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.errors import ConfwardenError
 
-__all__ = ["SecretSourceError", "SourceHit", "ValueSource"]
+__all__ = [
+    "SecretSourceError",
+    "SourceHit",
+    "SourceStatus",
+    "Subscription",
+    "ValueSource",
+]
 
 
 class SourceHit(NamedTuple):
@@ -39,6 +45,33 @@ class SourceHit(NamedTuple):
 
     def __repr__(self) -> str:
         return f"SourceHit(variable={self.variable!r}, value='***', source={self.source!r})"
+
+
+class SourceStatus(NamedTuple):
+    """Whether a source answers right now (health checks and reload status show it).
+
+    Attributes:
+        name: the source's :attr:`ValueSource.name`.
+        up: True when its last attempt succeeded.
+        detail: why it is down (or a short note when up); never a secret value.
+        last_ok: ``time.time()`` of its last successful answer, None when it never answered.
+
+    Example:
+        >>> SourceStatus("etcd 127.0.0.1:2379", False, "connection refused", None).up
+        False
+    """
+
+    name: str
+    up: bool
+    detail: str
+    last_ok: float | None
+
+
+class Subscription(Protocol):
+    """A running watch (returned by :meth:`ValueSource.watch`); ``close()`` stops it."""
+
+    def close(self) -> None:
+        """Stop watching; idempotent, returns once no further callback will start."""
 
 
 class SecretSourceError(ConfwardenError):
@@ -87,6 +120,24 @@ class ValueSource:
     def known_variables(self) -> Mapping[str, str]:
         """Variables this source can list cheaply (for unknown-variable checks); may be empty."""
         return {}
+
+    def status(self) -> SourceStatus:
+        """Whether this source answers (a local source is always up)."""
+        return SourceStatus(self.name, True, "", None)
+
+    def watch(self, on_change: Callable[[frozenset[str]], None]) -> Subscription | None:
+        """Call ``on_change`` whenever values of this source may have changed.
+
+        ``on_change`` receives the variables that may have changed; an empty set means
+        "unknown, re-read everything". It may be called from any thread (a watcher thread
+        of the source), possibly more than once per change: it must be cheap and
+        thread-safe (:class:`confwarden.config.live.LiveConfig` is).
+
+        Returns:
+            A subscription to close, or None when this source cannot change while the
+            process runs (the default: the environment, overrides, ``.env`` files).
+        """
+        return None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
