@@ -63,6 +63,8 @@ _EXPORTS: dict[str, str] = {
     "get_unified_config": "confwarden.config.manager",
     "inspect_service": "confwarden.config.inspection",
     "load_config": "confwarden.config.loader",
+    "LastKnownGood": "confwarden.config.last_known_good",
+    "LiveConfig": "confwarden.config.live",
     "profile_for": "confwarden.config.profiles",
     "register_service": "confwarden.config.services",
     "reset_unified_config": "confwarden.config.manager",
@@ -95,6 +97,8 @@ if TYPE_CHECKING:
     from confwarden.config.inspection import ConfigInspection as ConfigInspection
     from confwarden.config.inspection import inspect_service as inspect_service
     from confwarden.config.loader import ConfigLoadResult as ConfigLoadResult
+    from confwarden.config.last_known_good import LastKnownGood as LastKnownGood
+    from confwarden.config.live import LiveConfig as LiveConfig
     from confwarden.config.loader import load_config as load_config
     from confwarden.config.manager import UnifiedConfigManager as UnifiedConfigManager
     from confwarden.config.manager import get_config_summary as get_config_summary
