@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from confwarden.components.base import container_alias
 from confwarden.components.database_url import is_local_host
 from confwarden.components.problems import (
     Problem,
@@ -39,12 +40,14 @@ class ServiceSpec:
         name: the service's name (``auth``); its variables are ``AUTH_PORT``,
             ``AUTH_HOST`` and ``AUTH_SERVICE_URL``.
         default_port: the development port when ``<NAME>_PORT`` is not set.
-        docker_name: the compose service name that replaces localhost inside a container.
+        docker_name: the compose service name that replaces the *default* host inside a
+            container (``<NAME>_DOCKER_SERVICE`` overrides it); None: no aliasing. An
+            explicit ``<NAME>_HOST`` is never rewritten.
     """
 
     name: str
     default_port: int
-    docker_name: str
+    docker_name: str | None = None
 
     @property
     def prefix(self) -> str:
@@ -235,10 +238,18 @@ class PortDiscovery:
                     )
                 ]
             port = int(raw)
-        host = self._get(f"{spec.prefix}_HOST") or "localhost"
-        if is_local_host(host) and self.in_docker:
-            host = spec.docker_name
-        return f"http://{host}:{port}", []
+        host = self._get(f"{spec.prefix}_HOST")
+        problems: list[Problem] = []
+        if host is None:
+            host, aliased = container_alias(
+                host_variable=f"{spec.prefix}_HOST",
+                alias_variable=f"{spec.prefix}_DOCKER_SERVICE",
+                alias=self._get(f"{spec.prefix}_DOCKER_SERVICE") or spec.docker_name,
+                default_host="localhost",
+                in_container=lambda: self.in_docker,
+            )
+            problems.extend([aliased] if aliased else [])
+        return f"http://{host}:{port}", problems
 
     def _deployed_url(
         self, spec: ServiceSpec, environment: Environment

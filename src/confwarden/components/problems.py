@@ -94,10 +94,13 @@ class Problem:
 class ValidationResult:
     """Every problem one validation found, errors and warnings together.
 
+    ``bool(result)`` is ``result.ok`` (warnings alone do not make it false), so
+    ``if builder.validate():`` reads the way it sounds; ``len(result)`` counts every problem.
+
     Example:
         >>> result = ValidationResult("DatabaseURLBuilder", Environment.STAGING, ())
-        >>> result.ok
-        True
+        >>> result.ok, bool(result)
+        (True, True)
     """
 
     component: str
@@ -118,6 +121,11 @@ class ValidationResult:
     def ok(self) -> bool:
         """True when nothing stops the component."""
         return not self.errors
+
+    def __bool__(self) -> bool:
+        # ``if builder.validate():`` must read the way it sounds. Without this, ``__len__``
+        # made a result with problems truthy, so the check read backwards.
+        return self.ok
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.problems)
