@@ -249,15 +249,20 @@ def test_etcd_source_paused_server_while_running_shows_down_then_recovers(
     cluster = start_etcd(1)
     member = cluster.members[0]
     writer = EtcdWriter(cluster.endpoints)
-    source = EtcdSource(cluster.endpoints, prefix, timeout=0.5, reconnect=(0.05, 0.5))
+    source = EtcdSource(
+        cluster.endpoints, prefix, timeout=0.5, reconnect=(0.05, 0.5), keepalive=0.5
+    )
     try:
         writer.put(prefix + "WORKERS", "4")
         with _live(source) as live:
             updates = _updates(live)
+            writer.put(prefix + "WORKERS", "5")  # the watch is established once this arrives
+            while live.config.workers != 5:
+                updates.get(timeout=10)
             member.pause()
-            # The gRPC keepalive notices the silent server (no event exists for that).
-            assert _eventually(lambda: not source.status().up, seconds=15)
-            assert live.config.workers == 4
+            # The liveness read notices the silent server (no event exists for that).
+            assert _eventually(lambda: not source.status().up, seconds=30)
+            assert live.config.workers == 5
             assert live.status().state is LiveState.DEGRADED
             member.resume()
             writer.put(prefix + "WORKERS", "6")

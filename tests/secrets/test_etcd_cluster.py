@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import queue
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 import pytest
@@ -65,3 +67,51 @@ def test_etcd_cluster_leader_killed_mid_watch_updates_keep_arriving(
         writer.close()
         if leader.process is None:
             leader.start(wait=False)
+
+
+def test_etcd_cluster_member_cut_off_from_the_quorum_counts_as_down(
+    cluster: EtcdCluster,
+) -> None:
+    prefix = etcd_prefix("partition", "production")
+    alone, *others = [m for m in cluster.members if m.process is not None]
+    writer = EtcdWriter(cluster.endpoints)
+    # Only the isolated member is known: it accepts connections but cannot serve reads.
+    source = EtcdSource([alone.endpoint], prefix, timeout=0.5, reconnect=(0.05, 0.5), keepalive=0.5)
+    try:
+        writer.put(prefix + "WORKERS", "3")
+        live = LiveConfig(
+            ClusterConfig, environment=Environment.PRODUCTION, env={}, remote=[source]
+        )
+        with live:
+            updates: queue.Queue[ConfigUpdate] = queue.Queue()
+            live.add_callback(updates.put)
+            writer.put(prefix + "WORKERS", "4")  # the watch is established once this arrives
+            while live.config.workers != 4:
+                updates.get(timeout=10)
+            for member in others:
+                member.pause()
+            try:
+                assert _eventually(lambda: not source.status().up, seconds=30)
+                assert live.config.workers == 4
+                assert live.status().state is LiveState.DEGRADED
+            finally:
+                for member in others:
+                    member.resume()
+            writer.put(prefix + "WORKERS", "5")
+            while live.config.workers != 5:
+                updates.get(timeout=30)
+            assert live.status().state is LiveState.OK
+    finally:
+        source.close()
+        writer.close()
+
+
+def _eventually(condition: Callable[[], bool], *, seconds: float) -> bool:
+    # No event announces "this member stopped answering": poll its status briefly.
+    deadline = time.monotonic() + seconds
+    tick = threading.Event()
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        tick.wait(0.05)
+    return True

@@ -13,7 +13,7 @@ of one transaction are published together (one reload sees all of them or none).
 The client is ``aetcd`` (gRPC, asyncio; the evaluation is in docs/fleet.md). It runs on a
 private event loop in one daemon thread per source, so the source works the same from
 synchronous code, from threads and beside an application's own asyncio loop. When a
-connection breaks (server killed, leader gone, keepalive unanswered), the watcher moves to
+connection breaks (server killed, leader gone, a liveness read unanswered), the watcher moves to
 the next endpoint with backoff, reads the prefix again (events missed meanwhile, or a
 compaction, cannot be lost) and watches from there.
 """
@@ -46,13 +46,6 @@ logger = logging.getLogger("confwarden.secrets.etcd")
 
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _MAX_VALUE_BYTES = 1 << 20
-_KEEPALIVE = {
-    # Notice a silent peer (partition, stopped process) within seconds, not at TCP timeout.
-    "grpc.keepalive_time_ms": 2000,
-    "grpc.keepalive_timeout_ms": 2000,
-    "grpc.keepalive_permit_without_calls": 1,
-    "grpc.http2.max_pings_without_data": 0,
-}
 
 
 def etcd_prefix(project: str, environment: str) -> str:
@@ -90,6 +83,9 @@ class EtcdSource(ValueSource):
         timeout: seconds one connection attempt or read may take (a slow or stopped server
             fails after this, it never hangs startup).
         reconnect: the first and the longest pause between reconnection attempts.
+        keepalive: seconds between two liveness reads while watching; a member that does
+            not answer one within ``timeout`` (stopped, partitioned, cut off from the
+            quorum) is left for the next endpoint.
         username: etcd user, with ``password`` (etcd authentication).
         password: etcd password (never shown).
 
@@ -109,6 +105,7 @@ class EtcdSource(ValueSource):
         *,
         timeout: float = 2.0,
         reconnect: tuple[float, float] = (0.05, 2.0),
+        keepalive: float = 5.0,
         username: str | None = None,
         password: str | None = None,
     ) -> None:
@@ -120,6 +117,7 @@ class EtcdSource(ValueSource):
         self.name = f"etcd {self.prefix}"
         self.timeout = timeout
         self.reconnect = reconnect
+        self.keepalive = keepalive
         self._credentials = (username, password)
         self._values: _Values | None = None
         self._working: dict[str, _Entry] = {}
@@ -206,8 +204,8 @@ class EtcdSource(ValueSource):
         loop, thread = self._loop, self._thread
         if loop is None or thread is None:
             return
-        if self._client is not None:
-            asyncio.run_coroutine_threadsafe(self._drop_client(), loop).result(self.timeout + 5)
+        with contextlib.suppress(Exception):
+            asyncio.run_coroutine_threadsafe(self._shutdown(), loop).result(self.timeout + 10)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         loop.close()
@@ -261,7 +259,6 @@ class EtcdSource(ValueSource):
                 username=username,
                 password=password,
                 timeout=max(1, round(self.timeout)),
-                options=dict(_KEEPALIVE),
                 connect_wait_timeout=max(1, round(self.timeout)),
             )
             try:
@@ -276,6 +273,14 @@ class EtcdSource(ValueSource):
             return client
         assert last is not None
         raise last
+
+    async def _shutdown(self) -> None:
+        """Close the client and let every task of this loop finish before it stops."""
+        await self._drop_client()
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _drop_client(self) -> None:
         client, self._client = self._client, None
@@ -323,9 +328,7 @@ class EtcdSource(ValueSource):
                 )
                 self._mark_up()
                 needs_read, delay = False, first
-                async for event in watch:
-                    self._apply(event)
-                raise ConnectionError("the watch stream ended")
+                await self._follow(watch, client)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -336,6 +339,37 @@ class EtcdSource(ValueSource):
                 needs_read = True
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, longest)
+
+    async def _follow(self, watch: Any, client: Any) -> None:
+        """Apply events until the stream breaks or the member stops answering reads.
+
+        A stopped or partitioned member keeps the TCP connection open and simply sends
+        nothing; gRPC keepalive pings do not reliably notice that (and etcd answers pings
+        more frequent than every 5 s with a GOAWAY that kills every watch). A periodic
+        linearizable read does: it needs the member to be alive and part of a quorum.
+        """
+
+        async def consume() -> None:
+            async for event in watch:
+                self._apply(event)
+            raise ConnectionError("the watch stream ended")
+
+        async def probe() -> None:
+            while True:
+                await asyncio.sleep(self.keepalive)
+                await asyncio.wait_for(client.get(b"\0"), self.timeout)
+                with self._lock:
+                    self._last_ok = time.time()
+
+        tasks = [asyncio.ensure_future(consume()), asyncio.ensure_future(probe())]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()  # raises what broke the watch
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     def _apply(self, event: Any) -> None:
         variable = event.kv.key.decode("utf-8", "replace")[len(self.prefix) :]
