@@ -66,7 +66,7 @@ def test_etcd_cluster_leader_killed_mid_watch_updates_keep_arriving(
         source.close()
         writer.close()
         if leader.process is None:
-            leader.start(wait=False)
+            leader.start()  # the next test needs the whole cluster
 
 
 def test_etcd_cluster_member_cut_off_from_the_quorum_counts_as_down(
