@@ -57,7 +57,15 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
 
 
-def measure() -> tuple[list[float], list[float]]:
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (Linux /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure() -> tuple[list[float], list[float], float]:
     sys.path.insert(0, str(ROOT))
     from tests.servers.etcd import EtcdWriter, start_etcd
 
@@ -92,6 +100,7 @@ def measure() -> tuple[list[float], list[float]]:
         for _ in range(PROCESSES):
             index, value, _ = arrivals.get(timeout=120)
             assert value == -1, f"member {index} reported before ready"
+        memory = statistics.median(rss_mb(p.pid) for p in members)
         latencies: list[float] = []
         until_all: list[float] = []
         for n in range(1, CHANGES + 1):
@@ -104,7 +113,7 @@ def measure() -> tuple[list[float], list[float]]:
                     seen[index] = (at - start) * 1000
             latencies.extend(seen.values())
             until_all.append(max(seen.values()))
-        return latencies, until_all
+        return latencies, until_all, memory
     finally:
         for process in members:
             if process.stdin is not None:
@@ -125,10 +134,10 @@ def measure() -> tuple[list[float], list[float]]:
 
 
 def main() -> None:
-    latencies, until_all = measure()
+    latencies, until_all, memory = measure()
     detail = (
         f"{PROCESSES} processes x {CHANGES} changes, one single-node etcd on 127.0.0.1, "
-        f"median {statistics.median(latencies):.1f} ms"
+        f"median {statistics.median(latencies):.1f} ms, {memory:.0f} MB resident per process"
     )
     measurements: list[Measurement] = [
         absolute("fleet: change to new config per process, p99", percentile(latencies, 0.99),
