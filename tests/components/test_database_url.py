@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from confwarden.components.database_url import DatabaseURLBuilder, Driver, Transport
+from confwarden.components.jwt_secret import SharedJWTSecretManager
+from confwarden.components.ports import PortDiscovery
+from confwarden.components.redis_url import RedisURLBuilder
 from confwarden.components.url import SecretURL, parse_secret_url
 from confwarden.environment.detection import Environment
 from confwarden.errors import ComponentConfigError, ConfigurationError, ConfwardenError
@@ -353,3 +357,48 @@ def test_secret_url_masked_string_cannot_be_parsed_back() -> None:
         parse_secret_url(str(url))
     assert parse_secret_url(url.get_secret_value()) == url
     assert f"{url:>60}".strip() == str(url)
+
+
+def test_builder_non_string_scalars_converted() -> None:
+    # Issue 10.12: {"POSTGRES_PORT": 5432} crashed with "'int' object has no attribute 'isspace'".
+    env: dict[str, object] = {
+        "POSTGRES_HOST": "db",
+        "POSTGRES_PORT": 5433,
+        "POSTGRES_USER": "app",
+        "POSTGRES_PASSWORD": STRONG,
+        "POSTGRES_DB": Path("appdb"),
+        "USE_MEMORY_DB": False,
+    }
+    url = DatabaseURLBuilder(env, environment="development", in_docker=False).get_dsn()
+    assert (url.port, url.path) == (5433, "appdb")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [DatabaseURLBuilder, RedisURLBuilder, SharedJWTSecretManager, PortDiscovery],
+    ids=["database", "redis", "jwt", "ports"],
+)
+def test_component_unsupported_value_type_names_the_variable(make: Any) -> None:
+    with pytest.raises(TypeError, match=r"POSTGRES_PORT is a list.*str\(value\)"):
+        make({"POSTGRES_PORT": [5432]})
+
+
+@pytest.mark.parametrize(
+    "host", ["/cloudsql/wrong-format", "/cloudsql/proj:inst", "/cloudsql/", "/cloudsql/a:b:c:d:e"]
+)
+@pytest.mark.parametrize("environment", list(Environment))
+def test_builder_malformed_cloudsql_socket_refused(environment: Environment, host: str) -> None:
+    # Issue 10.10: /cloudsql/wrong-format passed staging validation and failed at connect.
+    builder = DatabaseURLBuilder(components("tcp", POSTGRES_HOST=host), environment=environment)
+    (problem,) = builder.validate().errors
+    assert problem.variable == "POSTGRES_HOST"
+    assert "PROJECT:REGION:INSTANCE" in problem.action
+
+
+@pytest.mark.parametrize(
+    "host", ["/cloudsql/my-proj:us-central1:db", "/cloudsql/example.com:proj:europe-west1:main"]
+)
+def test_builder_cloudsql_socket_accepted(host: str) -> None:
+    builder = DatabaseURLBuilder(components("tcp", POSTGRES_HOST=host), environment="production")
+    assert builder.validate().ok
+    assert builder.transport is Transport.UNIX_SOCKET

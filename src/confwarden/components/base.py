@@ -12,7 +12,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from confwarden.components.problems import Problem, ValidationResult, collect, resolve_environment
+from confwarden.components.problems import (
+    Problem,
+    ValidationResult,
+    collect,
+    resolve_environment,
+    text_variables,
+)
 from confwarden.components.url import SecretURL
 from confwarden.environment.detection import Environment
 from confwarden.environment.policy import Severity, policy_for
@@ -73,16 +79,16 @@ class ComponentBuilder(ABC):
 
     def __init__(
         self,
-        env_vars: Mapping[str, str],
+        env_vars: Mapping[str, object],
         *,
         environment: Environment | str | None = None,
         in_docker: bool | None = None,
         dockerenv_path: Path | str = "/.dockerenv",
         origins: Mapping[str, str] | None = None,
     ) -> None:
-        self._vars = env_vars
+        self._vars = text_variables(env_vars)
         self._origins = origins
-        self.environment = resolve_environment(env_vars, environment)
+        self.environment = resolve_environment(self._vars, environment)
         self.policy = policy_for(self.environment)
         self._in_docker = in_docker
         self._dockerenv_path = dockerenv_path

@@ -20,6 +20,7 @@ and validated only when the caller opts in with ``parse_legacy_url=True``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -52,6 +53,10 @@ _COMPONENT_VARIABLES = (
     "POSTGRES_PASSWORD",
     "POSTGRES_DB",
     "POSTGRES_SSLMODE",
+)
+# /cloudsql/PROJECT:REGION:INSTANCE; a domain-scoped project is "example.com:project".
+_CLOUDSQL_SOCKET = re.compile(
+    r"/cloudsql/(?:[a-z0-9][a-z0-9.-]*:)?[a-z][a-z0-9-]*:[a-z][a-z0-9-]*:[a-z][a-z0-9-]*/?"
 )
 _DEV_DEFAULTS = {
     "POSTGRES_HOST": "localhost",
@@ -141,7 +146,7 @@ class DatabaseURLBuilder(ComponentBuilder):
 
     def __init__(
         self,
-        env_vars: Mapping[str, str],
+        env_vars: Mapping[str, object],
         *,
         environment: Environment | str | None = None,
         in_docker: bool | None = None,
@@ -421,6 +426,17 @@ class DatabaseURLBuilder(ComponentBuilder):
         resolved.docker_resolved = resolved.sources.get("POSTGRES_HOST") == (
             "POSTGRES_DOCKER_SERVICE"
         )
+        if resolved.host.startswith("/cloudsql") and not _CLOUDSQL_SOCKET.fullmatch(resolved.host):
+            # The proxy's directory is named after the instance connection name; anything
+            # else is a socket that does not exist, found only at the first connect.
+            resolved.problems.append(
+                Problem(
+                    "POSTGRES_HOST",
+                    f"{resolved.host!r} is not a Cloud SQL socket directory",
+                    "Use /cloudsql/PROJECT:REGION:INSTANCE, the instance connection name "
+                    "(gcloud sql instances describe INSTANCE --format='value(connectionName)')",
+                )
+            )
         if resolved.transport is not Transport.TCP or not is_local_host(resolved.host):
             return
         resolved.problems.append(
