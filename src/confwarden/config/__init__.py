@@ -86,9 +86,9 @@ if TYPE_CHECKING:
     from confwarden.config.health import compute_health as compute_health
     from confwarden.config.inspection import ConfigInspection as ConfigInspection
     from confwarden.config.inspection import inspect_service as inspect_service
-    from confwarden.config.loader import ConfigLoadResult as ConfigLoadResult
     from confwarden.config.last_known_good import LastKnownGood as LastKnownGood
     from confwarden.config.live import LiveConfig as LiveConfig
+    from confwarden.config.loader import ConfigLoadResult as ConfigLoadResult
     from confwarden.config.loader import load_config as load_config
     from confwarden.config.manager import UnifiedConfigManager as UnifiedConfigManager
     from confwarden.config.manager import get_config_summary as get_config_summary

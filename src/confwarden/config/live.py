@@ -309,7 +309,8 @@ class LiveConfig(Generic[T]):
                 self._snapshot = _Snapshot(config, inspection, current.generation + 1)
                 with self._lock:
                     self._last_reload = time.time()
-            self._save_last_known_good(inspection)
+            if applied or new_restart:
+                self._save_last_known_good(inspection)
             update = ConfigUpdate(self.generation, self.config, applied, held, (), trigger)
             if applied or (held and new_restart):
                 self._notify(update)
