@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import threading
 import time
@@ -90,6 +91,38 @@ def test_etcd_source_reads_the_prefix_with_provenance(
     assert source.lookup("WORKERS") is None
     assert set(source.known_variables()) == {"LOG_LEVEL"}
     assert source.status().up
+
+
+def test_etcd_source_watch_from_a_compacted_revision_rereads_the_prefix(
+    source: EtcdSource, writer: EtcdWriter, prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    writer.put(prefix + "WORKERS", "1")
+    assert source.lookup("WORKERS") is not None  # snapshot at this revision, no watch yet
+    writer.put(prefix + "WORKERS", "2")
+    writer.compact(writer.put(prefix + "LOG_LEVEL", "ERROR"))
+    changes: queue.Queue[frozenset[str]] = queue.Queue()
+    subscription = source.watch(changes.put)
+    assert subscription is not None
+    try:
+        assert changes.get(timeout=10) == {"WORKERS", "LOG_LEVEL"}
+        hit = source.lookup("WORKERS")
+        assert hit is not None
+        assert hit.value == "2"
+        assert not [r for r in caplog.records if "interrupted" in r.getMessage()]
+    finally:
+        subscription.close()
+
+
+def test_etcd_source_lookup_from_inside_an_asyncio_loop_does_not_block_it(
+    source: EtcdSource, writer: EtcdWriter, prefix: str
+) -> None:
+    writer.put(prefix + "LOG_LEVEL", "WARNING")
+
+    async def main() -> str | None:
+        hit = source.lookup("LOG_LEVEL")  # the source runs its own loop in its own thread
+        return None if hit is None else hit.value
+
+    assert asyncio.run(main()) == "WARNING"
 
 
 def test_etcd_source_change_reaches_the_live_config(

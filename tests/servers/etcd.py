@@ -193,7 +193,7 @@ class EtcdWriter:
     def _run(self, coroutine: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(60)
 
-    async def _with_client(self, operation: str, *args: bytes) -> Any:
+    async def _with_client(self, operation: str, *args: bytes | int) -> Any:
         last: Exception | None = None
         for _ in range(40):  # a cluster electing a new leader answers within a few seconds
             for endpoint in self.endpoints:
@@ -218,6 +218,10 @@ class EtcdWriter:
     def delete(self, key: str) -> None:
         """Delete ``key``."""
         self._run(self._with_client("delete", key.encode()))
+
+    def compact(self, revision: int) -> None:
+        """Compact the history up to ``revision`` (older revisions can no longer be watched)."""
+        self._run(self._with_client("compact", revision))
 
     def close(self) -> None:
         """Close the client and the loop thread."""

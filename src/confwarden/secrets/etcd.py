@@ -332,6 +332,11 @@ class EtcdSource(ValueSource):
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                if type(exc).__name__ == "RevisionCompactedError":
+                    # History older than our snapshot is gone: read the prefix again, from
+                    # the same member, and watch from there. Nothing is lost or wrong.
+                    needs_read = True
+                    continue
                 self._mark_down(_reason(exc))
                 logger.warning("%s: watch interrupted (%s); reconnecting", self.name, _reason(exc))
                 await self._drop_client()
