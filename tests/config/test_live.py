@@ -16,6 +16,7 @@ from confwarden.config.last_known_good import LastKnownGood
 from confwarden.config.live import ConfigUpdate, LiveConfig, LiveState
 from confwarden.config.schema import ConfigSchema, Env
 from confwarden.environment.detection import Environment
+from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.errors import ConfigurationError
 from confwarden.secrets.base import (
@@ -304,3 +305,14 @@ def test_live_config_close_stops_watching(
     assert store.watchers == []
     assert live.status().state is LiveState.STOPPED
     assert live.config.workers == 4  # the last snapshot stays readable
+
+
+def test_live_config_validates_a_runtime_environment_change_too() -> None:
+    env = IsolatedEnvironment(environ={"WORKERS": "3"}, isolated=True)
+    with LiveConfig(LiveSchema, environment=Environment.STAGING, env=env) as live:
+        updates = _updates(live)
+        env.set("WORKERS", "5", source="test")
+        assert updates.get(timeout=5).config.workers == 5
+        env.set("WORKERS", "five", source="test")
+        assert not updates.get(timeout=5).accepted
+        assert live.config.workers == 5

@@ -2,7 +2,9 @@
 
 Every source that can change at runtime (an etcd prefix, mounted secret files swapped by
 Kubernetes, a Secret Manager version, a Vault lease) tells :class:`LiveConfig` through
-:meth:`~confwarden.secrets.base.ValueSource.watch`. LiveConfig then:
+:meth:`~confwarden.secrets.base.ValueSource.watch`, and so does an
+:class:`~confwarden.environment.isolated.IsolatedEnvironment` changed with ``set()``.
+LiveConfig then:
 
 1. re-resolves the whole schema through the same loader and validator as startup;
 2. **rejects** the change when the new snapshot has an error (a value that does not convert,
@@ -45,6 +47,7 @@ from confwarden.config.schema import ConfigSchema, fields_of
 from confwarden.config.sources import EnvInput, LoadContext
 from confwarden.config.spec import DEPLOYED, Problem, ValidationMode
 from confwarden.environment.detection import Environment
+from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.errors import ConfigurationError
 from confwarden.secrets.base import Subscription, ValueSource
 
@@ -212,6 +215,9 @@ class LiveConfig(Generic[T]):
             subscription = source.watch(self._on_change)
             if subscription is not None:
                 self._subscriptions.append(subscription)
+        if isinstance(self.env, IsolatedEnvironment):
+            # env.set() at runtime goes through the same validation as a remote change.
+            self.env.add_change_callback(self._on_env_change)
         return self.config
 
     def close(self) -> None:
@@ -221,6 +227,8 @@ class LiveConfig(Generic[T]):
             subscriptions, self._subscriptions = self._subscriptions, []
         for subscription in subscriptions:
             subscription.close()
+        if isinstance(self.env, IsolatedEnvironment):
+            self.env.remove_change_callback(self._on_env_change)
         self._wake.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
@@ -257,6 +265,9 @@ class LiveConfig(Generic[T]):
         with self._lock:
             self._pending.update(variables or ("",))
         self._wake.set()
+
+    def _on_env_change(self, key: str, old: str | None, new: str | None, source: str) -> None:
+        self._on_change(frozenset({key}))
 
     def _run(self) -> None:
         while True:
