@@ -218,6 +218,9 @@ class LiveConfig(Generic[T]):
         if isinstance(self.env, IsolatedEnvironment):
             # env.set() at runtime goes through the same validation as a remote change.
             self.env.add_change_callback(self._on_env_change)
+        # A file changed between the first load and its watch's first fingerprint would
+        # otherwise go unnoticed: one reload now (a no-op when nothing changed).
+        self._on_change(frozenset())
         return self.config
 
     def close(self) -> None:
