@@ -7,6 +7,7 @@ declare -A need=(
   [/usr/lib/postgresql]=postgresql
   [redis-server]=redis-server
   [etcd]=etcd-server
+  [etcdctl]=etcd-client
 )
 
 missing=()

@@ -192,7 +192,7 @@ def test_etcd_source_down_at_startup_fails_fast_in_staging_naming_the_source(
     try:
         with pytest.raises(ConfigurationError, match=f"etcd {prefix}") as caught:
             _live(source).start()
-        assert "cannot be reached" in str(caught.value)
+        assert "cannot be read at startup" in str(caught.value)
         with pytest.raises(SecretSourceError, match="cannot be read"):
             source.lookup("WORKERS")
         assert not source.status().up

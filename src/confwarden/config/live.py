@@ -49,7 +49,7 @@ from confwarden.config.spec import DEPLOYED, Problem, ValidationMode
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.errors import ConfigurationError
-from confwarden.secrets.base import Subscription, ValueSource
+from confwarden.secrets.base import SecretSourceError, Subscription, ValueSource
 
 __all__ = [
     "ConfigUpdate",
@@ -349,26 +349,29 @@ class LiveConfig(Generic[T]):
 
     def _startup_sources(self) -> tuple[ValueSource, ...]:
         probe = fields_of(self.schema)[0].canonical if fields_of(self.schema) else "ENVIRONMENT"
-        down = [s for s in self.remote if not _reachable(s, probe)]
+        failures = {s.name: _failure(s, probe) for s in self.remote}
+        down = [s for s in self.remote if failures[s.name] is not None]
         if not down:
             return self._sources
         names = ", ".join(s.name for s in down)
-        details = "; ".join(f"{s.name}: {s.status().detail}" for s in down)
+        details = " ".join(str(failures[s.name]) for s in down)
         saved = None
         reason = "no last-known-good copy is configured"
         if self.last_known_good is not None:
             try:
                 saved = self.last_known_good.load(self.schema.__name__, self.environment.value)
             except LastKnownGoodError as exc:
-                reason = str(exc)
+                reason = str(exc).rstrip(".")
         if saved is None:
             if self.environment in DEPLOYED:
-                wanted = ", ".join(spec.canonical for spec in fields_of(self.schema))
+                specs = fields_of(self.schema)
+                wanted = ", ".join(spec.canonical for spec in specs[:20])
+                more = f" and {len(specs) - 20} more" if len(specs) > 20 else ""
                 raise ConfigurationError(
                     f"{self.schema.__name__} in {self.environment.value}: the source(s) {names} "
-                    f"cannot be reached at startup ({details}), and {reason}. The variables "
-                    f"expected from them include: {wanted}. Start the source or fix its "
-                    "address; a successful start writes the copy for the next time."
+                    f"cannot be read at startup, and {reason}. {details} The service's "
+                    f"variables: {wanted}{more}. A successful start writes the last-known-good "
+                    "copy that lets the next start survive an outage."
                 )
             # Development and tests start without it (DEGRADED) and pick it up when it answers.
             logger.warning("source(s) %s down at startup (%s); %s", names, details, reason)
@@ -469,13 +472,16 @@ class LiveConfig(Generic[T]):
         return f"<LiveConfig {self.schema.__name__} generation={self.generation}>"
 
 
-def _reachable(source: ValueSource, variable: str) -> bool:
-    """Ask a remote source whether it answers (a first lookup connects a lazy source)."""
+def _failure(source: ValueSource, variable: str) -> str | None:
+    """Why a remote source does not answer (a first lookup connects a lazy source), or None."""
     try:
         source.lookup(variable)
-    except Exception:
-        return False
-    return source.status().up
+    except SecretSourceError as exc:
+        return str(exc)  # promises no secret: names the source, the reason and the fix
+    except Exception as exc:
+        return f"{source.name}: {type(exc).__name__}."
+    status = source.status()
+    return None if status.up else f"{source.name}: {status.detail}."
 
 
 def _run_on_loop(callback: UpdateCallback, update: ConfigUpdate) -> None:

@@ -233,10 +233,16 @@ class EtcdSource(ValueSource):
 
     def _unreachable(self, reason: str) -> str:
         where = ", ".join(f"{h}:{p}" for h, p in self.endpoints)
-        return (
-            f"etcd at {where} cannot be read for {self.prefix} ({reason}). Check that etcd "
-            "is running and reachable from this service."
-        )
+        if "permission denied" in reason:
+            fix = (
+                "Grant the etcd user read access to the prefix (etcdctl role "
+                f"grant-permission ROLE --prefix=true read {self.prefix})."
+            )
+        elif "authentication failed" in reason:
+            fix = "Check the etcd username and password given to the source."
+        else:
+            fix = "Check that etcd is running and reachable from this service."
+        return f"etcd at {where} cannot be read for {self.prefix} ({reason}). {fix}"
 
     async def _connect(self) -> Any:
         """A connected client, trying the endpoints in turn from the current one."""
@@ -263,7 +269,8 @@ class EtcdSource(ValueSource):
             )
             try:
                 await asyncio.wait_for(client.connect(), self.timeout)
-                await asyncio.wait_for(client.get(b"\0"), self.timeout)  # proves it answers
+                # Proves the member answers, with a key the user may read (etcd RBAC).
+                await asyncio.wait_for(client.get(self.prefix.encode()), self.timeout)
             except Exception as exc:
                 last = exc
                 await _close_quietly(client)
@@ -362,7 +369,7 @@ class EtcdSource(ValueSource):
         async def probe() -> None:
             while True:
                 await asyncio.sleep(self.keepalive)
-                await asyncio.wait_for(client.get(b"\0"), self.timeout)
+                await asyncio.wait_for(client.get(self.prefix.encode()), self.timeout)
                 with self._lock:
                     self._last_ok = time.time()
 
