@@ -137,6 +137,18 @@ def test_live_config_reports_restart_required_fields_without_applying_them(
     assert [c.new for c in live.status().pending_restart] == ["9000"]
 
 
+def test_live_config_keeps_reporting_the_running_value_of_a_held_back_field(
+    live: LiveConfig[LiveSchema], store: MemorySource
+) -> None:
+    updates = _updates(live)
+    store.set(PORT="9000")
+    assert [(c.old, c.new) for c in updates.get(timeout=5).restart_required] == [("8000", "9000")]
+    store.set(WORKERS="5")
+    assert updates.get(timeout=5).config.workers == 5
+    assert live.refresh().restart_required == (("port", "PORT", "8000", "9000", False, True),)
+    assert live.config.port == 8000
+
+
 def test_live_config_masks_sensitive_values_in_updates_and_status(
     live: LiveConfig[LiveSchema], store: MemorySource
 ) -> None:

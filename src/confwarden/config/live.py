@@ -71,6 +71,7 @@ class _Snapshot(NamedTuple):
     config: ConfigSchema
     inspection: ConfigInspection
     generation: int
+    shown: dict[str, str | None]  # what each running value may be shown as (held ones kept)
 
 
 class LiveConfig(Generic[T]):
@@ -204,7 +205,8 @@ class LiveConfig(Generic[T]):
         if errors or inspection.config is None:
             inspection.raise_for_errors()
             raise ConfigurationError("\n".join(errors))
-        self._snapshot = _Snapshot(inspection.config, inspection, 1)
+        shown = {spec.name: inspection.load.shown_value(spec) for spec in inspection.load.fields}
+        self._snapshot = _Snapshot(inspection.config, inspection, 1, shown)
         self._last_reload = time.time()
         self._save_last_known_good()
         self._thread = threading.Thread(
@@ -320,7 +322,11 @@ class LiveConfig(Generic[T]):
                 self._pending_restart = held
                 self._last_rejection = ()
             if applied:
-                self._snapshot = _Snapshot(config, inspection, current.generation + 1)
+                shown = {
+                    spec.name: inspection.load.shown_value(spec) for spec in inspection.load.fields
+                }
+                shown.update({c.field: current.shown[c.field] for c in held})
+                self._snapshot = _Snapshot(config, inspection, current.generation + 1, shown)
                 with self._lock:
                     self._last_reload = time.time()
             if applied or new_restart:
@@ -406,7 +412,7 @@ class LiveConfig(Generic[T]):
     def _diff(
         self, current: _Snapshot, inspection: ConfigInspection
     ) -> tuple[tuple[FieldChange, ...], tuple[FieldChange, ...]]:
-        old_load, new_load = current.inspection.load, inspection.load
+        new_load = inspection.load
         new_config = inspection.config
         applied: list[FieldChange] = []
         held: list[FieldChange] = []
@@ -417,7 +423,7 @@ class LiveConfig(Generic[T]):
             change = FieldChange(
                 spec.name,
                 resolved.variable or spec.canonical,
-                old_load.shown_value(spec),
+                current.shown[spec.name],
                 new_load.shown_value(spec),
                 spec.sensitive,
                 spec.restart_required,
