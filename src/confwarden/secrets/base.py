@@ -10,24 +10,22 @@ remote store (Secret Manager, Vault, etcd) plug in later beside the process envi
   source for a variable a higher source already supplied (the provenance chain of a normal
   load then skips it; ``confwarden explain`` asks anyway);
 * **possibly failing**: a source raises :class:`SecretSourceError` (or anything else); the
-  loader turns it into a configuration problem naming the source, never a crash.
+  loader turns it into a configuration problem naming the source, never a crash;
+* **possibly batched**: a remote store answers one request per secret; :meth:`prefetch`
+  receives every variable of a load first, so the source can fetch them in parallel;
+* **possibly changing**: :meth:`status` says whether the source answers, :meth:`watch`
+  reports variables that may have changed while the service runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple, Protocol
 
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.errors import ConfwardenError
 
-__all__ = [
-    "SecretSourceError",
-    "SourceHit",
-    "SourceStatus",
-    "Subscription",
-    "ValueSource",
-]
+__all__ = ["SecretSourceError", "SourceHit", "SourceStatus", "Subscription", "ValueSource"]
 
 
 class SourceHit(NamedTuple):
@@ -120,6 +118,13 @@ class ValueSource:
     def known_variables(self) -> Mapping[str, str]:
         """Variables this source can list cheaply (for unknown-variable checks); may be empty."""
         return {}
+
+    def prefetch(self, variables: Iterable[str]) -> None:
+        """Get ready to answer for ``variables`` (a remote store fetches them in parallel).
+
+        Called by the loader once per load with every variable the schema may read; a
+        failure is kept and raised by :meth:`lookup` only if that variable is asked for.
+        """
 
     def status(self) -> SourceStatus:
         """Whether this source answers (a local source is always up)."""
