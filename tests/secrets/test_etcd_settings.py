@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ from tests.servers.etcd import EtcdCluster, EtcdWriter
 
 from confwarden.cli.main import cli
 from confwarden.environment.detection import Environment
+from confwarden.errors import MissingDependencyError
 from confwarden.secrets.base import SecretSourceError
+from confwarden.secrets.etcd import EtcdSource
 from confwarden.secrets.etcd_settings import from_settings
 from confwarden.secrets.mapping import SecretMappings
 from confwarden.secrets.registry import build_source
@@ -44,6 +47,14 @@ def test_etcd_settings_build_the_prefix_from_project_and_environment() -> None:
     )
     assert source.name == "etcd /confwarden/acme/production/"
     assert CANARY not in repr(source)
+
+
+def test_etcd_settings_missing_extra_names_the_install_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "aetcd", None)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'confwarden\[etcd\]'"):
+        EtcdSource("127.0.0.1:2379", "/confwarden/acme/staging/")
 
 
 def test_etcd_settings_without_endpoint_or_project_are_refused() -> None:

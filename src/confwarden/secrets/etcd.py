@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import importlib.util
 import logging
 import re
 import threading
@@ -89,6 +90,9 @@ class EtcdSource(ValueSource):
         username: etcd user, with ``password`` (etcd authentication).
         password: etcd password (never shown).
 
+    Raises:
+        MissingDependencyError: the ``etcd`` extra (aetcd) is not installed.
+
     Example:
         >>> source = EtcdSource("127.0.0.1:2379", etcd_prefix("shop", "staging"))
         >>> source.name
@@ -109,6 +113,10 @@ class EtcdSource(ValueSource):
         username: str | None = None,
         password: str | None = None,
     ) -> None:
+        if importlib.util.find_spec("aetcd") is None:
+            from confwarden.errors import MissingDependencyError
+
+            raise MissingDependencyError("The etcd source", "etcd", "aetcd")
         listed = [endpoints] if isinstance(endpoints, str) else list(endpoints)
         self.endpoints = tuple(_parse_endpoint(e) for e in listed)
         if not self.endpoints:
@@ -246,12 +254,8 @@ class EtcdSource(ValueSource):
 
     async def _connect(self) -> Any:
         """A connected client, trying the endpoints in turn from the current one."""
-        try:
-            import aetcd
-        except ImportError:
-            from confwarden.errors import MissingDependencyError
+        import aetcd  # present: checked when the source was created
 
-            raise MissingDependencyError("The etcd source", "etcd", "aetcd") from None
         if self._client is not None:
             return self._client
         last: Exception | None = None
