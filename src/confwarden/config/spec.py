@@ -134,6 +134,9 @@ class Problem:
         rule: the code of the rule that found it (``database.localhost``).
         severity: how bad it is on its own.
         critical: it concerns a critical field (ENFORCE_CRITICAL makes it an error).
+        blocking: an error in every validation mode, WARN included: a value that was set
+            but cannot be used, or a field with neither a value nor a default. Fallbacks
+            fill *missing* values; they never replace a wrong one.
     """
 
     variable: str
@@ -143,6 +146,7 @@ class Problem:
     rule: str
     severity: Severity = Severity.ERROR
     critical: bool = False
+    blocking: bool = False
 
     def __str__(self) -> str:
         return f"{self.variable} (from {self.origin}): {self.message} Fix: {self.fix} [{self.rule}]"
