@@ -57,6 +57,7 @@ _EXPORTS: dict[str, str] = {
     "ProductionConfig": "confwarden.config.profiles",
     "RedisURLBuilder": "confwarden.components.redis_url",
     "SECRET_MAPPINGS": "confwarden.secrets.mapping",
+    "SecretStr": "confwarden.config.convert",
     "SecretURL": "confwarden.components.url",
     "SharedJWTSecretManager": "confwarden.components.jwt_secret",
     "StagingConfig": "confwarden.config.profiles",
@@ -98,6 +99,7 @@ __all__ = [
     "ProductionConfig",
     "ProtectedVariableError",
     "RedisURLBuilder",
+    "SecretStr",
     "SecretURL",
     "SharedJWTSecretManager",
     "Source",
@@ -139,6 +141,7 @@ if TYPE_CHECKING:
     from confwarden.config.auth import AuthConfig as AuthConfig
     from confwarden.config.change_tracker import ChangeTracker as ChangeTracker
     from confwarden.config.changes import check_change as check_change
+    from confwarden.config.convert import SecretStr as SecretStr
     from confwarden.config.dependencies import ConfigDependencyMap as ConfigDependencyMap
     from confwarden.config.inspection import inspect_service as inspect_service
     from confwarden.config.manager import UnifiedConfigManager as UnifiedConfigManager

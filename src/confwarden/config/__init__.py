@@ -44,6 +44,7 @@ _EXPORTS: dict[str, str] = {
     "ProductionConfig": "confwarden.config.profiles",
     "ResolvedValue": "confwarden.config.spec",
     "Rule": "confwarden.config.validation",
+    "SecretStr": "confwarden.config.convert",
     "SecurityConfig": "confwarden.config.common",
     "ServiceConfig": "confwarden.config.common",
     "Severity": "confwarden.config.spec",
@@ -96,6 +97,7 @@ __all__ = [
     "ProductionConfig",
     "ResolvedValue",
     "Rule",
+    "SecretStr",
     "SecurityConfig",
     "ServiceConfig",
     "Severity",
@@ -134,6 +136,7 @@ if TYPE_CHECKING:
     from confwarden.config.changes import check_change as check_change
     from confwarden.config.common import SecurityConfig as SecurityConfig
     from confwarden.config.common import ServiceConfig as ServiceConfig
+    from confwarden.config.convert import SecretStr as SecretStr
     from confwarden.config.dependencies import ConfigDependency as ConfigDependency
     from confwarden.config.dependencies import ConfigDependencyMap as ConfigDependencyMap
     from confwarden.config.dependencies import Impact as Impact
