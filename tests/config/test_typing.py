@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-USER_MODULE = '''
+USER_MODULE = """
 from typing import Annotated, Literal
 
 from confwarden import (
@@ -43,9 +43,9 @@ def start() -> int:
         return config.page_size + built.page_size
     except ConfigurationError:
         return 0
-'''
+"""
 
-BAD_MODULE = '''
+BAD_MODULE = """
 from confwarden import ConfigSchema
 
 
@@ -56,7 +56,7 @@ class ShopConfig(ConfigSchema):
 ShopConfig(page_sise=10)
 config = ShopConfig()
 config.page_size = 3
-'''
+"""
 
 
 def _mypy(tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
@@ -84,4 +84,5 @@ def test_typing_user_project_passes_mypy_strict_with_precise_types(tmp_path: Pat
 def test_typing_fields_are_constructor_parameters_and_frozen(tmp_path: Path) -> None:
     output = _mypy(tmp_path, BAD_MODULE).stdout
     assert 'Unexpected keyword argument "page_sise"' in output
-    assert "page_size" in output and ("read-only" in output or "frozen" in output)
+    assert "page_size" in output
+    assert "read-only" in output or "frozen" in output

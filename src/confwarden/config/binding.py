@@ -206,6 +206,7 @@ def _spec(cls: type[ConfigSchema], name: str, annotation: Any, marker: Env | Non
         example=marker.example,
         group=marker.group or cls.__confwarden_group__,
         fallback_allowed=marker.fallback_allowed,
+        multiple=_is_collection(annotation),
     )
 
 

@@ -200,6 +200,8 @@ class ConfigSchema:
                         result[name] = default  # shown by tools; never used as the config
             elif default is REQUIRED:
                 errors.append((name, "missing", "Field required", None))
+            elif type(default) in _MUTABLE:
+                result[name] = default.copy()  # as pydantic: no default shared between configs
             else:
                 result[name] = default
         return result, errors
@@ -406,6 +408,8 @@ def _validation_error(cls: type[ConfigSchema], errors: list[FieldError]) -> Exce
             )  # fmt: skip
     return ValidationError.from_exception_data(cls.__name__, line_errors, hide_input=True)
 
+
+_MUTABLE = (list, dict, set)
 
 _PYDANTIC_TYPES = frozenset(
     {

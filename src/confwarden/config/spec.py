@@ -47,6 +47,7 @@ class FieldSpec:
         example: an example value for docs and ``.env.example`` (never a real secret).
         group: a section name for docs and summaries (``database``, ``auth``...).
         fallback_allowed: whether a development/testing fallback may fill it in.
+        multiple: the field holds a list (``a,b`` or a JSON array): rules judge each item.
     """
 
     name: str
@@ -60,6 +61,7 @@ class FieldSpec:
     example: str | None = None
     group: str = "general"
     fallback_allowed: bool = True
+    multiple: bool = False
 
     @property
     def canonical(self) -> str:

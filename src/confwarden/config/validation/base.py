@@ -10,7 +10,7 @@ tested with a plain dict. Rules describe a value's shape, never the value itself
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
 from typing import ClassVar, NamedTuple
@@ -62,6 +62,10 @@ class ConfigItem(NamedTuple):
     spec: FieldSpec | None
     kind: int = 0
 
+    def __repr__(self) -> str:
+        # The raw value may be a secret: the repr names the variable and its origin only.
+        return f"ConfigItem(variable={self.variable!r}, source={self.source!s}, raw=<hidden>)"
+
     @property
     def origin(self) -> str:
         """Where the value came from, as text (``.env file .env:3``, ``os environment``)."""
@@ -99,9 +103,10 @@ class ValidationContext:
     """
 
     environment: Environment
-    fields: Sequence[FieldSpec]
-    values: Mapping[str, ResolvedValue]
-    variables: Mapping[str, str]
+    fields: Sequence[FieldSpec] = field(repr=False)
+    # Raw values, secrets among them: never in the repr.
+    values: Mapping[str, ResolvedValue] = field(repr=False)
+    variables: Mapping[str, str] = field(repr=False)
     prefix: str | None = None
     extra_problems: Sequence[Problem] = ()
 
