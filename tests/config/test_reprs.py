@@ -131,3 +131,11 @@ def test_reprs_env_marker_secret_field_is_masked_in_repr() -> None:
         key: Annotated[SecretStr, Env("KEYED_KEY", sensitive=True)]
 
     assert CANARY not in repr(Keyed(key=CANARY))
+
+
+def test_reprs_nested_group_shown_value_masks_secret_keys() -> None:
+    env = {"SHOP_PAYMENT__API_KEY": CANARY, "SHOP_PAYMENT__PROVIDER": "stripe"}
+    result = load_config(ShopConfig, LoadContext(Environment.PRODUCTION, env))
+    described = json.dumps(result.describe("payment"))
+    assert CANARY not in described
+    assert "stripe" in described

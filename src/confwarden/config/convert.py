@@ -286,7 +286,7 @@ def compile_converter(annotation: Any, *, marker: type | None = None) -> Convert
     if origin is list:
         (item_type,) = typing.get_args(annotation) or (str,)
         item = _SIMPLE.get(item_type)
-        return None if item is None or item is Path else _list(item)
+        return None if item is None else _list(item)
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return _enum(annotation)
     return None

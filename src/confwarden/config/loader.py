@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from confwarden.config.schema import ConfigSchema, fields_of, plan_of
+from confwarden.config.schema import ConfigSchema, fields_of, plan_of, safe_value
 from confwarden.config.sources import LoadContext
 from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity, ValidationMode
 from confwarden.environment.detection import Environment
@@ -88,6 +88,10 @@ class ConfigLoadResult:
             return None if default is None else (MASK if spec.sensitive else str(default))
         if spec.sensitive:
             return MASK
+        if resolved.raw.startswith("{") and self.config is not None:
+            # A nested group: its keys masked one by one (``api_key`` inside is a secret).
+            value = getattr(self.config, spec.name, None)
+            return json.dumps(safe_value(spec.canonical, value), default=str)
         return mask_value(resolved.variable or spec.canonical, resolved.raw)
 
     def describe(self, name_or_variable: str) -> dict[str, Any] | None:
