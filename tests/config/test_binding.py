@@ -1,4 +1,4 @@
-"""Binding as pydantic-settings users expect it (issue 9 item 7): prefix, nesting, case, JSON schema."""
+"""Binding as pydantic-settings users expect it (issue 9 item 7): prefix, nesting, case, schema."""
 
 from __future__ import annotations
 
