@@ -1,4 +1,4 @@
-"""Conversion without pydantic (issue 9 item 11): the results and messages of pydantic's lax mode."""
+"""Conversion without pydantic (issue 9 item 11): results and messages of pydantic's lax mode."""
 
 from __future__ import annotations
 
