@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 import pytest
 from pydantic import BaseModel
 
+from confwarden.config.inspection import inspect_service
 from confwarden.config.loader import load_config
 from confwarden.config.schema import ConfigSchema, Env, SecretStr, fields_of
 from confwarden.config.sources import LoadContext
@@ -154,3 +155,10 @@ def test_binding_unparsable_value_message_is_pydantics(value: str) -> None:
     )
     (problem,) = [p for p in result.problems if p.variable == "SHOP_PAGE_SIZE"]
     assert "Input should be a valid integer" in problem.message
+
+
+def test_binding_nested_key_variables_are_not_unknown() -> None:
+    env = {"SHOP_PAYMENT__PROVIDER": "stripe", "SHOP_PAYMNT__PROVIDER": "x"}
+    inspection = inspect_service(ShopConfig, env, Environment.DEVELOPMENT)
+    unknown = {p.variable for p in inspection.validation.warnings if p.rule.startswith("unknown")}
+    assert unknown == {"SHOP_PAYMNT__PROVIDER"}

@@ -207,6 +207,7 @@ def _spec(cls: type[ConfigSchema], name: str, annotation: Any, marker: Env | Non
         group=marker.group or cls.__confwarden_group__,
         fallback_allowed=marker.fallback_allowed,
         multiple=_is_collection(annotation),
+        nested_delimiter=cls.__confwarden_nested_delimiter__ if is_nested(annotation) else None,
     )
 
 

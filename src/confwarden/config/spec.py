@@ -48,6 +48,8 @@ class FieldSpec:
         group: a section name for docs and summaries (``database``, ``auth``...).
         fallback_allowed: whether a development/testing fallback may fill it in.
         multiple: the field holds a list (``a,b`` or a JSON array): rules judge each item.
+        nested_delimiter: for a nested group, the separator of its key variables
+            (``SHOP_PAYMENT__PROVIDER`` with ``"__"``); None otherwise.
     """
 
     name: str
@@ -62,6 +64,7 @@ class FieldSpec:
     group: str = "general"
     fallback_allowed: bool = True
     multiple: bool = False
+    nested_delimiter: str | None = None
 
     @property
     def canonical(self) -> str:
