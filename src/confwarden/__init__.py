@@ -43,25 +43,19 @@ _EXPORTS: dict[str, str] = {
     "read_dotenv": "confwarden.environment.dotenv",
     "reset_env": "confwarden.environment.process",
     # shared components, configuration layer, startup (pydantic loads only when used)
-    "AppConfig": "confwarden.config.profiles",
-    "AuthConfig": "confwarden.config.auth",
     "ChangeTracker": "confwarden.config.change_tracker",
     "ClickHouseURLBuilder": "confwarden.components.clickhouse_url",
     "ConfigDependencyMap": "confwarden.config.dependencies",
     "ConfigSchema": "confwarden.config.schema",
     "ConfigurationValidator": "confwarden.config.validation",
     "DatabaseURLBuilder": "confwarden.components.database_url",
-    "DevelopmentConfig": "confwarden.config.profiles",
     "Env": "confwarden.config.schema",
     "PortDiscovery": "confwarden.components.ports",
-    "ProductionConfig": "confwarden.config.profiles",
     "RedisURLBuilder": "confwarden.components.redis_url",
     "SECRET_MAPPINGS": "confwarden.secrets.mapping",
     "SecretStr": "confwarden.config.convert",
     "SecretURL": "confwarden.components.url",
     "SharedJWTSecretManager": "confwarden.components.jwt_secret",
-    "StagingConfig": "confwarden.config.profiles",
-    "TestingConfig": "confwarden.config.profiles",
     "UnifiedConfigManager": "confwarden.config.manager",
     "ValidationMode": "confwarden.config.spec",
     "ValidationResult": "confwarden.config.validation",
@@ -75,8 +69,6 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "SECRET_MAPPINGS",
-    "AppConfig",
-    "AuthConfig",
     "ChangeTracker",
     "ClickHouseURLBuilder",
     "ConfigDependencyMap",
@@ -85,7 +77,6 @@ __all__ = [
     "ConfigurationValidator",
     "ConfwardenError",
     "DatabaseURLBuilder",
-    "DevelopmentConfig",
     "DotenvError",
     "Env",
     "Environment",
@@ -96,7 +87,6 @@ __all__ = [
     "IsolatedEnvironment",
     "MissingDependencyError",
     "PortDiscovery",
-    "ProductionConfig",
     "ProtectedVariableError",
     "RedisURLBuilder",
     "SecretStr",
@@ -104,8 +94,6 @@ __all__ = [
     "SharedJWTSecretManager",
     "Source",
     "SourceKind",
-    "StagingConfig",
-    "TestingConfig",
     "UnifiedConfigManager",
     "ValidationMode",
     "ValidationResult",
@@ -138,7 +126,6 @@ if TYPE_CHECKING:
     from confwarden.components.ports import PortDiscovery as PortDiscovery
     from confwarden.components.redis_url import RedisURLBuilder as RedisURLBuilder
     from confwarden.components.url import SecretURL as SecretURL
-    from confwarden.config.auth import AuthConfig as AuthConfig
     from confwarden.config.change_tracker import ChangeTracker as ChangeTracker
     from confwarden.config.changes import check_change as check_change
     from confwarden.config.convert import SecretStr as SecretStr
@@ -148,11 +135,6 @@ if TYPE_CHECKING:
     from confwarden.config.manager import get_config_summary as get_config_summary
     from confwarden.config.manager import get_unified_config as get_unified_config
     from confwarden.config.manager import reset_unified_config as reset_unified_config
-    from confwarden.config.profiles import AppConfig as AppConfig
-    from confwarden.config.profiles import DevelopmentConfig as DevelopmentConfig
-    from confwarden.config.profiles import ProductionConfig as ProductionConfig
-    from confwarden.config.profiles import StagingConfig as StagingConfig
-    from confwarden.config.profiles import TestingConfig as TestingConfig
     from confwarden.config.schema import ConfigSchema as ConfigSchema
     from confwarden.config.schema import Env as Env
     from confwarden.config.spec import ValidationMode as ValidationMode

@@ -24,7 +24,9 @@ DEPLOYED = {
         ({}, False, "http://localhost:8081"),
         ({"AUTH_PORT": "9001"}, False, "http://localhost:9001"),
         ({}, True, "http://auth:8081"),
-        ({"AUTH_PORT": "9001", "AUTH_HOST": "127.0.0.1"}, True, "http://auth:9001"),
+        # An explicit host is never rewritten, in a container either (issue 9.5).
+        ({"AUTH_PORT": "9001", "AUTH_HOST": "127.0.0.1"}, True, "http://127.0.0.1:9001"),
+        ({"AUTH_DOCKER_SERVICE": "auth-svc"}, True, "http://auth-svc:8081"),
         ({"AUTH_HOST": "auth.dev.internal"}, True, "http://auth.dev.internal:8081"),
         ({"AUTH_SERVICE_URL": "https://auth.shared-dev.example.com"}, False,
          "https://auth.shared-dev.example.com"),

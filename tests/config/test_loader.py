@@ -8,7 +8,6 @@ import pytest
 
 from confwarden.config.loader import classify, load_config
 from confwarden.config.manager import UnifiedConfigManager
-from confwarden.config.profiles import DevelopmentConfig, ProductionConfig, StagingConfig
 from confwarden.config.schema import ConfigSchema, SecretStr
 from confwarden.config.sources import LoadContext
 from confwarden.config.spec import Severity, ValidationMode
@@ -16,6 +15,7 @@ from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.provenance import SourceKind
 from confwarden.errors import ConfigurationError
+from confwarden.presets.agent_platform import DevelopmentConfig, ProductionConfig, StagingConfig
 from confwarden.secrets.base import SecretSourceError, SourceHit, ValueSource
 
 CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"

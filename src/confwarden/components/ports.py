@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from confwarden.components.base import container_alias
 from confwarden.components.database_url import is_local_host
 from confwarden.components.problems import (
     Problem,
@@ -22,6 +23,7 @@ from confwarden.components.problems import (
     class_or_instance,
     collect,
     resolve_environment,
+    text_variables,
 )
 from confwarden.environment.detection import Environment
 from confwarden.environment.policy import Severity, policy_for
@@ -39,12 +41,14 @@ class ServiceSpec:
         name: the service's name (``auth``); its variables are ``AUTH_PORT``,
             ``AUTH_HOST`` and ``AUTH_SERVICE_URL``.
         default_port: the development port when ``<NAME>_PORT`` is not set.
-        docker_name: the compose service name that replaces localhost inside a container.
+        docker_name: the compose service name that replaces the *default* host inside a
+            container (``<NAME>_DOCKER_SERVICE`` overrides it); None: no aliasing. An
+            explicit ``<NAME>_HOST`` is never rewritten.
     """
 
     name: str
     default_port: int
-    docker_name: str
+    docker_name: str | None = None
 
     @property
     def prefix(self) -> str:
@@ -89,7 +93,7 @@ class PortDiscovery:
 
     def __init__(
         self,
-        env_vars: Mapping[str, str],
+        env_vars: Mapping[str, object],
         *,
         environment: Environment | str | None = None,
         services: Iterable[ServiceSpec] = DEFAULT_SERVICES,
@@ -97,9 +101,9 @@ class PortDiscovery:
         dockerenv_path: Path | str = "/.dockerenv",
         origins: Mapping[str, str] | None = None,
     ) -> None:
-        self._vars = env_vars
+        self._vars = text_variables(env_vars)
         self._origins = origins
-        self.environment = resolve_environment(env_vars, environment)
+        self.environment = resolve_environment(self._vars, environment)
         self.services = {spec.name: spec for spec in services}
         self._in_docker = in_docker
         self._dockerenv_path = dockerenv_path
@@ -235,10 +239,18 @@ class PortDiscovery:
                     )
                 ]
             port = int(raw)
-        host = self._get(f"{spec.prefix}_HOST") or "localhost"
-        if is_local_host(host) and self.in_docker:
-            host = spec.docker_name
-        return f"http://{host}:{port}", []
+        host = self._get(f"{spec.prefix}_HOST")
+        problems: list[Problem] = []
+        if host is None:
+            host, aliased = container_alias(
+                host_variable=f"{spec.prefix}_HOST",
+                alias_variable=f"{spec.prefix}_DOCKER_SERVICE",
+                alias=self._get(f"{spec.prefix}_DOCKER_SERVICE") or spec.docker_name,
+                default_host="localhost",
+                in_container=lambda: self.in_docker,
+            )
+            problems.extend([aliased] if aliased else [])
+        return f"http://{host}:{port}", problems
 
     def _deployed_url(
         self, spec: ServiceSpec, environment: Environment

@@ -39,7 +39,7 @@ class Env:
 
     Args:
         *names: the variables, in lookup order; the first is canonical. ``{ENVIRONMENT}``
-            is replaced by the upper-case environment (``GOOGLE_OAUTH_CLIENT_ID_{ENVIRONMENT}``).
+            is replaced by the upper-case environment (``JWT_SECRET_{ENVIRONMENT}``).
         deprecated: older names still read, with a warning naming the canonical one.
         sensitive: a secret: the field must be typed ``SecretStr`` and is masked everywhere.
         critical: a missing or invalid value stops startup under ENFORCE_CRITICAL.

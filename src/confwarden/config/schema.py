@@ -323,7 +323,7 @@ class ConfigSchema:
         """The profile subclass of this class for ``environment``, or the class itself.
 
         Example:
-            >>> from confwarden.config.profiles import AppConfig
+            >>> from confwarden.presets.agent_platform import AppConfig
             >>> AppConfig.for_environment(Environment.STAGING).__name__
             'StagingConfig'
         """
@@ -423,7 +423,7 @@ def fields_of(cls: type[ConfigSchema]) -> tuple[FieldSpec, ...]:
     """The field metadata of a configuration class, computed once when the class was created.
 
     Example:
-        >>> from confwarden.config.profiles import AppConfig
+        >>> from confwarden.presets.agent_platform import AppConfig
         >>> spec = next(f for f in fields_of(AppConfig) if f.name == "jwt_secret_key")
         >>> spec.canonical, spec.sensitive
         ('JWT_SECRET_KEY', True)
