@@ -103,3 +103,26 @@ def test_convert_pydantic_secretstr_is_kept_as_pydantics() -> None:
     value = converter("s3cret")
     assert isinstance(value, PydanticSecretStr)
     assert value.get_secret_value() == "s3cret"
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value"),
+    [(int, "1_000"), (int, "+5"), (int, " 7 "), (float, "1_0.5"), (float, " 2.5 "),
+     (float, "1e3"), (float, "infinity"), (bool, "TRUE"), (int, "4.00")],
+)  # fmt: skip
+def test_convert_edge_spellings_match_pydantic(annotation: Any, value: str) -> None:
+    converter = compile_converter(annotation)
+    assert converter is not None
+    assert converter(value) == TypeAdapter(annotation).validate_python(value)
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value"), [(bool, " true "), (int, "1e3"), (int, "\u0663"), (float, "\u0663")]
+)
+def test_convert_edge_spellings_pydantic_rejects_are_rejected(annotation: Any, value: str) -> None:
+    converter = compile_converter(annotation)
+    assert converter is not None
+    with pytest.raises(ConversionError):
+        converter(value)
+    with pytest.raises(ValidationError):
+        TypeAdapter(annotation).validate_python(value)

@@ -101,6 +101,8 @@ def is_secret_type(annotation: Any) -> bool:
 
 
 def _to_secret(value: Any) -> SecretStr:
+    if type(value) is str:
+        return SecretStr(value)
     if isinstance(value, SecretStr):
         return value
     if isinstance(value, str):
@@ -111,60 +113,67 @@ def _to_secret(value: Any) -> SecretStr:
 
 
 def _to_str(value: Any) -> str:
-    if isinstance(value, str):
+    if type(value) is str or isinstance(value, str):
         return value
     raise ConversionError("string_type", "Input should be a valid string")
 
 
+_INT_PARSING = "Input should be a valid integer, unable to parse string as an integer"
+
+
 def _to_int(value: Any) -> int:
+    # The hot path first: variables are strings. Only ASCII digits (int() would take "٣").
+    if type(value) is str and value.isascii():
+        try:
+            return int(value)
+        except ValueError:
+            text = value.strip()
+            head, dot, tail = text.partition(".")
+            if dot and head.lstrip("+-").isdigit() and not tail.strip("0"):
+                return int(head)  # "4.0", as pydantic
+            raise ConversionError("int_parsing", _INT_PARSING) from None
     if isinstance(value, int):
         return int(value)
     if isinstance(value, str):
-        text = value.strip()
-        if text.isascii() and text.lstrip("+-").isdigit():
-            return int(text)
-        try:
-            number = float(text)
-        except ValueError:
-            number = None
-        if number is not None and number.is_integer():
-            return int(number)
-        raise ConversionError(
-            "int_parsing", "Input should be a valid integer, unable to parse string as an integer"
-        )
+        raise ConversionError("int_parsing", _INT_PARSING)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     raise ConversionError("int_type", "Input should be a valid integer")
 
 
+_FLOAT_PARSING = "Input should be a valid number, unable to parse string as a number"
+
+
 def _to_float(value: Any) -> float:
+    if type(value) is str and value.isascii():
+        try:
+            return float(value)
+        except ValueError:
+            raise ConversionError("float_parsing", _FLOAT_PARSING) from None
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, str):
-        try:
-            return float(value.strip())
-        except ValueError:
-            raise ConversionError(
-                "float_parsing",
-                "Input should be a valid number, unable to parse string as a number",
-            ) from None
+        raise ConversionError("float_parsing", _FLOAT_PARSING)
     raise ConversionError("float_type", "Input should be a valid number")
 
 
+_BOOLS = {text: True for text in _TRUE} | {text: False for text in _FALSE}
+
+
 def _to_bool(value: Any) -> bool:
+    if type(value) is str:
+        result = _BOOLS.get(value)
+        if result is None:
+            result = _BOOLS.get(value.lower())
+        if result is not None:
+            return result
+        raise ConversionError(
+            "bool_parsing", "Input should be a valid boolean, unable to interpret input"
+        )
     if isinstance(value, bool):
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in _TRUE:
-            return True
-        if text in _FALSE:
-            return False
-        raise ConversionError(
-            "bool_parsing", "Input should be a valid boolean, unable to interpret input"
-        )
     raise ConversionError("bool_type", "Input should be a valid boolean")
 
 
@@ -241,6 +250,7 @@ def _optional(inner: Converter) -> Converter:
     def convert(value: Any) -> Any:
         return None if value is None else inner(value)
 
+    convert.__wrapped__ = inner  # type: ignore[attr-defined]  # the schema's loop unwraps it
     return convert
 
 
@@ -294,6 +304,8 @@ def compile_converter(annotation: Any, *, marker: type | None = None) -> Convert
 
 def _pydantic_secret(cls: type[Any]) -> Converter:
     def convert(value: Any) -> Any:
+        if type(value) is str:
+            return cls(value)
         if isinstance(value, cls):
             return value
         if isinstance(value, str):

@@ -145,7 +145,7 @@ class ConfigSchema:
     __confwarden_env_vars__: ClassVar[frozenset[str]] = frozenset()
     __confwarden_annotations__: ClassVar[dict[str, Any]] = {}
     __confwarden_defaults__: ClassVar[dict[str, Any]] = {}
-    __confwarden_converters__: ClassVar[tuple[tuple[str, Converter, Any], ...] | None] = ()
+    __confwarden_converters__: ClassVar[tuple[tuple[str, Converter, Any, bool], ...] | None] = ()
     __confwarden_model__: ClassVar[type[Any]]  # a pydantic model, built on first use
     __confwarden_storage__: ClassVar[type[ConfigSchema]]
     __confwarden_setters__: ClassVar[tuple[tuple[str, Callable[[Any, Any], None]], ...]] = ()
@@ -190,10 +190,15 @@ class ConfigSchema:
             return _convert_with_pydantic(cls, data)
         result: dict[str, Any] = {}
         errors: list[FieldError] = []
-        for name, convert, default in converters:
-            if name in data:
+        get = data.get
+        for name, convert, default, nullable in converters:
+            value = get(name, REQUIRED)
+            if value is not REQUIRED:
+                if value is None and nullable:
+                    result[name] = None
+                    continue
                 try:
-                    result[name] = convert(data[name])
+                    result[name] = convert(value)
                 except ConversionError as exc:
                     errors.append((name, exc.kind, exc.message, exc.expected))
                     if default is not REQUIRED:
