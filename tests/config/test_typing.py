@@ -11,6 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import confwarden
+import confwarden.config
+
 USER_MODULE = """
 from typing import Annotated, Literal
 
@@ -79,6 +82,16 @@ def test_typing_user_project_passes_mypy_strict_with_precise_types(tmp_path: Pat
     assert output.count('Revealed type is "shop.ShopConfig"') == 2
     assert 'Revealed type is "int"' in output
     assert "error:" not in output
+
+
+def test_typing_every_public_name_imports_under_mypy_strict(tmp_path: Path) -> None:
+    lines = [
+        f"from {module.__name__} import {name} as {name}_{index}"
+        for index, module in enumerate((confwarden, confwarden.config))
+        for name in module.__all__
+    ]
+    result = _mypy(tmp_path, "\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stdout
 
 
 def test_typing_fields_are_constructor_parameters_and_frozen(tmp_path: Path) -> None:
