@@ -1,7 +1,8 @@
 """PortDiscovery: the URL of another service, and port conflicts, by the rules of each environment.
 
 In development a service is ``http://localhost:<port>`` (the port from ``<SERVICE>_PORT`` or
-a default), or ``http://<compose service name>:<port>`` inside a container. In staging and
+the project's default for it), or ``http://<compose service name>:<port>`` inside a container
+when that alias is configured and the host is not set. In staging and
 production it is the configured ``<SERVICE>_SERVICE_URL``, which must be https and must not
 point at this machine. Port conflict detection compares what each service really resolves
 to: two services on the same host and port in development conflict, while several services
@@ -10,6 +11,7 @@ behind 443 on different host names (or different paths) in production do not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +33,7 @@ from confwarden.environment.policy import Severity, policy_for
 __all__ = ["DEFAULT_SERVICES", "PortConflict", "PortDiscovery", "ServiceSpec"]
 
 _COMPONENT = "PortDiscovery"
+_SERVICE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,15 +42,16 @@ class ServiceSpec:
 
     Attributes:
         name: the service's name (``auth``); its variables are ``AUTH_PORT``,
-            ``AUTH_HOST`` and ``AUTH_SERVICE_URL``.
-        default_port: the development port when ``<NAME>_PORT`` is not set.
+            ``AUTH_HOST``, ``AUTH_SERVICE_URL`` and ``AUTH_DOCKER_SERVICE``.
+        default_port: the development port when ``<NAME>_PORT`` is not set; None: the port
+            must be configured.
         docker_name: the compose service name that replaces the *default* host inside a
             container (``<NAME>_DOCKER_SERVICE`` overrides it); None: no aliasing. An
             explicit ``<NAME>_HOST`` is never rewritten.
     """
 
     name: str
-    default_port: int
+    default_port: int | None = None
     docker_name: str | None = None
 
     @property
@@ -56,11 +60,10 @@ class ServiceSpec:
         return self.name.upper().replace("-", "_")
 
 
-DEFAULT_SERVICES: tuple[ServiceSpec, ...] = (
-    ServiceSpec("backend", 8000, "backend"),
-    ServiceSpec("auth", 8081, "auth"),
-    ServiceSpec("frontend", 3000, "frontend"),
-)
+# The core knows no service: a project passes its own (``services=[ServiceSpec("auth", 8081)]``),
+# and any other name is resolved by the same variable conventions with no default port.
+# The spec platform's table is ``confwarden.presets.agent_platform.ports.SERVICES``.
+DEFAULT_SERVICES: tuple[ServiceSpec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +83,9 @@ class PortDiscovery:
     Args:
         env_vars: the variables (``get_env().get_all()``, a test's dict).
         environment: the environment; by default ``ENVIRONMENT`` from ``env_vars``.
-        services: the known services (default: backend, auth, frontend).
+        services: the project's services, with their development ports (default: none;
+            any name is still resolved from its ``<NAME>_*`` variables, without a default
+            port). ``validate()``/``find_conflicts()`` look at these.
         in_docker: running in a container; None detects it from ``dockerenv_path``.
         dockerenv_path: the Docker marker file (injectable for tests).
         origins: variable -> where its value came from (e.g. from
@@ -89,6 +94,8 @@ class PortDiscovery:
     Example:
         >>> PortDiscovery({"AUTH_PORT": "9001"}, in_docker=False).get_service_url("auth")
         'http://localhost:9001'
+        >>> PortDiscovery({}, services=[ServiceSpec("auth", 8081)]).get_service_url("auth")
+        'http://localhost:8081'
     """
 
     def __init__(
@@ -198,14 +205,18 @@ class PortDiscovery:
         return list(self.services) if services is None else list(services)
 
     def _spec(self, service: str) -> ServiceSpec:
-        try:
-            return self.services[service]
-        except KeyError:
-            known = ", ".join(sorted(self.services))
-            raise ValueError(f"unknown service {service!r}; known services: {known}") from None
+        spec = self.services.get(service)
+        if spec is not None:
+            return spec
+        if not _SERVICE_NAME.fullmatch(service):
+            raise ValueError(
+                f"{service!r} is not a service name (letters, digits, '-' and '_'); "
+                "its variables would be <NAME>_PORT, <NAME>_HOST, <NAME>_SERVICE_URL"
+            )
+        return ServiceSpec(service)
 
     def _port_variable(self, service: str, environment: Environment) -> str:
-        prefix = self.services[service].prefix
+        prefix = self._spec(service).prefix
         return f"{prefix}_SERVICE_URL" if environment.is_deployed else f"{prefix}_PORT"
 
     def _get(self, name: str) -> str | None:
@@ -229,6 +240,15 @@ class PortDiscovery:
         variable = f"{spec.prefix}_PORT"
         raw = self._get(variable)
         port = spec.default_port
+        if raw is None and port is None:
+            return None, [
+                Problem(
+                    variable,
+                    f"is not set and {spec.name!r} has no default port",
+                    f"Set {variable} (or {spec.prefix}_SERVICE_URL), or describe the service: "
+                    f"PortDiscovery(..., services=[ServiceSpec({spec.name!r}, PORT)])",
+                )
+            ]
         if raw is not None:
             if not (raw.isdigit() and 0 < int(raw) < 65536):
                 return None, [
