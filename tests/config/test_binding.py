@@ -162,3 +162,10 @@ def test_binding_nested_key_variables_are_not_unknown() -> None:
     inspection = inspect_service(ShopConfig, env, Environment.DEVELOPMENT)
     unknown = {p.variable for p in inspection.validation.warnings if p.rule.startswith("unknown")}
     assert unknown == {"SHOP_PAYMNT__PROVIDER"}
+
+
+def test_binding_field_named_like_a_method_is_refused_with_a_fix() -> None:
+    with pytest.raises(TypeError, match=r"ConfigSchema\.replace.*Env\(\"REPLACE\"\)"):
+
+        class Clash(ConfigSchema):
+            replace: str = "x"

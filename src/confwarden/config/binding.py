@@ -228,6 +228,14 @@ def build_bindings(cls: type[ConfigSchema]) -> None:
     for name in annotations:
         if name in cls.__dict__:
             delattr(cls, name)
+    for name in annotations:
+        taken = next((b for b in cls.__mro__[1:] if name in b.__dict__), None)
+        if taken is not None:
+            raise TypeError(
+                f"{cls.__qualname__}.{name}: a field cannot be named like "
+                f"{taken.__qualname__}.{name}; rename the field and bind its variable with "
+                f'Annotated[..., Env("{name.upper()}")].'
+            )
     specs: list[FieldSpec] = []
     for name, annotation in annotations.items():
         marker = _marker(annotation)

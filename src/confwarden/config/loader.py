@@ -363,7 +363,7 @@ def _build(
     values: dict[str, ResolvedValue],
     problems: list[Problem],
 ) -> tuple[ConfigSchema | None, frozenset[str]]:
-    converted, errors = schema.convert(data)
+    converted, errors = schema.convert_values(data)
     specs = {spec.name: spec for spec in fields_of(schema)}
     invalid: set[str] = set()
     for name, kind, message, _expected in errors:

@@ -178,7 +178,7 @@ class ConfigSchema:
         """Build a config from field values (converted and checked); see :meth:`model_validate`."""
 
     @classmethod
-    def convert(cls, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+    def convert_values(cls, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
         """Convert ``data`` (field name -> value): the converted fields and every failure.
 
         Fields missing from ``data`` take their defaults (a field without one is a
@@ -218,7 +218,7 @@ class ConfigSchema:
         Raises:
             pydantic.ValidationError: every value that cannot be converted (never the value).
         """
-        validated, errors = cls.convert(data)
+        validated, errors = cls.convert_values(data)
         if errors:
             raise _validation_error(cls, errors)
         return cls._from_converted(validated)
