@@ -52,7 +52,6 @@ _EXPORTS: dict[str, str] = {
     "Env": "confwarden.config.schema",
     "PortDiscovery": "confwarden.components.ports",
     "RedisURLBuilder": "confwarden.components.redis_url",
-    "SECRET_MAPPINGS": "confwarden.secrets.mapping",
     "SecretStr": "confwarden.config.convert",
     "SecretURL": "confwarden.components.url",
     "SharedJWTSecretManager": "confwarden.components.jwt_secret",
@@ -68,7 +67,6 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
-    "SECRET_MAPPINGS",
     "ChangeTracker",
     "ClickHouseURLBuilder",
     "ConfigDependencyMap",
@@ -161,5 +159,4 @@ if TYPE_CHECKING:
     from confwarden.errors import EnvironmentLayerError as EnvironmentLayerError
     from confwarden.errors import MissingDependencyError as MissingDependencyError
     from confwarden.errors import ProtectedVariableError as ProtectedVariableError
-    from confwarden.secrets.mapping import SECRET_MAPPINGS as SECRET_MAPPINGS
     from confwarden.startup import bootstrap as bootstrap

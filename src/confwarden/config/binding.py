@@ -49,6 +49,8 @@ class Env:
         example: an example value for docs and ``.env.example`` (never a real secret).
         group: a section for docs and summaries.
         fallback_allowed: a development/testing fallback may fill it in.
+        secret: the stored secret of this field in secret stores, for every one of its
+            names (``"jwt-secret-key-{environment}"``); see ``confwarden.secrets.mapping``.
 
     Example:
         >>> Env("REDIS_URL", group="redis").names
@@ -65,6 +67,7 @@ class Env:
         "names",
         "required_in",
         "restart_required",
+        "secret",
         "sensitive",
     )
 
@@ -80,6 +83,7 @@ class Env:
         example: str | None = None,
         group: str | None = None,
         fallback_allowed: bool = True,
+        secret: str | None = None,
     ) -> None:
         self.names = names
         self.deprecated = tuple(deprecated)
@@ -91,6 +95,7 @@ class Env:
         self.example = example
         self.group = group
         self.fallback_allowed = fallback_allowed
+        self.secret = secret
 
     def __repr__(self) -> str:
         return f"Env({', '.join(repr(n) for n in self.names)})"
@@ -206,6 +211,7 @@ def _spec(cls: type[ConfigSchema], name: str, annotation: Any, marker: Env | Non
         example=marker.example,
         group=marker.group or cls.__confwarden_group__,
         fallback_allowed=marker.fallback_allowed,
+        secret=marker.secret,
         multiple=_is_collection(annotation),
         nested_delimiter=cls.__confwarden_nested_delimiter__ if is_nested(annotation) else None,
     )

@@ -47,6 +47,8 @@ class FieldSpec:
         example: an example value for docs and ``.env.example`` (never a real secret).
         group: a section name for docs and summaries (``database``, ``auth``...).
         fallback_allowed: whether a development/testing fallback may fill it in.
+        secret: the stored secret feeding every name of the field, ``{environment}``
+            filled in (``jwt-secret-key-{environment}``); see ``confwarden.secrets.mapping``.
         multiple: the field holds a list (``a,b`` or a JSON array): rules judge each item.
         nested_delimiter: for a nested group, the separator of its key variables
             (``SHOP_PAYMENT__PROVIDER`` with ``"__"``); None otherwise.
@@ -63,6 +65,7 @@ class FieldSpec:
     example: str | None = None
     group: str = "general"
     fallback_allowed: bool = True
+    secret: str | None = None
     multiple: bool = False
     nested_delimiter: str | None = None
 
