@@ -98,9 +98,7 @@ def test_merged_variables_answer_as_get_for_every_name() -> None:
     )
     variables = {"REDIS_URL": "redis://raw", "CACHE_URL": "redis://alias", "OTHER": "x"}
     values = {
-        "redis_url": ResolvedValue(
-            "redis_url", "CACHE_URL", "redis://alias", Source(SourceKind.OS)
-        ),
+        "redis_url": ResolvedValue("redis_url", "CACHE_URL", "redis://alias", os_source),
         "port": ResolvedValue("port", "PORT", "8000", Source(SourceKind.SET, "launcher")),
     }
     ctx = ValidationContext(Environment.STAGING, fields, values, variables)
