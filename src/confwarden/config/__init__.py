@@ -81,6 +81,8 @@ __all__ = [
     "FieldSpec",
     "HealthScore",
     "Impact",
+    "LastKnownGood",
+    "LiveConfig",
     "LoadContext",
     "OverridesSource",
     "Problem",
