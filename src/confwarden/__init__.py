@@ -11,11 +11,16 @@ Example:
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from confwarden._lazy import lazy_exports
 
 __version__ = "0.1.0"
+
+# A library never decides where its logs go: without this, Python's last-resort handler would
+# print confwarden's warnings to stderr in an application that configured no logging.
+logging.getLogger("confwarden").addHandler(logging.NullHandler())
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
@@ -50,6 +55,8 @@ _EXPORTS: dict[str, str] = {
     "ConfigurationValidator": "confwarden.config.validation",
     "DatabaseURLBuilder": "confwarden.components.database_url",
     "Env": "confwarden.config.schema",
+    "LastKnownGood": "confwarden.config.last_known_good",
+    "LiveConfig": "confwarden.config.live",
     "PortDiscovery": "confwarden.components.ports",
     "RedisURLBuilder": "confwarden.components.redis_url",
     "SecretStr": "confwarden.config.convert",
@@ -62,6 +69,7 @@ _EXPORTS: dict[str, str] = {
     "check_change": "confwarden.config.changes",
     "get_config_summary": "confwarden.config.manager",
     "get_unified_config": "confwarden.config.manager",
+    "get_unified_manager": "confwarden.config.manager",
     "inspect_service": "confwarden.config.inspection",
     "reset_unified_config": "confwarden.config.manager",
 }
@@ -83,6 +91,8 @@ __all__ = [
     "EnvironmentLayerError",
     "EnvironmentPolicy",
     "IsolatedEnvironment",
+    "LastKnownGood",
+    "LiveConfig",
     "MissingDependencyError",
     "PortDiscovery",
     "ProtectedVariableError",
@@ -101,6 +111,7 @@ __all__ = [
     "get_config_summary",
     "get_env",
     "get_unified_config",
+    "get_unified_manager",
     "inspect_service",
     "load_env_files",
     "mask_value",
@@ -129,9 +140,12 @@ if TYPE_CHECKING:
     from confwarden.config.convert import SecretStr as SecretStr
     from confwarden.config.dependencies import ConfigDependencyMap as ConfigDependencyMap
     from confwarden.config.inspection import inspect_service as inspect_service
+    from confwarden.config.last_known_good import LastKnownGood as LastKnownGood
+    from confwarden.config.live import LiveConfig as LiveConfig
     from confwarden.config.manager import UnifiedConfigManager as UnifiedConfigManager
     from confwarden.config.manager import get_config_summary as get_config_summary
     from confwarden.config.manager import get_unified_config as get_unified_config
+    from confwarden.config.manager import get_unified_manager as get_unified_manager
     from confwarden.config.manager import reset_unified_config as reset_unified_config
     from confwarden.config.schema import ConfigSchema as ConfigSchema
     from confwarden.config.schema import Env as Env

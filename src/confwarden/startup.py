@@ -13,6 +13,11 @@ disagreed. Every service now starts with the same five steps::
 4. log a masked summary (source counts, warnings, health score; never a value);
 5. return the immutable config, installed as the process-wide one behind
    ``get_unified_config()``, or fail fast with one ``ConfigurationError`` listing every problem.
+
+The secret stores come from the project's ``[tool.confwarden.secret_sources]`` unless
+``secret_sources=`` names them. ``bootstrap(MyConfig, live=True)`` runs the same steps and
+returns a started :class:`~confwarden.config.live.LiveConfig` that follows its sources (hot
+reload); ``get_unified_config()`` then answers its current snapshot.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from confwarden.config.manager import UnifiedConfigManager, set_unified_manager
 from confwarden.config.schema import ConfigSchema
@@ -31,6 +36,10 @@ from confwarden.environment.detection import Environment, EnvironmentDetector
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.process import DotenvLoadReport, get_env, load_env_files
 from confwarden.secrets.base import ValueSource
+
+if TYPE_CHECKING:
+    from confwarden.config.last_known_good import LastKnownGood
+    from confwarden.config.live import LiveConfig
 
 __all__ = ["bootstrap", "default_env_files"]
 
@@ -66,8 +75,27 @@ def bootstrap(
     mode: ValidationMode | None = ...,
     overrides: Mapping[str, str] | None = ...,
     secret_dirs: Sequence[str | os.PathLike[str]] = ...,
+    secret_sources: Sequence[ValueSource] | None = ...,
     install: bool = ...,
+    last_known_good: LastKnownGood | None = ...,
+    live: Literal[False] = ...,
 ) -> C: ...
+@overload
+def bootstrap(
+    service: type[C],
+    env: IsolatedEnvironment | None = ...,
+    env_files: Iterable[str | os.PathLike[str]] | None = ...,
+    *,
+    environment: Environment | str | None = ...,
+    root: str | os.PathLike[str] = ...,
+    mode: ValidationMode | None = ...,
+    overrides: Mapping[str, str] | None = ...,
+    secret_dirs: Sequence[str | os.PathLike[str]] = ...,
+    secret_sources: Sequence[ValueSource] | None = ...,
+    install: bool = ...,
+    last_known_good: LastKnownGood | None = ...,
+    live: Literal[True],
+) -> LiveConfig[C]: ...
 @overload
 def bootstrap(
     service: str = ...,
@@ -79,8 +107,27 @@ def bootstrap(
     mode: ValidationMode | None = ...,
     overrides: Mapping[str, str] | None = ...,
     secret_dirs: Sequence[str | os.PathLike[str]] = ...,
+    secret_sources: Sequence[ValueSource] | None = ...,
     install: bool = ...,
+    last_known_good: LastKnownGood | None = ...,
+    live: Literal[False] = ...,
 ) -> ConfigSchema: ...
+@overload
+def bootstrap(
+    service: str = ...,
+    env: IsolatedEnvironment | None = ...,
+    env_files: Iterable[str | os.PathLike[str]] | None = ...,
+    *,
+    environment: Environment | str | None = ...,
+    root: str | os.PathLike[str] = ...,
+    mode: ValidationMode | None = ...,
+    overrides: Mapping[str, str] | None = ...,
+    secret_dirs: Sequence[str | os.PathLike[str]] = ...,
+    secret_sources: Sequence[ValueSource] | None = ...,
+    install: bool = ...,
+    last_known_good: LastKnownGood | None = ...,
+    live: Literal[True],
+) -> LiveConfig[ConfigSchema]: ...
 def bootstrap(
     service: str | type[ConfigSchema] = "backend",
     env: IsolatedEnvironment | None = None,
@@ -91,9 +138,11 @@ def bootstrap(
     mode: ValidationMode | None = None,
     overrides: Mapping[str, str] | None = None,
     secret_dirs: Sequence[str | os.PathLike[str]] = (),
-    secret_sources: Sequence[ValueSource] = (),
+    secret_sources: Sequence[ValueSource] | None = None,
     install: bool = True,
-) -> ConfigSchema:
+    last_known_good: LastKnownGood | None = None,
+    live: bool = False,
+) -> ConfigSchema | LiveConfig[Any]:
     """Start a service: detect, load ``.env`` where allowed, build, validate, log, return.
 
     Args:
@@ -109,12 +158,21 @@ def bootstrap(
         overrides: values set in code (highest precedence).
         secret_dirs: mounted secret directories (``/run/secrets``...).
         secret_sources: remote secret stores (:mod:`confwarden.secrets.gcp`,
-            :mod:`confwarden.secrets.vault`); one that cannot answer stops a deployed start,
-            naming the store and the secrets.
+            :mod:`confwarden.secrets.vault`, :mod:`confwarden.secrets.etcd`); one that
+            cannot answer stops a deployed start, naming the store and the secrets. By
+            default the stores ``root``'s ``[tool.confwarden.secret_sources]`` configures for
+            the environment (staging and production unless a store lists ``environments``).
         install: make this the process-wide config behind ``get_unified_config()``.
+        last_known_good: with ``live``, where to keep the copy that lets a restart survive
+            a store outage (:class:`~confwarden.config.last_known_good.LastKnownGood`).
+        live: follow the sources while the service runs (etcd, mounted secret swaps, new
+            store versions, ``env.set()``): return a started ``LiveConfig`` instead of a
+            config. Close it (``live.close()``) when the service stops.
 
     Returns:
-        The validated, immutable configuration (the service's profile class).
+        The validated, immutable configuration (the service's profile class), or with
+        ``live=True`` a started :class:`~confwarden.config.live.LiveConfig` whose ``config``
+        is the current snapshot.
 
     Raises:
         ConfigurationError: the configuration has errors in this environment's mode; the
@@ -145,10 +203,13 @@ def bootstrap(
         overrides=overrides,
         secret_dirs=secret_dirs,
         secret_sources=secret_sources,
+        root=root,
     )
     manager.service = name
     try:
-        config = manager.get_config()
+        started: ConfigSchema | LiveConfig[Any] = (
+            manager.start_live(last_known_good=last_known_good) if live else manager.get_config()
+        )
     except Exception:
         logger.error(
             "confwarden: %s configuration for %s rejected (see the error for every problem)",
@@ -159,7 +220,7 @@ def bootstrap(
     _log_summary(manager, report)
     if install:
         set_unified_manager(manager)
-    return config
+    return started
 
 
 def _log_summary(manager: UnifiedConfigManager, report: DotenvLoadReport) -> None:

@@ -55,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "fields_of": "confwarden.config.schema",
     "get_config_summary": "confwarden.config.manager",
     "get_unified_config": "confwarden.config.manager",
+    "get_unified_manager": "confwarden.config.manager",
     "inspect_service": "confwarden.config.inspection",
     "load_config": "confwarden.config.loader",
     "LastKnownGood": "confwarden.config.last_known_good",
@@ -104,6 +105,7 @@ __all__ = [
     "fields_of",
     "get_config_summary",
     "get_unified_config",
+    "get_unified_manager",
     "inspect_service",
     "load_config",
     "register_service",
@@ -142,6 +144,7 @@ if TYPE_CHECKING:
     from confwarden.config.manager import UnifiedConfigManager as UnifiedConfigManager
     from confwarden.config.manager import get_config_summary as get_config_summary
     from confwarden.config.manager import get_unified_config as get_unified_config
+    from confwarden.config.manager import get_unified_manager as get_unified_manager
     from confwarden.config.manager import reset_unified_config as reset_unified_config
     from confwarden.config.schema import ConfigSchema as ConfigSchema
     from confwarden.config.schema import Env as Env

@@ -10,7 +10,11 @@ there is one cache, one validation and one answer per process. The manager:
   injectable);
 * rejects a :meth:`~UnifiedConfigManager.reload` that fails validation and keeps the last
   known good configuration;
-* summarises the config masked (:meth:`~UnifiedConfigManager.get_config_summary`).
+* summarises the config masked (:meth:`~UnifiedConfigManager.get_config_summary`);
+* reads the secret stores the project configured (``[tool.confwarden.secret_sources]``) when
+  given none, and follows its sources while the service runs once
+  :meth:`~UnifiedConfigManager.start_live` hands it to a
+  :class:`~confwarden.config.live.LiveConfig`.
 
 :func:`get_unified_config` is the process-wide shortcut; once cached it costs about as much as
 a function returning a global.
@@ -38,6 +42,8 @@ from confwarden.secrets.base import ValueSource
 
 if TYPE_CHECKING:
     from confwarden.config.common import SecurityConfig
+    from confwarden.config.last_known_good import LastKnownGood
+    from confwarden.config.live import ConfigUpdate, LiveConfig
 
 __all__ = [
     "UnifiedConfigManager",
@@ -65,7 +71,10 @@ class UnifiedConfigManager:
         mode: the validation mode; by default the environment's.
         overrides: values set in code (highest precedence).
         secret_dirs: mounted secret directories.
-        secret_sources: remote secret stores (Secret Manager, Vault...), highest first.
+        secret_sources: remote secret stores (Secret Manager, Vault...), highest first; by
+            default (None) the ones ``root``'s ``[tool.confwarden.secret_sources]`` configures
+            for the environment, built on first use.
+        root: the project directory whose ``pyproject.toml`` configures the secret stores.
         clock: a monotonic clock (tests inject a fake one for the 30-second cache).
         ttl: cache lifetime in seconds (None: the life of the process); by default the
             environment policy's (30 s in testing).
@@ -85,7 +94,8 @@ class UnifiedConfigManager:
         mode: ValidationMode | None = None,
         overrides: Mapping[str, str] | None = None,
         secret_dirs: Sequence[str | os.PathLike[str]] = (),
-        secret_sources: Sequence[ValueSource] = (),
+        secret_sources: Sequence[ValueSource] | None = None,
+        root: str | os.PathLike[str] = ".",
         clock: Callable[[], float] = time.monotonic,
         ttl: float | None = _USE_POLICY,
     ) -> None:
@@ -95,7 +105,9 @@ class UnifiedConfigManager:
         self.mode = mode
         self.overrides = dict(overrides or {})
         self.secret_dirs = tuple(secret_dirs)
-        self.secret_sources = tuple(secret_sources)
+        self.root = root
+        self._secret_sources = None if secret_sources is None else tuple(secret_sources)
+        self._live: LiveConfig[ConfigSchema] | None = None
         self._clock = clock
         self._ttl = ttl
         self._lock = threading.RLock()
@@ -125,8 +137,35 @@ class UnifiedConfigManager:
         return self._environment
 
     @property
+    def secret_sources(self) -> tuple[ValueSource, ...]:
+        """The remote secret stores: given, else the project's for this environment.
+
+        Raises:
+            ConfigurationError: a configured store's settings are wrong.
+            MissingDependencyError: a configured store's extra is not installed.
+        """
+        sources = self._secret_sources
+        if sources is None:
+            from confwarden.config.configured_sources import configured_secret_sources
+
+            env = self.env
+            with self._lock:
+                if self._secret_sources is None:
+                    self._secret_sources = configured_secret_sources(
+                        self.root,
+                        service=self.service,
+                        schema=self.schema,
+                        environment=self.environment,
+                        environ=env.get_all() if isinstance(env, IsolatedEnvironment) else env,
+                    )
+                sources = self._secret_sources
+        return sources
+
+    @property
     def ttl(self) -> float | None:
-        """The cache lifetime in seconds, None for the life of the process."""
+        """The cache lifetime in seconds, None for the life of the process (or while live)."""
+        if self._live is not None:
+            return None
         if self._ttl == _USE_POLICY:
             return policy_for(self.environment).config_cache_ttl
         return self._ttl
@@ -153,6 +192,9 @@ class UnifiedConfigManager:
             ConfigurationError: the first load found errors in this mode (every problem
                 listed). A failed refresh of an expired cache keeps the last good config.
         """
+        live = self._live
+        if live is not None:
+            return live.config
         config = self._config
         if config is not None:
             expires = self._expires
@@ -176,10 +218,18 @@ class UnifiedConfigManager:
     def reload(self) -> ConfigSchema:
         """Load and validate again; on success replace the cached config.
 
+        A live manager (:meth:`start_live`) re-resolves through its ``LiveConfig``.
+
         Raises:
             ConfigurationError: the new configuration is invalid; the previous one (if any)
                 stays in use.
         """
+        live = self._live
+        if live is not None:
+            update = live.refresh()
+            if update.rejected:
+                raise ConfigurationError("\n".join(update.rejected))
+            return live.config
         with self._lock:
             inspection = self.inspect()
             self._inspection = inspection
@@ -207,9 +257,93 @@ class UnifiedConfigManager:
         with self._lock:
             self._listeners.append(listener)
 
+    def start_live(self, *, last_known_good: LastKnownGood | None = None) -> LiveConfig[ConfigSchema]:
+        """Load, validate and from now on follow every source that can change (hot reload).
+
+        The same inputs as :meth:`get_config` (variables, overrides, secret directories,
+        secret stores) go to a :class:`~confwarden.config.live.LiveConfig`; the secret
+        stores are its remote sources (covered by ``last_known_good``). From then on
+        :meth:`get_config` (and ``get_unified_config()`` when this manager is the process's)
+        answers the live snapshot. Idempotent: a second call returns the same LiveConfig.
+
+        Raises:
+            ConfigurationError: the configuration is invalid, or a store is down in a
+                deployed environment without a usable last-known-good copy.
+
+        Example:
+            >>> from confwarden.config.schema import ConfigSchema
+            >>> class ShopConfig(ConfigSchema):
+            ...     page_size: int = 50
+            >>> manager = UnifiedConfigManager(ShopConfig, env={}, environment=Environment.TESTING)
+            >>> with manager.start_live() as live:
+            ...     manager.get_config() is live.config
+            True
+        """
+        from confwarden.config.live import LiveConfig
+        from confwarden.config.schema import fields_of
+        from confwarden.config.sources import LoadContext
+
+        with self._lock:
+            if self._live is not None:
+                return self._live
+            profile = self.schema.for_environment(self.environment)
+            base = profile.config_sources(
+                LoadContext(
+                    self.environment,
+                    self.env,
+                    overrides=self.overrides,
+                    secret_dirs=self.secret_dirs,
+                    fields=fields_of(profile),
+                )
+            )
+            live: LiveConfig[ConfigSchema] = LiveConfig(
+                self.schema,
+                environment=self.environment,
+                env=self.env,
+                sources=base,
+                remote=self.secret_sources,
+                mode=self.mode,
+                last_known_good=last_known_good,
+            )
+            live.add_callback(self._on_live_update)
+            live.start()
+            self._live = live
+            self._config = live.config
+            self._inspection = live.inspection
+            self._expires = None
+            listeners = tuple(self._listeners)
+        for listener in listeners:
+            listener()
+        return live
+
+    def _current(self) -> ConfigSchema | None:
+        # The config in use, without loading (get_unified_config's cache check).
+        live = self._live
+        return live.config if live is not None else self._config
+
+    @property
+    def live(self) -> LiveConfig[ConfigSchema] | None:
+        """The LiveConfig this manager follows (:meth:`start_live`), or None."""
+        return self._live
+
+    def _on_live_update(self, update: ConfigUpdate) -> None:
+        if not update.applied:
+            return
+        with self._lock:
+            self._config = update.config
+            live = self._live
+            if live is not None:
+                self._inspection = live.inspection
+            listeners = tuple(self._listeners)
+        for listener in listeners:
+            listener()
+
     @property
     def last_inspection(self) -> ConfigInspection | None:
         """The inspection behind the cached config (values, provenance, validation)."""
+        live = self._live
+        if live is not None:
+            return live.inspection
         return self._inspection
 
     def get_security_config(self) -> SecurityConfig:
@@ -236,7 +370,13 @@ class UnifiedConfigManager:
         return summarize(inspection, service=self.service)
 
     def __repr__(self) -> str:
-        state = "cached" if self._config is not None else "not loaded"
+        state = (
+            "live"
+            if self._live is not None
+            else "cached"
+            if self._config is not None
+            else "not loaded"
+        )
         return (
             f"<UnifiedConfigManager service={self.service} schema={self.schema.__name__} {state}>"
         )
@@ -281,7 +421,8 @@ _fast: ConfigSchema | None = None
 
 def _invalidate_fast() -> None:
     global _fast
-    _fast = None
+    with _lock:
+        _fast = None
 
 
 def set_unified_manager(manager: UnifiedConfigManager | None) -> None:
@@ -337,8 +478,12 @@ def _slow_get_unified_config() -> ConfigSchema:
     global _fast
     manager = get_unified_manager()
     config = manager.get_config()
-    if manager.ttl is None and manager is _manager:
-        _fast = config
+    if manager.ttl is None:
+        with _lock:
+            # A reload (a live update) may have swapped the config since the read above and
+            # already invalidated the cache: cache only what is still current.
+            if manager is _manager and manager._current() is config:
+                _fast = config
     return config
 
 

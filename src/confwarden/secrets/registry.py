@@ -45,11 +45,14 @@ def source_settings(
     table: Mapping[str, Any], kind: str, environment: Environment
 ) -> dict[str, Any]:
     """``[tool.confwarden.secret_sources.<kind>]`` for ``environment``: its plain keys, with
-    the ``[...<kind>.<environment>]`` sub-table's keys on top."""
+    the ``[...<kind>.<environment>]`` sub-table's keys on top (``environments``, which says
+    where ``bootstrap()`` uses the store, is not a setting of the store)."""
     own = table.get(kind, {})
     if not isinstance(own, Mapping):
         raise SecretSourceError(f"[tool.confwarden.secret_sources.{kind}] must be a table.")
-    settings = {k: v for k, v in own.items() if not isinstance(v, Mapping)}
+    settings = {
+        k: v for k, v in own.items() if not isinstance(v, Mapping) and k != "environments"
+    }
     specific = own.get(environment.value, {})
     if isinstance(specific, Mapping):
         settings.update(specific)
