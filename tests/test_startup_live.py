@@ -118,9 +118,10 @@ def test_bootstrap_live_follows_a_secret_volume_swap_and_get_unified_config_answ
     assert live.config.workers == 5
     assert live.config.api_key.get_secret_value() == ROTATED
     assert get_unified_config(LiveShopConfig) is live.config
-    assert get_unified_config().workers == 5
+    assert get_unified_config(LiveShopConfig).workers == 5
     assert before.workers == 2  # a snapshot never changes under its reader
-    assert ROTATED not in repr(update) and CANARY not in repr(update)
+    assert ROTATED not in repr(update)
+    assert CANARY not in repr(update)
 
 
 def test_bootstrap_live_holds_back_restart_required_fields(
@@ -139,7 +140,8 @@ def test_bootstrap_live_rejects_an_invalid_swap_and_keeps_answering_the_last_goo
     updates = _updates(live)
     mounted.publish({"shop_api_key": CANARY, "shop_workers": CANARY, "shop_port": "8000"})
     update = updates.get(timeout=10)
-    assert update.rejected and "SHOP_WORKERS" in update.rejected[0]
+    assert update.rejected
+    assert "SHOP_WORKERS" in update.rejected[0]
     assert CANARY not in " ".join(update.rejected)
     assert get_unified_config(LiveShopConfig).workers == 2
 
@@ -168,22 +170,28 @@ def test_bootstrap_live_fails_fast_and_logs_a_masked_summary_like_bootstrap(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     env = IsolatedEnvironment(environ={"SHOP_WORKERS": CANARY}, isolated=True)
-    with caplog.at_level(logging.INFO, logger="confwarden"):
-        with pytest.raises(ConfigurationError) as excinfo:
-            bootstrap(LiveShopConfig, env=env, environment="staging", root=tmp_path, live=True)
+    with (
+        caplog.at_level(logging.INFO, logger="confwarden"),
+        pytest.raises(ConfigurationError) as excinfo,
+    ):
+        bootstrap(LiveShopConfig, env=env, environment="staging", root=tmp_path, live=True)
     message = str(excinfo.value)
-    assert "SHOP_WORKERS" in message and "SHOP_API_KEY" in message
+    assert "SHOP_WORKERS" in message
+    assert "SHOP_API_KEY" in message
     assert CANARY not in message + caplog.text
     assert "rejected" in caplog.text
 
     caplog.clear()
     env = IsolatedEnvironment(environ={"SHOP_API_KEY": CANARY}, isolated=True)
-    with caplog.at_level(logging.INFO, logger="confwarden"):
-        with bootstrap(
+    with (
+        caplog.at_level(logging.INFO, logger="confwarden"),
+        bootstrap(
             LiveShopConfig, env=env, environment="development", root=tmp_path, live=True
-        ) as live:
-            assert live.config.api_key.get_secret_value() == CANARY
-    assert "LiveShopConfig" in caplog.text and "started in development" in caplog.text
+        ) as live,
+    ):
+        assert live.config.api_key.get_secret_value() == CANARY
+    assert "LiveShopConfig" in caplog.text
+    assert "started in development" in caplog.text
     assert CANARY not in caplog.text
 
 
@@ -234,7 +242,5 @@ def test_bootstrap_live_is_typed_for_mypy_strict(tmp_path: Path) -> None:
     assert result.returncode == 0, output
     assert 'Revealed type is "confwarden.config.live.LiveConfig[shop.ShopConfig]"' in output
     assert output.count('Revealed type is "shop.ShopConfig"') == 2
-    assert (
-        'Revealed type is "confwarden.config.live.LiveConfig[confwarden.config.schema.ConfigSchema]"'
-        in output
-    )
+    schema = "confwarden.config.schema.ConfigSchema"
+    assert f'Revealed type is "confwarden.config.live.LiveConfig[{schema}]"' in output

@@ -257,7 +257,9 @@ class UnifiedConfigManager:
         with self._lock:
             self._listeners.append(listener)
 
-    def start_live(self, *, last_known_good: LastKnownGood | None = None) -> LiveConfig[ConfigSchema]:
+    def start_live(
+        self, *, last_known_good: LastKnownGood | None = None
+    ) -> LiveConfig[ConfigSchema]:
         """Load, validate and from now on follow every source that can change (hot reload).
 
         The same inputs as :meth:`get_config` (variables, overrides, secret directories,

@@ -50,9 +50,7 @@ def source_settings(
     own = table.get(kind, {})
     if not isinstance(own, Mapping):
         raise SecretSourceError(f"[tool.confwarden.secret_sources.{kind}] must be a table.")
-    settings = {
-        k: v for k, v in own.items() if not isinstance(v, Mapping) and k != "environments"
-    }
+    settings = {k: v for k, v in own.items() if not isinstance(v, Mapping) and k != "environments"}
     specific = own.get(environment.value, {})
     if isinstance(specific, Mapping):
         settings.update(specific)
