@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import queue
@@ -244,3 +245,54 @@ def test_bootstrap_live_is_typed_for_mypy_strict(tmp_path: Path) -> None:
     assert output.count('Revealed type is "shop.ShopConfig"') == 2
     schema = "confwarden.config.schema.ConfigSchema"
     assert f'Revealed type is "confwarden.config.live.LiveConfig[{schema}]"' in output
+
+
+@pytest.mark.integration
+def test_bootstrap_live_follows_the_projects_etcd_and_restarts_from_the_last_known_good(
+    tmp_path: Path,
+) -> None:
+    from tests.servers.etcd import EtcdWriter, start_etcd
+
+    from confwarden import LastKnownGood
+    from confwarden.secrets.etcd import etcd_prefix
+
+    cluster = start_etcd(1)
+    writer = EtcdWriter(cluster.endpoints)
+    prefix = etcd_prefix("wired", "staging")
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.confwarden.secret_sources.etcd]\n"
+        f"endpoints = {json.dumps(cluster.endpoints)}\n"
+        'project = "wired"\ntimeout = 1\n'
+    )
+    lkg = LastKnownGood(tmp_path / "config.lkg", key=b"deployment-key-0123456789abcdef")
+
+    def start() -> LiveConfig[LiveShopConfig]:
+        env = IsolatedEnvironment(environ={"SHOP_API_KEY": CANARY}, isolated=True)
+        return bootstrap(
+            LiveShopConfig,
+            env=env,
+            environment="staging",
+            root=tmp_path,
+            last_known_good=lkg,
+            live=True,
+        )
+
+    try:
+        writer.put(prefix + "SHOP_WORKERS", "2")
+        with start() as live:
+            assert live.config.workers == 2
+            updates = _updates(live)
+            writer.put(prefix + "SHOP_WORKERS", "6")
+            assert updates.get(timeout=10).applied[0].field == "workers"
+            assert get_unified_config(LiveShopConfig).workers == 6
+            for source in live.remote:
+                source.close()  # type: ignore[attr-defined]
+    finally:
+        writer.close()
+        cluster.stop()
+    with start() as restarted:  # etcd is gone: the copy on disk carries the start
+        assert restarted.config.workers == 6
+        assert restarted.status().state.value == "degraded"
+        assert CANARY not in lkg.path.read_text()
+        for source in restarted.remote:
+            source.close()  # type: ignore[attr-defined]
