@@ -216,6 +216,11 @@ class ShopConfig(ConfigSchema, env_prefix="SHOP_"):
     api_key: SecretStr
 
 
+def either(follow: bool) -> None:
+    started = bootstrap(ShopConfig, live=follow)
+    reveal_type(started)
+
+
 def start() -> int:
     live = bootstrap(ShopConfig, live=True)
     reveal_type(live)
@@ -243,6 +248,11 @@ def test_bootstrap_live_is_typed_for_mypy_strict(tmp_path: Path) -> None:
     assert result.returncode == 0, output
     assert 'Revealed type is "confwarden.config.live.LiveConfig[shop.ShopConfig]"' in output
     assert output.count('Revealed type is "shop.ShopConfig"') == 2
+    live_shop = "confwarden.config.live.LiveConfig[shop.ShopConfig]"
+    assert (
+        f'Revealed type is "Union[shop.ShopConfig, {live_shop}]"' in output
+        or f'Revealed type is "shop.ShopConfig | {live_shop}"' in output
+    ), output
     schema = "confwarden.config.schema.ConfigSchema"
     assert f'Revealed type is "confwarden.config.live.LiveConfig[{schema}]"' in output
 

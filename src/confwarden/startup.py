@@ -128,6 +128,38 @@ def bootstrap(
     last_known_good: LastKnownGood | None = ...,
     live: Literal[True],
 ) -> LiveConfig[ConfigSchema]: ...
+@overload
+def bootstrap(
+    service: type[C],
+    env: IsolatedEnvironment | None = ...,
+    env_files: Iterable[str | os.PathLike[str]] | None = ...,
+    *,
+    environment: Environment | str | None = ...,
+    root: str | os.PathLike[str] = ...,
+    mode: ValidationMode | None = ...,
+    overrides: Mapping[str, str] | None = ...,
+    secret_dirs: Sequence[str | os.PathLike[str]] = ...,
+    secret_sources: Sequence[ValueSource] | None = ...,
+    install: bool = ...,
+    last_known_good: LastKnownGood | None = ...,
+    live: bool,
+) -> C | LiveConfig[C]: ...
+@overload
+def bootstrap(
+    service: str = ...,
+    env: IsolatedEnvironment | None = ...,
+    env_files: Iterable[str | os.PathLike[str]] | None = ...,
+    *,
+    environment: Environment | str | None = ...,
+    root: str | os.PathLike[str] = ...,
+    mode: ValidationMode | None = ...,
+    overrides: Mapping[str, str] | None = ...,
+    secret_dirs: Sequence[str | os.PathLike[str]] = ...,
+    secret_sources: Sequence[ValueSource] | None = ...,
+    install: bool = ...,
+    last_known_good: LastKnownGood | None = ...,
+    live: bool,
+) -> ConfigSchema | LiveConfig[ConfigSchema]: ...
 def bootstrap(
     service: str | type[ConfigSchema] = "backend",
     env: IsolatedEnvironment | None = None,
