@@ -9,10 +9,11 @@ import threading
 import time
 from collections.abc import Callable, Generator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import pytest
 from tests.servers.gcp_secret_manager import FakeSecretManager, gcp_secret_manager
+from tests.servers.openbao import OpenBaoServer, openbao_server
 
 from confwarden import (
     ConfigSchema,
@@ -34,7 +35,7 @@ from confwarden.environment.provenance import SourceKind
 from confwarden.monitoring import MonitoringHub
 from confwarden.monitoring.health_loop import Alert
 
-__all__ = ["gcp_secret_manager"]
+__all__ = ["gcp_secret_manager", "openbao_server"]
 
 JWT = "CANARY-61aa-wire-0123456789abcdef0123456789abcdef"
 ROTATED = "CANARY-61aa-rotd-fedcba9876543210fedcba9876543210"
@@ -249,3 +250,29 @@ def test_configured_sources_live_reload_and_status_reach_the_monitoring_hub(
         assert JWT not in shown
         assert DB not in shown
         assert get_unified_config(ApiConfig).jwt_secret_key is secret
+
+
+@pytest.mark.integration
+def test_configured_sources_vault_reads_with_the_token_of_the_services_variables(
+    openbao_server: OpenBaoServer, tmp_path: Path
+) -> None:
+    client: Any = openbao_server.client()
+    client.secrets.kv.v2.create_or_update_secret(
+        "jwt-secret-key-production", secret={"value": JWT}, mount_point="secret"
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.confwarden.secret_sources.vault]\nurl = "{openbao_server.url}"\nauth = "token"\n'
+    )
+    env = IsolatedEnvironment(environ={"VAULT_TOKEN": openbao_server.root_token}, isolated=True)
+    config = bootstrap(ApiConfig, env=env, environment="production", root=tmp_path)
+    assert config.jwt_secret_key is not None
+    assert config.jwt_secret_key.get_secret_value() == JWT
+
+    env = IsolatedEnvironment(environ={"VAULT_TOKEN": "not-the-token"}, isolated=True)
+    with pytest.raises(ConfigurationError) as excinfo:
+        bootstrap(ApiConfig, env=env, environment="production", root=tmp_path)
+    message = str(excinfo.value)
+    assert "JWT_SECRET_KEY" in message
+    assert "Vault" in message or "vault" in message
+    assert JWT not in message
+    assert openbao_server.root_token not in message
