@@ -204,6 +204,15 @@ class ServiceConfig(ConfigSchema):
     use_memory_db: Annotated[
         bool, _db("USE_MEMORY_DB", description="In-memory SQLite (development/testing only)")
     ] = False
+    postgres_docker_service: Annotated[
+        str | None,
+        _db(
+            "POSTGRES_DOCKER_SERVICE",
+            description="Inside a container, the host used when POSTGRES_HOST is unset "
+            "(development/testing)",
+            example="postgres",
+        ),
+    ] = None
 
     # -- accessors --------------------------------------------------------------------------------
 
@@ -258,6 +267,7 @@ class ServiceConfig(ConfigSchema):
             "POSTGRES_PASSWORD": _secret_text(self.postgres_password),
             "POSTGRES_DB": self.postgres_db,
             "POSTGRES_SSLMODE": self.postgres_sslmode,
+            "POSTGRES_DOCKER_SERVICE": self.postgres_docker_service,
         }
         values.update({key: str(value) for key, value in parts.items() if value is not None})
         if self.use_memory_db:

@@ -27,6 +27,7 @@ from confwarden.presets.agent_platform.llm import LlmKeyFormatRule as LlmKeyForm
 from confwarden.presets.agent_platform.oauth import OAUTH_PROVIDERS as OAUTH_PROVIDERS
 from confwarden.presets.agent_platform.oauth import OAuthRule as OAuthRule
 from confwarden.presets.agent_platform.oauth import oauth_names as oauth_names
+from confwarden.presets.agent_platform.ports import SERVICE_PORTS as SERVICE_PORTS
 from confwarden.presets.agent_platform.profiles import AppConfig as AppConfig
 from confwarden.presets.agent_platform.profiles import DevelopmentConfig as DevelopmentConfig
 from confwarden.presets.agent_platform.profiles import ProductionConfig as ProductionConfig
@@ -41,6 +42,7 @@ __all__ = [
     "OAUTH_PROVIDERS",
     "PLATFORM_DEPENDENCIES",
     "SERVICES",
+    "SERVICE_PORTS",
     "AppConfig",
     "AuthConfig",
     "AuthEnvironment",
