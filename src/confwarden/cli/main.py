@@ -34,6 +34,7 @@ EXIT_INTERNAL = 3
 
 # (module, attribute) of every command; each module owns one area of the CLI.
 COMMANDS: tuple[tuple[str, str], ...] = (
+    ("confwarden.cli.init_cmd", "init"),
     ("confwarden.cli.env_cmd", "env"),
     ("confwarden.cli.check_cmd", "check"),
     ("confwarden.cli.db_cmd", "db"),
