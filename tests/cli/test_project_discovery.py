@@ -141,8 +141,8 @@ def test_project_option_points_at_another_directory(
     document = json.loads(output)
     assert code == 0
     assert document["title"] == "ShopConfig"
-    assert document["properties"]["shop_page_size"]["x-env"] == ["SHOP_PAGE_SIZE"]
-    assert document["properties"]["shop_stripe_api_key"]["x-sensitive"] is True
+    assert document["properties"]["shop_page_size"]["env"] == ["SHOP_PAGE_SIZE"]
+    assert document["properties"]["shop_stripe_api_key"]["sensitive"] is True
 
 
 def test_validate_reads_dotenv_in_development_like_the_app(shop: Path) -> None:

@@ -1,9 +1,9 @@
-"""``confwarden explain``, ``docs`` and ``schema``: a field's provenance, the schema's docs.
+"""``confwarden explain`` and ``docs``: a field's provenance, the schema's docs.
 
 Thin: the loader computes the chain (:func:`confwarden.config.inspection.inspect_service`,
-reached through the same resolution path as ``bootstrap``), :mod:`confwarden.config.docs`
-renders the documentation and pydantic the JSON schema; this module parses arguments and
-prints. Every value shown is masked by the library before it gets here.
+reached through the same resolution path as ``bootstrap``) and :mod:`confwarden.config.docs`
+renders the documentation; this module parses arguments and prints. Every value shown is
+masked by the library before it gets here.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from confwarden.cli._common import (
     Output,
     env_file_option,
     env_option,
-    esc,
     inspect_as_started,
     json_option,
     print_json,
@@ -26,7 +25,7 @@ from confwarden.cli._common import (
     services_of,
 )
 
-__all__ = ["docs", "explain", "schema"]
+__all__ = ["docs", "explain"]
 
 
 @click.command("explain")
@@ -140,30 +139,3 @@ def docs(
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
-
-
-@click.command("schema")
-@service_option
-@schema_option
-@json_option
-def schema(services: tuple[str, ...], schema: str | None, as_json: bool) -> None:
-    """The schema of the project's configuration: its fields, or a JSON Schema (--json).
-
-    With --json and one service (the only one, or --service NAME), the output is that
-    service's JSON Schema document; with several, an object of service -> JSON Schema.
-    Each property carries its variables in "x-env" and "x-sensitive"; no value is shown.
-    """
-    from confwarden.config.docs import json_schema_of
-
-    schemas = services_of(services, schema)
-    if as_json:
-        documents = {name: json_schema_of(cls) for name, cls in schemas.items()}
-        print_json(next(iter(documents.values())) if len(documents) == 1 else documents)
-        return
-    from confwarden.config.docs import describe_fields
-
-    out = Output()
-    for name, schema_class in schemas.items():
-        out.heading(f"[bold]{esc(name)}[/] ({esc(schema_class.__name__)})")
-        rows = [[esc(cell) for cell in row] for row in describe_fields(schema_class)]
-        out.table(["variable", "type", "default", "required in", "sensitive"], rows)

@@ -178,27 +178,27 @@ def json_schema_of(schema: type[ConfigSchema]) -> dict[str, Any]:
     """The JSON Schema of ``schema``'s values, each property naming its variables.
 
     Uses the schema's own ``json_schema()`` when it has one; otherwise pydantic's JSON
-    Schema of the model behind the class. Each property gains ``x-env`` (the variables it
-    reads, canonical first) and ``x-sensitive``; defaults of secret fields are dropped, so
+    Schema of the model behind the class, where each property gains ``env`` (the variables
+    it reads, canonical first) and ``sensitive``, and secret fields lose their default, so
     no secret can reach the document.
 
     Example:
         >>> from confwarden.config.common import ServiceConfig
-        >>> json_schema_of(ServiceConfig)["properties"]["service_secret"]["x-env"]
+        >>> json_schema_of(ServiceConfig)["properties"]["service_secret"]["env"]
         ['SERVICE_SECRET']
     """
     own = getattr(schema, "json_schema", None)
-    document: dict[str, Any] = (
-        own() if callable(own) else schema.__confwarden_model__.model_json_schema()
-    )
+    if callable(own):
+        return dict(own())
+    document: dict[str, Any] = schema.__confwarden_model__.model_json_schema()
     document.setdefault("title", schema.__name__)
     properties = document.get("properties", {})
     for spec in fields_of(schema):
         prop = properties.get(spec.name)
         if prop is None:
             continue
-        prop["x-env"] = [*spec.env_names, *spec.deprecated_names]
-        prop["x-sensitive"] = spec.sensitive
+        prop["env"] = [*spec.env_names, *spec.deprecated_names]
+        prop["sensitive"] = spec.sensitive
         if spec.sensitive:
             prop.pop("default", None)
     return document
