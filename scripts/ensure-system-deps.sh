@@ -6,12 +6,16 @@ set -euo pipefail
 declare -A need=(
   [/usr/lib/postgresql]=postgresql
   [redis-server]=redis-server
+  # The dashboard's browser test drives Debian's chromium through playwright.
+  [/usr/bin/chromium]=chromium
 )
 
 missing=()
 for probe in "${!need[@]}"; do
-  if [[ "$probe" == /* ]]; then
+  if [[ "$probe" == /usr/lib/postgresql ]]; then
     compgen -G "$probe/*/bin/initdb" >/dev/null || missing+=("${need[$probe]}")
+  elif [[ "$probe" == /* ]]; then
+    [[ -x "$probe" ]] || missing+=("${need[$probe]}")
   else
     command -v "$probe" >/dev/null 2>&1 || missing+=("${need[$probe]}")
   fi

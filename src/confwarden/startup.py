@@ -31,6 +31,7 @@ from confwarden.config.spec import ValidationMode
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.process import DotenvLoadReport
+from confwarden.secrets.base import ValueSource
 
 __all__ = ["bootstrap", "default_env_files"]
 
@@ -62,6 +63,7 @@ def bootstrap(
     mode: ValidationMode | None = None,
     overrides: Mapping[str, str] | None = None,
     secret_dirs: Sequence[str | os.PathLike[str]] | None = None,
+    secret_sources: Sequence[ValueSource] = (),
     install: bool = True,
 ) -> ConfigSchema:
     """Start a service: detect, load ``.env`` where allowed, build, validate, log, return.
@@ -80,6 +82,9 @@ def bootstrap(
         overrides: values set in code (highest precedence).
         secret_dirs: mounted secret directories (``/run/secrets``...); by default the
             environment's entry of ``[tool.confwarden.secrets_dirs]``.
+        secret_sources: remote secret stores (:mod:`confwarden.secrets.gcp`,
+            :mod:`confwarden.secrets.vault`); one that cannot answer stops a deployed start,
+            naming the store and the secrets.
         install: make this the process-wide config behind ``get_unified_config()``.
 
     Returns:
@@ -111,6 +116,7 @@ def bootstrap(
         mode=mode,
         overrides=overrides,
         secret_dirs=inputs.secret_dirs,
+        secret_sources=secret_sources,
     )
     manager.service = inputs.service
     try:

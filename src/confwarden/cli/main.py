@@ -46,6 +46,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("confwarden.cli.validate_cmd", "diff"),
     ("confwarden.cli.validate_cmd", "impact"),
     ("confwarden.cli.doctor_cmd", "doctor"),
+    ("confwarden.cli.secrets_cmd", "secrets"),
+    ("confwarden.cli.serve_cmd", "serve"),
 )
 
 

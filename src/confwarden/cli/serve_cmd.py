@@ -1,0 +1,115 @@
+"""``confwarden serve``: the health API and live dashboard of one service's configuration."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from confwarden.cli._common import (
+    build_env,
+    env_file_option,
+    env_option,
+    schema_option,
+    service_option,
+)
+
+if TYPE_CHECKING:
+    from confwarden.config.schema import ConfigSchema
+
+__all__ = ["serve"]
+
+
+@click.command("serve")
+@service_option
+@schema_option
+@click.option(
+    "--project",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The project whose [tool.confwarden] names the services (as `confwarden --project`).",
+)
+@env_option
+@env_file_option
+@click.option(
+    "--secrets-dir",
+    "secret_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A mounted secrets directory to read (repeatable); by default the project's "
+    "[tool.confwarden.secrets_dirs] entry for the environment.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8700, show_default=True, type=int, help="Port (0: any free).")
+@click.option(
+    "--token",
+    envvar="CONFWARDEN_SERVE_TOKEN",
+    default=None,
+    help="Required on every request; mandatory when --host is not a loopback address.",
+)
+@click.option(
+    "--interval", default=30.0, show_default=True, help="Seconds between two validations."
+)
+def serve(  # noqa: PLR0917 - click passes every option positionally
+    services: tuple[str, ...],
+    schema: str | None,
+    project: Path | None,
+    environment: str | None,
+    env_files: tuple[Path, ...],
+    secret_dirs: tuple[Path, ...],
+    host: str,
+    port: int,
+    token: str | None,
+    interval: float,
+) -> None:
+    """Serve /health, /metrics, /config, live events and a dashboard for one service.
+
+    The configuration is validated again every --interval seconds; values are masked
+    everywhere. Binds 127.0.0.1 unless --host says otherwise, and then needs a --token.
+    Stops on Ctrl-C.
+    """
+    from confwarden.config.manager import UnifiedConfigManager
+    from confwarden.config.resolution import startup_inputs
+    from confwarden.monitoring.hub import MonitoringHub
+    from confwarden.project import load_schema, require_project
+    from confwarden.server.run import serve as run
+
+    start = project or click.get_current_context().find_root().meta.get("confwarden.project")
+    found = require_project(start)
+    if schema:
+        chosen: str | type[ConfigSchema] | None = load_schema(schema, found.root)
+    elif len(services) > 1:
+        raise click.UsageError("serve runs one service: give one --service")
+    else:
+        chosen = services[0] if services else None
+    # The same resolution path as the service's own bootstrap(): .env in development, the
+    # project's [tool.confwarden.secrets_dirs] unless --secrets-dir is given.
+    env = build_env(env_files)
+    inputs = startup_inputs(
+        chosen,
+        env,
+        environment=environment,
+        root=found.root,
+        secret_dirs=secret_dirs or None,
+    )
+    name = schema or inputs.service
+    manager = UnifiedConfigManager(
+        inputs.schema,
+        env=inputs.env,
+        environment=inputs.environment,
+        secret_dirs=inputs.secret_dirs,
+    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    hub = MonitoringHub(manager, health_interval=interval)
+
+    def ready(url: str) -> None:
+        shown = f"{url}#token=<token>" if token else url
+        click.echo(
+            f"confwarden serve: {name} ({manager.environment.value}) on {url}\n"
+            f"  dashboard: {shown}\n  health: {url}health   metrics: {url}metrics\n"
+            "  Ctrl-C to stop",
+        )
+
+    run(hub, host=host, port=port, token=token, on_ready=ready)
