@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from confwarden.config.resolution import startup_inputs
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
@@ -50,3 +52,15 @@ def test_startup_inputs_use_the_project_root_dotenv_and_secrets_dir(tmp_path: Pa
     )
     assert production.secret_dirs == (root.resolve() / "run" / "secrets",)
     assert production.dotenv.allowed is False
+
+
+def test_manager_without_a_service_uses_the_projects_only_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from confwarden.config.manager import UnifiedConfigManager
+
+    root = _project(tmp_path, '[tool.confwarden.configs]\nshop = "shopdisc.config:ShopConfig"\n')
+    monkeypatch.chdir(root / "shopdisc")
+    manager = UnifiedConfigManager(env={"SHOP_PAGE_SIZE": "5"}, environment=Environment.TESTING)
+    assert manager.service == "shop"
+    assert manager.get_config().shop_page_size == 5

@@ -15,8 +15,8 @@ from confwarden.environment.detection import Environment
 
 SRC = Path(confwarden.__file__).parent
 VENDOR = re.compile(r"LANGFUSE|GRAFANA|ANTHROPIC|GEMINI|OPENAI|GOOGLE_OAUTH")
-# Still carrying platform names, moved by their owners in the same issue (secret mappings
-# and test fallbacks); remove an entry when its module is cleaned.
+# Still carrying platform names, moved by its owner in the same issue (the test fallbacks);
+# remove the entry when the module is cleaned.
 NOT_YET_MOVED = {"config/fallbacks.py"}
 
 
