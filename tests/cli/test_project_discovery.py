@@ -253,3 +253,14 @@ def test_script_without_click_prints_the_extra_and_exits_2() -> None:
         "confwarden: the command line needs click and rich, which are not installed. "
         "Install them with: pip install 'confwarden[cli]'"
     ]
+
+
+def test_doctor_prints_values_literally_and_names_whole_when_piped(shop: Path) -> None:
+    (shop / ".env").write_text("SHOP_PAGE_SIZE=7\n")
+    code, output = _invoke(
+        "doctor", env={"ENVIRONMENT": "development", "SHOP_STRIPE_API_KEY": "[/x][red]k[/red]"}
+    )
+    assert code == 0, output
+    assert "shop_stripe_api_key *\tSHOP_STRIPE_API_KEY\t***\tos environment" in output
+    assert "[/x]" not in output  # a secret: masked, whatever it contains
+    assert "SHOP_PAGE_SIZE\t7\t.env" in output

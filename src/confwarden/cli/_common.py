@@ -226,8 +226,9 @@ class Output:
     """Rich output for a terminal, plain full lines for a pipe.
 
     Our own templates may use rich markup; every value goes through :func:`esc`. When
-    stdout is not a terminal nothing is truncated or wrapped: tables become one line per
-    row, so ``confwarden ... | grep`` sees whole names.
+    stdout is not a terminal, lines are written as they are (markup removed): nothing is
+    truncated, wrapped or tab-expanded, tables become one tab-separated line per row, so
+    ``confwarden ... | grep`` and ``cut -f2`` see whole names.
     """
 
     def __init__(self) -> None:
@@ -240,26 +241,32 @@ class Output:
 
     def print(self, markup: str = "") -> None:
         """Print a line written in rich markup (values already escaped)."""
-        self.console.print(markup)
+        if self.tty:
+            self.console.print(markup)
+        else:
+            click.echo(_unmarkup(markup))
 
     def plain(self, text: str) -> None:
         """Print ``text`` exactly as it is (no markup interpreted)."""
-        self.console.print(text, markup=False)
+        if self.tty:
+            self.console.print(text, markup=False)
+        else:
+            click.echo(text)
 
     def heading(self, markup: str) -> None:
         """A section heading: a rule on a terminal, a plain line in a pipe."""
         if self.tty:
             self.console.rule(markup, align="left")
         else:
-            self.console.print(f"== {markup} ==")
+            click.echo(f"== {_unmarkup(markup)} ==")
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
         """A table of escaped cells: boxed on a terminal, one tab-separated line per row in
         a pipe (whole names, never truncated)."""
         if not self.tty:
-            self.console.print("\t".join(headers), markup=False)
+            click.echo("\t".join(headers))
             for row in rows:
-                self.console.print("\t".join(_unmarkup(cell) for cell in row), markup=False)
+                click.echo("\t".join(_unmarkup(cell) for cell in row))
             return
         from rich.table import Table
 
