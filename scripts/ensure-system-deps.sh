@@ -6,6 +6,8 @@ set -euo pipefail
 declare -A need=(
   [/usr/lib/postgresql]=postgresql
   [redis-server]=redis-server
+  [etcd]=etcd-server
+  [etcdctl]=etcd-client
   # The dashboard's browser test drives Debian's chromium through playwright.
   [/usr/bin/chromium]=chromium
 )
@@ -28,7 +30,7 @@ if ((${#missing[@]})); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # The packaged services start themselves on install; the tests run their own instances.
-  for svc in postgresql redis-server; do
+  for svc in postgresql redis-server etcd; do
     $SUDO service "$svc" stop >/dev/null 2>&1 || true
   done
 fi
