@@ -149,3 +149,28 @@ def test_suite_without_confwarden_project_is_untouched(pytester: pytest.Pytester
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=2)
     assert "confwarden environment leaks" not in result.stdout.str()
+
+
+LATE_IMPORT_TESTS = """
+def test_first_loads_confwarden_late():
+    from confwarden import get_env
+
+    get_env().set("SHOP_CURRENCY", "USD", source="test")
+
+
+def test_later_tests_get_a_live_environment(monkeypatch):
+    from confwarden import bootstrap
+
+    monkeypatch.setenv("SHOP_PAGE_SIZE", "12")
+    config = bootstrap()
+    assert config.shop_page_size == 12
+"""
+
+
+def test_plugin_environment_is_live_when_confwarden_is_imported_late(
+    pytester: pytest.Pytester,
+) -> None:
+    _shop(pytester)
+    pytester.makepyfile(test_late=LATE_IMPORT_TESTS)
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=2)

@@ -140,15 +140,18 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtestloop(session: pytest.Session) -> None:
-    # The session's process environment: a live test environment (reads os.environ as it
-    # is, so monkeypatch.setenv reaches bootstrap(); writes stay out of os.environ). What
-    # collection already set through get_env() is carried over.
+    # The session's process environment is a live TestEnvironment (reads os.environ as it
+    # is, so monkeypatch.setenv reaches bootstrap(); writes stay out of os.environ). Built
+    # here when the environment layer is loaded (a test module imported confwarden) or
+    # ENVIRONMENT is set (an unknown one stops the session now); otherwise before the first
+    # test that loads it (pytest_runtest_setup), so a suite that never uses confwarden's
+    # environment layer never imports it.
     if session.config.stash.get(_state_key, None) is None:
+        return
+    if _PROCESS_MODULE not in sys.modules and not os.environ.get("ENVIRONMENT", "").strip():
         return
     from confwarden.environment.detection import EnvironmentDetector
     from confwarden.errors import ConfwardenError
-    from confwarden.testing.fixtures import install_process_env
-    from confwarden.testing.live import TestEnvironment
 
     try:
         EnvironmentDetector(os.environ).detect()
@@ -157,9 +160,29 @@ def pytest_runtestloop(session: pytest.Session) -> None:
             f"confwarden: {exc} (the pytest plugin builds the isolated test environment "
             "before the first test; -p no:confwarden turns it off)"
         ) from None
+    _install_test_environment()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # A process environment built during the previous test by code that imported
+    # confwarden late is replaced by a live one before this test.
+    if _PROCESS_MODULE in sys.modules and item.config.stash.get(_state_key, None) is not None:
+        _install_test_environment()
+
+
+def _install_test_environment() -> None:
+    from confwarden.environment.process import install_env
+    from confwarden.testing.live import TestEnvironment
+
+    previous = install_env(None)
+    if isinstance(previous, TestEnvironment):
+        install_env(previous)
+        return
     env = TestEnvironment()
-    previous = install_process_env(env)
+    install_env(env)
     if previous is not None and previous.is_isolated():
+        # What collection (or an earlier test) set through get_env() on purpose is kept.
         for key, (_before, after) in previous.get_changes_since_init().items():
             if after is None:
                 env.delete(key, source="collection")
