@@ -23,6 +23,7 @@ import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar, overload
 
 from confwarden.config.manager import UnifiedConfigManager, set_unified_manager
 from confwarden.config.resolution import dotenv_files, startup_inputs
@@ -34,6 +35,8 @@ from confwarden.environment.process import DotenvLoadReport
 from confwarden.secrets.base import ValueSource
 
 __all__ = ["bootstrap", "default_env_files"]
+
+C = TypeVar("C", bound=ConfigSchema)
 
 logger = logging.getLogger("confwarden.startup")
 
@@ -53,6 +56,34 @@ def default_env_files(
     return dotenv_files(environment, root)
 
 
+@overload
+def bootstrap(
+    service: type[C],
+    env: IsolatedEnvironment | None = ...,
+    env_files: Iterable[str | os.PathLike[str]] | None = ...,
+    *,
+    environment: Environment | str | None = ...,
+    root: str | os.PathLike[str] | None = ...,
+    mode: ValidationMode | None = ...,
+    overrides: Mapping[str, str] | None = ...,
+    secret_dirs: Sequence[str | os.PathLike[str]] | None = ...,
+    secret_sources: Sequence[ValueSource] = ...,
+    install: bool = ...,
+) -> C: ...
+@overload
+def bootstrap(
+    service: str | None = ...,
+    env: IsolatedEnvironment | None = ...,
+    env_files: Iterable[str | os.PathLike[str]] | None = ...,
+    *,
+    environment: Environment | str | None = ...,
+    root: str | os.PathLike[str] | None = ...,
+    mode: ValidationMode | None = ...,
+    overrides: Mapping[str, str] | None = ...,
+    secret_dirs: Sequence[str | os.PathLike[str]] | None = ...,
+    secret_sources: Sequence[ValueSource] = ...,
+    install: bool = ...,
+) -> ConfigSchema: ...
 def bootstrap(
     service: str | type[ConfigSchema] | None = None,
     env: IsolatedEnvironment | None = None,

@@ -124,7 +124,16 @@ class UnknownVariableRule(Rule):
         current = ctx.index.current
         unset: frozenset[str] | None = None
         prefix = ctx.prefix
+        # Keys of nested groups (SHOP_PAYMENT__PROVIDER) belong to their group's field.
+        nested = tuple(
+            f"{name}{spec.nested_delimiter}"
+            for spec in ctx.fields
+            if spec.nested_delimiter
+            for name in spec.env_names
+        )
         for name in sorted(ctx.variables.keys() - known - _COMPONENT_VARIABLES):
+            if nested and name.startswith(nested):
+                continue
             prefixed = bool(prefix) and name.startswith(prefix or "")
             if not prefixed and not _CONFIG_LIKE.match(name):
                 continue

@@ -8,6 +8,7 @@ Messages name the scheme and the missing part, never the URL (it may carry a pas
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
@@ -81,10 +82,33 @@ class UrlFormatRule(Rule):
         for item in ctx.items(URL):
             if not item.raw.strip():
                 continue
+            if item.spec is not None and item.spec.multiple:
+                # A list of URLs: each item on its own (a comma is no part of a port).
+                parts = _list_items(item.raw)
+                for index, part in enumerate(parts, start=1):
+                    reason = _url_problem(item.variable, part)
+                    if reason is not None:
+                        message, fix = reason
+                        fix = f"{fix} (item {index} of {len(parts)})"
+                        yield self.problem(ctx, item.variable, f"item {index}: {message}", fix)
+                continue
             reason = _url_problem(item.variable, item.raw)
             if reason is not None:
                 message, fix = reason
                 yield self.problem(ctx, item.variable, message, fix)
+
+
+def _list_items(raw: str) -> list[str]:
+    """The items of a list value: a JSON array of strings, or comma-separated."""
+    text = raw.strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list):
+            return [str(part) for part in parsed]
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def _url_problem(variable: str, raw: str) -> tuple[str, str] | None:

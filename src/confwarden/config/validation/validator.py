@@ -73,11 +73,14 @@ def rules_for(schema: type) -> tuple[Rule, ...]:
 def is_error_in_mode(problem: Problem, mode: ValidationMode) -> bool:
     """Whether ``problem`` stops startup in ``mode``.
 
-    * WARN: never.
+    * every mode: a ``blocking`` problem (a set value that cannot be converted).
+    * WARN: nothing else.
     * ENFORCE_CRITICAL: an ``error``-severity problem on a critical field (or marked critical
       by its rule).
     * ENFORCE_ALL: every ``error``-severity problem; warnings stay warnings.
     """
+    if problem.blocking:
+        return True
     if mode is ValidationMode.WARN or problem.severity is not Severity.ERROR:
         return False
     if mode is ValidationMode.ENFORCE_CRITICAL:
