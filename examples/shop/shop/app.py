@@ -45,7 +45,7 @@ def create_app(config: ShopConfig | None = None) -> FastAPI:
                 query, {"first": (page - 1) * size + 1, "last": page * size}
             )
             numbers = [int(row[0]) for row in result]
-        return {"page": page, "currency": settings.currency, "items": numbers}
+        return {"page": page, "currency": settings.payment.currency, "items": numbers}
 
     @app.post("/visits")
     async def visit() -> dict[str, int]:
@@ -55,6 +55,4 @@ def create_app(config: ShopConfig | None = None) -> FastAPI:
 
 
 def _bootstrap() -> ShopConfig:
-    config = bootstrap(ShopConfig)
-    assert isinstance(config, ShopConfig)
-    return config
+    return bootstrap(ShopConfig)

@@ -2,42 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import SecretStr
+from pydantic import BaseModel
 
-from confwarden import ConfigSchema, Env
+from confwarden import ConfigSchema, Env, SecretStr
 from confwarden.config.spec import DEPLOYED
 
-__all__ = ["ShopConfig"]
+__all__ = ["PaymentSettings", "ShopConfig"]
 
 
-class ShopConfig(ConfigSchema):
+class PaymentSettings(BaseModel):
+    """A nested group: ``SHOP_PAYMENT__PROVIDER=adyen`` or ``SHOP_PAYMENT='{...}'``."""
+
+    provider: Literal["stripe", "adyen"] = "stripe"
+    currency: str = "EUR"
+
+
+class ShopConfig(ConfigSchema, env_prefix="SHOP_"):
     """What the shop reads; ``bootstrap(ShopConfig)`` builds and validates it at startup."""
 
-    page_size: Annotated[int, Env("SHOP_PAGE_SIZE", description="Items per page")] = 50
-    currency: Annotated[str, Env("SHOP_CURRENCY", description="ISO 4217 code")] = "EUR"
-    allowed_origins: Annotated[
-        tuple[str, ...], Env("SHOP_ALLOWED_ORIGINS", description="CORS origins, comma-separated")
-    ] = ()
-    stripe_api_key: Annotated[
-        SecretStr | None,
-        Env("SHOP_STRIPE_API_KEY", sensitive=True, critical=True, required_in=DEPLOYED),
+    page_size: Annotated[int, Env(description="Items per page")] = 50  # SHOP_PAGE_SIZE
+    allowed_origins: list[str] = []  # noqa: RUF012 - SHOP_ALLOWED_ORIGINS=a.com,b.com
+    payment: PaymentSettings = PaymentSettings()  # SHOP_PAYMENT__CURRENCY=USD
+    stripe_api_key: Annotated[  # SHOP_STRIPE_API_KEY, masked everywhere
+        SecretStr | None, Env(critical=True, required_in=DEPLOYED)
     ] = None
 
-    # PostgreSQL components: DatabaseURLBuilder turns them into a URL (never glued by hand).
+    # PostgreSQL components (explicit names: no prefix), for DatabaseURLBuilder.
     postgres_host: Annotated[str, Env("POSTGRES_HOST", required_in=DEPLOYED)] = "localhost"
     postgres_port: Annotated[int, Env("POSTGRES_PORT")] = 5432
     postgres_user: Annotated[str, Env("POSTGRES_USER")] = "shop"
     postgres_password: Annotated[
-        SecretStr | None, Env("POSTGRES_PASSWORD", sensitive=True, required_in=DEPLOYED)
+        SecretStr | None, Env("POSTGRES_PASSWORD", required_in=DEPLOYED)
     ] = None
     postgres_db: Annotated[str, Env("POSTGRES_DB")] = "shop"
 
     # Redis components, for RedisURLBuilder.
     redis_host: Annotated[str, Env("REDIS_HOST")] = "localhost"
     redis_port: Annotated[int, Env("REDIS_PORT")] = 6379
-    redis_password: Annotated[SecretStr | None, Env("REDIS_PASSWORD", sensitive=True)] = None
+    redis_password: Annotated[SecretStr | None, Env("REDIS_PASSWORD")] = None
 
     def database_variables(self) -> dict[str, str]:
         """The ``POSTGRES_*`` variables DatabaseURLBuilder reads, from this config."""

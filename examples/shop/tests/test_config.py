@@ -23,16 +23,19 @@ def deployed_hosts(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_page_size_from_monkeypatch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHOP_PAGE_SIZE", "10")
-    config = bootstrap(ShopConfig)
-    assert isinstance(config, ShopConfig)
-    assert config.page_size == 10
+    assert bootstrap(ShopConfig).page_size == 10
 
 
 def test_unified_config_fixture_builds_the_shop_config(unified_config: object) -> None:
     assert callable(unified_config)
-    config = unified_config(SHOP_ALLOWED_ORIGINS="https://a.example.com,https://b.example.com")
+    config = unified_config(
+        SHOP_ALLOWED_ORIGINS="https://a.example.com,https://b.example.com",
+        SHOP_PAYMENT__CURRENCY="USD",
+    )
     assert isinstance(config, ShopConfig)
-    assert config.allowed_origins == ("https://a.example.com", "https://b.example.com")
+    assert config.allowed_origins == ["https://a.example.com", "https://b.example.com"]
+    assert config.payment.currency == "USD"
+    assert config.payment.provider == "stripe"
 
 
 @pytest.mark.usefixtures("deployed_hosts")
@@ -40,7 +43,6 @@ def test_production_reads_mounted_secrets_and_never_shows_them(tmp_path: Path) -
     (tmp_path / "SHOP_STRIPE_API_KEY").write_text(STRIPE_KEY)
     (tmp_path / "POSTGRES_PASSWORD").write_text("pg-CANARY-password")
     config = bootstrap(ShopConfig, environment="production", secret_dirs=[tmp_path], install=False)
-    assert isinstance(config, ShopConfig)
     assert config.stripe_api_key is not None
     assert config.stripe_api_key.get_secret_value() == STRIPE_KEY
     assert STRIPE_KEY not in repr(config)
