@@ -52,9 +52,10 @@ def test_init_writes_a_working_typed_setup(tmp_path: Path) -> None:
     assert pyproject.startswith('[project]\nname = "shop"\nversion = "1.0"\n')
     assert 'shop = "shop.config:ShopConfig"' in pyproject
     schema = (root / "shop" / "config.py").read_text()
-    assert "shop_page_size: int = 50" in schema
-    assert 'Env("SHOP_STRIPE_API_KEY", sensitive=True)' in schema
-    assert "shop_cors_origins: tuple[AnyUrl, ...] = ()" in schema
+    assert 'class ShopConfig(ConfigSchema, env_prefix="SHOP_"):' in schema
+    assert "    page_size: int = 50" in schema
+    assert "    stripe_api_key: SecretStr | None = None" in schema
+    assert "    cors_origins: tuple[AnyUrl, ...] = ()" in schema
     assert "SHOP_STRIPE_API_KEY=\n" in (root / ".env.example").read_text()
     assert "id: confwarden-check" in (root / ".pre-commit-config.yaml").read_text()
     for text in _files(root).values():
@@ -63,7 +64,7 @@ def test_init_writes_a_working_typed_setup(tmp_path: Path) -> None:
     env = IsolatedEnvironment(environ={"SHOP_PAGE_SIZE": "7"}, isolated=True)
     config = bootstrap(env=env, environment="testing", root=root, install=False)
     assert type(config).__name__ == "ShopConfig"
-    assert config.shop_page_size == 7
+    assert config.page_size == 7
 
 
 def test_init_twice_changes_nothing(tmp_path: Path) -> None:
@@ -169,3 +170,24 @@ def test_init_command_refusal_exits_2(tmp_path: Path, monkeypatch: pytest.Monkey
     assert result.returncode == 2
     assert "refused" in result.stdout
     assert "nothing was written" in result.stderr
+
+
+def test_generated_schema_passes_mypy_strict(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    apply_init(plan_init(root))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / ".mypy"),
+            "shop/config.py",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

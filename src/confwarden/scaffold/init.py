@@ -27,11 +27,8 @@ from pathlib import Path
 
 from confwarden.scaffold.infer import InferredVariable, infer_variables
 
-__all__ = ["InitPlan", "PlannedFile", "apply_init", "plan_init", "render_schema"]
+__all__ = ["InitPlan", "PlannedFile", "apply_init", "common_prefix", "plan_init", "render_schema"]
 
-_RESERVED = frozenset(
-    {"replace", "to_dict", "model_validate", "config_sources", "for_environment", "policy"}
-)
 PRE_COMMIT_HOOK = """\
   - repo: local
     hooks:
@@ -180,27 +177,34 @@ def apply_init(plan: InitPlan) -> list[PlannedFile]:
 def render_schema(service: str, class_name: str, variables: Sequence[InferredVariable]) -> str:
     """The schema module's source: one typed field per variable.
 
+    When every variable shares a prefix (``SHOP_``), it becomes the class's ``env_prefix``
+    and the field names drop it.
+
     Example:
         >>> from confwarden.scaffold.infer import InferredVariable
-        >>> page_size = InferredVariable("SHOP_PAGE_SIZE", "int", "50")
-        >>> "    shop_page_size: int = 50" in render_schema("shop", "ShopConfig", [page_size])
+        >>> found = [InferredVariable("SHOP_PAGE_SIZE", "int", "50"),
+        ...          InferredVariable("SHOP_DEBUG", "bool", "False")]
+        >>> text = render_schema("shop", "ShopConfig", found)
+        >>> 'class ShopConfig(ConfigSchema, env_prefix="SHOP_"):' in text
+        True
+        >>> "    page_size: int = 50" in text
         True
     """
+    prefix = common_prefix([v.name for v in variables])
     lines: list[str] = []
-    needs = {"Annotated": False, "AnyUrl": False, "SecretStr": False, "Env": False}
+    used: set[str] = set()
     for variable in variables:
-        line, used = _field(variable)
+        line, needs = _field(variable, prefix)
         lines.append(line)
-        for name in used:
-            needs[name] = True
-    pydantic = sorted(n for n in ("AnyUrl", "SecretStr") if needs[n])
+        used |= needs
     imports = ["from __future__ import annotations", ""]
-    if needs["Annotated"]:
+    if "Annotated" in used:
         imports += ["from typing import Annotated", ""]
-    if pydantic:
-        imports += [f"from pydantic import {', '.join(pydantic)}", ""]
-    imports.append("from confwarden import ConfigSchema" + (", Env" if needs["Env"] else ""))
-    body = lines or ["    pass"]
+    if "AnyUrl" in used:
+        imports += ["from pydantic import AnyUrl", ""]
+    names = ["ConfigSchema", *(n for n in ("Env", "SecretStr") if n in used)]
+    imports.append(f"from confwarden import {', '.join(names)}")
+    keywords = f', env_prefix="{prefix}"' if prefix else ""
     return "\n".join(
         [
             f'"""Configuration of {service}: every variable it reads, typed (`confwarden init`).',
@@ -214,40 +218,58 @@ def render_schema(service: str, class_name: str, variables: Sequence[InferredVar
             f'__all__ = ["{class_name}"]',
             "",
             "",
-            f"class {class_name}(ConfigSchema):",
+            f"class {class_name}(ConfigSchema{keywords}):",
             f'    """{service}\'s configuration; ``bootstrap()`` builds and validates it."""',
             "",
-            *body,
+            *(lines or ["    pass"]),
             "",
         ]
     )
 
 
-def _field(variable: InferredVariable) -> tuple[str, set[str]]:
+def common_prefix(names: Sequence[str]) -> str:
+    """The ``WORD_`` prefix every name shares (at least two names), or ``""``.
+
+    Example:
+        >>> common_prefix(["SHOP_PAGE_SIZE", "SHOP_DEBUG"]), common_prefix(["SHOP_A", "DEBUG"])
+        ('SHOP_', '')
+    """
+    if len(names) < 2:
+        return ""
+    first, _, rest = names[0].partition("_")
+    prefix = f"{first}_"
+    if (
+        not first
+        or not rest
+        or not all(n.startswith(prefix) and len(n) > len(prefix) for n in names)
+    ):
+        return ""
+    return prefix
+
+
+def _field(variable: InferredVariable, prefix: str) -> tuple[str, set[str]]:
+    from confwarden.config.schema import ConfigSchema
+
     used: set[str] = set()
-    name = variable.field_name
-    if keyword.iskeyword(name) or name in _RESERVED:
-        name = f"var_{name}"
+    bare = variable.name[len(prefix) :] if prefix else variable.name
+    name = bare.lower() if bare.lower().isidentifier() else f"var_{bare.lower()}"
+    if keyword.iskeyword(name) or hasattr(ConfigSchema, name) or name.startswith("_"):
+        name = f"var_{name.lstrip('_')}"
     annotation = variable.type
     default = variable.default
     if annotation.startswith("list["):
-        inner = annotation[5:-1]
-        annotation = f"tuple[{inner}, ...]"
+        annotation = f"tuple[{annotation[5:-1]}, ...]"
         default = "()"
     if "AnyUrl" in annotation:
         used.add("AnyUrl")
     if variable.secret:
-        used.add("SecretStr")
+        used.add("SecretStr")  # a SecretStr field is sensitive: masked everywhere
     if default is None:
         annotation, default = f"{annotation} | None", "None"
-    marker = None
-    if variable.secret:
-        marker = f'Env("{variable.name}", sensitive=True)'
-    elif name.upper() != variable.name:
-        marker = f'Env("{variable.name}")'
-    if marker is None:
+    if (prefix + name).upper() == variable.name:
         return f"    {name}: {annotation} = {default}", used
     used |= {"Annotated", "Env"}
+    marker = f'Env("{variable.name}")'
     line = f"    {name}: Annotated[{annotation}, {marker}] = {default}"
     if len(line) > 99:
         line = f"    {name}: Annotated[\n        {annotation}, {marker}\n    ] = {default}"
