@@ -271,7 +271,8 @@ def test_values_missing_values_still_get_fallbacks_in_development() -> None:
 
 def test_values_list_of_urls_validates_each_item() -> None:
     good = {
-        "SHOP_STRIPE_API_KEY": "k" * 40,
+        # A random-looking key: one repeated character is refused as a weak secret.
+        "SHOP_STRIPE_API_KEY": "k9Xq2mV7rT4wZp8LbN3cH6yF1sJ5dG0aQ7x9Lk2P",
         "SHOP_MIRROR_URLS": "https://a.example.com:8443,https://b.example.com:8443/x",
     }
     config = UnifiedConfigManager(

@@ -9,7 +9,7 @@ from shop.config import ShopConfig
 
 from confwarden import ConfigurationError, bootstrap
 
-STRIPE_KEY = "sk_test_CANARY_0123456789abcdef"
+STRIPE_KEY = "sk_live_51Hq8ZkT3x9WmPq2LrV7nB4cY6dF0gJ1sA5uE"
 
 
 @pytest.fixture
