@@ -13,6 +13,8 @@ from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.policy import FallbackKind, policy_for
 from confwarden.errors import ComponentConfigError
 
+__all__ = ["db", "origins_of"]
+
 
 @click.group()
 def db() -> None:
