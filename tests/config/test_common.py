@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
 from confwarden.config.common import ServiceConfig
-from confwarden.config.loader import load_config
-from confwarden.config.sources import LoadContext
-from confwarden.environment.detection import Environment
+from confwarden.environment.isolated import IsolatedEnvironment
+from confwarden.startup import bootstrap
 
 
-def test_jwt_warning_is_logged_once_however_often_the_secret_is_read(
-    caplog: pytest.LogCaptureFixture,
+class JwtServiceConfig(ServiceConfig):
+    pass
+
+
+def test_jwt_warning_is_logged_once_per_start(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    context = LoadContext(Environment.DEVELOPMENT, {"JWT_SECRET_KEY": "short-but-distinct-1"})
-    config = load_config(ServiceConfig, context).config
-    with caplog.at_level(logging.WARNING, logger="confwarden.components"):
+    env = IsolatedEnvironment(environ={"JWT_SECRET_KEY": "short-but-distinct-1"}, isolated=True)
+    with caplog.at_level(logging.WARNING):
+        config = bootstrap(
+            JwtServiceConfig, env=env, environment="development", root=tmp_path, install=False
+        )
         secrets = {config.get_jwt_secret(), config.get_jwt_secret(), config.jwt_fingerprint()}
     warnings = [r for r in caplog.records if "shorter than 32" in r.getMessage()]
-    assert len(warnings) == 1
+    assert [r.name for r in warnings] == ["confwarden.startup"]
     assert len(secrets) == 2  # the secret and its fingerprint
     assert "short-but-distinct-1" not in caplog.text
 

@@ -67,7 +67,8 @@ def _jwt_secret(variables: tuple[tuple[str, str], ...], environment: Environment
     from confwarden.components.jwt_secret import SharedJWTSecretManager
 
     # A failure is not cached (lru_cache does not store exceptions): it is raised each time.
-    return SharedJWTSecretManager(dict(variables), environment=environment).get_jwt_secret()
+    manager = SharedJWTSecretManager(dict(variables), environment=environment)
+    return manager.get_jwt_secret(log_warnings=False)
 
 
 class ServiceConfig(ConfigSchema):
@@ -250,9 +251,10 @@ class ServiceConfig(ConfigSchema):
     def get_jwt_secret(self) -> str:
         """The JWT signing secret, through :class:`SharedJWTSecretManager` (the one JWT path).
 
-        Resolved once per distinct JWT settings in a process: a service asks for it on every
-        request, and the manager's warnings (a short development secret...) are logged once,
-        not once per call.
+        Resolved once per distinct JWT settings in a process (a service asks for it on every
+        request). The manager's warnings (a short development secret...) are not logged
+        again here: validating this configuration reported them (``bootstrap`` logs them once
+        per start, with every other warning).
 
         Raises:
             ComponentConfigError: the secret is missing, weak or a placeholder where that is
