@@ -264,3 +264,29 @@ def test_doctor_prints_values_literally_and_names_whole_when_piped(shop: Path) -
     assert "shop_stripe_api_key *\tSHOP_STRIPE_API_KEY\t***\tos environment" in output
     assert "[/x]" not in output  # a secret: masked, whatever it contains
     assert "SHOP_PAGE_SIZE\t7\t.env" in output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "--env", "qa"],
+        ["validate", "--service", "nope"],
+        ["explain", "SHOP_PAGE_SIZE", "--schema", "nope.module:Thing"],
+        ["doctor", "--target", "qa"],
+        ["impact", "X", "--env", "qa"],
+        ["--project", "/nonexistent-dir", "validate"],
+        ["diff", "missing.env", "other.env"],
+        ["validate", "--mode", "loud"],
+    ],
+)
+def test_every_bad_input_exits_2(command: list[str], shop: Path) -> None:
+    code, output = _invoke(*command)
+    assert code == 2, output
+    assert "Traceback" not in output
+
+
+def test_malformed_pyproject_exits_2(shop: Path) -> None:
+    (shop / "pyproject.toml").write_text("[tool.confwarden\n")
+    code, output = _invoke("validate")
+    assert code == 2
+    assert "cannot read [tool.confwarden]" in output
