@@ -189,20 +189,24 @@ class ShopConfig(ConfigSchema):
 
 env = IsolatedEnvironment(environ={}, isolated=True)
 bootstrap(ShopConfig, env=env, environment="development", install=False)
-bootstrap(ShopConfig, env=env, environment="production", install=False, root="none")
+bootstrap(ShopConfig, env=env, environment="production", install=False, root=sys.argv[1])
 print(sorted(m for m in sys.modules if m.startswith(("google", "hvac", "aetcd",
       "confwarden.secrets.gcp", "confwarden.secrets.vault", "confwarden.secrets.etcd"))))
 """
 
 
 def test_configured_sources_import_no_backend_a_service_does_not_use(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text(
+    configured, plain = tmp_path / "configured", tmp_path / "plain"
+    configured.mkdir()
+    plain.mkdir()
+    (configured / "pyproject.toml").write_text(
         '[tool.confwarden.secret_sources.gcp]\nproject = "p"\n'
         '[tool.confwarden.secret_sources.vault]\nurl = "http://127.0.0.1:1"\n'
     )
+    (plain / "pyproject.toml").write_text('[tool.confwarden]\nschema = "x:Y"\n')
     result = subprocess.run(
-        [sys.executable, "-c", IMPORTS],
-        cwd=tmp_path,
+        [sys.executable, "-c", IMPORTS, str(plain)],
+        cwd=configured,
         capture_output=True,
         text=True,
         check=False,

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from confwarden.config.schema import ConfigSchema
@@ -66,18 +65,20 @@ def configured_environments(kind: str, table: Mapping[str, Any]) -> frozenset[En
 
 
 def configured_secret_sources(
-    root: str | os.PathLike[str],
+    root: str | os.PathLike[str] | None,
     *,
     service: str,
     schema: type[ConfigSchema],
     environment: Environment,
     environ: Mapping[str, str],
 ) -> tuple[ValueSource, ...]:
-    """The stores of ``root``'s ``[tool.confwarden.secret_sources]`` for ``environment``.
+    """The stores of ``[tool.confwarden.secret_sources]`` for ``environment``.
 
-    In the order of the file, each with the project's mappings (the schema's
-    ``Env(secret=...)`` and ``[tool.confwarden.secret_mappings]``); credentials come from
-    ``environ`` (the variables the service reads), never from the file.
+    The project is the nearest ``pyproject.toml`` with ``[tool.confwarden]`` at or above
+    ``root`` (the working directory when None). The stores come in the order of the file,
+    each with the project's mappings (the schema's ``Env(secret=...)`` and
+    ``[tool.confwarden.secret_mappings]``); credentials come from ``environ`` (the variables
+    the service reads), never from the file.
 
     Raises:
         ConfigurationError: a store's settings are wrong (naming the table and the key).
@@ -88,13 +89,16 @@ def configured_secret_sources(
         >>> from confwarden.config.schema import ConfigSchema
         >>> class ShopConfig(ConfigSchema):
         ...     page_size: int = 50
-        >>> configured_secret_sources(".", service="shop", schema=ShopConfig,
+        >>> configured_secret_sources("/", service="shop", schema=ShopConfig,
         ...                           environment=Environment.PRODUCTION, environ={})
         ()
     """
-    from confwarden.config.services import confwarden_settings
+    from confwarden.project import find_project
 
-    settings = confwarden_settings(root)
+    project = find_project(root)
+    if project is None:
+        return ()
+    settings = project.settings
     table = settings.get("secret_sources", {})
     if not isinstance(table, Mapping) or not table:
         return ()
@@ -109,7 +113,7 @@ def configured_secret_sources(
     from confwarden.secrets.mapping import SecretMappings
     from confwarden.secrets.registry import build_source, source_settings
 
-    where = str(Path(root) / "pyproject.toml")
+    where = str(project.pyproject)
     mappings = project_mappings(
         {service: schema}, SecretMappings.from_settings(settings, where=where)
     )

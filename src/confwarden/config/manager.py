@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from confwarden.config.inspection import ConfigInspection, inspect_service
 from confwarden.config.schema import ConfigSchema
-from confwarden.config.services import resolve_service
+from confwarden.config.services import find_service
 from confwarden.config.sources import EnvInput
 from confwarden.config.spec import ValidationMode
 from confwarden.environment.detection import Environment, EnvironmentDetector
@@ -65,29 +65,32 @@ class UnifiedConfigManager:
     """Load, validate, cache and summarise one service's configuration.
 
     Args:
-        service: a registered service name (``"backend"``, ``"auth"``) or a schema class.
+        service: a service of the project (``[tool.confwarden.configs]``), one registered
+            in code, or a schema class; None for the project's only service.
         env: where variables come from; by default the process-wide ``get_env()``.
         environment: the environment; by default detected from ``env``.
         mode: the validation mode; by default the environment's.
         overrides: values set in code (highest precedence).
         secret_dirs: mounted secret directories.
         secret_sources: remote secret stores (Secret Manager, Vault...), highest first; by
-            default (None) the ones ``root``'s ``[tool.confwarden.secret_sources]`` configures
-            for the environment, built on first use.
-        root: the project directory whose ``pyproject.toml`` configures the secret stores.
+            default (None) the ones the project's ``[tool.confwarden.secret_sources]``
+            configures for the environment, built on first use.
+        root: where the project (its ``pyproject.toml``) is looked for, at or above; by
+            default the working directory.
         clock: a monotonic clock (tests inject a fake one for the 30-second cache).
         ttl: cache lifetime in seconds (None: the life of the process); by default the
             environment policy's (30 s in testing).
 
     Example:
-        >>> manager = UnifiedConfigManager("backend", env={}, environment=Environment.TESTING)
+        >>> from confwarden.config.common import ServiceConfig
+        >>> manager = UnifiedConfigManager(ServiceConfig, env={}, environment=Environment.TESTING)
         >>> manager.get_config().service_id
         'test-service'
     """
 
     def __init__(
         self,
-        service: str | type[ConfigSchema] = "backend",
+        service: str | type[ConfigSchema] | None = None,
         *,
         env: EnvInput | None = None,
         environment: Environment | None = None,
@@ -95,11 +98,11 @@ class UnifiedConfigManager:
         overrides: Mapping[str, str] | None = None,
         secret_dirs: Sequence[str | os.PathLike[str]] = (),
         secret_sources: Sequence[ValueSource] | None = None,
-        root: str | os.PathLike[str] = ".",
+        root: str | os.PathLike[str] | None = None,
         clock: Callable[[], float] = time.monotonic,
         ttl: float | None = _USE_POLICY,
     ) -> None:
-        self.service, self.schema = resolve_service(service)
+        self.service, self.schema = find_service(service)
         self._env = env
         self._environment = environment
         self.mode = mode
@@ -438,7 +441,7 @@ def set_unified_manager(manager: UnifiedConfigManager | None) -> None:
 
 
 def get_unified_manager() -> UnifiedConfigManager:
-    """The process-wide manager, created for the ``backend`` service on first use."""
+    """The process-wide manager, created for the project's only service on first use."""
     global _manager
     manager = _manager
     if manager is None:
