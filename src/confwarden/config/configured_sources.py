@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from confwarden.config.schema import ConfigSchema
@@ -93,12 +94,18 @@ def configured_secret_sources(
         ...                           environment=Environment.PRODUCTION, environ={})
         ()
     """
-    from confwarden.project import find_project
+    from confwarden.project import PYPROJECT, find_project, read_table
 
-    project = find_project(root)
-    if project is None:
-        return ()
-    settings = project.settings
+    # bootstrap() passes the project root it found: read that file once, without walking.
+    here = Path(root) / PYPROJECT if root is not None else None
+    found = read_table(here) if here is not None else None
+    if found is not None and here is not None:
+        settings, pyproject = found, here
+    else:
+        project = find_project(root)
+        if project is None:
+            return ()
+        settings, pyproject = dict(project.settings), project.pyproject
     table = settings.get("secret_sources", {})
     if not isinstance(table, Mapping) or not table:
         return ()
@@ -113,7 +120,7 @@ def configured_secret_sources(
     from confwarden.secrets.mapping import SecretMappings
     from confwarden.secrets.registry import build_source, source_settings
 
-    where = str(project.pyproject)
+    where = str(pyproject)
     mappings = project_mappings(
         {service: schema}, SecretMappings.from_settings(settings, where=where)
     )
