@@ -65,7 +65,7 @@ def test_etcd_cluster_leader_killed_mid_watch_updates_keep_arriving(
     finally:
         source.close()
         writer.close()
-        if leader.process is None:
+        if leader.running is None:
             leader.start()  # the next test needs the whole cluster
 
 
@@ -73,7 +73,7 @@ def test_etcd_cluster_member_cut_off_from_the_quorum_counts_as_down(
     cluster: EtcdCluster,
 ) -> None:
     prefix = etcd_prefix("partition", "production")
-    alone, *others = [m for m in cluster.members if m.process is not None]
+    alone, *others = [m for m in cluster.members if m.running is not None]
     writer = EtcdWriter(cluster.endpoints)
     # Only the isolated member is known: it accepts connections but cannot serve reads.
     source = EtcdSource([alone.endpoint], prefix, timeout=0.5, reconnect=(0.05, 0.5), keepalive=0.5)
