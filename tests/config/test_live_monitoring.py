@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import queue
-import threading
-import time
-from collections.abc import Callable
 from typing import Annotated
 
 import pytest
-from tests.servers.etcd import EtcdWriter, start_etcd
+from tests.servers.etcd import EtcdWriter, eventually_down, start_etcd
 
 from confwarden.config.live import LiveConfig
 from confwarden.config.schema import ConfigSchema, Env
@@ -24,17 +21,6 @@ CANARY = "CANARY-5f0e1d-monitor-0123456789abcdef0123456789"
 
 class MonitoredConfig(ConfigSchema):
     workers: Annotated[int, Env("WORKERS")] = 1
-
-
-def _eventually(condition: Callable[[], bool], *, seconds: float) -> bool:
-    # No event announces "the watch broke": poll the source's status briefly.
-    deadline = time.monotonic() + seconds
-    tick = threading.Event()
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        tick.wait(0.05)
-    return True
 
 
 def test_live_monitoring_reports_reloads_rejections_and_an_etcd_outage() -> None:
@@ -63,7 +49,7 @@ def test_live_monitoring_reports_reloads_rejections_and_an_etcd_outage() -> None
             assert "WORKERS" in failed.message
             assert CANARY not in failed.message + str(failed.detail)
             member.kill()
-            assert _eventually(lambda: not source.status().up, seconds=20)
+            assert eventually_down(source, seconds=20)
             monitor.check()
             assert alerts.get(timeout=10).kind == "source_down"
             assert live.config.workers == 3

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import queue
-import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import pytest
 from pydantic import SecretStr
 from tests.servers import free_port
-from tests.servers.etcd import EtcdCluster, EtcdWriter, start_etcd
+from tests.servers.etcd import EtcdCluster, EtcdWriter, eventually_down, start_etcd
 
 from confwarden.config.last_known_good import LastKnownGood
 from confwarden.config.live import ConfigUpdate, LiveConfig, LiveState
@@ -60,16 +58,6 @@ def _live(source: EtcdSource, **options: object) -> LiveConfig[FleetConfig]:
     return LiveConfig(
         FleetConfig, environment=Environment.STAGING, env={}, remote=[source], **options
     )  # type: ignore[arg-type]
-
-
-def _eventually(condition: Callable[[], bool], *, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    tick = threading.Event()
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        tick.wait(0.05)
-    return True
 
 
 def _updates(live: LiveConfig[FleetConfig]) -> queue.Queue[ConfigUpdate]:
@@ -294,7 +282,7 @@ def test_etcd_source_paused_server_while_running_shows_down_then_recovers(
                 updates.get(timeout=10)
             member.pause()
             # The liveness read notices the silent server (no event exists for that).
-            assert _eventually(lambda: not source.status().up, seconds=30)
+            assert eventually_down(source, seconds=30)
             assert live.config.workers == 5
             assert live.status().state is LiveState.DEGRADED
             member.resume()

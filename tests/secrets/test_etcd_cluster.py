@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import queue
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Annotated
 
 import pytest
-from tests.servers.etcd import EtcdCluster, EtcdWriter, start_etcd
+from tests.servers.etcd import EtcdCluster, EtcdWriter, eventually_down, start_etcd
 
 from confwarden.config.live import ConfigUpdate, LiveConfig, LiveState
 from confwarden.config.schema import ConfigSchema, Env
@@ -91,7 +89,7 @@ def test_etcd_cluster_member_cut_off_from_the_quorum_counts_as_down(
             for member in others:
                 member.pause()
             try:
-                assert _eventually(lambda: not source.status().up, seconds=30)
+                assert eventually_down(source, seconds=30)
                 assert live.config.workers == 4
                 assert live.status().state is LiveState.DEGRADED
             finally:
@@ -104,14 +102,3 @@ def test_etcd_cluster_member_cut_off_from_the_quorum_counts_as_down(
     finally:
         source.close()
         writer.close()
-
-
-def _eventually(condition: Callable[[], bool], *, seconds: float) -> bool:
-    # No event announces "this member stopped answering": poll its status briefly.
-    deadline = time.monotonic() + seconds
-    tick = threading.Event()
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        tick.wait(0.05)
-    return True

@@ -14,6 +14,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,16 @@ import pytest
 from tests.servers import free_port
 from tests.servers.process import LoggedProcess
 
-__all__ = ["EtcdCluster", "EtcdMember", "EtcdWriter", "etcd_server", "start_etcd"]
+from confwarden.secrets.base import ValueSource
+
+__all__ = [
+    "EtcdCluster",
+    "EtcdMember",
+    "EtcdWriter",
+    "etcd_server",
+    "eventually_down",
+    "start_etcd",
+]
 
 _READY = "ready to serve client requests"
 
@@ -200,6 +210,21 @@ class EtcdWriter:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._loop.close()
+
+
+def eventually_down(source: ValueSource, *, seconds: float) -> bool:
+    """Whether ``source`` reports itself down within ``seconds``.
+
+    Polled (every 50 ms): no event announces that a watch broke or that a member stopped
+    answering.
+    """
+    deadline = time.monotonic() + seconds
+    tick = threading.Event()
+    while source.status().up:
+        if time.monotonic() > deadline:
+            return False
+        tick.wait(0.05)
+    return True
 
 
 @pytest.fixture(scope="session")
