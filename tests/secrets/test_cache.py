@@ -5,20 +5,13 @@ from __future__ import annotations
 import threading
 
 import pytest
+from tests.clock import FakeClock
 
 from confwarden.secrets._cache import SecretCache
 from confwarden.secrets.base import SecretSourceError
 from confwarden.secrets.mapping import SecretRef
 
 CANARY = "CANARY-cache-7a1c"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_cache_fetches_once_for_concurrent_callers() -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import pytest
 from pydantic import SecretStr
+from tests.clock import FakeClock
 from tests.servers.gcp_secret_manager import FakeSecretManager, crc32c_bitwise
 
 from confwarden.config.schema import ConfigSchema, Env
@@ -34,14 +35,6 @@ MAPPINGS = SecretMappings(
     },
     versions={"postgres-password-production": "1"},
 )
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def source_for(

@@ -9,6 +9,7 @@ from typing import Annotated
 import pytest
 from pydantic import SecretStr
 from starlette.testclient import TestClient, WebSocketTestSession
+from tests.clock import FakeClock
 
 from confwarden.config.change_tracker import ChangeTracker
 from confwarden.config.manager import UnifiedConfigManager
@@ -30,17 +31,6 @@ class ShopConfig(MonitoringSettings):
     ] = None
     shop_db_url: Annotated[str | None, Env("SHOP_DB_URL")] = None
     shop_name: str = "shop"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_736_454_600.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def make_hub(variables: dict[str, str], **kwargs: object) -> MonitoringHub:

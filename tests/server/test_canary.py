@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from starlette.testclient import TestClient
-from tests.server.conftest import CANARY, DB_CANARY, FakeClock, StreamEnded
+from tests.clock import FakeClock
+from tests.server.conftest import CANARY, DB_CANARY, StreamEnded
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import create_app
