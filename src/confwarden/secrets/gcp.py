@@ -48,6 +48,7 @@ from confwarden.secrets.base import (
     ValueSource,
 )
 from confwarden.secrets.mapping import SecretMappings, SecretRef
+from confwarden.secrets.registry import checked
 
 __all__ = ["GoogleSecretManagerSource", "SecretManagerUnavailable", "make_client"]
 
@@ -384,8 +385,6 @@ def from_settings(
     endpoint or a local test server) and ``credentials = "anonymous"`` (local servers only)
     are optional.
     """
-    from confwarden.secrets.registry import checked
-
     values = checked(settings, "gcp", _SETTINGS)
     credentials = values.get("credentials", "default")
     if credentials not in ("default", "anonymous"):

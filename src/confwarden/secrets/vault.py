@@ -50,6 +50,7 @@ from confwarden.secrets.base import (
     ValueSource,
 )
 from confwarden.secrets.mapping import SecretMappings, SecretRef
+from confwarden.secrets.registry import checked
 
 __all__ = ["AppRoleAuth", "TokenAuth", "VaultSource", "VaultUnavailable"]
 
@@ -407,8 +408,6 @@ def from_settings(
     environment only: ``VAULT_TOKEN`` for ``auth = "token"`` (the default when it is set),
     ``VAULT_ROLE_ID`` and ``VAULT_SECRET_ID`` for ``auth = "approle"``.
     """
-    from confwarden.secrets.registry import checked
-
     values = checked(settings, "vault", _SETTINGS)
     url = values.get("url") or _env(environ, "VAULT_ADDR", "BAO_ADDR")
     if not url:
