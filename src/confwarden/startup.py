@@ -21,6 +21,7 @@ import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar, overload
 
 from confwarden.config.manager import UnifiedConfigManager, set_unified_manager
 from confwarden.config.schema import ConfigSchema
@@ -32,6 +33,8 @@ from confwarden.environment.process import DotenvLoadReport, get_env, load_env_f
 from confwarden.secrets.base import ValueSource
 
 __all__ = ["bootstrap", "default_env_files"]
+
+C = TypeVar("C", bound=ConfigSchema)
 
 logger = logging.getLogger("confwarden.startup")
 
@@ -52,6 +55,32 @@ def default_env_files(
     return (base / f".env.{environment.value}", base / ".env")
 
 
+@overload
+def bootstrap(
+    service: type[C],
+    env: IsolatedEnvironment | None = ...,
+    env_files: Iterable[str | os.PathLike[str]] | None = ...,
+    *,
+    environment: Environment | str | None = ...,
+    root: str | os.PathLike[str] = ...,
+    mode: ValidationMode | None = ...,
+    overrides: Mapping[str, str] | None = ...,
+    secret_dirs: Sequence[str | os.PathLike[str]] = ...,
+    install: bool = ...,
+) -> C: ...
+@overload
+def bootstrap(
+    service: str = ...,
+    env: IsolatedEnvironment | None = ...,
+    env_files: Iterable[str | os.PathLike[str]] | None = ...,
+    *,
+    environment: Environment | str | None = ...,
+    root: str | os.PathLike[str] = ...,
+    mode: ValidationMode | None = ...,
+    overrides: Mapping[str, str] | None = ...,
+    secret_dirs: Sequence[str | os.PathLike[str]] = ...,
+    install: bool = ...,
+) -> ConfigSchema: ...
 def bootstrap(
     service: str | type[ConfigSchema] = "backend",
     env: IsolatedEnvironment | None = None,

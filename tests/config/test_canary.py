@@ -73,16 +73,19 @@ def test_canary_absent_from_fail_fast_error_and_summary() -> None:
     with pytest.raises(ConfigurationError) as excinfo:
         UnifiedConfigManager(env=_canary_vars("production")).get_config()
     assert CANARY not in str(excinfo.value)
-    dev = UnifiedConfigManager(env=_canary_vars("development"))
+    dev = UnifiedConfigManager(env={**_canary_vars("development"), "PORT": "8000"})
     assert CANARY not in json.dumps(dev.get_config_summary())
+    with pytest.raises(ConfigurationError) as excinfo:  # PORT=eighty: an error everywhere
+        UnifiedConfigManager(env=_canary_vars("development")).get_config()
+    assert "PORT" in str(excinfo.value)
+    assert CANARY not in str(excinfo.value)
 
 
 def test_canary_absent_from_bootstrap_logs(
     caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    (tmp_path / ".env.development").write_text(
-        "".join(f"{k}={v}\n" for k, v in _canary_vars("development").items())
-    )
+    values = {**_canary_vars("development"), "PORT": "8000"}
+    (tmp_path / ".env.development").write_text("".join(f"{k}={v}\n" for k, v in values.items()))
     caplog.set_level(logging.DEBUG)
     env = IsolatedEnvironment(environ={"ENVIRONMENT": "development"}, isolated=True)
     bootstrap("backend", env=env, root=tmp_path, install=False)

@@ -73,13 +73,24 @@ def test_fail_fast_lists_every_problem_at_once() -> None:
     assert CANARY not in message
 
 
-def test_development_never_fails_and_uses_generated_fallbacks() -> None:
-    manager = UnifiedConfigManager(env={"PORT": "eighty"}, environment=Environment.DEVELOPMENT)
+def test_development_fills_missing_values_with_generated_fallbacks() -> None:
+    manager = UnifiedConfigManager(env={}, environment=Environment.DEVELOPMENT)
     config = manager.get_config()
     assert config.port == 8000
     inspection = manager.last_inspection
     assert inspection is not None
-    assert {p.rule for p in inspection.validation.warnings} >= {"schema.type", "fallback.generated"}
+    assert "fallback.generated" in {p.rule for p in inspection.validation.warnings}
+
+
+def test_development_rejects_a_set_value_that_cannot_be_converted() -> None:
+    manager = UnifiedConfigManager(env={"PORT": "eighty"}, environment=Environment.DEVELOPMENT)
+    with pytest.raises(ConfigurationError) as excinfo:
+        manager.get_config()
+    message = str(excinfo.value)
+    assert "PORT (schema.type)" in message
+    assert "origin: os environment" in message
+    assert "valid integer" in message
+    assert "fix: Set PORT to a valid value" in message
 
 
 def test_reload_rejects_invalid_config_and_keeps_the_last_good(

@@ -32,6 +32,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("confwarden.cli.jwt_cmd", "jwt"),
     ("confwarden.cli.config_cmd", "explain"),
     ("confwarden.cli.config_cmd", "docs"),
+    ("confwarden.cli.schema_cmd", "schema"),
     ("confwarden.cli.validate_cmd", "validate"),
     ("confwarden.cli.validate_cmd", "diff"),
     ("confwarden.cli.validate_cmd", "impact"),

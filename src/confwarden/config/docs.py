@@ -12,8 +12,7 @@ import typing
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import SecretStr
-
+from confwarden.config.convert import is_secret_type
 from confwarden.config.schema import ConfigSchema, fields_of
 from confwarden.config.spec import DEPLOYED, FieldSpec
 from confwarden.environment.detection import Environment
@@ -28,7 +27,7 @@ def _type_name(annotation: Any) -> str:
     if args and type(None) in args:
         inner = [a for a in args if a is not type(None)]
         return " | ".join(_type_name(a) for a in inner) + " (optional)"
-    if annotation is SecretStr:
+    if is_secret_type(annotation):
         return "secret"
     if typing.get_origin(annotation) is typing.Literal:
         return " / ".join(str(a) for a in args)

@@ -23,9 +23,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from confwarden.config.common import SecurityConfig, ServiceConfig
 from confwarden.config.inspection import ConfigInspection, inspect_service
 from confwarden.config.schema import ConfigSchema
 from confwarden.config.services import resolve_service
@@ -37,6 +36,9 @@ from confwarden.environment.policy import policy_for
 from confwarden.errors import ConfigurationError
 from confwarden.secrets.base import ValueSource
 
+if TYPE_CHECKING:
+    from confwarden.config.common import SecurityConfig
+
 __all__ = [
     "UnifiedConfigManager",
     "get_config_summary",
@@ -47,6 +49,8 @@ __all__ = [
 ]
 
 logger = logging.getLogger("confwarden.config")
+
+C = TypeVar("C", bound=ConfigSchema)
 
 _USE_POLICY = -1.0  # ttl sentinel: take the cache lifetime from the environment's policy
 
@@ -215,6 +219,8 @@ class UnifiedConfigManager:
             ConfigurationError: the configuration is invalid, or its schema has no security
                 values.
         """
+        from confwarden.config.common import ServiceConfig  # pydantic: only when asked
+
         config = self.get_config()
         if not isinstance(config, ServiceConfig):
             raise ConfigurationError(
@@ -301,16 +307,30 @@ def get_unified_manager() -> UnifiedConfigManager:
     return manager
 
 
-def get_unified_config() -> ConfigSchema:
+@overload
+def get_unified_config() -> ConfigSchema: ...
+@overload
+def get_unified_config(schema: type[C]) -> C: ...
+def get_unified_config(schema: type[ConfigSchema] | None = None) -> ConfigSchema:
     """The validated, immutable config of this process (cached; 30 s under test).
+
+    Args:
+        schema: the class the config must be an instance of: the result is then typed as
+            that class (``get_unified_config(ShopConfig).page_size`` type-checks).
 
     Raises:
         ConfigurationError: the configuration is invalid in this environment's mode.
+        TypeError: the process-wide config is not a ``schema``.
     """
     config = _fast
-    if config is not None:
-        return config
-    return _slow_get_unified_config()
+    if config is None:
+        config = _slow_get_unified_config()
+    if schema is not None and not isinstance(config, schema):
+        raise TypeError(
+            f"the process-wide configuration is a {type(config).__name__}, not a "
+            f"{schema.__name__}: start the service with bootstrap({schema.__name__})."
+        )
+    return config
 
 
 def _slow_get_unified_config() -> ConfigSchema:

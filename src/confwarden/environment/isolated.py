@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import AbstractContextManager, contextmanager
 
+from confwarden.environment.bulk import BulkOperations
 from confwarden.environment.masking import is_sensitive_name, mask_text, mask_value
 from confwarden.environment.provenance import OS_SOURCE, Source, SourceKind, set_source
 from confwarden.environment.results import EnvValidationResult, LoadResult, VariableExplanation
@@ -47,7 +48,7 @@ _MAX_HISTORY = 20  # overridden values remembered per variable, for explain()
 _MAX_CALLBACK_ERRORS = 100
 
 
-class IsolatedEnvironment:
+class IsolatedEnvironment(BulkOperations):
     """Controlled access to environment variables, with isolation and provenance.
 
     Args:
