@@ -22,6 +22,16 @@ from confwarden.server import create_app
 CANARY = "CANARY-server-4f3e2d1c0b9a8f7e6d5c4b3a29181716"
 DB_CANARY = "dbpw-CANARY-91ab"
 DEPLOYED = frozenset({Environment.STAGING, Environment.PRODUCTION})
+# Every JSON endpoint of the app (the dashboard page and its script come on top).
+API_PATHS = [
+    "/health",
+    "/health/live",
+    "/health/ready",
+    "/config",
+    "/config/validation",
+    "/executions",
+    "/metrics",
+]
 
 
 class ShopConfig(MonitoringSettings):
