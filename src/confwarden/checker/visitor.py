@@ -38,7 +38,7 @@ from confwarden.checker.patterns import (
     WRAPPERS,
 )
 from confwarden.checker.suppressions import find_suppressions
-from confwarden.checker.travel import Helper, helper_calls, module_strings
+from confwarden.checker.travel import travelled_accesses
 from confwarden.checker.walking import (
     FIELDS_OF,
     MAY_HOLD_NONE,
@@ -543,45 +543,6 @@ class _Collector:
             shown = dotted_name(node)
             self.record(node, VIA_OS, shown, "", op)
 
-    # -- names that travel ---------------------------------------------------------------
-
-    def resolve(self, tree: ast.Module) -> None:
-        """Give a name to the accesses whose key is a constant, a loop variable or a helper's
-        parameter (see :mod:`confwarden.checker.travel`)."""
-        helpers: dict[str, Helper] = {}
-        keys: list[tuple[EnvAccess, ast.expr]] = []
-        for index, key in self.pending:
-            access = self.env[index]
-            function = self.functions.get(access.scope)
-            if type(key) is ast.Name and function is not None and key.id in function[1]:
-                name, params = function
-                helpers[name] = Helper(
-                    name, params.index(key.id), key.id, access.via, access.form, access.op
-                )
-            else:
-                keys.append((access, key))
-        strings = module_strings(tree)
-        for access, key in keys:
-            shown = dotted_name(key) or type(key).__name__
-            local = strings.within(self.function_nodes.get(access.scope))
-            for name in sorted(local.values(key)):
-                self.env.append(access._replace(name=name, indirect=f"through `{shown}`"))
-        for call, helper, names in helper_calls(tree, helpers, strings):
-            for name in sorted(names):
-                self.env.append(
-                    EnvAccess(
-                        call.lineno,
-                        call.col_offset + 1,
-                        helper.via,
-                        helper.form,
-                        name,
-                        helper.op,
-                        -1,
-                        "",
-                        f"through helper {helper.name}()",
-                    )
-                )
-
 
 def _signature(
     node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
@@ -631,7 +592,13 @@ def analyze_source(
     if needs_full_walk(data, collector.factories):
         collector.walk(tree)
         if collector.pending:
-            collector.resolve(tree)
+            collector.env += travelled_accesses(
+                tree,
+                collector.env,
+                collector.pending,
+                collector.functions,
+                collector.function_nodes,
+            )
     else:
         collector.walk_statements(tree)
     read: tuple[str, ...] = ()
