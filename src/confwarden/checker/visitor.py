@@ -149,11 +149,7 @@ class _Collector:
                 self.functions[self.scope] = _signature(node)  # type: ignore[arg-type]
                 self.function_nodes[self.scope] = node  # type: ignore[assignment]
             elif node_type is ast.If and is_type_checking(node.test):  # type: ignore[attr-defined]
-                push((self.scope, self.flag))
-                extend(reversed(node.orelse))  # type: ignore[attr-defined]
-                push((self.scope, self.flag))
-                extend(reversed(node.body))  # type: ignore[attr-defined]
-                self.flag = _TYPE_CHECKING
+                self._type_checking(node, push, extend)  # type: ignore[arg-type]
                 continue
             elif node_type in _TRY and catches_import_error(node):  # type: ignore[arg-type]
                 self._guarded(node, push, extend)  # type: ignore[arg-type]
@@ -191,11 +187,7 @@ class _Collector:
                 self.next_scope += 1
                 self.scope, self.flag = self.next_scope, self.flag or _FUNCTION
             elif node_type is ast.If and is_type_checking(node.test):  # type: ignore[attr-defined]
-                push((self.scope, self.flag))
-                extend(reversed(node.orelse))  # type: ignore[attr-defined]
-                push((self.scope, self.flag))
-                extend(reversed(node.body))  # type: ignore[attr-defined]
-                self.flag = _TYPE_CHECKING
+                self._type_checking(node, push, extend)  # type: ignore[arg-type]
                 continue
             elif node_type in _TRY and catches_import_error(node):  # type: ignore[arg-type]
                 self._guarded(node, push, extend)  # type: ignore[arg-type]
@@ -204,6 +196,14 @@ class _Collector:
                 value = getattr(node, field, None)
                 if type(value) is list and value:
                     extend(reversed(value))
+
+    def _type_checking(self, node: ast.If, push: object, extend: object) -> None:
+        """Push an ``if TYPE_CHECKING:``: its body's imports happen for type checkers only."""
+        push((self.scope, self.flag))  # type: ignore[operator]
+        extend(reversed(node.orelse))  # type: ignore[operator]
+        push((self.scope, self.flag))  # type: ignore[operator]
+        extend(reversed(node.body))  # type: ignore[operator]
+        self.flag = _TYPE_CHECKING
 
     def _guarded(self, node: ast.Try, push: object, extend: object) -> None:
         """Push a ``try`` whose handler catches ``ImportError``: its body is guarded."""
