@@ -6,7 +6,7 @@ import queue
 from typing import Annotated
 
 import pytest
-from tests.servers.etcd import EtcdWriter, eventually_down, start_etcd
+from tests.servers.etcd import EtcdCluster, EtcdWriter, eventually_down
 
 from confwarden.config.live import LiveConfig
 from confwarden.config.schema import ConfigSchema, Env
@@ -23,12 +23,13 @@ class MonitoredConfig(ConfigSchema):
     workers: Annotated[int, Env("WORKERS")] = 1
 
 
-def test_live_monitoring_reports_reloads_rejections_and_an_etcd_outage() -> None:
-    cluster = start_etcd(1)
-    member = cluster.members[0]
-    writer = EtcdWriter(cluster.endpoints)
+def test_live_monitoring_reports_reloads_rejections_and_an_etcd_outage(
+    lone_etcd: EtcdCluster,
+) -> None:
+    member = lone_etcd.members[0]
+    writer = EtcdWriter(lone_etcd.endpoints)
     prefix = etcd_prefix("monitored", "production")
-    source = EtcdSource(cluster.endpoints, prefix, timeout=0.5, reconnect=(0.05, 0.5))
+    source = EtcdSource(lone_etcd.endpoints, prefix, timeout=0.5, reconnect=(0.05, 0.5))
     try:
         writer.put(prefix + "WORKERS", "2")
         live = LiveConfig(
@@ -56,4 +57,3 @@ def test_live_monitoring_reports_reloads_rejections_and_an_etcd_outage() -> None
     finally:
         source.close()
         writer.close()
-        cluster.stop()

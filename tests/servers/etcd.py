@@ -33,6 +33,7 @@ __all__ = [
     "EtcdWriter",
     "etcd_server",
     "eventually_down",
+    "lone_etcd",
     "start_etcd",
 ]
 
@@ -230,6 +231,16 @@ def eventually_down(source: ValueSource, *, seconds: float) -> bool:
 @pytest.fixture(scope="session")
 def etcd_server() -> Iterator[EtcdCluster]:
     """A single-node etcd for the whole session of this (xdist) worker."""
+    cluster = start_etcd(1)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def lone_etcd() -> Iterator[EtcdCluster]:
+    """A single-node etcd of one test's own, which the test may kill, pause or restart."""
     cluster = start_etcd(1)
     try:
         yield cluster
