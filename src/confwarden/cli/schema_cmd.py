@@ -1,4 +1,4 @@
-"""``confwarden schema``: the configuration schema as JSON Schema, or as a list of variables.
+"""``confwarden schema``: the project's configuration schema, as JSON Schema or a field list.
 
 pydantic-settings users get a schema from ``model_json_schema()``; here it is one command,
 for editors, documentation sites and CI checks. Thin: ``ConfigSchema.json_schema()`` builds
@@ -11,7 +11,13 @@ from typing import Any
 
 import click
 
-from confwarden.cli._common import json_option, print_json, schema_option, service_option
+from confwarden.cli._common import (
+    json_option,
+    print_json,
+    schema_option,
+    service_option,
+    services_of,
+)
 
 __all__ = ["schema"]
 
@@ -20,20 +26,26 @@ __all__ = ["schema"]
 @service_option
 @schema_option
 @json_option
-def schema(service: str, schema: str | None, as_json: bool) -> None:
-    """The schema of a service's configuration (JSON Schema with --json).
+def schema(services: tuple[str, ...], schema: str | None, as_json: bool) -> None:
+    """The schema of the project's configuration (JSON Schema with --json).
 
     Each field with its variables, type, default and whether it is a secret; never a value.
+    With --json and one service (the only one, --service NAME or --schema), the output is that
+    service's JSON Schema document; with several, an object of service -> document.
     """
-    from confwarden.cli.config_cmd import _schema
+    from confwarden.config.docs import json_schema_of
 
-    _, schema_class = _schema(service, schema)
-    document = schema_class.json_schema()
+    documents = {name: json_schema_of(cls) for name, cls in services_of(services, schema).items()}
     if as_json:
-        print_json(document)
+        print_json(next(iter(documents.values())) if len(documents) == 1 else documents)
         return
+    for document in documents.values():
+        _print_document(document)
+
+
+def _print_document(document: dict[str, Any]) -> None:
     required = set(document.get("required", ()))
-    click.echo(f"{document.get('title', schema_class.__name__)}:")
+    click.echo(f"{document.get('title', 'schema')}:")
     for name, entry in document.get("properties", {}).items():
         click.echo(f"  {', '.join(entry.get('env', [name]))}")
         click.echo(f"    field {name}: {_type(entry)}{_default(entry, name in required)}")

@@ -215,8 +215,12 @@ class SharedJWTSecretManager:
         """Every problem with the JWT variables in this environment."""
         return self._resolve()[0].result
 
-    def _get_jwt_secret(self) -> str:
+    def _get_jwt_secret(self, *, log_warnings: bool = True) -> str:
         """The JWT signing secret.
+
+        Args:
+            log_warnings: log the warnings (a short development secret...); False when the
+                caller reported them already (a validated configuration did, at startup).
 
         Raises:
             ComponentConfigError: the secret is missing, short or a placeholder where that is
@@ -224,7 +228,8 @@ class SharedJWTSecretManager:
         """
         resolution, secret = self._resolve()
         resolution.result.raise_for_errors()
-        resolution.result.log_warnings()
+        if log_warnings:
+            resolution.result.log_warnings()
         assert secret is not None  # no error means a secret was found or generated
         return secret
 

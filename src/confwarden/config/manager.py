@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from confwarden.config.inspection import ConfigInspection, inspect_service
 from confwarden.config.schema import ConfigSchema
-from confwarden.config.services import resolve_service
+from confwarden.config.services import find_service
 from confwarden.config.sources import EnvInput
 from confwarden.config.spec import ValidationMode
 from confwarden.environment.detection import Environment, EnvironmentDetector
@@ -59,7 +59,8 @@ class UnifiedConfigManager:
     """Load, validate, cache and summarise one service's configuration.
 
     Args:
-        service: a registered service name (``"backend"``, ``"auth"``) or a schema class.
+        service: a service of the project (``[tool.confwarden.configs]``), one registered
+            in code, or a schema class; None for the project's only service.
         env: where variables come from; by default the process-wide ``get_env()``.
         environment: the environment; by default detected from ``env``.
         mode: the validation mode; by default the environment's.
@@ -71,14 +72,15 @@ class UnifiedConfigManager:
             environment policy's (30 s in testing).
 
     Example:
-        >>> manager = UnifiedConfigManager("backend", env={}, environment=Environment.TESTING)
+        >>> from confwarden.config.common import ServiceConfig
+        >>> manager = UnifiedConfigManager(ServiceConfig, env={}, environment=Environment.TESTING)
         >>> manager.get_config().service_id
         'test-service'
     """
 
     def __init__(
         self,
-        service: str | type[ConfigSchema] = "backend",
+        service: str | type[ConfigSchema] | None = None,
         *,
         env: EnvInput | None = None,
         environment: Environment | None = None,
@@ -89,7 +91,7 @@ class UnifiedConfigManager:
         clock: Callable[[], float] = time.monotonic,
         ttl: float | None = _USE_POLICY,
     ) -> None:
-        self.service, self.schema = resolve_service(service)
+        self.service, self.schema = find_service(service)
         self._env = env
         self._environment = environment
         self.mode = mode
@@ -295,7 +297,7 @@ def set_unified_manager(manager: UnifiedConfigManager | None) -> None:
 
 
 def get_unified_manager() -> UnifiedConfigManager:
-    """The process-wide manager, created for the ``backend`` service on first use."""
+    """The process-wide manager, created for the project's only service on first use."""
     global _manager
     manager = _manager
     if manager is None:
