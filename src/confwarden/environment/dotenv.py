@@ -14,7 +14,12 @@ The parser never executes anything (``$(cmd)`` and backticks stay literal text),
 ``os.environ`` (the caller passes ``environ``) and never puts a value into a problem message,
 because any value may be a secret. It scans the text once, left to right, with ``str.find``
 and a few regular expressions of one unnested quantifier each, so no input can make it
-backtrack.
+backtrack. Hostile files stay cheap: interpolation is capped (``A=${A}${A}`` forty times
+would be a terabyte; it stops at :data:`MAX_VALUE_CHARS` per value and
+:data:`MAX_EXPANDED_CHARS` per file, naming ``path:line``), a quote left open is reported on
+its own line without swallowing the lines after it, and files are read with
+:func:`~confwarden.environment.files.read_small_file` (no FIFO, no device, at most
+:data:`MAX_FILE_BYTES`).
 """
 
 from __future__ import annotations
@@ -24,10 +29,26 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from confwarden.environment.masking import mask_value
+from confwarden.environment.files import read_small_file
+from confwarden.environment.masking import MASK, is_sensitive_name, mask_value
 from confwarden.errors import DotenvError, DotenvProblem
 
-__all__ = ["DotenvEntry", "DotenvResult", "parse_dotenv", "read_dotenv"]
+__all__ = [
+    "MAX_EXPANDED_CHARS",
+    "MAX_FILE_BYTES",
+    "MAX_VALUE_CHARS",
+    "DotenvEntry",
+    "DotenvResult",
+    "parse_dotenv",
+    "read_dotenv",
+]
+
+MAX_FILE_BYTES = 16 << 20
+"""The largest ``.env`` file read (16 MiB): anything larger is not a configuration file."""
+MAX_VALUE_CHARS = 1 << 20
+"""The largest value interpolation may produce (1 Mi characters)."""
+MAX_EXPANDED_CHARS = 16 << 20
+"""What interpolation may produce over a whole file (16 Mi characters)."""
 
 # python-dotenv's lexical classes, kept identical so both parsers split a file the same way.
 _SPACE = re.compile(r"\s*")  # any whitespace, newlines included
@@ -66,15 +87,20 @@ class DotenvEntry:
         key: the variable name.
         value: the value, unquoted, unescaped and interpolated.
         line: the 1-based line where the assignment starts.
+        references: the variables ``${...}`` interpolated into the value, so that a copy of
+            a secret (``COPY=${DB_PASSWORD}``) can be masked like the secret.
     """
 
     key: str
     value: str
     line: int
+    references: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         # The value may be a secret: show it only through the one masking function.
         shown = mask_value(self.key, self.value)
+        if any(is_sensitive_name(name) for name in self.references):
+            shown = MASK
         return f"DotenvEntry(key={self.key!r}, value={shown!r}, line={self.line})"
 
 
@@ -155,20 +181,32 @@ def _strip_inline_comment(part: str) -> str:
     return part.rstrip()
 
 
-def _interpolate(value: str, defined: Mapping[str, str], environ: Mapping[str, str]) -> str:
+class _TooLarge(Exception):
+    """Internal: interpolation went over a cap."""
+
+
+def _interpolate(
+    value: str,
+    defined: Mapping[str, str],
+    environ: Mapping[str, str],
+    references: list[str],
+    budget: int,
+) -> str:
     """Expand ``${NAME}`` and ``${NAME:-default}`` exactly where python-dotenv does.
 
     python-dotenv's pattern is ``\\$\\{([^}:]*)(?::-([^}]*))?\\}``; we follow it with two
     cached ``find`` positions (next ``}``, next ``:``) that only move forward, so the
     expansion is linear in the value even for input such as ``${${${...``.
     Variables defined earlier in the file win over ``environ``; an unknown name without a
-    default expands to the empty string.
+    default expands to the empty string. Every name looked up is added to ``references``;
+    :class:`_TooLarge` is raised as soon as the result would exceed ``budget`` characters,
+    before it is built.
     """
     start = value.find("${")
     if start < 0:
         return value
     parts: list[str] = []
-    cursor = 0
+    cursor = size = 0
     close = colon = -1
     no_colon = False
     length = len(value)
@@ -190,15 +228,22 @@ def _interpolate(value: str, defined: Mapping[str, str], environ: Mapping[str, s
         else:
             name, default = value[name_start:close], ""
         parts.append(value[cursor:start])
+        references.append(name)
         if name in defined:
-            parts.append(defined[name])
+            part = defined[name]
         elif name in environ:
-            parts.append(environ[name])
+            part = environ[name]
         else:
-            parts.append(default)
+            part = default
+        parts.append(part)
+        size += start - cursor + len(part)
+        if size > budget:
+            raise _TooLarge
         cursor = close + 1
         start = value.find("${", cursor)
     parts.append(value[cursor:])
+    if size + length - cursor > budget:
+        raise _TooLarge
     return "".join(parts)
 
 
@@ -218,6 +263,7 @@ class _Parser:
         self.environ = environ
         self.interpolate = interpolate
         self.defined: dict[str, str] = {}
+        self.expanded = 0  # characters produced by interpolation so far, for the file cap
         self.entries: list[DotenvEntry] = []
         self.problems: list[tuple[int, str]] = []
 
@@ -287,7 +333,18 @@ class _Parser:
         text, pos = self.text, self.pos
         char = text[pos : pos + 1]
         if char in ("'", '"'):
+            open_line = self.line
             value, literal = self._quoted(char), char == "'"
+            if self.line != open_line and not self._at_line_end():
+                # The quote that "closed" it belongs to a later line (``C='3'``): this one
+                # was never closed. Report it here and read the following lines again.
+                closing_line = self.line
+                self.pos, self.line = pos, open_line
+                raise _Malformed(
+                    f"{self._unterminated(char)} (the {char} on line {closing_line} is followed "
+                    "by more text, so it cannot close this value)",
+                    open_line,
+                )
         elif char in ("", "\n", "\r") or (spaced and char == "#"):
             value, literal = "", True
         else:
@@ -302,14 +359,28 @@ class _Parser:
             self._end_of_line("unexpected text after the closing quote; put a '#' before a comment")
         if _NAME.fullmatch(key) is None:
             raise _Malformed(f"invalid variable name: {_NAME_RULE}", start_line)
+        references: list[str] = []
         if self.interpolate and not literal and "${" in value:
-            value = _interpolate(value, self.defined, self.environ)
+            budget = min(MAX_VALUE_CHARS, MAX_EXPANDED_CHARS - self.expanded)
+            try:
+                value = _interpolate(value, self.defined, self.environ, references, budget)
+            except _TooLarge:
+                limit = "value" if budget == MAX_VALUE_CHARS else "file"
+                cap = MAX_VALUE_CHARS if limit == "value" else MAX_EXPANDED_CHARS
+                raise _Malformed(
+                    f"interpolation makes this {limit} larger than {cap} characters "
+                    "(a variable expanding into itself?); write the value out",
+                    start_line,
+                ) from None
+            self.expanded += len(value)
         self.defined[key] = value
-        self.entries.append(DotenvEntry(key, value, start_line))
+        self.entries.append(DotenvEntry(key, value, start_line, tuple(references)))
 
     def _key(self, exported: bool, start_line: int) -> str:
         if self._peek() == "'":
-            end = self.text.find("'", self.pos + 1)
+            # A name never spans lines: look for its closing quote on this line only.
+            line_end = self.text.find("\n", self.pos + 1)
+            end = self.text.find("'", self.pos + 1, len(self.text) if line_end < 0 else line_end)
             if end <= self.pos + 1:
                 raise _Malformed("unterminated or empty single-quoted variable name", start_line)
             key = self.text[self.pos + 1 : end]
@@ -325,15 +396,23 @@ class _Parser:
     def _quoted(self, quote: str) -> str:
         end = _closing_quote(self.text, self.pos + 1, quote)
         if end < 0:
-            kind = "single" if quote == "'" else "double"
-            raise _Malformed(
-                f"unterminated {kind} quote starting here (column {self._column()}); "
-                f"close the value with {quote}",
-                self.line,
-            )
+            raise _Malformed(self._unterminated(quote), self.line)
         raw = self.text[self.pos + 1 : end]
         self._advance(end + 1)
         return _decode(_SINGLE_ESCAPE if quote == "'" else _DOUBLE_ESCAPE, raw)
+
+    def _unterminated(self, quote: str) -> str:
+        kind = "single" if quote == "'" else "double"
+        return (
+            f"unterminated {kind} quote starting here (column {self._column()}); "
+            f"close the value with {quote}"
+        )
+
+    def _at_line_end(self) -> bool:
+        """True when only blanks, a comment or nothing follow on this line (nothing read)."""
+        match = _HSPACE.match(self.text, self.pos)
+        char = self.text[match.end() : match.end() + 1] if match else ""
+        return char in ("", "\n", "\r", "#")
 
     def _end_of_line(self, message: str) -> None:
         """Accept an optional inline comment, then a line break or the end of the text."""
@@ -401,11 +480,11 @@ def read_dotenv(
     Raises:
         DotenvError: in strict mode for malformed lines, and in both modes when the file is
             not valid ``encoding`` (the problem gives the line, not the bytes).
-        OSError: when the file cannot be read.
+        OSError: when the file cannot be read, is not a regular file (a FIFO, a device) or
+            is larger than :data:`MAX_FILE_BYTES`.
     """
     name = os.fspath(path)
-    with open(name, "rb") as stream:
-        data = stream.read()
+    data = read_small_file(name, limit=MAX_FILE_BYTES)
     try:
         decoded = data.decode(encoding)
     except UnicodeDecodeError as error:

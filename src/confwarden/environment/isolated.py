@@ -10,9 +10,13 @@ puts one door in front of it:
   tracked.
 * Every value knows its :class:`~confwarden.environment.provenance.Source` and what it
   overrode; protected variables refuse changes; change callbacks see every change; values
-  are sanitized on the way in; every output is masked.
+  are sanitized on the way in; every output is masked, including values interpolated from
+  a secret (``COPY=${DB_PASSWORD}`` in a ``.env`` file).
+* Scopes (``with env.scoped():``, ``with env:``) are per thread and per asyncio task
+  overlays, see :mod:`confwarden.environment.scopes`.
 
-Reads are a single dictionary lookup on the hot path; bookkeeping happens on writes only.
+Reads are a single dictionary lookup on the hot path (plus one integer test for scopes);
+bookkeeping happens on writes only.
 """
 
 from __future__ import annotations
@@ -22,11 +26,18 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 
-from confwarden.environment.masking import is_sensitive_name, mask_text, mask_value
+from confwarden.environment.masking import (
+    MASK,
+    is_sensitive_name,
+    looks_like_secret,
+    mask_text,
+    mask_value,
+)
 from confwarden.environment.provenance import OS_SOURCE, Source, SourceKind, set_source
 from confwarden.environment.results import EnvValidationResult, LoadResult, VariableExplanation
+from confwarden.environment.scopes import Scope, ScopeStack
 from confwarden.environment.sanitize import sanitize_value
 from confwarden.errors import EnvironmentLayerError, ProtectedVariableError
 
@@ -45,6 +56,8 @@ ChangeCallback = Callable[[str, str | None, str | None, str], None]
 
 _MAX_HISTORY = 20  # overridden values remembered per variable, for explain()
 _MAX_CALLBACK_ERRORS = 100
+_MISSING = object()
+_SCOPE_EXIT = Source(SourceKind.SET, "scope exit")
 
 
 class IsolatedEnvironment:
@@ -78,7 +91,11 @@ class IsolatedEnvironment:
         self._protected: dict[str, str] = {}
         self._callbacks: list[ChangeCallback] = []
         self._loaded_files: list[str] = []
-        self._scopes: list[AbstractContextManager[IsolatedEnvironment]] = []
+        # Variables whose value was interpolated from a secret: masked like their source.
+        self._derived: dict[str, tuple[str, ...]] = {}
+        self._scopes = ScopeStack(f"confwarden.scope.{id(self):x}")
+        # Open scopes in every context: zero means reads skip the context lookup.
+        self._open_scopes = 0
         self.callback_errors: list[str] = []
         if isolated:
             self.enable_isolation()
@@ -87,26 +104,76 @@ class IsolatedEnvironment:
 
     def get(self, key: str, default: str | None = None) -> str | None:
         """The value of ``key``, or ``default`` when unset."""
+        if self._open_scopes:
+            scope = self._scopes.current()
+            if scope is not None:
+                value = scope.values.get(key, _MISSING)
+                if value is not _MISSING:
+                    return default if value is None else value  # type: ignore[return-value]
         return self._values.get(key, default)
 
     def exists(self, key: str) -> bool:
         """True when ``key`` is set (possibly to an empty string)."""
-        return key in self._values
+        return self.get(key) is not None
 
     def __contains__(self, key: object) -> bool:
-        return key in self._values
+        return isinstance(key, str) and self.get(key) is not None
 
     def get_all(self) -> dict[str, str]:
-        """A copy of every variable; changing it changes nothing here."""
+        """A copy of every variable (as this thread or task sees it); changing it changes
+        nothing here."""
         with self._lock:
-            return dict(self._values)
+            values = dict(self._values)
+        scope = self._scopes.current() if self._open_scopes else None
+        if scope is not None:
+            for key, value in scope.values.items():
+                if value is None:
+                    values.pop(key, None)
+                else:
+                    values[key] = value
+        return values
 
     def get_variable_source(self, key: str) -> Source | None:
         """Where the current value of ``key`` came from, or None when unset."""
+        scope = self._scopes.current() if self._open_scopes else None
+        if scope is not None and key in scope.values:
+            return None if scope.values[key] is None else scope.sources.get(key)
         source = self._sources.get(key)
         if source is not None:
             return source
         return OS_SOURCE if key in self._values else None
+
+    def is_sensitive(self, key: str) -> bool:
+        """True when ``key``'s value is a secret by name or was interpolated from one.
+
+        Example:
+            >>> env = IsolatedEnvironment(environ={}, isolated=True)
+            >>> env.is_sensitive("DB_PASSWORD"), env.is_sensitive("LOG_LEVEL")
+            (True, False)
+        """
+        return is_sensitive_name(key) or key in self._derived
+
+    def known_secrets(self) -> set[str]:
+        """Every value this environment knows to be secret: by name, by origin, by shape.
+
+        Free text (callback errors, exception messages) is masked against all of them with
+        :func:`~confwarden.environment.masking.mask_known`.
+        """
+        secrets: set[str] = set()
+        for key, value in self.get_all().items():
+            if value and (self.is_sensitive(key) or looks_like_secret(value)):
+                secrets.add(value)
+        with self._lock:
+            for key, history in self._overridden.items():
+                if self.is_sensitive(key):
+                    secrets.update(old for _source, old in history if old)
+        return secrets
+
+    def _shown(self, key: str, value: str | None) -> str | None:
+        """``value`` of ``key`` as it may be displayed."""
+        if value and key in self._derived:
+            return MASK
+        return mask_value(key, value)
 
     # -- writing --------------------------------------------------------------------------
 
@@ -139,11 +206,18 @@ class IsolatedEnvironment:
                 f"Convert it with str() first."
             )
         value = sanitize_value(key, value)
+        if self._open_scopes:
+            scope = self._scopes.current()
+            if scope is not None:
+                self._set_scoped(scope, key, value, origin)
+                return
         with self._lock:
             if key in self._protected:
                 raise ProtectedVariableError(
                     key, operation="set", protected_by=self._protected[key]
                 )
+            if self._derived:
+                self._derived.pop(key, None)
             values = self._values
             old = values.get(key)
             values[key] = value
@@ -160,6 +234,20 @@ class IsolatedEnvironment:
             callbacks = self._callbacks
         if callbacks and old != value:
             self._notify(tuple(callbacks), key, old, value, origin)
+
+    def _set_scoped(self, scope: Scope, key: str, value: str | None, origin: Source) -> None:
+        """Write to the calling context's scope only; ``value`` None deletes."""
+        if key in self._protected:
+            raise ProtectedVariableError(
+                key,
+                operation="set" if value is not None else "delete",
+                protected_by=self._protected[key],
+            )
+        old = self.get(key)
+        scope.values[key] = value
+        scope.sources[key] = origin
+        if self._callbacks and old != value:
+            self._notify(tuple(self._callbacks), key, old, value, origin)
 
     def _remember_override(self, key: str, old: str) -> None:
         history = self._overridden.setdefault(key, [])
@@ -190,6 +278,12 @@ class IsolatedEnvironment:
             caller.f_code.co_filename,
             caller.f_lineno,
         )
+        scope = self._scopes.current() if self._open_scopes else None
+        if scope is not None:
+            if self.get(key) is None and key not in self._protected:
+                return False
+            self._set_scoped(scope, key, None, origin)
+            return True
         with self._lock:
             if key in self._protected:
                 raise ProtectedVariableError(
@@ -198,6 +292,7 @@ class IsolatedEnvironment:
             old = self._values.get(key)
             if old is None:
                 return False
+            self._derived.pop(key, None)
             self._remember_override(key, old)
             del self._values[key]
             self._sources.pop(key, None)
@@ -217,6 +312,10 @@ class IsolatedEnvironment:
     ) -> LoadResult:
         """Load variables from a ``.env`` file.
 
+        All or nothing: when ``override`` would replace a protected variable, nothing of the
+        file is applied. A value interpolated from a secret (``COPY=${DB_PASSWORD}``) is
+        masked like the secret in every output.
+
         Args:
             path: the file.
             override: let the file replace variables that are already set. Off by default:
@@ -226,8 +325,11 @@ class IsolatedEnvironment:
             interpolate: expand ``${VAR}`` and ``${VAR:-default}``.
 
         Raises:
-            EnvironmentLayerError: the file cannot be read.
+            EnvironmentLayerError: the file cannot be read (missing, unreadable, not a regular
+                file, too large).
             DotenvError: malformed lines, in strict mode.
+            ProtectedVariableError: ``override`` would replace a protected variable; nothing
+                was applied.
         """
         from confwarden.environment.dotenv import read_dotenv
 
@@ -241,21 +343,34 @@ class IsolatedEnvironment:
                 f"cannot read .env file {display}: {exc.strerror or exc}. "
                 "Check the path, or do not load it in this environment."
             ) from None
-        last: dict[str, tuple[str, int]] = {}
+        last: dict[str, tuple[str, int, tuple[str, ...]]] = {}
         for entry in parsed.entries:
-            last[entry.key] = (entry.value, entry.line)
+            last[entry.key] = (entry.value, entry.line, entry.references)
         loaded: dict[str, Source] = {}
         skipped: dict[str, Source] = {}
-        for key, (value, line) in last.items():
-            origin = Source(SourceKind.DOTENV, path=display, line=line)
-            if not override and key in self._values:
-                skipped[key] = origin
-                with self._lock:
-                    self._shadowed.setdefault(key, []).append(origin)
-                continue
-            self._set(key, value, origin)
-            loaded[key] = origin
+        # Held across check and apply so that a protection added meanwhile cannot split
+        # the file in two; the lock is re-entrant for the callbacks this thread runs.
         with self._lock:
+            if override:
+                refused = sorted(key for key in last if key in self._protected)
+                if refused:
+                    raise ProtectedVariableError(
+                        refused[0],
+                        operation=f"set (from {display}:{last[refused[0]][1]}; nothing of the "
+                        "file was applied)",
+                        protected_by=self._protected[refused[0]],
+                    )
+            for key, (value, line, references) in last.items():
+                origin = Source(SourceKind.DOTENV, path=display, line=line)
+                if not override and self.get(key) is not None:
+                    skipped[key] = origin
+                    self._shadowed.setdefault(key, []).append(origin)
+                    continue
+                self._set(key, value, origin)
+                loaded[key] = origin
+                secret_sources = tuple(name for name in references if self.is_sensitive(name))
+                if secret_sources:
+                    self._derived[key] = secret_sources
             self._loaded_files.append(display)
         return LoadResult(display, loaded, skipped, parsed.problems)
 
@@ -315,8 +430,8 @@ class IsolatedEnvironment:
 
     def get_changes_since_init(self) -> dict[str, tuple[str | None, str | None]]:
         """``{key: (original, current)}`` for every variable that differs from the start."""
+        current = self.get_all()
         with self._lock:
-            current = dict(self._values)
             original = self._original
         changes: dict[str, tuple[str | None, str | None]] = {}
         for key in original.keys() | current.keys():
@@ -327,7 +442,12 @@ class IsolatedEnvironment:
 
     @contextmanager
     def scoped(self) -> Iterator[IsolatedEnvironment]:
-        """Scope changes: everything set or deleted inside the block is undone after it.
+        """Scope changes to this block, this thread and this asyncio task.
+
+        Everything set or deleted inside the block is seen only by the thread or task that
+        runs it (and tasks it creates), and is gone after the block; changes others make
+        meanwhile are kept. Leaving the block reports each undone change to the change
+        callbacks. See :mod:`confwarden.environment.scopes`.
 
         Example:
             >>> env = IsolatedEnvironment(environ={}, isolated=True)
@@ -336,30 +456,35 @@ class IsolatedEnvironment:
             >>> env.exists("FEATURE_X")
             False
         """
-        with self._lock:
-            values = dict(self._values)
-            sources = dict(self._sources)
-            overridden = {k: list(v) for k, v in self._overridden.items()}
-            shadowed = {k: list(v) for k, v in self._shadowed.items()}
+        self._enter_scope()
         try:
             yield self
         finally:
-            with self._lock:
-                current = self._values
-                for key in [k for k in current if k not in values]:
-                    del current[key]
-                for key, value in values.items():
-                    if current.get(key) != value:
-                        current[key] = value
-                self._sources, self._overridden, self._shadowed = sources, overridden, shadowed
+            self._exit_scope()
+
+    def _enter_scope(self) -> None:
+        with self._lock:
+            self._open_scopes += 1
+        self._scopes.push()
+
+    def _exit_scope(self) -> None:
+        scope = self._scopes.pop()
+        with self._lock:
+            self._open_scopes -= 1
+        callbacks = tuple(self._callbacks)
+        if not callbacks:
+            return
+        for key, value in scope.values.items():
+            restored = self.get(key)
+            if restored != value:
+                self._notify(callbacks, key, value, restored, _SCOPE_EXIT)
 
     def __enter__(self) -> IsolatedEnvironment:
-        scope = self.scoped()
-        self._scopes.append(scope)
-        return scope.__enter__()
+        self._enter_scope()
+        return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._scopes.pop().__exit__(None, None, None)
+        self._exit_scope()
 
     # -- protection and callbacks ---------------------------------------------------------
 
@@ -403,7 +528,8 @@ class IsolatedEnvironment:
             try:
                 callback(key, old, new, source)
             except Exception as exc:  # a callback must never break the set()
-                secrets = [v for v in (old, new) if v]
+                secrets = self.known_secrets()
+                secrets.update(v for v in (old, new) if v)
                 message = mask_text(
                     f"change callback {getattr(callback, '__qualname__', callback)!s} failed "
                     f"for {key}: {type(exc).__name__}: {exc}",
@@ -435,7 +561,7 @@ class IsolatedEnvironment:
         missing: list[str] = []
         empty: list[str] = []
         for key in required:
-            value = self._values.get(key)
+            value = self.get(key)
             if value is None:
                 missing.append(key)
             elif not value.strip():
@@ -444,17 +570,17 @@ class IsolatedEnvironment:
 
     def explain(self, key: str) -> VariableExplanation:
         """Value (masked), source and override history of ``key``."""
+        value = self.get(key)
         with self._lock:
-            value = self._values.get(key)
             return VariableExplanation(
                 key=key,
-                value=mask_value(key, value),
+                value=self._shown(key, value),
                 source=self.get_variable_source(key),
                 overridden=tuple(
-                    (src, mask_value(key, old)) for src, old in self._overridden.get(key, ())
+                    (src, self._shown(key, old)) for src, old in self._overridden.get(key, ())
                 ),
                 shadowed=tuple(self._shadowed.get(key, ())),
-                sensitive=is_sensitive_name(key),
+                sensitive=self.is_sensitive(key),
                 protected=key in self._protected,
             )
 
@@ -462,7 +588,7 @@ class IsolatedEnvironment:
         """``(key, masked value, source)`` for every variable, sorted by key."""
         snapshot = self.get_all()
         for key in sorted(snapshot):
-            yield key, mask_value(key, snapshot[key]), self.get_variable_source(key) or OS_SOURCE
+            yield key, self._shown(key, snapshot[key]), self.get_variable_source(key) or OS_SOURCE
 
     def get_debug_info(self) -> dict[str, object]:
         """The state of this environment for debugging; every value masked."""
@@ -480,7 +606,7 @@ class IsolatedEnvironment:
             "protected": sorted(self._protected),
             "loaded_files": list(self._loaded_files),
             "changes": {
-                key: {"before": mask_value(key, old), "after": mask_value(key, new)}
+                key: {"before": self._shown(key, old), "after": self._shown(key, new)}
                 for key, (old, new) in sorted(changes.items())
             },
             "callbacks": len(self._callbacks),
