@@ -6,6 +6,12 @@ from collections.abc import Callable
 
 import pytest
 
+from confwarden.presets.agent_platform import register_services
+
+# Many tests of the core use the spec platform's preset as their rich, realistic schema and
+# start it by its service names ("backend", "auth"); a project registers a preset the same way.
+register_services()
+
 
 @pytest.fixture
 def deployed_vars() -> Callable[..., dict[str, str]]:

@@ -726,6 +726,9 @@ FIXTURE_CONFTEST = """
 import pytest
 
 from confwarden import get_env
+from confwarden.presets.agent_platform import register_services
+
+register_services()
 
 
 @pytest.fixture(scope="session", autouse=True)

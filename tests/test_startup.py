@@ -8,12 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from confwarden.config.auth import AuthEnvironment
 from confwarden.config.manager import get_unified_config, reset_unified_config
-from confwarden.config.profiles import DevelopmentConfig, ProductionConfig, TestingConfig
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.provenance import SourceKind
 from confwarden.errors import ConfigurationError
+from confwarden.presets.agent_platform import (
+    AuthEnvironment,
+    DevelopmentConfig,
+    ProductionConfig,
+    TestingConfig,
+)
 from confwarden.startup import bootstrap, default_env_files
 
 CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"

@@ -43,24 +43,18 @@ _EXPORTS: dict[str, str] = {
     "read_dotenv": "confwarden.environment.dotenv",
     "reset_env": "confwarden.environment.process",
     # shared components, configuration layer, startup (pydantic loads only when used)
-    "AppConfig": "confwarden.config.profiles",
-    "AuthConfig": "confwarden.config.auth",
     "ChangeTracker": "confwarden.config.change_tracker",
     "ClickHouseURLBuilder": "confwarden.components.clickhouse_url",
     "ConfigDependencyMap": "confwarden.config.dependencies",
     "ConfigSchema": "confwarden.config.schema",
     "ConfigurationValidator": "confwarden.config.validation",
     "DatabaseURLBuilder": "confwarden.components.database_url",
-    "DevelopmentConfig": "confwarden.config.profiles",
     "Env": "confwarden.config.schema",
     "PortDiscovery": "confwarden.components.ports",
-    "ProductionConfig": "confwarden.config.profiles",
     "RedisURLBuilder": "confwarden.components.redis_url",
     "SECRET_MAPPINGS": "confwarden.secrets.mapping",
     "SecretURL": "confwarden.components.url",
     "SharedJWTSecretManager": "confwarden.components.jwt_secret",
-    "StagingConfig": "confwarden.config.profiles",
-    "TestingConfig": "confwarden.config.profiles",
     "UnifiedConfigManager": "confwarden.config.manager",
     "ValidationMode": "confwarden.config.spec",
     "ValidationResult": "confwarden.config.validation",
@@ -85,7 +79,6 @@ if TYPE_CHECKING:
     from confwarden.components.ports import PortDiscovery
     from confwarden.components.redis_url import RedisURLBuilder
     from confwarden.components.url import SecretURL
-    from confwarden.config.auth import AuthConfig
     from confwarden.config.change_tracker import ChangeTracker
     from confwarden.config.changes import check_change
     from confwarden.config.dependencies import ConfigDependencyMap
@@ -95,13 +88,6 @@ if TYPE_CHECKING:
         get_config_summary,
         get_unified_config,
         reset_unified_config,
-    )
-    from confwarden.config.profiles import (
-        AppConfig,
-        DevelopmentConfig,
-        ProductionConfig,
-        StagingConfig,
-        TestingConfig,
     )
     from confwarden.config.schema import ConfigSchema, Env
     from confwarden.config.spec import ValidationMode

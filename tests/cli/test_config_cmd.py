@@ -95,7 +95,7 @@ def test_docs_env_example_leaves_secrets_empty(tmp_path: Path) -> None:
 
 
 def test_docs_for_a_schema_reference() -> None:
-    code, output = _invoke("docs", "--schema", "confwarden.config.auth:AuthEnvironment")
+    code, output = _invoke("docs", "--schema", "confwarden.presets.agent_platform:AuthEnvironment")
     assert code == 0
     assert output.startswith("# Configuration reference: AuthEnvironment")
 

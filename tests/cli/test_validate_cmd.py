@@ -173,8 +173,8 @@ def test_impact_uses_schema_fields() -> None:
 
 PYPROJECT = """
 [tool.confwarden.configs]
-backend = "confwarden.config.profiles:AppConfig"
-auth = "confwarden.config.auth:AuthEnvironment"
+backend = "confwarden.presets.agent_platform:AppConfig"
+auth = "confwarden.presets.agent_platform:AuthEnvironment"
 """
 
 

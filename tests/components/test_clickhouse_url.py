@@ -17,7 +17,10 @@ DEPLOYED = [Environment.STAGING, Environment.PRODUCTION]
 def test_clickhouse_deployed_remote_url_accepted_and_masked(environment: Environment) -> None:
     builder = ClickHouseURLBuilder({"CLICKHOUSE_URL": CLOUD}, environment=environment)
     url = builder.get_url()
-    assert str(url) == "https://app:***@abc123.us-central1.gcp.clickhouse.cloud:8443/analytics"
+    assert (
+        str(url)
+        == "(masked) https://app:***@abc123.us-central1.gcp.clickhouse.cloud:8443/analytics"
+    )
     assert url.password == f"{CANARY}@xyz-Q9"
     assert url.render(hide_password=False) == CLOUD
     assert builder.debug_info()["remote"] is True
@@ -50,13 +53,16 @@ def test_clickhouse_deployed_refuses(
     ("env", "in_docker", "expected"),
     [
         ({}, False, "http://default@localhost:8123/default"),
-        ({}, True, "http://default@clickhouse:8123/default"),
+        ({}, True, "http://default@localhost:8123/default"),
+        ({"CLICKHOUSE_DOCKER_SERVICE": "ch"}, True, "http://default@ch:8123/default"),
+        ({"CLICKHOUSE_HOST": "127.0.0.1", "CLICKHOUSE_DOCKER_SERVICE": "ch"}, True,
+         "http://default@127.0.0.1:8123/default"),
         ({"CLICKHOUSE_PASSWORD": CANARY + "-pw", "CLICKHOUSE_DB": "events"}, False,
-         "http://default:***@localhost:8123/events"),
+         "(masked) http://default:***@localhost:8123/events"),
         ({"CLICKHOUSE_SECURE": "1", "CLICKHOUSE_HOST": "ch.dev.internal"}, False,
          "https://default@ch.dev.internal:8443/default"),
         ({"CLICKHOUSE_URL": CLOUD}, False,
-         "https://app:***@abc123.us-central1.gcp.clickhouse.cloud:8443/analytics"),
+         "(masked) https://app:***@abc123.us-central1.gcp.clickhouse.cloud:8443/analytics"),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("environment", [Environment.DEVELOPMENT, Environment.TESTING])

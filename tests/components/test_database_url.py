@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from confwarden.components.database_url import DatabaseURLBuilder, Driver, Transport
+from confwarden.components.jwt_secret import SharedJWTSecretManager
+from confwarden.components.ports import PortDiscovery
+from confwarden.components.redis_url import RedisURLBuilder
+from confwarden.components.url import SecretURL, parse_secret_url
 from confwarden.environment.detection import Environment
 from confwarden.errors import ComponentConfigError, ConfigurationError, ConfwardenError
 
@@ -39,11 +44,11 @@ def components(transport: str, **extra: str) -> dict[str, str]:
 def expected_url(environment: Environment, scheme: str, transport: str) -> str:
     port = ":6543" if transport.endswith("-port") else ""
     if transport.startswith("socket"):
-        return f"{scheme}://app:***@/appdb?host={SOCKET}" + ("&port=6543" if port else "")
+        return f"(masked) {scheme}://app:***@/appdb?host={SOCKET}" + ("&port=6543" if port else "")
     tls = ""
     if environment.is_deployed:
         tls = "?ssl=require" if scheme.endswith("asyncpg") else "?sslmode=require"
-    return f"{scheme}://app:***@db.internal{port or ':5432'}/appdb{tls}"
+    return f"(masked) {scheme}://app:***@db.internal{port or ':5432'}/appdb{tls}"
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
@@ -114,27 +119,46 @@ def test_builder_deployed_refuses_localhost_even_in_docker(
 
 
 @pytest.mark.parametrize("environment", [Environment.DEVELOPMENT, Environment.TESTING])
-def test_builder_docker_resolves_localhost_to_service_name(environment: Environment) -> None:
-    env = components("tcp", POSTGRES_HOST="localhost")
-    inside = DatabaseURLBuilder(env, environment=environment, in_docker=True)
-    assert inside.get_url_for_environment().host == "postgres"
-    outside = DatabaseURLBuilder(env, environment=environment, in_docker=False)
-    assert outside.get_url_for_environment().host == "localhost"
-    named = DatabaseURLBuilder(
-        {**env, "POSTGRES_DOCKER_SERVICE": "db"}, environment=environment, in_docker=True
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
+def test_builder_explicit_host_never_rewritten_in_a_container(
+    environment: Environment, host: str
+) -> None:
+    # Issue 9.5: POSTGRES_HOST=127.0.0.1 inside a container became @postgres (gaierror).
+    env = components("tcp", POSTGRES_HOST=host, POSTGRES_DOCKER_SERVICE="db")
+    builder = DatabaseURLBuilder(env, environment=environment, in_docker=True)
+    assert builder.get_url_for_environment().host == host
+    assert builder.debug_info()["docker_resolved"] is False
+
+
+def test_builder_container_alias_only_when_configured_and_host_unset() -> None:
+    env = components("tcp")
+    del env["POSTGRES_HOST"]
+    plain = DatabaseURLBuilder(env, environment="development", in_docker=True)
+    assert plain.get_url_for_environment().host == "localhost"
+    aliased = DatabaseURLBuilder(
+        {**env, "POSTGRES_DOCKER_SERVICE": "db"}, environment="development", in_docker=True
     )
-    assert named.get_url_for_environment().host == "db"
+    assert aliased.get_url_for_environment().host == "db"
+    assert aliased.debug_info()["docker_resolved"] is True
+    (warning,) = [p for p in aliased.validate().warnings if "DOCKER" in p.message]
+    assert "'db'" in warning.message
+    assert "'localhost'" in warning.message
+    outside = DatabaseURLBuilder(
+        {**env, "POSTGRES_DOCKER_SERVICE": "db"}, environment="development", in_docker=False
+    )
+    assert outside.get_url_for_environment().host == "localhost"
 
 
 def test_builder_docker_detected_from_injectable_marker(tmp_path: Path) -> None:
     marker = tmp_path / ".dockerenv"
-    env = components("tcp", POSTGRES_HOST="localhost")
+    env = {**components("tcp"), "POSTGRES_DOCKER_SERVICE": "db"}
+    del env["POSTGRES_HOST"]
     assert DatabaseURLBuilder(env, dockerenv_path=marker).get_url_for_environment().host == (
         "localhost"
     )
     marker.touch()
     builder = DatabaseURLBuilder(env, dockerenv_path=marker)
-    assert builder.get_url_for_environment().host == "postgres"
+    assert builder.get_url_for_environment().host == "db"
     assert builder.debug_info()["in_docker"] is True
 
 
@@ -246,7 +270,7 @@ def test_builder_legacy_database_url_socket_form_parsed() -> None:
     env = {"DATABASE_URL": f"postgresql://app:{STRONG}@/appdb?host={SOCKET}"}
     builder = DatabaseURLBuilder(env, environment=Environment.STAGING, parse_legacy_url=True)
     assert str(builder.get_url_for_environment()) == (
-        f"postgresql+asyncpg://app:***@/appdb?host={SOCKET}"
+        f"(masked) postgresql+asyncpg://app:***@/appdb?host={SOCKET}"
     )
 
 
@@ -293,7 +317,7 @@ def test_builder_debug_info_describes_socket_transport() -> None:
     assert info["transport"] == "unix_socket"
     assert info["host"] == SOCKET
     assert info["has_password"] is True
-    assert info["url"] == f"postgresql+asyncpg://app:***@/appdb?host={SOCKET}"
+    assert info["url"] == f"(masked) postgresql+asyncpg://app:***@/appdb?host={SOCKET}"
 
 
 def test_secret_url_masks_secret_query_parameters_too() -> None:
@@ -313,3 +337,68 @@ def test_builder_problems_quote_where_the_value_came_from() -> None:
     assert str(by_variable["POSTGRES_HOST"]).startswith("POSTGRES_HOST (from .env.staging:4): ")
     assert by_variable["DATABASE_URL"].to_dict()["origin"] == "os environment"
     assert by_variable["POSTGRES_USER"].origin is None
+
+
+def test_builder_validate_truthy_only_when_ok() -> None:
+    good = DatabaseURLBuilder(
+        {"POSTGRES_HOST": "db", "POSTGRES_USER": "app", "POSTGRES_PASSWORD": "x" * 20},
+        environment="development",
+        in_docker=False,
+    )
+    bad = DatabaseURLBuilder({"POSTGRES_PORT": "x"}, environment="production")
+    assert good.validate()
+    assert not bad.validate()
+    assert len(bad.validate()) > 0
+
+
+def test_secret_url_masked_string_cannot_be_parsed_back() -> None:
+    url = SecretURL("postgresql", "app", "pw", "db", 5432, "app")
+    with pytest.raises(ValueError, match="get_secret_value"):
+        parse_secret_url(str(url))
+    assert parse_secret_url(url.get_secret_value()) == url
+    assert f"{url:>60}".strip() == str(url)
+
+
+def test_builder_non_string_scalars_converted() -> None:
+    # Issue 10.12: {"POSTGRES_PORT": 5432} crashed with "'int' object has no attribute 'isspace'".
+    env: dict[str, object] = {
+        "POSTGRES_HOST": "db",
+        "POSTGRES_PORT": 5433,
+        "POSTGRES_USER": "app",
+        "POSTGRES_PASSWORD": STRONG,
+        "POSTGRES_DB": Path("appdb"),
+        "USE_MEMORY_DB": False,
+    }
+    url = DatabaseURLBuilder(env, environment="development", in_docker=False).get_dsn()
+    assert (url.port, url.path) == (5433, "appdb")
+
+
+@pytest.mark.parametrize(
+    "make",
+    [DatabaseURLBuilder, RedisURLBuilder, SharedJWTSecretManager, PortDiscovery],
+    ids=["database", "redis", "jwt", "ports"],
+)
+def test_component_unsupported_value_type_names_the_variable(make: Any) -> None:
+    with pytest.raises(TypeError, match=r"POSTGRES_PORT is a list.*str\(value\)"):
+        make({"POSTGRES_PORT": [5432]})
+
+
+@pytest.mark.parametrize(
+    "host", ["/cloudsql/wrong-format", "/cloudsql/proj:inst", "/cloudsql/", "/cloudsql/a:b:c:d:e"]
+)
+@pytest.mark.parametrize("environment", list(Environment))
+def test_builder_malformed_cloudsql_socket_refused(environment: Environment, host: str) -> None:
+    # Issue 10.10: /cloudsql/wrong-format passed staging validation and failed at connect.
+    builder = DatabaseURLBuilder(components("tcp", POSTGRES_HOST=host), environment=environment)
+    (problem,) = builder.validate().errors
+    assert problem.variable == "POSTGRES_HOST"
+    assert "PROJECT:REGION:INSTANCE" in problem.action
+
+
+@pytest.mark.parametrize(
+    "host", ["/cloudsql/my-proj:us-central1:db", "/cloudsql/example.com:proj:europe-west1:main"]
+)
+def test_builder_cloudsql_socket_accepted(host: str) -> None:
+    builder = DatabaseURLBuilder(components("tcp", POSTGRES_HOST=host), environment="production")
+    assert builder.validate().ok
+    assert builder.transport is Transport.UNIX_SOCKET

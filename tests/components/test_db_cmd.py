@@ -37,14 +37,14 @@ def env_file(tmp_path: Path) -> str:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--env", "development"], "postgresql+asyncpg://app:***@db.internal:5432/app"),
-        (["--env", "dev", "--sync"], "postgresql+psycopg://app:***@db.internal:5432/app"),
+        (["--env", "development"], "(masked) postgresql+asyncpg://app:***@db.internal:5432/app"),
+        (["--env", "dev", "--sync"], "(masked) postgresql+psycopg://app:***@db.internal:5432/app"),
         (["--env", "testing", "--sync", "--driver", "psycopg2"],
-         "postgresql+psycopg2://app:***@db.internal:5432/app"),
-        (["--env", "production"], "postgresql+asyncpg://app:***@db.internal:5432/app?ssl=require"),
+         "(masked) postgresql+psycopg2://app:***@db.internal:5432/app"),
+        (["--env", "production"], "(masked) postgresql+asyncpg://app:***@db.internal:5432/app?ssl=require"),
         (["--env", "staging", "--sync"],
-         "postgresql+psycopg://app:***@db.internal:5432/app?sslmode=require"),
-        (["--env", "staging", "--dsn"], "postgresql://app:***@db.internal:5432/app?sslmode=require"),
+         "(masked) postgresql+psycopg://app:***@db.internal:5432/app?sslmode=require"),
+        (["--env", "staging", "--dsn"], "(masked) postgresql://app:***@db.internal:5432/app?sslmode=require"),
     ],
 )  # fmt: skip
 def test_db_url_prints_masked_url(

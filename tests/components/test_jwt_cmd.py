@@ -62,3 +62,20 @@ def test_jwt_fingerprint_development_generated(
     report = json.loads(capsys.readouterr().out)
     assert report["generated"] is True
     assert report["fingerprint"]
+
+
+@pytest.mark.parametrize("environment", ["development", "staging"])
+@pytest.mark.parametrize("weak", ["Summer2024", "changeme-changeme-changeme-changeme"])
+def test_jwt_fingerprint_weak_secret_shows_no_fingerprint_nor_length(
+    tmp_path: Path, environment: str, weak: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 10.7: a weak secret's fingerprint (and its length) let anyone confirm a word-list
+    # guess offline.
+    env_file = write_env(tmp_path, JWT_SECRET_KEY=weak)
+    main(["jwt", "fingerprint", "--env-file", env_file, "--env", environment, "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert report["fingerprint"] is None
+    text = json.dumps(report)
+    assert fingerprint(weak) not in text
+    assert str(len(weak)) not in text
+    assert weak not in text

@@ -173,3 +173,15 @@ def test_manager_outputs_never_show_the_secret(caplog: pytest.LogCaptureFixture)
         ]
         assert all(CANARY not in text for text in texts)
     assert CANARY not in caplog.text
+
+
+def test_fingerprint_is_a_memory_hard_hash_equal_for_equal_secrets() -> None:
+    import hashlib
+
+    secret = "k" * 20 + "N4m7Bx2Cv9Zl5Kp8Jh3Gf1"
+    assert fingerprint(secret) == fingerprint(secret)
+    assert fingerprint(secret) != fingerprint(secret + "x")
+    expected = hashlib.scrypt(
+        secret.encode(), salt=b"confwarden/jwt-fingerprint/v2", n=2**12, r=8, p=1, dklen=8
+    ).hex()
+    assert fingerprint(secret) == expected

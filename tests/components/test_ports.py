@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from confwarden.components.ports import PortDiscovery, ServiceSpec
 from confwarden.environment.detection import Environment
 from confwarden.errors import ComponentConfigError
+
+# The project's services (the core knows none): what a platform passes as services=.
+SERVICES = (
+    ServiceSpec("backend", 8000, "backend"),
+    ServiceSpec("auth", 8081, "auth"),
+    ServiceSpec("frontend", 3000, "frontend"),
+)
+
+
+def discovery_of(env: dict[str, str], **kwargs: Any) -> PortDiscovery:
+    return PortDiscovery(env, services=SERVICES, **kwargs)
+
 
 DEPLOYED = {
     "BACKEND_SERVICE_URL": "https://api.example.com",
@@ -24,7 +37,9 @@ DEPLOYED = {
         ({}, False, "http://localhost:8081"),
         ({"AUTH_PORT": "9001"}, False, "http://localhost:9001"),
         ({}, True, "http://auth:8081"),
-        ({"AUTH_PORT": "9001", "AUTH_HOST": "127.0.0.1"}, True, "http://auth:9001"),
+        # An explicit host is never rewritten, in a container either (issue 9.5).
+        ({"AUTH_PORT": "9001", "AUTH_HOST": "127.0.0.1"}, True, "http://127.0.0.1:9001"),
+        ({"AUTH_DOCKER_SERVICE": "auth-svc"}, True, "http://auth-svc:8081"),
         ({"AUTH_HOST": "auth.dev.internal"}, True, "http://auth.dev.internal:8081"),
         ({"AUTH_SERVICE_URL": "https://auth.shared-dev.example.com"}, False,
          "https://auth.shared-dev.example.com"),
@@ -33,13 +48,13 @@ DEPLOYED = {
 def test_discovery_local_urls(
     environment: Environment, env: dict[str, str], in_docker: bool, expected: str
 ) -> None:
-    discovery = PortDiscovery(env, environment=environment, in_docker=in_docker)
+    discovery = discovery_of(env, environment=environment, in_docker=in_docker)
     assert discovery.get_service_url("auth") == expected
 
 
 @pytest.mark.parametrize("environment", [Environment.STAGING, Environment.PRODUCTION])
 def test_discovery_deployed_uses_configured_https_urls(environment: Environment) -> None:
-    discovery = PortDiscovery(DEPLOYED, environment=environment, in_docker=True)
+    discovery = discovery_of(DEPLOYED, environment=environment, in_docker=True)
     assert discovery.get_service_url("auth") == "https://auth.example.com"
     assert discovery.validate().ok
 
@@ -61,7 +76,7 @@ def test_discovery_deployed_refuses(
     environment: Environment, url: str | None, message: str
 ) -> None:
     env = {} if url is None else {"AUTH_SERVICE_URL": url}
-    discovery = PortDiscovery(env, environment=environment)
+    discovery = discovery_of(env, environment=environment)
     with pytest.raises(ComponentConfigError, match=message) as raised:
         discovery.get_service_url("auth")
     assert "CANARY-5f0e1d" not in str(raised.value)
@@ -69,18 +84,30 @@ def test_discovery_deployed_refuses(
 
 
 def test_discovery_environment_argument_overrides() -> None:
-    discovery = PortDiscovery(DEPLOYED, in_docker=False)
+    discovery = discovery_of(DEPLOYED, in_docker=False)
     assert discovery.get_service_url("auth") == "https://auth.example.com"  # explicit URL wins
     assert discovery.get_service_url("backend", environment="production") == (
         "https://api.example.com"
     )
     with pytest.raises(ComponentConfigError):
-        PortDiscovery({}, in_docker=False).get_service_url("auth", environment="prod")
+        discovery_of({}, in_docker=False).get_service_url("auth", environment="prod")
 
 
-def test_discovery_unknown_service_names_the_known_ones() -> None:
-    with pytest.raises(ValueError, match="auth, backend, frontend"):
-        PortDiscovery({}).get_service_url("billing")
+def test_discovery_core_knows_no_service_but_resolves_any_by_convention() -> None:
+    # The core names no service (issue 9): "billing" is resolved from BILLING_* variables.
+    assert PortDiscovery({"BILLING_PORT": "7000"}, in_docker=False).get_service_url("billing") == (
+        "http://localhost:7000"
+    )
+    with pytest.raises(ComponentConfigError, match=r"BILLING_PORT.*ServiceSpec\('billing'"):
+        PortDiscovery({}, in_docker=False).get_service_url("billing")
+    with pytest.raises(ValueError, match="not a service name"):
+        PortDiscovery({}).get_service_url("../etc")
+
+
+def test_discovery_preset_table_is_the_spec_platform() -> None:
+    from confwarden.presets.agent_platform import SERVICE_PORTS
+
+    assert SERVICE_PORTS == SERVICES
 
 
 def test_discovery_custom_services() -> None:
@@ -94,12 +121,12 @@ def test_discovery_custom_services() -> None:
 
 def test_discovery_bad_port_is_an_error() -> None:
     with pytest.raises(ComponentConfigError, match="AUTH_PORT"):
-        PortDiscovery({"AUTH_PORT": "80a"}, in_docker=False).get_service_url("auth")
+        discovery_of({"AUTH_PORT": "80a"}, in_docker=False).get_service_url("auth")
 
 
 def test_conflicts_in_development_same_port_any_local_spelling() -> None:
     env = {"AUTH_PORT": "8000", "AUTH_HOST": "127.0.0.1"}
-    discovery = PortDiscovery(env, environment="development", in_docker=False)
+    discovery = discovery_of(env, environment="development", in_docker=False)
     conflicts = discovery.find_conflicts()
     assert [c.services for c in conflicts] == [("backend", "auth")]
     result = discovery.validate()
@@ -108,7 +135,7 @@ def test_conflicts_in_development_same_port_any_local_spelling() -> None:
 
 def test_conflicts_none_in_docker_where_hosts_differ() -> None:
     env = {"AUTH_PORT": "8000"}
-    assert PortDiscovery(env, environment="development", in_docker=True).find_conflicts() == []
+    assert discovery_of(env, environment="development", in_docker=True).find_conflicts() == []
 
 
 @pytest.mark.parametrize("environment", [Environment.STAGING, Environment.PRODUCTION])
@@ -118,20 +145,20 @@ def test_conflicts_deployed_many_services_behind_443_are_fine(environment: Envir
         "AUTH_SERVICE_URL": "https://platform.example.com/auth",
         "FRONTEND_SERVICE_URL": "https://app.example.com:443",
     }
-    assert PortDiscovery(env, environment=environment).find_conflicts() == []
+    assert discovery_of(env, environment=environment).find_conflicts() == []
 
 
 @pytest.mark.parametrize("environment", [Environment.STAGING, Environment.PRODUCTION])
 def test_conflicts_deployed_identical_urls_conflict(environment: Environment) -> None:
     env = {**DEPLOYED, "AUTH_SERVICE_URL": "https://api.example.com:443/"}
-    conflicts = PortDiscovery(env, environment=environment).find_conflicts()
+    conflicts = discovery_of(env, environment=environment).find_conflicts()
     assert [str(c) for c in conflicts] == ["backend, auth all resolve to api.example.com:443"]
 
 
 def test_discovery_docker_marker_is_injectable(tmp_path: Path) -> None:
     marker = tmp_path / ".dockerenv"
     marker.touch()
-    assert PortDiscovery({}, dockerenv_path=marker).get_service_url("backend") == (
+    assert discovery_of({}, dockerenv_path=marker).get_service_url("backend") == (
         "http://backend:8000"
     )
 

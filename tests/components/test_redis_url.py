@@ -17,14 +17,17 @@ PASSWORD = f"r3d!s p@ss/w:rd%#? {CANARY}"
     ("env", "in_docker", "expected"),
     [
         ({}, False, "redis://localhost:6379/0"),
-        ({}, True, "redis://redis:6379/0"),
-        ({"REDIS_PASSWORD": PASSWORD, "REDIS_DB": "3"}, False, "redis://:***@localhost:6379/3"),
+        ({}, True, "redis://localhost:6379/0"),
+        ({"REDIS_DOCKER_SERVICE": "cache"}, True, "redis://cache:6379/0"),
+        ({"REDIS_HOST": "127.0.0.1", "REDIS_DOCKER_SERVICE": "cache"}, True,
+         "redis://127.0.0.1:6379/0"),
+        ({"REDIS_PASSWORD": PASSWORD, "REDIS_DB": "3"}, False, "(masked) redis://:***@localhost:6379/3"),
         ({"REDIS_USERNAME": "app", "REDIS_PASSWORD": PASSWORD, "REDIS_HOST": "cache",
-          "REDIS_PORT": "6380", "REDIS_TLS": "true"}, False, "rediss://app:***@cache:6380/0"),
+          "REDIS_PORT": "6380", "REDIS_TLS": "true"}, False, "(masked) rediss://app:***@cache:6380/0"),
         ({"REDIS_SOCKET": "/run/redis/redis.sock", "REDIS_DB": "2"}, False,
          "unix:///run/redis/redis.sock?db=2"),
         ({"REDIS_URL": "rediss://:pw%40x@cache.internal:6390/4"}, False,
-         "rediss://:***@cache.internal:6390/4"),
+         "(masked) rediss://:***@cache.internal:6390/4"),
         ({"REDIS_URL": "redis://cache:6379/4", "REDIS_DB": "5"}, False, "redis://cache:6379/5"),
     ],
 )  # fmt: skip
@@ -37,7 +40,7 @@ def test_redis_url_development_forms(env: dict[str, str], in_docker: bool, expec
 def test_redis_url_deployed_forces_tls_and_requires_password(environment: Environment) -> None:
     env = {"REDIS_HOST": "cache.internal", "REDIS_PASSWORD": PASSWORD}
     url = RedisURLBuilder(env, environment=environment).get_url()
-    assert str(url) == "rediss://:***@cache.internal:6379/0"
+    assert str(url) == "(masked) rediss://:***@cache.internal:6379/0"
     assert url.password == PASSWORD
 
 
@@ -98,7 +101,7 @@ def test_redis_url_connects_to_a_real_redis(
         assert url.scheme == "rediss"
         url = url.copy_with(host=redis_server.host)
     kwargs = {"ssl_ca_certs": redis_server.cert_file} if url.scheme == "rediss" else {}
-    client = redis.Redis.from_url(url.render(hide_password=False), **kwargs)
+    client = redis.Redis.from_url(url.get_secret_value(), **kwargs)
     try:
         assert client.ping() is True
         client.set("confwarden", environment.value)
@@ -106,3 +109,11 @@ def test_redis_url_connects_to_a_real_redis(
         assert client.connection_pool.connection_kwargs.get("db", 0) == 3
     finally:
         client.close()
+
+
+def test_redis_url_masked_string_refused_by_redis_py_at_once() -> None:
+    import redis
+
+    url = RedisURLBuilder({"REDIS_HOST": "cache", "REDIS_PASSWORD": PASSWORD}).get_url()
+    with pytest.raises(ValueError, match="scheme"):
+        redis.from_url(str(url))

@@ -10,14 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from confwarden.cli.main import cli
-from confwarden.config.auth import AuthConfig, AuthEnvironment
 from confwarden.config.docs import render_env_example, render_markdown
 from confwarden.config.inspection import inspect_service
 from confwarden.config.manager import UnifiedConfigManager
-from confwarden.config.profiles import AppConfig
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.errors import ConfigurationError
+from confwarden.presets.agent_platform import AppConfig, AuthConfig, AuthEnvironment
 from confwarden.startup import bootstrap
 
 CANARY = "CANARY-5f0e1d"

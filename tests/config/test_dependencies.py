@@ -52,11 +52,33 @@ def test_dependency_map_unknown_variable_can_be_deleted() -> None:
 
 
 def test_dependency_map_environment_pattern_matches() -> None:
-    deps = ConfigDependencyMap()
-    entry = deps.get("GOOGLE_OAUTH_CLIENT_ID_PRODUCTION")
+    deps = ConfigDependencyMap(
+        [ConfigDependency("API_TOKEN_{ENVIRONMENT}", ("billing",), "Billing calls fail")]
+    )
+    entry = deps.get("API_TOKEN_PRODUCTION")
     assert entry is not None
-    assert entry.variable == "GOOGLE_OAUTH_CLIENT_ID_{ENVIRONMENT}"
-    assert "GOOGLE_OAUTH_CLIENT_ID_QA" not in deps
+    assert entry.variable == "API_TOKEN_{ENVIRONMENT}"
+    assert "API_TOKEN_QA" not in deps
+
+
+def test_dependency_map_core_names_no_service_or_vendor() -> None:
+    required_by = {name for d in BUILTIN_DEPENDENCIES for name in d.required_by}
+    assert not required_by & {"backend", "auth_service", "backend_auth"}
+    assert not [d for d in BUILTIN_DEPENDENCIES if "GOOGLE" in d.variable]
+
+
+def test_dependency_map_from_services_names_the_projects_services() -> None:
+    from confwarden.config.common import ServiceConfig
+
+    class ShopConfig(ServiceConfig):
+        pass
+
+    deps = ConfigDependencyMap.from_services({"shop": ShopConfig, "billing": ServiceConfig})
+    entry = deps.get("POSTGRES_PASSWORD")
+    assert entry is not None
+    assert entry.required_by[:2] == ("shop", "billing")
+    assert "backend" not in entry.required_by
+    assert not deps.can_delete("POSTGRES_PASSWORD")
 
 
 def test_dependency_map_fallback_allows_deletion_only_where_fallbacks_exist() -> None:

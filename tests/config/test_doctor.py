@@ -14,8 +14,8 @@ JWT = "Po9Iu8Yt7Re6Wq5As4Df3Gh2Jk1Lz0Xc-shared-jwt"
 
 PYPROJECT = """
 [tool.confwarden.configs]
-backend = "confwarden.config.profiles:AppConfig"
-auth = "confwarden.config.auth:AuthEnvironment"
+backend = "confwarden.presets.agent_platform:AppConfig"
+auth = "confwarden.presets.agent_platform:AuthEnvironment"
 """
 
 STAGING_DEPLOYMENT = {
@@ -107,13 +107,13 @@ def test_doctor_detects_services_disagreeing_on_jwt(tmp_path: Path) -> None:
     (tmp_path / package).mkdir()
     (tmp_path / package / "__init__.py").write_text("")
     (tmp_path / package / "config.py").write_text(
-        "from confwarden.config.auth import AuthEnvironment\n\n\n"
+        "from confwarden.presets.agent_platform import AuthEnvironment\n\n\n"
         "class AuthSettings(AuthEnvironment):\n    pass\n"
     )
     (tmp_path / package / ".env.development").write_text(f"JWT_SECRET_KEY={JWT}-auth\n")
     (tmp_path / "pyproject.toml").write_text(
         "[tool.confwarden.configs]\n"
-        'backend = "confwarden.config.profiles:AppConfig"\n'
+        'backend = "confwarden.presets.agent_platform:AppConfig"\n'
         f'auth = "{package}.config:AuthSettings"\n'
     )
     (tmp_path / ".env.development").write_text(f"JWT_SECRET_KEY={JWT}\n")

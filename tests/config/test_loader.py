@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from confwarden.config.loader import classify, load_config
-from confwarden.config.profiles import DevelopmentConfig, ProductionConfig, StagingConfig
 from confwarden.config.sources import LoadContext
 from confwarden.config.spec import Severity, ValidationMode
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.provenance import SourceKind
+from confwarden.presets.agent_platform import DevelopmentConfig, ProductionConfig, StagingConfig
 from confwarden.secrets.base import SecretSourceError, SourceHit, ValueSource
 
 CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"

@@ -15,10 +15,10 @@ from confwarden.config.manager import (
     reset_unified_config,
     set_unified_manager,
 )
-from confwarden.config.profiles import ProductionConfig, StagingConfig, TestingConfig
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.errors import ConfigurationError
+from confwarden.presets.agent_platform import ProductionConfig, StagingConfig, TestingConfig
 
 CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"
 
@@ -151,7 +151,7 @@ def test_get_unified_config_with_time_cache_skips_the_fast_path() -> None:
 
 
 def test_unknown_service_is_a_clear_error() -> None:
-    with pytest.raises(ConfigurationError, match="known services are auth, backend"):
+    with pytest.raises(ConfigurationError, match=r"known services: auth, backend"):
         UnifiedConfigManager("billing")
 
 

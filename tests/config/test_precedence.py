@@ -7,11 +7,11 @@ from typing import ClassVar
 
 from confwarden.config.fallbacks import generated_secret
 from confwarden.config.loader import load_config
-from confwarden.config.profiles import AppConfig, DevelopmentConfig, StagingConfig
 from confwarden.config.sources import EnvironmentSource, LoadContext, default_sources
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.provenance import SourceKind
+from confwarden.presets.agent_platform import AppConfig, DevelopmentConfig, StagingConfig
 from confwarden.secrets.base import ValueSource
 from confwarden.secrets.files import SecretsDirSource
 

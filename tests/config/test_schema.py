@@ -7,11 +7,15 @@ from typing import Annotated
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from confwarden.config.auth import AuthEnvironment
-from confwarden.config.profiles import AppConfig, DevelopmentConfig, ProductionConfig
 from confwarden.config.schema import ConfigSchema, Env, fields_of, plan_of
 from confwarden.config.spec import DEPLOYED
 from confwarden.environment.detection import Environment
+from confwarden.presets.agent_platform import (
+    AppConfig,
+    AuthEnvironment,
+    DevelopmentConfig,
+    ProductionConfig,
+)
 
 CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"
 

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from confwarden.config.auth import AuthEnvironment
-from confwarden.config.profiles import AppConfig
 from confwarden.config.services import (
     configs_from_pyproject,
     find_service,
@@ -17,6 +15,7 @@ from confwarden.config.services import (
     resolve_service,
 )
 from confwarden.errors import ConfigurationError
+from confwarden.presets.agent_platform import AppConfig, AuthEnvironment
 
 
 def test_builtin_services() -> None:
@@ -38,7 +37,8 @@ def test_load_schema_reference_imports_from_a_root(tmp_path: Path) -> None:
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "config.py").write_text(
-        "from confwarden.config import AppConfig\nclass SvcConfig(AppConfig):\n    pass\n"
+        "from confwarden.presets.agent_platform import AppConfig\n"
+        "class SvcConfig(AppConfig):\n    pass\n"
     )
     schema = load_schema_reference("svc_pkg_under_test.config:SvcConfig", tmp_path)
     assert issubclass(schema, AppConfig)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shared.config import PlatformAuthEnvironment
 
-from confwarden.config import AuthConfig
+from confwarden.presets.agent_platform import AuthConfig
 
 __all__ = ["AuthConfig", "AuthServiceEnvironment"]
 

@@ -8,16 +8,55 @@ that common part, so a rule about it is fixed once.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from confwarden.components.problems import Problem, ValidationResult, collect, resolve_environment
+from confwarden.components.problems import (
+    Problem,
+    ValidationResult,
+    collect,
+    resolve_environment,
+    text_variables,
+)
 from confwarden.components.url import SecretURL
 from confwarden.environment.detection import Environment
-from confwarden.environment.policy import policy_for
+from confwarden.environment.policy import Severity, policy_for
 
-__all__ = ["ComponentBuilder", "SingleURLBuilder"]
+__all__ = ["ComponentBuilder", "SingleURLBuilder", "container_alias"]
+
+
+def container_alias(
+    *,
+    host_variable: str,
+    alias_variable: str,
+    alias: str | None,
+    default_host: str,
+    in_container: Callable[[], bool],
+) -> tuple[str, Problem | None]:
+    """The host to use when ``host_variable`` is **not set**: the default, or a container alias.
+
+    An explicitly set host is never rewritten (a ``127.0.0.1`` set on purpose inside a container
+    is a sidecar or a tunnel, and silently turning it into ``postgres`` made a service fail at
+    connect with an address nobody configured). Only a *defaulted* host is replaced, only when
+    the project configured the alias (``alias_variable``, e.g. ``POSTGRES_DOCKER_SERVICE``), and
+    only inside a container; the warning shows both names so the log says what happened.
+    Callers use it only where the environment allows localhost (development, testing).
+
+    Example:
+        >>> container_alias(host_variable="REDIS_HOST", alias_variable="REDIS_DOCKER_SERVICE",
+        ...     alias="cache", default_host="localhost", in_container=lambda: True)[0]
+        'cache'
+    """
+    if not alias or not in_container():
+        return default_host, None
+    return alias, Problem(
+        host_variable,
+        f"is not set; inside a container {alias_variable}={alias!r} replaces the default "
+        f"{default_host!r}",
+        f"Set {host_variable} to choose the host yourself (an explicit host is never rewritten)",
+        Severity.WARNING,
+    )
 
 
 class ComponentBuilder(ABC):
@@ -28,7 +67,9 @@ class ComponentBuilder(ABC):
             ``os.environ`` behind the caller's back.
         environment: the environment; by default ``ENVIRONMENT`` from ``env_vars``, else
             development.
-        in_docker: running in a container; None detects it from ``dockerenv_path``.
+        in_docker: running in a container; None detects it from ``dockerenv_path``. Only used
+            to apply a configured container alias to a *defaulted* host
+            (:func:`container_alias`); an explicit host is never rewritten.
         dockerenv_path: the Docker marker file (injectable for tests).
         origins: variable -> where its value came from (e.g. from
             ``IsolatedEnvironment.get_variable_source``), quoted in every problem.
@@ -38,16 +79,16 @@ class ComponentBuilder(ABC):
 
     def __init__(
         self,
-        env_vars: Mapping[str, str],
+        env_vars: Mapping[str, object],
         *,
         environment: Environment | str | None = None,
         in_docker: bool | None = None,
         dockerenv_path: Path | str = "/.dockerenv",
         origins: Mapping[str, str] | None = None,
     ) -> None:
-        self._vars = env_vars
+        self._vars = text_variables(env_vars)
         self._origins = origins
-        self.environment = resolve_environment(env_vars, environment)
+        self.environment = resolve_environment(self._vars, environment)
         self.policy = policy_for(self.environment)
         self._in_docker = in_docker
         self._dockerenv_path = dockerenv_path

@@ -10,7 +10,7 @@ misconfiguration that must stop the service. In development the URL may also com
 
 from __future__ import annotations
 
-from confwarden.components.base import SingleURLBuilder
+from confwarden.components.base import SingleURLBuilder, container_alias
 from confwarden.components.database_url import is_local_host
 from confwarden.components.problems import (
     Problem,
@@ -103,27 +103,37 @@ class ClickHouseURLBuilder(SingleURLBuilder):
             "https" if secure else "http",
             self._get("CLICKHOUSE_USER") or "default",
             self._get("CLICKHOUSE_PASSWORD"),
-            self._get("CLICKHOUSE_HOST") or "localhost",
+            self._get("CLICKHOUSE_HOST") or self._default_host(problems),
             port,
             self._get("CLICKHOUSE_DB") or "default",
         )
+
+    def _default_host(self, problems: list[Problem]) -> str:
+        if self.environment.is_deployed:
+            return "localhost"  # reported as local by _checked
+        host, aliased = container_alias(
+            host_variable="CLICKHOUSE_HOST",
+            alias_variable="CLICKHOUSE_DOCKER_SERVICE",
+            alias=self._get("CLICKHOUSE_DOCKER_SERVICE"),
+            default_host="localhost",
+            in_container=lambda: self.in_docker,
+        )
+        problems.extend([aliased] if aliased else [])
+        return host
 
     def _checked(self, url: SecretURL, problems: list[Problem]) -> SecretURL | None:
         deployed = self.environment.is_deployed
         source = "CLICKHOUSE_URL" if self._get("CLICKHOUSE_URL") else "CLICKHOUSE_HOST"
         if is_local_host(url.host):
-            if self.policy.localhost_urls is Severity.IGNORE and self.in_docker:
-                url = url.copy_with(host=self._get("CLICKHOUSE_DOCKER_SERVICE") or "clickhouse")
-            else:
-                problems.append(
-                    Problem(
-                        source,
-                        f"points at this machine ({url.host}); ClickHouse in "
-                        f"{self.environment.value} is remote",
-                        "Use the ClickHouse Cloud host name",
-                        self.policy.localhost_urls,
-                    )
+            problems.append(
+                Problem(
+                    source,
+                    f"points at this machine ({url.host}); ClickHouse in "
+                    f"{self.environment.value} is remote",
+                    "Use the ClickHouse Cloud host name",
+                    self.policy.localhost_urls,
                 )
+            )
         if deployed and url.scheme != "https":
             problems.append(
                 Problem(source, f"uses http:// in {self.environment.value}", "Use https://")

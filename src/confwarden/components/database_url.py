@@ -7,9 +7,10 @@ in the password, one passed ``sslmode`` to asyncpg (which refuses it), one read 
 ``POSTGRES_DB``, optional ``POSTGRES_SSLMODE``), in the form SQLAlchemy 2 accepts for each
 driver, over TCP or a Cloud SQL unix socket, with the rules of the environment:
 
-* development/testing: defaults allowed, ``localhost`` becomes the compose service name inside
-  a container, an in-memory SQLite database when ``USE_MEMORY_DB`` is set or (testing) when no
-  PostgreSQL is configured;
+* development/testing: defaults allowed; inside a container an unset host becomes
+  ``POSTGRES_DOCKER_SERVICE`` when that is configured (an explicit host is never rewritten);
+  an in-memory SQLite database when ``USE_MEMORY_DB`` is set or (testing) when no PostgreSQL
+  is configured;
 * staging/production: no localhost, credentials required, TLS required on TCP, weak or
   placeholder passwords refused; every problem is reported at once.
 
@@ -19,12 +20,13 @@ and validated only when the caller opts in with ``parse_legacy_url=True``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from confwarden.components.base import ComponentBuilder
+from confwarden.components.base import ComponentBuilder, container_alias
 from confwarden.components.legacy_url import merge_legacy_url
 from confwarden.components.problems import (
     Problem,
@@ -51,6 +53,10 @@ _COMPONENT_VARIABLES = (
     "POSTGRES_PASSWORD",
     "POSTGRES_DB",
     "POSTGRES_SSLMODE",
+)
+# /cloudsql/PROJECT:REGION:INSTANCE; a domain-scoped project is "example.com:project".
+_CLOUDSQL_SOCKET = re.compile(
+    r"/cloudsql/(?:[a-z0-9][a-z0-9.-]*:)?[a-z][a-z0-9-]*:[a-z][a-z0-9-]*:[a-z][a-z0-9-]*/?"
 )
 _DEV_DEFAULTS = {
     "POSTGRES_HOST": "localhost",
@@ -140,7 +146,7 @@ class DatabaseURLBuilder(ComponentBuilder):
 
     def __init__(
         self,
-        env_vars: Mapping[str, str],
+        env_vars: Mapping[str, object],
         *,
         environment: Environment | str | None = None,
         in_docker: bool | None = None,
@@ -368,6 +374,18 @@ class DatabaseURLBuilder(ComponentBuilder):
         for name, default in _DEV_DEFAULTS.items():
             if values[name] is not None:
                 continue
+            if name == "POSTGRES_HOST" and self.policy.fallbacks_allowed:
+                host, aliased = container_alias(
+                    host_variable=name,
+                    alias_variable="POSTGRES_DOCKER_SERVICE",
+                    alias=self._vars.get("POSTGRES_DOCKER_SERVICE", "").strip(),
+                    default_host=default,
+                    in_container=lambda: self.in_docker,
+                )
+                if aliased is not None:
+                    values[name], sources[name] = host, "POSTGRES_DOCKER_SERVICE"
+                    problems.append(aliased)
+                    continue
             if not self.policy.fallbacks_allowed:
                 problems.append(
                     Problem(
@@ -405,13 +423,21 @@ class DatabaseURLBuilder(ComponentBuilder):
         return None
 
     def _check_host(self, resolved: _Resolved) -> None:
+        resolved.docker_resolved = resolved.sources.get("POSTGRES_HOST") == (
+            "POSTGRES_DOCKER_SERVICE"
+        )
+        if resolved.host.startswith("/cloudsql") and not _CLOUDSQL_SOCKET.fullmatch(resolved.host):
+            # The proxy's directory is named after the instance connection name; anything
+            # else is a socket that does not exist, found only at the first connect.
+            resolved.problems.append(
+                Problem(
+                    "POSTGRES_HOST",
+                    f"{resolved.host!r} is not a Cloud SQL socket directory",
+                    "Use /cloudsql/PROJECT:REGION:INSTANCE, the instance connection name "
+                    "(gcloud sql instances describe INSTANCE --format='value(connectionName)')",
+                )
+            )
         if resolved.transport is not Transport.TCP or not is_local_host(resolved.host):
-            return
-        # Where localhost is fine (development, testing), a container reaches the database
-        # by its compose service name; where it is an error, nothing is rewritten.
-        if self.policy.localhost_urls is Severity.IGNORE and self.in_docker:
-            resolved.host = self._vars.get("POSTGRES_DOCKER_SERVICE", "").strip() or "postgres"
-            resolved.docker_resolved = True
             return
         resolved.problems.append(
             Problem(

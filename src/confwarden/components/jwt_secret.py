@@ -11,15 +11,14 @@ copies of that logic which disagreed. Here the rules are written once:
 3. Staging and production fail if the secret is unset, shorter than 32 characters or a known
    placeholder.
 
-Services compare what they resolved through a fingerprint, a keyed hash prefix that tells
-"same secret" without revealing it; :meth:`SharedJWTSecretManager.check_consistency` says
-which services differ.
+Services compare what they resolved through a fingerprint, a memory-hard hash (scrypt) that
+tells "same secret" without revealing it and is given only for secrets that pass the rules;
+:meth:`SharedJWTSecretManager.check_consistency` says which services differ.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -29,6 +28,7 @@ from confwarden.components.problems import (
     class_or_instance,
     collect,
     resolve_environment,
+    text_variables,
 )
 from confwarden.components.weak_secrets import placeholder_reason
 from confwarden.environment.detection import Environment
@@ -46,21 +46,33 @@ _COMPONENT = "SharedJWTSecretManager"
 MIN_SECRET_LENGTH = 32
 ALLOWED_ALGORITHMS = ("HS256", "HS384", "HS512")
 DEFAULT_ALGORITHM = "HS256"
-# The fingerprint key is public on purpose: it only keeps fingerprints from matching plain
-# hashes of common secrets; a 12-hex prefix of an HMAC reveals nothing usable of a long secret.
-_FINGERPRINT_KEY = b"confwarden/jwt-fingerprint/v1"
-_FINGERPRINT_LENGTH = 12
+# Fingerprints must compare across services without a shared key, so the salt is public; what
+# protects a secret is the cost of each guess. scrypt (memory-hard, in the standard library) at
+# n=2**12, r=8 costs about 5 ms and 4 MiB per guess, where the former HMAC cost microseconds:
+# a word list of 10 million candidates takes hours of CPU and 4 MiB per parallel guess, and a
+# secret that passes the strength rules (32+ random characters) is out of reach. Weak or
+# placeholder secrets get no fingerprint at all.
+_FINGERPRINT_SALT = b"confwarden/jwt-fingerprint/v2"
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**12, 8, 1
+_FINGERPRINT_LENGTH = 16
 
 
 def fingerprint(secret: str) -> str:
-    """A short keyed hash of ``secret``: equal for equal secrets, useless for guessing it.
+    """A short scrypt hash of ``secret``: equal for equal secrets, expensive to guess from.
 
     Example:
         >>> len(fingerprint("x" * 40))
-        12
+        16
     """
-    digest = hmac.new(_FINGERPRINT_KEY, secret.encode("utf-8"), hashlib.sha256).hexdigest()
-    return digest[:_FINGERPRINT_LENGTH]
+    digest = hashlib.scrypt(
+        secret.encode("utf-8"),
+        salt=_FINGERPRINT_SALT,
+        n=_SCRYPT_N,
+        r=_SCRYPT_R,
+        p=_SCRYPT_P,
+        dklen=_FINGERPRINT_LENGTH // 2,
+    )
+    return digest.hex()
 
 
 def _generated_secret(environment: Environment) -> str:
@@ -158,14 +170,14 @@ class SharedJWTSecretManager:
 
     def __init__(
         self,
-        env_vars: Mapping[str, str],
+        env_vars: Mapping[str, object],
         *,
         environment: Environment | str | None = None,
         origins: Mapping[str, str] | None = None,
     ) -> None:
-        self._vars = env_vars
+        self._vars = text_variables(env_vars)
         self._origins = origins
-        self.environment = resolve_environment(env_vars, environment)
+        self.environment = resolve_environment(self._vars, environment)
         self.policy = policy_for(self.environment)
         self._cache: tuple[JWTSecretResolution, str | None] | None = None
 
@@ -273,6 +285,7 @@ class SharedJWTSecretManager:
         ]
         variable: str | None = None
         secret: str | None = None
+        weak: list[Problem] = []
         generated = False
         if found:
             variable, secret = found[0]
@@ -287,7 +300,8 @@ class SharedJWTSecretManager:
                             Severity.WARNING,
                         )
                     )
-            problems.extend(self._check_secret(variable, secret))
+            weak = self._check_secret(variable, secret)
+            problems.extend(weak)
         elif self.policy.fallbacks_allowed:
             secret, generated = _generated_secret(self.environment), True
             problems.append(
@@ -312,8 +326,9 @@ class SharedJWTSecretManager:
         resolution = JWTSecretResolution(
             variable,
             generated,
-            # A placeholder's fingerprint would confirm a dictionary guess: not shown.
-            fingerprint(secret) if secret is not None and not placeholder_reason(secret) else None,
+            # A weak or placeholder secret's fingerprint would confirm a dictionary guess
+            # offline: none is computed, in any environment.
+            fingerprint(secret) if secret is not None and not weak else None,
             algorithm,
             result,
         )
@@ -336,7 +351,8 @@ class SharedJWTSecretManager:
             return [
                 Problem(
                     variable,
-                    f"is {len(secret)} characters long, shorter than {MIN_SECRET_LENGTH}",
+                    # The length is not shown: it narrows a brute-force search.
+                    f"is shorter than {MIN_SECRET_LENGTH} characters (value not shown)",
                     f"Use a random secret of at least {MIN_SECRET_LENGTH} characters",
                     self.policy.short_secret,
                 )

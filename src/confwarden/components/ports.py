@@ -1,7 +1,8 @@
 """PortDiscovery: the URL of another service, and port conflicts, by the rules of each environment.
 
 In development a service is ``http://localhost:<port>`` (the port from ``<SERVICE>_PORT`` or
-a default), or ``http://<compose service name>:<port>`` inside a container. In staging and
+the project's default for it), or ``http://<compose service name>:<port>`` inside a container
+when that alias is configured and the host is not set. In staging and
 production it is the configured ``<SERVICE>_SERVICE_URL``, which must be https and must not
 point at this machine. Port conflict detection compares what each service really resolves
 to: two services on the same host and port in development conflict, while several services
@@ -10,11 +11,13 @@ behind 443 on different host names (or different paths) in production do not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from confwarden.components.base import container_alias
 from confwarden.components.database_url import is_local_host
 from confwarden.components.problems import (
     Problem,
@@ -22,6 +25,7 @@ from confwarden.components.problems import (
     class_or_instance,
     collect,
     resolve_environment,
+    text_variables,
 )
 from confwarden.environment.detection import Environment
 from confwarden.environment.policy import Severity, policy_for
@@ -29,6 +33,7 @@ from confwarden.environment.policy import Severity, policy_for
 __all__ = ["DEFAULT_SERVICES", "PortConflict", "PortDiscovery", "ServiceSpec"]
 
 _COMPONENT = "PortDiscovery"
+_SERVICE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,14 +42,17 @@ class ServiceSpec:
 
     Attributes:
         name: the service's name (``auth``); its variables are ``AUTH_PORT``,
-            ``AUTH_HOST`` and ``AUTH_SERVICE_URL``.
-        default_port: the development port when ``<NAME>_PORT`` is not set.
-        docker_name: the compose service name that replaces localhost inside a container.
+            ``AUTH_HOST``, ``AUTH_SERVICE_URL`` and ``AUTH_DOCKER_SERVICE``.
+        default_port: the development port when ``<NAME>_PORT`` is not set; None: the port
+            must be configured.
+        docker_name: the compose service name that replaces the *default* host inside a
+            container (``<NAME>_DOCKER_SERVICE`` overrides it); None: no aliasing. An
+            explicit ``<NAME>_HOST`` is never rewritten.
     """
 
     name: str
-    default_port: int
-    docker_name: str
+    default_port: int | None = None
+    docker_name: str | None = None
 
     @property
     def prefix(self) -> str:
@@ -52,11 +60,10 @@ class ServiceSpec:
         return self.name.upper().replace("-", "_")
 
 
-DEFAULT_SERVICES: tuple[ServiceSpec, ...] = (
-    ServiceSpec("backend", 8000, "backend"),
-    ServiceSpec("auth", 8081, "auth"),
-    ServiceSpec("frontend", 3000, "frontend"),
-)
+# The core knows no service: a project passes its own (``services=[ServiceSpec("auth", 8081)]``),
+# and any other name is resolved by the same variable conventions with no default port.
+# The spec platform's table is ``confwarden.presets.agent_platform.ports.SERVICES``.
+DEFAULT_SERVICES: tuple[ServiceSpec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +83,9 @@ class PortDiscovery:
     Args:
         env_vars: the variables (``get_env().get_all()``, a test's dict).
         environment: the environment; by default ``ENVIRONMENT`` from ``env_vars``.
-        services: the known services (default: backend, auth, frontend).
+        services: the project's services, with their development ports (default: none;
+            any name is still resolved from its ``<NAME>_*`` variables, without a default
+            port). ``validate()``/``find_conflicts()`` look at these.
         in_docker: running in a container; None detects it from ``dockerenv_path``.
         dockerenv_path: the Docker marker file (injectable for tests).
         origins: variable -> where its value came from (e.g. from
@@ -85,11 +94,13 @@ class PortDiscovery:
     Example:
         >>> PortDiscovery({"AUTH_PORT": "9001"}, in_docker=False).get_service_url("auth")
         'http://localhost:9001'
+        >>> PortDiscovery({}, services=[ServiceSpec("auth", 8081)]).get_service_url("auth")
+        'http://localhost:8081'
     """
 
     def __init__(
         self,
-        env_vars: Mapping[str, str],
+        env_vars: Mapping[str, object],
         *,
         environment: Environment | str | None = None,
         services: Iterable[ServiceSpec] = DEFAULT_SERVICES,
@@ -97,9 +108,9 @@ class PortDiscovery:
         dockerenv_path: Path | str = "/.dockerenv",
         origins: Mapping[str, str] | None = None,
     ) -> None:
-        self._vars = env_vars
+        self._vars = text_variables(env_vars)
         self._origins = origins
-        self.environment = resolve_environment(env_vars, environment)
+        self.environment = resolve_environment(self._vars, environment)
         self.services = {spec.name: spec for spec in services}
         self._in_docker = in_docker
         self._dockerenv_path = dockerenv_path
@@ -194,14 +205,18 @@ class PortDiscovery:
         return list(self.services) if services is None else list(services)
 
     def _spec(self, service: str) -> ServiceSpec:
-        try:
-            return self.services[service]
-        except KeyError:
-            known = ", ".join(sorted(self.services))
-            raise ValueError(f"unknown service {service!r}; known services: {known}") from None
+        spec = self.services.get(service)
+        if spec is not None:
+            return spec
+        if not _SERVICE_NAME.fullmatch(service):
+            raise ValueError(
+                f"{service!r} is not a service name (letters, digits, '-' and '_'); "
+                "its variables would be <NAME>_PORT, <NAME>_HOST, <NAME>_SERVICE_URL"
+            )
+        return ServiceSpec(service)
 
     def _port_variable(self, service: str, environment: Environment) -> str:
-        prefix = self.services[service].prefix
+        prefix = self._spec(service).prefix
         return f"{prefix}_SERVICE_URL" if environment.is_deployed else f"{prefix}_PORT"
 
     def _get(self, name: str) -> str | None:
@@ -225,6 +240,15 @@ class PortDiscovery:
         variable = f"{spec.prefix}_PORT"
         raw = self._get(variable)
         port = spec.default_port
+        if raw is None and port is None:
+            return None, [
+                Problem(
+                    variable,
+                    f"is not set and {spec.name!r} has no default port",
+                    f"Set {variable} (or {spec.prefix}_SERVICE_URL), or describe the service: "
+                    f"PortDiscovery(..., services=[ServiceSpec({spec.name!r}, PORT)])",
+                )
+            ]
         if raw is not None:
             if not (raw.isdigit() and 0 < int(raw) < 65536):
                 return None, [
@@ -235,10 +259,18 @@ class PortDiscovery:
                     )
                 ]
             port = int(raw)
-        host = self._get(f"{spec.prefix}_HOST") or "localhost"
-        if is_local_host(host) and self.in_docker:
-            host = spec.docker_name
-        return f"http://{host}:{port}", []
+        host = self._get(f"{spec.prefix}_HOST")
+        problems: list[Problem] = []
+        if host is None:
+            host, aliased = container_alias(
+                host_variable=f"{spec.prefix}_HOST",
+                alias_variable=f"{spec.prefix}_DOCKER_SERVICE",
+                alias=self._get(f"{spec.prefix}_DOCKER_SERVICE") or spec.docker_name,
+                default_host="localhost",
+                in_container=lambda: self.in_docker,
+            )
+            problems.extend([aliased] if aliased else [])
+        return f"http://{host}:{port}", problems
 
     def _deployed_url(
         self, spec: ServiceSpec, environment: Environment

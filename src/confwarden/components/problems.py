@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
@@ -25,6 +26,7 @@ __all__ = [
     "class_or_instance",
     "is_truthy",
     "resolve_environment",
+    "text_variables",
 ]
 
 logger = logging.getLogger("confwarden.components")
@@ -35,6 +37,41 @@ _TRUTHY = frozenset({"1", "true", "yes", "on"})
 def is_truthy(value: str | None) -> bool:
     """Tell whether a flag variable is set to a true value (``1``, ``true``, ``yes``, ``on``)."""
     return value is not None and value.strip().lower() in _TRUTHY
+
+
+def text_variables(env_vars: Mapping[str, object]) -> Mapping[str, str]:
+    """The variables as strings, as the process environment would hold them.
+
+    A component reads a mapping of variables; callers building one in code pass numbers and
+    flags (``{"POSTGRES_PORT": 5432}``), which used to crash deep inside with
+    ``'int' object has no attribute 'isspace'``. ``int``, ``float``, ``bool`` (``true``/
+    ``false``) and paths are converted; anything else is refused naming the variable. A mapping
+    of strings (the usual ``get_env().get_all()``) is returned as it is, without a copy.
+
+    Raises:
+        TypeError: a value is not a string nor one of the converted scalar types.
+
+    Example:
+        >>> dict(text_variables({"POSTGRES_PORT": 5432, "REDIS_TLS": True}))
+        {'POSTGRES_PORT': '5432', 'REDIS_TLS': 'true'}
+    """
+    if all(type(value) is str for value in env_vars.values()):
+        return env_vars  # type: ignore[return-value]  # checked just above
+    converted: dict[str, str] = {}
+    for name, value in env_vars.items():
+        if isinstance(value, str):
+            converted[name] = str(value)
+        elif isinstance(value, bool):
+            converted[name] = "true" if value else "false"
+        elif isinstance(value, int | float | os.PathLike):
+            converted[name] = os.fspath(value) if isinstance(value, os.PathLike) else str(value)
+        else:
+            raise TypeError(
+                f"{name} is a {type(value).__name__}, not a string: pass variables as strings "
+                "(int, float, bool and paths are converted), e.g. "
+                f"{{{name!r}: str(value)}}"
+            )
+    return converted
 
 
 def resolve_environment(
@@ -94,10 +131,13 @@ class Problem:
 class ValidationResult:
     """Every problem one validation found, errors and warnings together.
 
+    ``bool(result)`` is ``result.ok`` (warnings alone do not make it false), so
+    ``if builder.validate():`` reads the way it sounds; ``len(result)`` counts every problem.
+
     Example:
         >>> result = ValidationResult("DatabaseURLBuilder", Environment.STAGING, ())
-        >>> result.ok
-        True
+        >>> result.ok, bool(result)
+        (True, True)
     """
 
     component: str
@@ -118,6 +158,11 @@ class ValidationResult:
     def ok(self) -> bool:
         """True when nothing stops the component."""
         return not self.errors
+
+    def __bool__(self) -> bool:
+        # ``if builder.validate():`` must read the way it sounds. Without this, ``__len__``
+        # made a result with problems truthy, so the check read backwards.
+        return self.ok
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.problems)

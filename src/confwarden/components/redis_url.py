@@ -9,7 +9,7 @@ result is a :class:`~confwarden.components.url.SecretURL` that masks the passwor
 
 from __future__ import annotations
 
-from confwarden.components.base import SingleURLBuilder
+from confwarden.components.base import SingleURLBuilder, container_alias
 from confwarden.components.database_url import is_local_host
 from confwarden.components.problems import (
     Problem,
@@ -103,18 +103,24 @@ class RedisURLBuilder(SingleURLBuilder):
                     )
                 )
             host = "localhost"
-        if socket is None and host is not None and is_local_host(host):
-            if self.policy.localhost_urls is Severity.IGNORE and self.in_docker:
-                host = self._get("REDIS_DOCKER_SERVICE") or "redis"
-            else:
-                problems.append(
-                    Problem(
-                        "REDIS_HOST",
-                        f"{host!r} is this machine in {self.environment.value}",
-                        "Set REDIS_HOST to the Redis server's address",
-                        self.policy.localhost_urls,
-                    )
+            if not deployed:
+                host, aliased = container_alias(
+                    host_variable="REDIS_HOST",
+                    alias_variable="REDIS_DOCKER_SERVICE",
+                    alias=self._get("REDIS_DOCKER_SERVICE"),
+                    default_host=host,
+                    in_container=lambda: self.in_docker,
                 )
+                problems.extend([aliased] if aliased else [])
+        if socket is None and host is not None and is_local_host(host):
+            problems.append(
+                Problem(
+                    "REDIS_HOST",
+                    f"{host!r} is this machine in {self.environment.value}",
+                    "Set REDIS_HOST to the Redis server's address",
+                    self.policy.localhost_urls,
+                )
+            )
         problems.extend(self._password_problems(password))
         if deployed and socket is None:
             if tls_flag is not None and tls_flag.lower() in _FALSY:

@@ -6,6 +6,19 @@ does not encode either), and printing them leaks the password into logs. Modelle
 httpx's ``URL``: components are properties, ``copy_with()`` makes a changed copy, ``repr``
 and ``str`` mask the password, and only ``render(hide_password=False)`` gives the real string.
 Every component is percent-encoded on its own with ``urllib.parse.quote(part, safe="")``.
+
+What goes into a driver, in one call each (like SQLAlchemy's own ``URL``, whose repr masks the
+password and which ``create_engine`` takes as it is):
+
+* SQLAlchemy: ``create_engine(url.to_sqlalchemy())`` / ``create_async_engine(url.to_sqlalchemy())``;
+* a driver's own connect (asyncpg, psycopg, psycopg2, redis-py): ``url.get_secret_value()``, the
+  name pydantic's ``SecretStr`` uses for the same act of revealing.
+
+A masked rendering (``str(url)``, ``render()``) that holds a hidden secret starts with
+``(masked) ``. That prefix is not a URL scheme, so a masked string handed to a driver by
+mistake fails when it is parsed (``create_engine``, ``asyncpg.connect``, ``psycopg.connect``,
+``redis.from_url``) instead of sending ``***`` as the password at the first connect, and
+:func:`parse_secret_url` names the right call.
 """
 
 from __future__ import annotations
@@ -17,7 +30,9 @@ from urllib.parse import quote, unquote, urlsplit
 
 from confwarden.environment.masking import MASK, mask_url
 
-__all__ = ["SecretURL", "parse_secret_url"]
+__all__ = ["MASKED_PREFIX", "SecretURL", "parse_secret_url"]
+
+MASKED_PREFIX = "(masked) "
 
 
 # Parts made only of unreserved characters are returned as they are: quote() would return
@@ -58,8 +73,8 @@ class SecretURL:
     Example:
         >>> url = SecretURL("postgresql", "app", "p@ss/w:rd", "db", 5432, "app")
         >>> str(url)
-        'postgresql://app:***@db:5432/app'
-        >>> url.render(hide_password=False)
+        '(masked) postgresql://app:***@db:5432/app'
+        >>> url.get_secret_value()
         'postgresql://app:p%40ss%2Fw%3Ard@db:5432/app'
     """
 
@@ -77,7 +92,9 @@ class SecretURL:
 
         Example:
             >>> SecretURL("redis", None, "pw", "cache", 6379, "0").render()
-            'redis://:***@cache:6379/0'
+            '(masked) redis://:***@cache:6379/0'
+            >>> SecretURL("redis", None, None, "cache", 6379, "0").render()
+            'redis://cache:6379/0'
         """
         userinfo = ""
         if self.username is not None or self.password is not None:
@@ -95,12 +112,29 @@ class SecretURL:
             path = f"/{_encode(self.path)}" if self.path else ""
         query = "&".join(f"{_encode(k)}={_encode_query_value(v)}" for k, v in self.query)
         rendered = f"{self.scheme}://{userinfo}{host}{port}{path}{'?' + query if query else ''}"
+        if not hide_password:
+            return rendered
         # The one masking function also hides secrets passed as query parameters
         # (?password=, ?sslpassword=, ?token=), which the password field does not cover.
-        return mask_url(rendered) if hide_password and query else rendered
+        masked = mask_url(rendered) if query else rendered
+        if self.password is not None or masked != rendered:
+            return MASKED_PREFIX + masked
+        return rendered
+
+    def get_secret_value(self) -> str:
+        """The real URL, password included: for a driver's ``connect()`` and nothing else.
+
+        Example:
+            >>> SecretURL("redis", None, "pw", "cache", 6379, "0").get_secret_value()
+            'redis://:pw@cache:6379/0'
+        """
+        return self.render(hide_password=False)
 
     def __str__(self) -> str:
         return self.render()
+
+    def __format__(self, spec: str) -> str:
+        return format(self.render(), spec)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.render()!r})"
@@ -133,7 +167,8 @@ class SecretURL:
         return replace(self, query=kept + tuple(params.items()))
 
     def to_sqlalchemy(self) -> Any:
-        """This URL as a ``sqlalchemy.engine.URL``, for ``create_engine`` without a string.
+        """This URL as a ``sqlalchemy.engine.URL``: what ``create_engine`` and
+        ``create_async_engine`` take directly. SQLAlchemy masks its password in ``repr``/``str``.
 
         Raises:
             MissingDependencyError: SQLAlchemy is not installed.
@@ -144,7 +179,7 @@ class SecretURL:
             from confwarden.errors import MissingDependencyError
 
             raise MissingDependencyError("SecretURL.to_sqlalchemy", "db", "sqlalchemy") from exc
-        return make_url(self.render(hide_password=False))
+        return make_url(self.get_secret_value())
 
 
 def parse_secret_url(text: str) -> SecretURL:
@@ -158,6 +193,11 @@ def parse_secret_url(text: str) -> SecretURL:
         >>> parse_secret_url("postgresql://app:p%40ss@db:5433/app?sslmode=require").password
         'p@ss'
     """
+    if text.lstrip().startswith(MASKED_PREFIX.strip()):
+        raise ValueError(
+            "is a masked URL (the str() of a SecretURL, password replaced by ***); pass "
+            "url.get_secret_value() to a driver, or url.to_sqlalchemy() to create_engine"
+        )
     parts = urlsplit(text.strip())
     if not parts.scheme or "://" not in text:
         raise ValueError("is not a URL of the form scheme://user:password@host:port/path")

@@ -4,8 +4,8 @@ The names are loaded lazily (PEP 562), so importing a light module such as
 :mod:`confwarden.config.spec` does not import pydantic.
 
 Example:
-    >>> from confwarden.config import AppConfig, fields_of
-    >>> any(f.canonical == "SERVICE_SECRET" for f in fields_of(AppConfig))
+    >>> from confwarden.config import ServiceConfig, fields_of
+    >>> any(f.canonical == "SERVICE_SECRET" for f in fields_of(ServiceConfig))
     True
 """
 
@@ -17,9 +17,6 @@ from confwarden._lazy import lazy_exports
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
-    "AppConfig": "confwarden.config.profiles",
-    "AuthConfig": "confwarden.config.auth",
-    "AuthEnvironment": "confwarden.config.auth",
     "Change": "confwarden.config.changes",
     "ChangeClass": "confwarden.config.changes",
     "ChangeReport": "confwarden.config.changes",
@@ -30,7 +27,6 @@ _EXPORTS: dict[str, str] = {
     "ConfigLoadResult": "confwarden.config.loader",
     "ConfigSchema": "confwarden.config.schema",
     "ConfigurationValidator": "confwarden.config.validation",
-    "DevelopmentConfig": "confwarden.config.profiles",
     "DoctorReport": "confwarden.config.doctor",
     "Env": "confwarden.config.schema",
     "EnvironmentSource": "confwarden.config.sources",
@@ -41,14 +37,11 @@ _EXPORTS: dict[str, str] = {
     "LoadContext": "confwarden.config.sources",
     "OverridesSource": "confwarden.config.sources",
     "Problem": "confwarden.config.spec",
-    "ProductionConfig": "confwarden.config.profiles",
     "ResolvedValue": "confwarden.config.spec",
     "Rule": "confwarden.config.validation",
     "SecurityConfig": "confwarden.config.common",
     "ServiceConfig": "confwarden.config.common",
     "Severity": "confwarden.config.spec",
-    "StagingConfig": "confwarden.config.profiles",
-    "TestingConfig": "confwarden.config.profiles",
     "UnifiedConfigManager": "confwarden.config.manager",
     "ValidationContext": "confwarden.config.validation",
     "ValidationMode": "confwarden.config.spec",
@@ -63,7 +56,6 @@ _EXPORTS: dict[str, str] = {
     "get_unified_config": "confwarden.config.manager",
     "inspect_service": "confwarden.config.inspection",
     "load_config": "confwarden.config.loader",
-    "profile_for": "confwarden.config.profiles",
     "register_service": "confwarden.config.services",
     "reset_unified_config": "confwarden.config.manager",
 }
@@ -75,8 +67,6 @@ __getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS)
 
 
 if TYPE_CHECKING:
-    from confwarden.config.auth import AuthConfig as AuthConfig
-    from confwarden.config.auth import AuthEnvironment as AuthEnvironment
     from confwarden.config.change_tracker import ChangeTracker as ChangeTracker
     from confwarden.config.changes import Change as Change
     from confwarden.config.changes import ChangeClass as ChangeClass
@@ -100,12 +90,6 @@ if TYPE_CHECKING:
     from confwarden.config.manager import get_config_summary as get_config_summary
     from confwarden.config.manager import get_unified_config as get_unified_config
     from confwarden.config.manager import reset_unified_config as reset_unified_config
-    from confwarden.config.profiles import AppConfig as AppConfig
-    from confwarden.config.profiles import DevelopmentConfig as DevelopmentConfig
-    from confwarden.config.profiles import ProductionConfig as ProductionConfig
-    from confwarden.config.profiles import StagingConfig as StagingConfig
-    from confwarden.config.profiles import TestingConfig as TestingConfig
-    from confwarden.config.profiles import profile_for as profile_for
     from confwarden.config.schema import ConfigSchema as ConfigSchema
     from confwarden.config.schema import Env as Env
     from confwarden.config.schema import fields_of as fields_of

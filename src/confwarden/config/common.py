@@ -1,14 +1,17 @@
-"""ServiceConfig: the fields and accessors every service of the platform shares.
+"""ServiceConfig: an opt-in base for services that share identity, secrets, JWT and a database.
 
-Service identity, the inter-service secrets, the JWT secret and the database components are
-the same for the backend and the auth service; declaring them once means one binding, one
-fallback rule and one accessor each. Critical values (``SERVICE_SECRET``, the JWT secret, the
-database URL) are reached through accessors on the config object
-(:meth:`ServiceConfig.get_security_config`, :meth:`ServiceConfig.get_jwt_secret`,
-:attr:`ServiceConfig.database_url`), never through a second path around the manager
-(spec/001). The JWT secret goes through
-:class:`~confwarden.components.jwt_secret.SharedJWTSecretManager` and the database URL
-through :class:`~confwarden.components.database_url.DatabaseURLBuilder`, the one path each.
+:class:`~confwarden.config.schema.ConfigSchema` is the documented base of a project's schema.
+Services of a platform that authenticate each other usually share more: a service identity,
+the inter-service secret, the JWT secret and PostgreSQL components. ``ServiceConfig``
+declares those once (one binding, one fallback rule and one accessor each) and names no
+vendor and no service; a project derives from it only when it wants them.
+
+Critical values (``SERVICE_SECRET``, the JWT secret, the database URL) are reached through
+accessors on the config object (:meth:`ServiceConfig.get_security_config`,
+:meth:`ServiceConfig.get_jwt_secret`, :attr:`ServiceConfig.database_url`), never through a
+second path around the manager (spec/001). The JWT secret goes through
+:class:`~confwarden.components.jwt_secret.SharedJWTSecretManager` and the database URL through
+:class:`~confwarden.components.database_url.DatabaseURLBuilder`, the one path each.
 """
 
 from __future__ import annotations
@@ -90,23 +93,6 @@ class ServiceConfig(ConfigSchema):
     port: Annotated[
         int, _general("PORT", restart_required=True, description="HTTP port", example="8000")
     ] = 8000
-    frontend_url: Annotated[
-        str,
-        _general(
-            "FRONTEND_URL",
-            required_in=DEPLOYED,
-            description="Public URL of the web frontend",
-            example="https://app.example.com",
-        ),
-    ] = "http://localhost:3000"
-    auth_service_url: Annotated[
-        str,
-        _general(
-            "AUTH_SERVICE_URL",
-            description="URL of the auth service",
-            example="https://auth.example.com",
-        ),
-    ] = "http://localhost:8081"
     cors_origins: Annotated[
         tuple[str, ...],
         _general(
@@ -218,6 +204,15 @@ class ServiceConfig(ConfigSchema):
     use_memory_db: Annotated[
         bool, _db("USE_MEMORY_DB", description="In-memory SQLite (development/testing only)")
     ] = False
+    postgres_docker_service: Annotated[
+        str | None,
+        _db(
+            "POSTGRES_DOCKER_SERVICE",
+            description="Inside a container, the host used when POSTGRES_HOST is unset "
+            "(development/testing)",
+            example="postgres",
+        ),
+    ] = None
 
     # -- accessors --------------------------------------------------------------------------------
 
@@ -272,6 +267,7 @@ class ServiceConfig(ConfigSchema):
             "POSTGRES_PASSWORD": _secret_text(self.postgres_password),
             "POSTGRES_DB": self.postgres_db,
             "POSTGRES_SSLMODE": self.postgres_sslmode,
+            "POSTGRES_DOCKER_SERVICE": self.postgres_docker_service,
         }
         values.update({key: str(value) for key, value in parts.items() if value is not None})
         if self.use_memory_db:

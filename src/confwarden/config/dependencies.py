@@ -3,11 +3,12 @@
 spec/003 "ConfigDependencyMap - Cascade Failure Prevention": a variable deleted from a
 deployment because "nobody reads it" took authentication down for every user. The map
 records, for each critical variable, the services and features that need it, the impact of
-deleting it, and whether a development fallback may stand in. It ships the dependencies
-spec/003 names (``SERVICE_SECRET``, the database components, ``JWT_SECRET_KEY``,
-``SECRET_KEY``, OAuth credentials in both naming conventions), is extensible with
-:meth:`ConfigDependencyMap.register`, and can be derived from schema metadata with
-:meth:`ConfigDependencyMap.from_fields`.
+deleting it, and whether a development fallback may stand in. It ships the generic
+dependencies spec/003 names (``SERVICE_SECRET``, the database components,
+``JWT_SECRET_KEY``, ``SECRET_KEY``), is extensible with :meth:`ConfigDependencyMap.register`,
+and is derived from a project's own services with :meth:`ConfigDependencyMap.from_services`
+(each entry then names the services that need the variable). A platform preset brings its
+own table (``confwarden.presets.agent_platform.PLATFORM_DEPENDENCIES``).
 
 ``DATABASE_URL`` is deliberately not a trusted dependency: DatabaseURLBuilder builds the URL
 from ``POSTGRES_*`` components and never reads it, so deleting it is safe.
@@ -17,13 +18,17 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from confwarden.config.spec import FieldSpec
 from confwarden.environment.detection import Environment
 from confwarden.environment.policy import policy_for
+
+if TYPE_CHECKING:
+    from confwarden.config.schema import ConfigSchema
 
 __all__ = [
     "BUILTIN_DEPENDENCIES",
@@ -130,11 +135,11 @@ class DependencyImpact:
         }
 
 
-_DB = ("backend", "auth_service", "session_store", "state_persistence")
+_DB = ("database", "session_store", "state_persistence")
 BUILTIN_DEPENDENCIES: tuple[ConfigDependency, ...] = (
     ConfigDependency(
         "SERVICE_SECRET",
-        ("backend", "inter_service_auth", "circuit_breaker"),
+        ("inter_service_auth", "circuit_breaker"),
         "Complete inter-service auth failure: the circuit breaker stays open and every user "
         "is locked out",
         Impact.ULTRA_CRITICAL,
@@ -142,13 +147,13 @@ BUILTIN_DEPENDENCIES: tuple[ConfigDependency, ...] = (
     ),
     ConfigDependency(
         "SERVICE_ID",
-        ("backend", "auth_service", "inter_service_auth"),
+        ("inter_service_auth",),
         "Services cannot identify each other; inter-service calls are refused",
         Impact.HIGH,
     ),
     ConfigDependency(
         "JWT_SECRET_KEY",
-        ("auth_service", "backend_auth", "token_validation"),
+        ("token_validation",),
         "All authentication fails: tokens cannot be signed or verified",
         Impact.CRITICAL,
         sensitive=True,
@@ -156,7 +161,7 @@ BUILTIN_DEPENDENCIES: tuple[ConfigDependency, ...] = (
     ),
     ConfigDependency(
         "SECRET_KEY",
-        ("backend", "sessions", "csrf_protection"),
+        ("sessions", "csrf_protection"),
         "Sessions and CSRF tokens cannot be signed; every user is logged out",
         Impact.CRITICAL,
         sensitive=True,
@@ -164,21 +169,21 @@ BUILTIN_DEPENDENCIES: tuple[ConfigDependency, ...] = (
     ConfigDependency(
         "POSTGRES_HOST",
         _DB,
-        "No database server to connect to: complete backend failure with no data access",
+        "No database server to connect to: the service has no data access",
         Impact.CRITICAL,
         fallback_allowed=True,
     ),
     ConfigDependency(
         "POSTGRES_USER",
         _DB,
-        "Database login fails: complete backend failure with no data access",
+        "Database login fails: the service has no data access",
         Impact.CRITICAL,
         fallback_allowed=True,
     ),
     ConfigDependency(
         "POSTGRES_PASSWORD",
         _DB,
-        "Database login fails: complete backend failure with no data access",
+        "Database login fails: the service has no data access",
         Impact.CRITICAL,
         sensitive=True,
     ),
@@ -188,40 +193,6 @@ BUILTIN_DEPENDENCIES: tuple[ConfigDependency, ...] = (
         "Connects to the wrong (default) database or none: no data access",
         Impact.CRITICAL,
         fallback_allowed=True,
-    ),
-    ConfigDependency(
-        "GOOGLE_OAUTH_CLIENT_ID_{ENVIRONMENT}",
-        ("auth_service", "oauth_login"),
-        "Google login fails in the auth service",
-        Impact.HIGH,
-        fallback_allowed=True,
-        alternatives=("GOOGLE_CLIENT_ID",),
-    ),
-    ConfigDependency(
-        "GOOGLE_OAUTH_CLIENT_SECRET_{ENVIRONMENT}",
-        ("auth_service", "oauth_login"),
-        "Google login fails in the auth service",
-        Impact.HIGH,
-        fallback_allowed=True,
-        sensitive=True,
-        alternatives=("GOOGLE_CLIENT_SECRET",),
-    ),
-    ConfigDependency(
-        "GOOGLE_CLIENT_ID",
-        ("backend", "oauth_login"),
-        "Google login fails in the backend",
-        Impact.HIGH,
-        fallback_allowed=True,
-        alternatives=("GOOGLE_OAUTH_CLIENT_ID_{ENVIRONMENT}",),
-    ),
-    ConfigDependency(
-        "GOOGLE_CLIENT_SECRET",
-        ("backend", "oauth_login"),
-        "Google login fails in the backend",
-        Impact.HIGH,
-        fallback_allowed=True,
-        sensitive=True,
-        alternatives=("GOOGLE_OAUTH_CLIENT_SECRET_{ENVIRONMENT}",),
     ),
     ConfigDependency(
         "ENVIRONMENT",
@@ -309,6 +280,60 @@ class ConfigDependencyMap:
                 )
         return result
 
+    @classmethod
+    def from_services(
+        cls,
+        services: Mapping[str, type[ConfigSchema]],
+        *,
+        base: Iterable[ConfigDependency] | None = None,
+    ) -> ConfigDependencyMap:
+        """The map of a project: every critical or required field of each service's schema.
+
+        Each entry's ``required_by`` names the project's services that bind the variable
+        (then the features of the built-in entry, when there is one), so ``impact`` answers
+        "which of *my* services break".
+
+        Args:
+            services: service name -> schema class (the project's ``[tool.confwarden.configs]``).
+            base: the entries to start from; by default :data:`BUILTIN_DEPENDENCIES`.
+
+        Example:
+            >>> from confwarden.config.common import ServiceConfig
+            >>> deps = ConfigDependencyMap.from_services({"shop": ServiceConfig})
+            >>> deps.get("POSTGRES_PASSWORD").required_by[0]
+            'shop'
+        """
+        from confwarden.config.schema import fields_of
+
+        base_map = cls(BUILTIN_DEPENDENCIES if base is None else base)
+        users: dict[str, list[str]] = {}
+        derived: dict[str, ConfigDependency] = {}
+        for name, schema in services.items():
+            service_map = cls.from_fields(fields_of(schema), include_builtin=False)
+            for dependency in service_map:
+                users.setdefault(dependency.variable, []).append(name)
+                derived.setdefault(dependency.variable, dependency)
+        result = cls(base_map)
+        for variable, names in users.items():
+            known = base_map.get(variable)
+            entry = known or derived[variable]
+            own = derived[variable]
+            required_by = (*names, *(known.required_by if known else ()))
+            result.register(
+                ConfigDependency(
+                    entry.variable,
+                    tuple(dict.fromkeys(required_by)),
+                    entry.deletion_impact,
+                    max(entry.impact, own.impact),
+                    fallback_allowed=entry.fallback_allowed and own.fallback_allowed,
+                    validation_required=entry.validation_required,
+                    restart_required=entry.restart_required or own.restart_required,
+                    sensitive=entry.sensitive or own.sensitive,
+                    alternatives=tuple(dict.fromkeys((*entry.alternatives, *own.alternatives))),
+                )
+            )
+        return result
+
     def register(self, dependency: ConfigDependency) -> None:
         """Add or replace the entry of ``dependency.variable``."""
         with self._lock:
@@ -365,7 +390,7 @@ class ConfigDependencyMap:
                 f"a {environment.value} fallback stands in for it; "
                 f"when deployed: {dependency.deletion_impact}",
             )
-        needed = ", ".join(dependency.required_by) or "the platform"
+        needed = ", ".join(dependency.required_by) or "the project"
         return DependencyImpact(
             variable,
             dependency,

@@ -67,8 +67,8 @@ def render_markdown(schema: type[ConfigSchema]) -> str:
     """A Markdown reference of every variable of ``schema``, grouped.
 
     Example:
-        >>> from confwarden.config.profiles import AppConfig
-        >>> "| `SERVICE_SECRET` |" in render_markdown(AppConfig)
+        >>> from confwarden.config.common import ServiceConfig
+        >>> "| `SERVICE_SECRET` |" in render_markdown(ServiceConfig)
         True
     """
     lines = [
@@ -122,8 +122,8 @@ def render_env_example(schema: type[ConfigSchema]) -> str:
     """A ``.env.example`` with every variable of ``schema``, secrets left empty.
 
     Example:
-        >>> from confwarden.config.profiles import AppConfig
-        >>> "SERVICE_SECRET=\\n" in render_env_example(AppConfig)
+        >>> from confwarden.config.common import ServiceConfig
+        >>> "SERVICE_SECRET=\\n" in render_env_example(ServiceConfig)
         True
     """
     lines = [

@@ -384,7 +384,7 @@ def _rows(inspection: ConfigInspection, base: Path) -> tuple[FieldRow, ...]:
 
 
 def _modes(inspection: ConfigInspection) -> dict[ValidationMode, ValidationResult]:
-    from confwarden.config.validation import ConfigurationValidator, ValidationContext
+    from confwarden.config.validation import ConfigurationValidator, ValidationContext, rules_for
 
     load = inspection.load
     ctx = ValidationContext(
@@ -395,7 +395,10 @@ def _modes(inspection: ConfigInspection) -> dict[ValidationMode, ValidationResul
         load.schema.__confwarden_prefix__,
         tuple(load.problems),
     )
-    return {mode: ConfigurationValidator(mode).validate(ctx) for mode in ValidationMode}
+    rules = rules_for(load.schema)
+    return {
+        mode: ConfigurationValidator(mode, rules=rules).validate(ctx) for mode in ValidationMode
+    }
 
 
 def _effective(inspection: ConfigInspection) -> dict[str, str]:

@@ -75,7 +75,7 @@ def inspect_service(
 
     Args:
         service_config_class: the service's schema base class; its profile for
-            ``environment`` is used (``AppConfig`` -> ``StagingConfig``).
+            ``environment`` is used (``ShopConfig`` -> ``ShopStagingConfig``).
         env_vars: the variables: an IsolatedEnvironment (provenance per variable) or a plain
             mapping (counted as the process environment).
         environment: the environment to judge for (need not be the one detected).
@@ -91,12 +91,12 @@ def inspect_service(
             file for staging before it becomes the deployment's environment).
 
     Example:
-        >>> from confwarden.config.profiles import AppConfig
-        >>> inspection = inspect_service(AppConfig, {}, Environment.PRODUCTION)
+        >>> from confwarden.config.common import ServiceConfig
+        >>> inspection = inspect_service(ServiceConfig, {}, Environment.PRODUCTION)
         >>> inspection.config is None, inspection.validation.is_valid
         (True, False)
     """
-    from confwarden.config.validation import ConfigurationValidator, ValidationContext
+    from confwarden.config.validation import ConfigurationValidator, ValidationContext, rules_for
 
     schema = service_config_class.for_environment(environment)
     context = LoadContext(
@@ -116,6 +116,7 @@ def inspect_service(
         prefix if prefix is not None else schema.__confwarden_prefix__,
         extra_problems=tuple(load.problems),
     )
-    validation = ConfigurationValidator(mode).validate(validation_context)
+    validator = ConfigurationValidator(mode, rules=rules_for(schema))
+    validation = validator.validate(validation_context)
     config = load.config if validation.is_valid else None
     return ConfigInspection(config, validation, load)

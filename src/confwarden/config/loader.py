@@ -177,7 +177,7 @@ def load_config(
         the built config (invalid fields replaced by their defaults).
 
     Example:
-        >>> from confwarden.config.profiles import AppConfig
+        >>> from confwarden.presets.agent_platform import AppConfig
         >>> ctx = LoadContext(Environment.PRODUCTION, {"LOG_LEVEL": "WARNING"})
         >>> result = load_config(AppConfig, ctx)
         >>> result.config.log_level, str(result.values["log_level"].source)

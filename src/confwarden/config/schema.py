@@ -44,7 +44,7 @@ class Env:
 
     Args:
         *names: the variables, in lookup order; the first is canonical. ``{ENVIRONMENT}``
-            is replaced by the upper-case environment (``GOOGLE_OAUTH_CLIENT_ID_{ENVIRONMENT}``).
+            is replaced by the upper-case environment (``JWT_SECRET_{ENVIRONMENT}``).
         deprecated: older names still read, with a warning naming the canonical one.
         sensitive: a secret: the field must be typed ``SecretStr`` and is masked everywhere.
         critical: a missing or invalid value stops startup under ENFORCE_CRITICAL.
@@ -387,7 +387,7 @@ class ConfigSchema:
         """The profile subclass of this class for ``environment``, or the class itself.
 
         Example:
-            >>> from confwarden.config.profiles import AppConfig
+            >>> from confwarden.presets.agent_platform import AppConfig
             >>> AppConfig.for_environment(Environment.STAGING).__name__
             'StagingConfig'
         """
@@ -421,7 +421,7 @@ def fields_of(cls: type[ConfigSchema]) -> tuple[FieldSpec, ...]:
     """The field metadata of a configuration class, computed once when the class was created.
 
     Example:
-        >>> from confwarden.config.profiles import AppConfig
+        >>> from confwarden.presets.agent_platform import AppConfig
         >>> spec = next(f for f in fields_of(AppConfig) if f.name == "jwt_secret_key")
         >>> spec.canonical, spec.sensitive
         ('JWT_SECRET_KEY', True)

@@ -1,16 +1,15 @@
 """Which configuration schema each service uses: a small registry ``bootstrap`` reads.
 
-``bootstrap(service="backend")`` names a service, not a class, so every service starts the
-same way (spec/000). The built-in names are ``backend`` (:class:`AppConfig` and its four
-profiles) and ``auth`` (:class:`AuthEnvironment`); a platform registers its own classes
-under those or other names (``register_service("backend", BackendConfig)``), or passes a
-class directly.
-
-A platform can also name its schemas in ``pyproject.toml`` for the command line::
+``bootstrap(service="shop")`` names a service, not a class, so every service starts the
+same way (spec/000). The core knows no service: a project names its schemas in
+``pyproject.toml`` (the usual way, read by the command line too)::
 
     [tool.confwarden.configs]
-    backend = "backend.config:BackendConfig"
-    auth = "auth_service.config:AuthSettings"
+    shop = "shop.config:ShopConfig"
+
+or registers them in code (``register_service("shop", ShopConfig)``), or passes a class
+directly. A preset registers its platform's services only when asked
+(``confwarden.presets.agent_platform.register_services()``).
 """
 
 from __future__ import annotations
@@ -33,29 +32,39 @@ __all__ = [
     "register_service",
     "registered_services",
     "resolve_service",
+    "unregister_service",
 ]
 
 _lock = threading.Lock()
 _registry: dict[str, type[ConfigSchema]] = {}
 
 
-def _builtins() -> dict[str, type[ConfigSchema]]:
-    from confwarden.config.auth import AuthEnvironment
-    from confwarden.config.profiles import AppConfig
-
-    return {"backend": AppConfig, "auth": AuthEnvironment}
-
-
 def register_service(name: str, schema: type[ConfigSchema]) -> None:
-    """Make ``bootstrap(service=name)`` use ``schema`` (and its environment profiles)."""
+    """Make ``bootstrap(service=name)`` use ``schema`` (and its environment profiles).
+
+    Example:
+        >>> from confwarden.config.schema import ConfigSchema
+        >>> class ShopConfig(ConfigSchema):
+        ...     page_size: int = 50
+        >>> register_service("shop-doc", ShopConfig)
+        >>> resolve_service("shop-doc")[1] is ShopConfig
+        True
+        >>> unregister_service("shop-doc")
+    """
     with _lock:
         _registry[name] = schema
 
 
-def registered_services() -> dict[str, type[ConfigSchema]]:
-    """Every service name and its schema, built-ins included."""
+def unregister_service(name: str) -> None:
+    """Forget the service ``name`` registered in code (no error when it is unknown)."""
     with _lock:
-        return {**_builtins(), **_registry}
+        _registry.pop(name, None)
+
+
+def registered_services() -> dict[str, type[ConfigSchema]]:
+    """Every service name registered in code and its schema."""
+    with _lock:
+        return dict(_registry)
 
 
 def resolve_service(service: str | type[ConfigSchema]) -> tuple[str, type[ConfigSchema]]:
@@ -70,9 +79,11 @@ def resolve_service(service: str | type[ConfigSchema]) -> tuple[str, type[Config
     try:
         return service, known[service]
     except KeyError:
+        listed = ", ".join(sorted(known)) or "none registered"
         raise ConfigurationError(
-            f"unknown service {service!r}: known services are {', '.join(sorted(known))}. "
-            "Register it with confwarden.config.register_service(name, ConfigClass)."
+            f"unknown service {service!r} (known services: {listed}). Name its schema in "
+            '[tool.confwarden.configs] of pyproject.toml (service = "package.module:Class") '
+            "or register it with confwarden.config.register_service(name, ConfigClass)."
         ) from None
 
 
@@ -149,7 +160,7 @@ def find_service(
 ) -> tuple[str, type[ConfigSchema]]:
     """Like :func:`resolve_service`, also trying ``root``'s ``[tool.confwarden] configs``.
 
-    The project's own declaration wins over the built-in names.
+    The project's own declaration wins over names registered in code.
     """
     if isinstance(service, str):
         reference = configs_from_pyproject(root).get(service)

@@ -37,7 +37,7 @@ class FieldSpec:
         name: the attribute name on the config class (``jwt_secret_key``).
         env_names: the variables it binds to, in lookup order; the first is canonical. A
             name may contain ``{ENVIRONMENT}``, replaced by the upper-case environment name
-            (``GOOGLE_OAUTH_CLIENT_ID_{ENVIRONMENT}``).
+            (``JWT_SECRET_{ENVIRONMENT}``).
         deprecated_names: older variable names still read, with a warning naming the new one.
         sensitive: the value is a secret (masked everywhere).
         critical: a missing or invalid value stops startup under ENFORCE_CRITICAL.

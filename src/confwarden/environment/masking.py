@@ -115,7 +115,7 @@ def is_sensitive_name(name: str) -> bool:
     """Tell whether a variable name denotes a secret.
 
     Example:
-        >>> is_sensitive_name("SERVICE_SECRET"), is_sensitive_name("OPENAI_API_KEY")
+        >>> is_sensitive_name("SERVICE_SECRET"), is_sensitive_name("STRIPE_API_KEY")
         (True, True)
         >>> is_sensitive_name("GH_PAT"), is_sensitive_name("SERVICE_SECRT")
         (True, True)

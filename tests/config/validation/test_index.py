@@ -33,7 +33,7 @@ FIELDS = (
         ("BACKEND_PORT", PORT),
         ("SECRET_KEY", SIGNING | SENSITIVE),
         ("JWT_SECRET_KEY", SENSITIVE),
-        ("LANGFUSE_HOST", URL | HOST),
+        ("CACHE_HOST", HOST),
         ("DATABASE_URL", 0),
         ("LOG_LEVEL", 0),
     ],

@@ -132,7 +132,7 @@ def test_validator_health_score_uses_penalties() -> None:
 
 def test_validator_default_rules_have_unique_codes() -> None:
     codes = [rule.code for rule in default_rules()]
-    assert len(codes) == len(set(codes)) == 11
+    assert len(codes) == len(set(codes)) == 9
 
 
 def test_validator_clean_production_config_is_valid(make_ctx: MakeCtx, strong: str) -> None:

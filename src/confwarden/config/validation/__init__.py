@@ -1,7 +1,7 @@
 """Configuration validation: rules, the validator and its result (spec/003 "Configuration
 Validation").
 
-One module per rule family (``database``, ``auth``, ``llm``, ``environment``, ``urls``,
+One module per rule family (``database``, ``jwt``, ``environment``, ``urls``,
 ``secrets``, ``ports``, ``consistency``, ``unknown``, ``required``) over the small
 :class:`Rule` base class in ``base``; :class:`ConfigurationValidator` runs them, sorts their
 problems into errors and warnings by :class:`~confwarden.config.spec.ValidationMode`, and
@@ -28,6 +28,7 @@ from confwarden.config.validation.validator import (
     ConfigurationValidator,
     default_rules,
     is_error_in_mode,
+    rules_for,
 )
 
 __all__ = [
@@ -41,4 +42,5 @@ __all__ = [
     "ValidationResult",
     "default_rules",
     "is_error_in_mode",
+    "rules_for",
 ]

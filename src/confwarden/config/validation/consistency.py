@@ -44,8 +44,8 @@ def secret_family(variable: str) -> str:
     """The secret a variable is an alias of (``JWT_SECRET`` for every JWT name).
 
     Example:
-        >>> secret_family("GOOGLE_OAUTH_CLIENT_SECRET_STAGING")
-        'GOOGLE_CLIENT_SECRET'
+        >>> secret_family("GITHUB_OAUTH_CLIENT_SECRET_STAGING")
+        'GITHUB_CLIENT_SECRET'
     """
     if _JWT.match(variable):
         return "JWT_SECRET"

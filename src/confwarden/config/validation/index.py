@@ -54,9 +54,7 @@ URL_SCHEMES: dict[str, frozenset[str]] = {
     "API_URL": frozenset({"http", "https"}),
     "REDIRECT_URI": frozenset({"http", "https"}),
     "CALLBACK_URL": frozenset({"http", "https"}),
-    "GRAFANA_URL": frozenset({"http", "https"}),
     "PROMETHEUS_URL": frozenset({"http", "https"}),
-    "LANGFUSE_HOST": frozenset({"http", "https"}),
 }
 _URL_SUFFIXES = ("_URL", "_URI", "_ENDPOINT")
 _NOT_URLS = frozenset({"DATABASE_URL"})  # judged by DatabaseURLBuilder alone

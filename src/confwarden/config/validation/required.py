@@ -3,7 +3,7 @@
 spec/003's validation flow starts here: "Check Required Variables". Where fallbacks are
 allowed (development, testing) the loader has already filled the gap, so what is left is a
 real hole. The problem names every variable that could have supplied the value, in the
-environment's spelling (``GOOGLE_OAUTH_CLIENT_ID_STAGING``), because "set JWT_SECRET_KEY"
+environment's spelling (``JWT_SECRET_STAGING``), because "set JWT_SECRET_KEY"
 is wrong advice when the service reads ``JWT_SECRET`` too.
 """
 

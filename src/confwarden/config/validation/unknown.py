@@ -22,9 +22,9 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from confwarden.config.spec import Problem, Severity
-from confwarden.config.validation.auth import JWT_VARIABLES
 from confwarden.config.validation.base import Rule, ValidationContext
 from confwarden.config.validation.database import DATABASE_VARIABLES
+from confwarden.config.validation.jwt import JWT_VARIABLES
 
 __all__ = ["NEAR_MISS_CUTOFF", "UnknownVariableRule", "suggest"]
 

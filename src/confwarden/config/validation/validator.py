@@ -18,18 +18,21 @@ from confwarden.config.spec import Problem, Severity, ValidationMode
 from confwarden.config.validation.base import Rule, ValidationContext, ValidationResult
 from confwarden.environment.masking import mask_text
 
-__all__ = ["ConfigurationValidator", "default_rules", "is_error_in_mode"]
+__all__ = ["ConfigurationValidator", "default_rules", "is_error_in_mode", "rules_for"]
 
 logger = logging.getLogger("confwarden.config.validation")
 
 
 def default_rules() -> tuple[Rule, ...]:
-    """One instance of every built-in rule, in the order of spec/003's validation flow."""
-    from confwarden.config.validation.auth import JwtSecretRule, OAuthRule
+    """One instance of every built-in rule, in the order of spec/003's validation flow.
+
+    Rules about one platform's variables (OAuth naming, LLM key shapes) are not built in: a
+    schema adds them in ``__confwarden_rules__`` (see :func:`rules_for`).
+    """
     from confwarden.config.validation.consistency import ConsistencyRule
     from confwarden.config.validation.database import DatabaseRule
     from confwarden.config.validation.environment import DeployedUrlRule
-    from confwarden.config.validation.llm import LlmKeyFormatRule
+    from confwarden.config.validation.jwt import JwtSecretRule
     from confwarden.config.validation.ports import PortRule
     from confwarden.config.validation.required import RequiredRule
     from confwarden.config.validation.secrets import SecretStrengthRule
@@ -40,8 +43,6 @@ def default_rules() -> tuple[Rule, ...]:
         RequiredRule(),
         DatabaseRule(),
         JwtSecretRule(),
-        OAuthRule(),
-        LlmKeyFormatRule(),
         UrlFormatRule(),
         DeployedUrlRule(),
         SecretStrengthRule(),
@@ -49,6 +50,24 @@ def default_rules() -> tuple[Rule, ...]:
         ConsistencyRule(),
         UnknownVariableRule(),
     )
+
+
+def rules_for(schema: type) -> tuple[Rule, ...]:
+    """The built-in rules plus the rules ``schema`` adds in ``__confwarden_rules__``.
+
+    A preset or a project registers its own rule families on its schema, so the core
+    validator never runs one platform's rules on another project::
+
+        class AppConfig(ServiceConfig):
+            __confwarden_rules__ = (OAuthRule(), LlmKeyFormatRule())
+
+    Example:
+        >>> class Plain: ...
+        >>> rules_for(Plain) == default_rules()
+        True
+    """
+    own: tuple[Rule, ...] = getattr(schema, "__confwarden_rules__", ())
+    return (*default_rules(), *own)
 
 
 def is_error_in_mode(problem: Problem, mode: ValidationMode) -> bool:

@@ -1,4 +1,4 @@
-"""The four environment profiles of :class:`AppConfig` (DESIGN.md's environment table).
+"""The four environment profiles of the preset's :class:`AppConfig` (DESIGN.md's table).
 
 Each profile changes defaults only; the rules of its column (validation mode, fallbacks,
 cache, localhost and secret-length severities) live in
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from confwarden.config.app import AppConfig, LogLevel, SecurityConfig
 from confwarden.environment.detection import Environment
+from confwarden.presets.agent_platform.app import AppConfig, LogLevel, SecurityConfig
 
 __all__ = [
     "AppConfig",

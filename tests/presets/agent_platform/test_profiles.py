@@ -7,21 +7,21 @@ from collections.abc import Callable
 import pytest
 
 from confwarden.components.jwt_secret import SharedJWTSecretManager, fingerprint
-from confwarden.config.auth import AuthEnvironment
 from confwarden.config.inspection import inspect_service
 from confwarden.config.loader import load_config
-from confwarden.config.profiles import (
+from confwarden.config.sources import LoadContext
+from confwarden.config.spec import ValidationMode
+from confwarden.environment.detection import Environment
+from confwarden.errors import ComponentConfigError
+from confwarden.presets.agent_platform import (
     AppConfig,
+    AuthEnvironment,
     DevelopmentConfig,
     ProductionConfig,
     StagingConfig,
     TestingConfig,
     profile_for,
 )
-from confwarden.config.sources import LoadContext
-from confwarden.config.spec import ValidationMode
-from confwarden.environment.detection import Environment
-from confwarden.errors import ComponentConfigError
 
 CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"
 

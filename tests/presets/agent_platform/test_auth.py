@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from confwarden.config.auth import AuthConfig, AuthEnvironment
 from confwarden.config.loader import load_config
 from confwarden.config.sources import LoadContext
 from confwarden.environment.detection import Environment
+from confwarden.presets.agent_platform import AuthConfig, AuthEnvironment
 
 CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"
 

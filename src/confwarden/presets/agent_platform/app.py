@@ -1,7 +1,8 @@
-"""AppConfig: the backend platform's configuration schema, every variable spec/003 names.
+"""AppConfig: the spec platform's backend schema, every variable spec/003 names.
 
-On top of :class:`~confwarden.config.common.ServiceConfig` (identity, secrets, JWT,
-database components), grouped as spec/003 "Configuration Validation" lists them: Redis,
+Part of the opt-in ``agent_platform`` preset: a project imports it on purpose. On top of
+:class:`PlatformServiceConfig` (the core's ServiceConfig plus the platform's frontend and
+auth service URLs), grouped as spec/003 "Configuration Validation" lists them: Redis,
 ClickHouse, OAuth (both naming conventions), LLM keys, monitoring (Grafana, Prometheus,
 Langfuse), feature flags, the WebSocket event monitor and agent execution tracking
 ("Monitoring Configuration Variables"). Secrets are ``SecretStr``: ``repr``/``str`` of a config
@@ -18,8 +19,10 @@ from pydantic import SecretStr
 from confwarden.config.common import LogLevel, SecurityConfig, ServiceConfig
 from confwarden.config.schema import Env
 from confwarden.config.spec import DEPLOYED
+from confwarden.presets.agent_platform.llm import LlmKeyFormatRule
+from confwarden.presets.agent_platform.oauth import OAuthRule
 
-__all__ = ["AppConfig", "LogLevel", "SecurityConfig"]
+__all__ = ["AppConfig", "LogLevel", "PlatformServiceConfig", "SecurityConfig"]
 
 _redis = partial(Env, group="redis")
 _ch = partial(Env, group="clickhouse")
@@ -29,9 +32,38 @@ _mon = partial(Env, group="monitoring")
 _flag = partial(Env, group="features")
 _ws = partial(Env, group="websocket")
 _agent = partial(Env, group="agents")
+_general = partial(Env, group="general")
 
 
-class AppConfig(ServiceConfig):
+class PlatformServiceConfig(ServiceConfig):
+    """What both services of the spec platform share beyond ServiceConfig: its public URLs.
+
+    Its schemas add the platform's rule families (OAuth dual naming, LLM key shapes) to the
+    core validator's built-in rules.
+    """
+
+    __confwarden_rules__ = (OAuthRule(), LlmKeyFormatRule())
+
+    frontend_url: Annotated[
+        str,
+        _general(
+            "FRONTEND_URL",
+            required_in=DEPLOYED,
+            description="Public URL of the web frontend",
+            example="https://app.example.com",
+        ),
+    ] = "http://localhost:3000"
+    auth_service_url: Annotated[
+        str,
+        _general(
+            "AUTH_SERVICE_URL",
+            description="URL of the auth service",
+            example="https://auth.example.com",
+        ),
+    ] = "http://localhost:8081"
+
+
+class AppConfig(PlatformServiceConfig):
     """The backend platform configuration (base of the four environment profiles).
 
     Example:

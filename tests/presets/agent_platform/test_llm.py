@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from confwarden.config.validation import ValidationContext
-from confwarden.config.validation.llm import LlmKeyFormatRule
 from confwarden.environment.detection import Environment
+from confwarden.presets.agent_platform import LlmKeyFormatRule
 
 ANTHROPIC = "sk-ant-api03-" + "a1B2c3D4e5" * 4
 OPENAI = "sk-proj-" + "Z9y8X7w6V5" * 4

@@ -1,4 +1,6 @@
-"""The auth service's configuration: AuthEnvironment (the SSOT) and AuthConfig (a thin wrapper).
+"""The spec platform's auth service: AuthEnvironment (the SSOT) and AuthConfig (a wrapper).
+
+Part of the opt-in ``agent_platform`` preset.
 
 spec/003 "Auth Service Configuration (SSOT Delegation Pattern)": every piece of auth
 configuration logic lives in :class:`AuthEnvironment`, a schema like any other (loaded,
@@ -9,7 +11,7 @@ stays immutable.
 
 The auth service reads OAuth credentials by their environment-specific names first
 (``GOOGLE_OAUTH_CLIENT_ID_STAGING``), the backend's simplified names second: both conventions
-map to the same stored secret (:data:`confwarden.secrets.mapping.SECRET_MAPPINGS`).
+map to the same stored secret (the preset's ``SECRET_MAPPINGS``).
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from typing import Annotated, Any
 
 from pydantic import SecretStr
 
-from confwarden.config.common import ServiceConfig
 from confwarden.config.schema import Env
 from confwarden.config.spec import DEPLOYED
+from confwarden.presets.agent_platform.app import PlatformServiceConfig
 
 __all__ = ["AuthConfig", "AuthEnvironment"]
 
@@ -29,7 +31,7 @@ _oauth = partial(Env, group="oauth")
 _auth = partial(Env, group="auth")
 
 
-class AuthEnvironment(ServiceConfig):
+class AuthEnvironment(PlatformServiceConfig):
     """All auth service configuration: the shared service fields plus OAuth and token policy."""
 
     port: int = 8081

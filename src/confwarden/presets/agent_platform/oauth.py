@@ -1,14 +1,14 @@
-"""Auth rules: the shared JWT secret and OAuth credentials, per environment.
+"""OAuth rule of the agent platform preset: both naming conventions, per environment.
 
-The JWT secret is judged by :class:`~confwarden.components.jwt_secret.SharedJWTSecretManager`
-only (spec/000: four copies of the JWT rules disagreed), so the validator and every service
-agree on which variable wins and whether it is strong enough.
-
-OAuth follows spec/003 "OAuth Dual Naming Convention": the backend reads
+The spec platform's OAuth follows spec/003 "OAuth Dual Naming Convention": the backend reads
 ``GOOGLE_CLIENT_ID``/``GOOGLE_CLIENT_SECRET``, the auth service
 ``GOOGLE_OAUTH_CLIENT_ID_{ENVIRONMENT}``/``GOOGLE_OAUTH_CLIENT_SECRET_{ENVIRONMENT}``. Both must
 map to the same credentials, a client id without its secret is half a configuration, and
 staging credentials must never serve production. Development may lack OAuth entirely.
+
+The rule belongs to the preset, not the core: it runs for schemas that list it in
+``__confwarden_rules__`` (:class:`~confwarden.presets.agent_platform.AppConfig` and
+:class:`~confwarden.presets.agent_platform.AuthEnvironment` do).
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from confwarden.config.spec import Problem, Severity
 from confwarden.config.validation.base import Rule, ValidationContext, policy_severity
 from confwarden.environment.detection import Environment
 
-__all__ = ["JWT_VARIABLES", "OAUTH_PROVIDERS", "JwtSecretRule", "OAuthRule", "oauth_names"]
+__all__ = ["OAUTH_PROVIDERS", "OAuthRule", "oauth_names"]
 
-JWT_VARIABLES = ("JWT_SECRET_KEY", "JWT_SECRET", "JWT_ALGORITHM")
 OAUTH_PROVIDERS = ("GOOGLE", "GITHUB")
 
 
@@ -40,37 +39,6 @@ def oauth_names(provider: str, environment: Environment) -> dict[str, tuple[str,
             f"{provider}_OAUTH_CLIENT_SECRET_{upper}",
         ),
     }
-
-
-class JwtSecretRule(Rule):
-    """The JWT secret fails ``SharedJWTSecretManager(...).validate()`` for the environment.
-
-    Every JWT problem is critical: with a wrong secret, every authenticated request fails.
-    A missing secret that a declared required field covers is left to ``required.missing``,
-    so one hole costs one problem.
-    """
-
-    code = "auth.jwt_secret"
-    description = "SharedJWTSecretManager accepts the JWT secret and algorithm."
-
-    def check(self, ctx: ValidationContext) -> Iterator[Problem]:
-        """Yield the manager's problems, each with its variable's origin."""
-        from confwarden.components.jwt_secret import SharedJWTSecretManager
-
-        manager = SharedJWTSecretManager(ctx.merged_variables, environment=ctx.environment)
-        if not _uses_jwt(ctx, manager.candidates):
-            return
-        missing = "/".join(manager.candidates)
-        for found in manager.validate().problems:
-            severity = policy_severity(found.severity)
-            if severity is None:
-                continue
-            if found.variable == missing and _required_field_covers(ctx, manager.candidates):
-                continue
-            variable = found.variable.split("/")[0]
-            yield self.problem(
-                ctx, variable, found.message, found.action, severity=severity, critical=True
-            )
 
 
 class OAuthRule(Rule):
@@ -176,20 +144,3 @@ def _required_and_missing(ctx: ValidationContext, variable: str) -> bool:
         return False
     resolved = ctx.values.get(spec.name)
     return resolved is None or not (resolved.raw or "").strip()
-
-
-def _uses_jwt(ctx: ValidationContext, candidates: tuple[str, ...]) -> bool:
-    names = set(candidates) | set(JWT_VARIABLES)
-    if any(name in ctx.variables for name in names):
-        return True
-    return any(name in ctx.specs_by_variable for name in names) or bool(
-        ctx.index.groups & {"auth", "jwt"}
-    )
-
-
-def _required_field_covers(ctx: ValidationContext, candidates: tuple[str, ...]) -> bool:
-    for name in candidates:
-        spec = ctx.spec_for(name)
-        if spec is not None and spec.is_required(ctx.environment):
-            return True
-    return False

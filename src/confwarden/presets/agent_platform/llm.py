@@ -1,5 +1,7 @@
 """LLM API key formats: catch the key pasted into the wrong variable before the first call.
 
+A rule family of the opt-in ``agent_platform`` preset (its schemas register it).
+
 spec/003 "Validation Rules" 3, API key format validation. Anthropic, OpenAI and Gemini keys
 have recognisable shapes; an OpenAI key in ``ANTHROPIC_API_KEY``, a key with a trailing
 newline or a ``your-api-key-here`` placeholder fails only at the first request, far from the
