@@ -62,8 +62,6 @@ _REST_OF_LINE = re.compile(r"[^\r\n]*")
 # general path.
 _HEAD = re.compile(r"(?>(?:export[^\S\r\n]+)?)([^=#\s'][^=#\s]*)[^\S\r\n]*=([^\S\r\n]*)")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_DOUBLE_ESCAPE = re.compile(r"\\[\\'\"abfnrtv]")
-_SINGLE_ESCAPE = re.compile(r"\\[\\']")
 _ESCAPES = {
     "\\\\": "\\",
     "\\'": "'",
@@ -145,29 +143,44 @@ def _newlines(text: str, start: int, end: int) -> int:
     )
 
 
+# The content of a quoted value up to its closing quote: runs without quote or backslash, or
+# a backslash and the character it escapes. Possessive, so a missing quote fails at once
+# instead of backtracking; one C-level pass over the value.
+_CONTENT = {
+    '"': re.compile(r'(?:[^"\\]++|\\.)*+"', re.DOTALL),
+    "'": re.compile(r"(?:[^'\\]++|\\.)*+'", re.DOTALL),
+}
+_DOUBLE_SINGLES = (("\\'", "'"), ('\\"', '"'), *((f"\\{c}", _ESCAPES[f"\\{c}"]) for c in "abfnrtv"))
+_SINGLE_SINGLES = (("\\'", "'"),)
+
+
 def _closing_quote(text: str, start: int, quote: str) -> int:
     """Index of the quote closing a value whose content starts at ``start``, or -1.
 
     A backslash escapes the character after it, so a quote preceded by an odd run of
-    backslashes is content. Each backslash run is counted once: linear time.
+    backslashes is content.
     """
-    i = start
-    while True:
-        j = text.find(quote, i)
-        if j < 0:
-            return -1
-        k = j
-        while k > start and text[k - 1] == "\\":
-            k -= 1
-        if (j - k) % 2 == 0:
-            return j
-        i = j + 1
+    match = _CONTENT[quote].match(text, start)
+    return -1 if match is None else match.end() - 1
 
 
-def _decode(pattern: re.Pattern[str], value: str) -> str:
+def _decode(value: str, quote: str) -> str:
+    """Resolve the escapes python-dotenv resolves in a ``quote``-quoted value.
+
+    Escaped backslashes pair up from the left of each run, exactly as a left-to-right
+    scan would; the pieces between them then hold single backslashes only, so plain
+    ``str.replace`` passes finish the job, all in C.
+    """
     if "\\" not in value:
         return value
-    return pattern.sub(lambda m: _ESCAPES[m.group(0)], value)
+    singles = _DOUBLE_SINGLES if quote == '"' else _SINGLE_SINGLES
+    pieces = value.split("\\\\")
+    for index, piece in enumerate(pieces):
+        if "\\" in piece:
+            for escape, char in singles:
+                piece = piece.replace(escape, char)
+            pieces[index] = piece
+    return "\\".join(pieces)
 
 
 def _strip_inline_comment(part: str) -> str:
@@ -399,7 +412,7 @@ class _Parser:
             raise _Malformed(self._unterminated(quote), self.line)
         raw = self.text[self.pos + 1 : end]
         self._advance(end + 1)
-        return _decode(_SINGLE_ESCAPE if quote == "'" else _DOUBLE_ESCAPE, raw)
+        return _decode(raw, quote)
 
     def _unterminated(self, quote: str) -> str:
         kind = "single" if quote == "'" else "double"

@@ -172,12 +172,16 @@ TOKEN_PREFIXES: tuple[tuple[str, int, str], ...] = (
 
 _PREFIXES = tuple(prefix for prefix, _, _ in TOKEN_PREFIXES)
 _MIN_LENGTH = {prefix: length for prefix, length, _ in TOKEN_PREFIXES}
-# Word starts only (the lookbehind), then one class run: each character is read once.
-_TOKEN = re.compile(
-    r"(?<![A-Za-z0-9_\-])(?:"
-    + "|".join(re.escape(p) for p in sorted(_PREFIXES, key=len, reverse=True))
-    + r")[A-Za-z0-9_\-.+/=]*"
-)
+
+
+@lru_cache(maxsize=256)
+def _token_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """Words starting with one of ``prefixes``: a word start (the lookbehind), the prefix,
+    then one class run, so each character is read once."""
+    names = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9_\-])(?:{names})[A-Za-z0-9_\-.+/=]*")
+
+
 _WEBHOOK = re.compile(
     r"(?:hooks\.slack\.com/(?:services|workflows|triggers)|discord(?:app)?\.com/api/webhooks)"
     r"/[A-Za-z0-9_\-/]+"
@@ -278,17 +282,27 @@ SECRET_PARAMETERS = frozenset(
 """Parameter names (``?key=``, ``&sig=``, ``password=`` in a libpq DSN) whose value is masked,
 beside every name :func:`is_sensitive_name` accepts."""
 
-# key=value: the key starts a word (lookbehind) and is bounded; the value is quoted (bounded,
-# escapes allowed) or runs to the next separator.
-_PARAMETER = re.compile(
-    r"(?<![A-Za-z0-9_.\-])(?P<key>[A-Za-z][A-Za-z0-9_.\-]{0,63})[ \t]{0,8}=[ \t]{0,8}"
-    r"(?P<value>'(?:[^'\\\n]|\\.){0,4096}'|\"(?:[^\"\\\n]|\\.){0,4096}\"|[^&;#\s'\"]*)"
-)
+_VALUE = r"(?P<value>'(?:[^'\\\n]|\\.){0,4096}'|\"(?:[^\"\\\n]|\\.){0,4096}\"|[^&;#\s'\"]*)"
+
+
+@lru_cache(maxsize=256)
+def _parameter_pattern(keys: frozenset[str]) -> re.Pattern[str]:
+    """``key=value`` for these keys: the key starts a word (lookbehind); the value is quoted
+    (bounded, escapes allowed) or runs to the next separator."""
+    names = "|".join(re.escape(key) for key in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9_.\-])(?P<key>{names})[ \t]{{0,8}}=[ \t]{{0,8}}" + _VALUE)
+
+
 # "key": "value" in JSON; the value class excludes its own terminator, so no rescans.
 _JSON_PAIR = re.compile(
     r"\"(?P<key>[A-Za-z0-9_.\-]{1,64})\"[ \t]{0,16}:[ \t]{0,16}\"(?P<value>(?:[^\"\\\n]|\\.)*+)\""
 )
 _SPACE = re.compile(r"\s")
+# "://user:" - the user part holds no delimiter, so each match reads its characters once.
+_USERINFO = re.compile(r"://[^/?#@\s:]*:")
+_PORT = re.compile(r"\d{1,5}(?:[/?#\s]|\Z)")
+# "key=" alone, to learn which keys a text has before looking at any value.
+_KEY_BEFORE_EQUALS = re.compile(r"(?<![A-Za-z0-9_.\-])([A-Za-z][A-Za-z0-9_.\-]{0,63})[ \t]{0,8}=")
 
 
 @lru_cache(maxsize=4096)
@@ -332,49 +346,36 @@ def _url_passwords(text: str) -> list[tuple[int, int]]:
     The password may contain a raw ``/``, ``#``, ``?``, ``@`` or space: it ends at the last
     ``@`` before the next whitespace after its first ``@`` (an ``@`` further on in a query
     string widens the mask, never narrows it). ``host:port/...`` is not a password.
+    Candidates come from one regular expression; the ``@`` and line ends are found with
+    cursors that only move forward.
     """
     spans: list[tuple[int, int]] = []
-    at, colon, newline = _finder(text, "@"), _finder(text, ":"), _finder(text, "\n")
-    slash, question, hash_, space = (
-        _finder(text, "/"),
-        _finder(text, "?"),
-        _finder(text, "#"),
-        _space_finder(text),
-    )
-    pos = text.find("://")
-    while pos >= 0:
-        start = pos + 3
-        line_end = newline.next(start)
-        if line_end < 0:
-            line_end = len(text)
-        first_at = at.next(start)
-        sep = colon.next(start)
-        if 0 <= first_at < line_end and 0 <= sep < first_at:
-            user_end = min(
-                (i for i in (slash.next(start), question.next(start), hash_.next(start)) if i >= 0),
-                default=len(text),
-            )
-            blank = space.next(start)
-            if user_end > sep and (blank < 0 or blank > sep) and not _is_port(text, sep + 1):
-                blank_after = space.next(first_at)
-                stop = blank_after if 0 <= blank_after < line_end else line_end
-                last_at = text.rfind("@", first_at, stop)
+    if "@" not in text:
+        return spans
+    at, newline, space = _finder(text, "@"), _finder(text, "\n"), _space_finder(text)
+    length = len(text)
+    match = _USERINFO.search(text)
+    while match is not None:
+        sep = match.end() - 1
+        if _PORT.match(text, sep + 1) is None:
+            first_at = at.next(sep)
+            if first_at < 0:
+                break  # no '@' anywhere further: no password either
+            line_end = newline.next(sep)
+            if line_end < 0 or line_end > first_at:
+                blank = space.next(first_at)
+                stop = blank if 0 <= blank and (line_end < 0 or blank < line_end) else line_end
+                last_at = text.rfind("@", first_at, length if stop < 0 else stop)
                 spans.append((sep + 1, last_at))
-                pos = text.find("://", last_at + 1)
+                match = _USERINFO.search(text, last_at + 1)
                 continue
-        pos = text.find("://", start)
+        match = _USERINFO.search(text, match.end())
     return spans
 
 
 def _is_port(text: str, start: int) -> bool:
     """True when ``text[start:]`` is digits then a path, query, fragment, blank or the end."""
-    end = start
-    length = len(text)
-    while end < length and end - start < 6 and text[end].isdigit():
-        end += 1
-    if end == start:
-        return False
-    return end == length or text[end] in "/?#" or text[end].isspace()
+    return _PORT.match(text, start) is not None
 
 
 def _apply(text: str, spans: list[tuple[int, int]]) -> str:
@@ -399,9 +400,13 @@ def _apply(text: str, spans: list[tuple[int, int]]) -> str:
 def _marked_spans(text: str) -> list[tuple[int, int]]:
     spans = _url_passwords(text) if "://" in text else []
     if "=" in text:
-        secret = _secret_parameter
-        for match in _PARAMETER.finditer(text):
-            if secret(match[1]):
+        # Most texts have many keys and no secret one: find the keys first (in C), and run
+        # the value-reading expression only for the secret ones.
+        secret_keys = {
+            key for key in set(_KEY_BEFORE_EQUALS.findall(text)) if _secret_parameter(key)
+        }
+        if secret_keys:
+            for match in _parameter_pattern(frozenset(secret_keys)).finditer(text):
                 start, end = match.span(2)
                 if end > start:
                     spans.append((start, end))
@@ -421,9 +426,13 @@ def _marked_spans(text: str) -> list[tuple[int, int]]:
             end = len(text) if end < 0 else end
             spans.append((match.end(), end))
             pos = end
-    for match in _TOKEN.finditer(text):
-        if _shape_of(match.group()):
-            spans.append(match.span())
+    # Thirty substring searches (in C) are cheaper than trying thirty prefixes at every
+    # position; usually none is present and the expression is never run.
+    present = tuple(prefix for prefix in _PREFIXES if prefix in text)
+    if present:
+        for match in _token_pattern(present).finditer(text):
+            if _shape_of(match.group()):
+                spans.append(match.span())
     return spans
 
 
