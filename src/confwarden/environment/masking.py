@@ -345,7 +345,8 @@ def _url_passwords(text: str) -> list[tuple[int, int]]:
 
     The password may contain a raw ``/``, ``#``, ``?``, ``@`` or space: it ends at the last
     ``@`` before the next whitespace after its first ``@`` (an ``@`` further on in a query
-    string widens the mask, never narrows it). ``host:port/...`` is not a password.
+    string widens the mask, never narrows it). ``host:port/...`` is not a password when the
+    next ``@`` is in another word.
     Candidates come from one regular expression; the ``@`` and line ends are found with
     cursors that only move forward.
     """
@@ -357,12 +358,16 @@ def _url_passwords(text: str) -> list[tuple[int, int]]:
     match = _USERINFO.search(text)
     while match is not None:
         sep = match.end() - 1
-        if _PORT.match(text, sep + 1) is None:
-            first_at = at.next(sep)
-            if first_at < 0:
-                break  # no '@' anywhere further: no password either
-            line_end = newline.next(sep)
-            if line_end < 0 or line_end > first_at:
+        first_at = at.next(sep)
+        if first_at < 0:
+            break  # no '@' anywhere further: no password either
+        line_end = newline.next(sep)
+        if line_end < 0 or line_end > first_at:
+            blank = space.next(sep)
+            # "host:8080/path ... a@b": a port, when the '@' is in another word. In the same
+            # word it is a password (``u:1234?x@h``): ambiguous, so masked.
+            port = 0 <= blank < first_at and _PORT.match(text, sep + 1) is not None
+            if not port:
                 blank = space.next(first_at)
                 stop = blank if 0 <= blank and (line_end < 0 or blank < line_end) else line_end
                 last_at = text.rfind("@", first_at, length if stop < 0 else stop)
@@ -371,11 +376,6 @@ def _url_passwords(text: str) -> list[tuple[int, int]]:
                 continue
         match = _USERINFO.search(text, match.end())
     return spans
-
-
-def _is_port(text: str, start: int) -> bool:
-    """True when ``text[start:]`` is digits then a path, query, fragment, blank or the end."""
-    return _PORT.match(text, start) is not None
 
 
 def _apply(text: str, spans: list[tuple[int, int]]) -> str:
