@@ -474,10 +474,13 @@ class IsolatedEnvironment:
         callbacks = tuple(self._callbacks)
         if not callbacks:
             return
-        for key, value in scope.values.items():
-            restored = self.get(key)
-            if restored != value:
-                self._notify(callbacks, key, value, restored, _SCOPE_EXIT)
+        # Read and report under the lock: a shared write to the same variable cannot slip
+        # between, so the last change a callback sees is the value that stays.
+        with self._lock:
+            for key, value in scope.values.items():
+                restored = self.get(key)
+                if restored != value:
+                    self._notify(callbacks, key, value, restored, _SCOPE_EXIT)
 
     def __enter__(self) -> IsolatedEnvironment:
         self._enter_scope()
