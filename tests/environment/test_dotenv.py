@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -338,7 +337,6 @@ def test_parse_dotenv_records_interpolated_references() -> None:
     entries = parse_dotenv("DB_PASSWORD=hunter22\nCOPY=x${DB_PASSWORD}y\n").entries
     assert entries[1].references == ("DB_PASSWORD",)
     assert "hunter22" not in repr(entries[1])
-
 
 
 def test_read_dotenv_refuses_dev_zero() -> None:

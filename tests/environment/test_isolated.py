@@ -478,9 +478,7 @@ def test_load_from_file_masks_values_interpolated_from_a_secret(tmp_path: Path) 
 
 def test_callback_errors_are_masked_against_every_known_secret() -> None:
     other = "Other-Secret-9f8e7d"
-    env = IsolatedEnvironment(
-        environ={"API_TOKEN": other, "PLAIN": "x"}, isolated=True
-    )
+    env = IsolatedEnvironment(environ={"API_TOKEN": other, "PLAIN": "x"}, isolated=True)
 
     def loud(key: str, old: str | None, new: str | None, source: str) -> None:
         raise ValueError(

@@ -17,11 +17,11 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from tests.security import canaries
 
 from confwarden.cli.main import cli
 from confwarden.config.manager import reset_unified_config
 from confwarden.environment.process import reset_env
-from tests.security import canaries
 
 # Arguments a command cannot guess from its types; every other command uses the defaults.
 ARGUMENTS: dict[str, list[list[str]]] = {
@@ -34,7 +34,9 @@ WRITING_OPTIONS = frozenset({"--write-baseline", "-o", "--output"})
 ENVIRONMENTS = ("staging", "development")
 
 
-def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, click.Command]]:
+def _commands(
+    group: click.Group, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[str, click.Command]]:
     for name in sorted(group.commands):
         command = group.commands[name]
         path = (*prefix, name)

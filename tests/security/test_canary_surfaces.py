@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.security import canaries
 
 import confwarden
 from confwarden.environment.detection import Environment
@@ -26,7 +27,6 @@ from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.process import reset_env
 from confwarden.presets.agent_platform import AppConfig
 from confwarden.secrets.files import FileReferenceSource, SecretsDirSource
-from tests.security import canaries
 
 # Methods whose purpose is showing: called with no argument when an object has them.
 OUTPUT_METHODS = (

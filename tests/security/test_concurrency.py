@@ -43,9 +43,7 @@ def test_threads_with_scopes_lose_nothing_and_the_tracker_ends_right() -> None:
                         env.set(f"K{i}", f"scoped-{n}", source="scope")
                     assert all(env.get(f"K{i}") == f"scoped-{n}" for i in range(KEYS))
                 # Our scope is gone; our own shared writes are back, nobody else's lost.
-                assert all(
-                    env.get(f"K{i}") == f"t{n}-r{round_}" for i in range(n, KEYS, THREADS)
-                )
+                assert all(env.get(f"K{i}") == f"t{n}-r{round_}" for i in range(n, KEYS, THREADS))
         except BaseException as exc:  # reported after join
             errors.append(exc)
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.security import canaries
 
 from confwarden.cli.main import cli
 from confwarden.environment.dotenv import parse_dotenv
 from confwarden.environment.masking import is_sensitive_name, mask_text, mask_value
 from confwarden.environment.process import reset_env
-from tests.security import canaries
 
 MB = 1 << 20
 BOUND = 1.0  # seconds for 1 MB

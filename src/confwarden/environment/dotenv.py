@@ -177,9 +177,10 @@ def _decode(value: str, quote: str) -> str:
     pieces = value.split("\\\\")
     for index, piece in enumerate(pieces):
         if "\\" in piece:
+            decoded = piece
             for escape, char in singles:
-                piece = piece.replace(escape, char)
-            pieces[index] = piece
+                decoded = decoded.replace(escape, char)
+            pieces[index] = decoded
     return "\\".join(pieces)
 
 

@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
+
+from confwarden.environment.scanning import MASK, apply_spans, url_password_spans
 
 __all__ = [
     "FUZZY_WORDS",
@@ -42,8 +44,6 @@ __all__ = [
     "mask_value",
     "value_is_sensitive",
 ]
-
-MASK = "***"
 
 # -- names --------------------------------------------------------------------------------
 
@@ -297,10 +297,6 @@ def _parameter_pattern(keys: frozenset[str]) -> re.Pattern[str]:
 _JSON_PAIR = re.compile(
     r"\"(?P<key>[A-Za-z0-9_.\-]{1,64})\"[ \t]{0,16}:[ \t]{0,16}\"(?P<value>(?:[^\"\\\n]|\\.)*+)\""
 )
-_SPACE = re.compile(r"\s")
-# "://user:" - the user part holds no delimiter, so each match reads its characters once.
-_USERINFO = re.compile(r"://[^/?#@\s:]*:")
-_PORT = re.compile(r"\d{1,5}(?:[/?#\s]|\Z)")
 # "key=" alone, to learn which keys a text has before looking at any value.
 _KEY_BEFORE_EQUALS = re.compile(r"(?<![A-Za-z0-9_.\-])([A-Za-z][A-Za-z0-9_.\-]{0,63})[ \t]{0,8}=")
 
@@ -311,94 +307,8 @@ def _secret_parameter(key: str) -> bool:
     return lowered in SECRET_PARAMETERS or is_sensitive_name(key)
 
 
-class _Cursor:
-    """The next position of a character at or after ``pos``; positions only move forward."""
-
-    __slots__ = ("_at", "_find", "_text")
-
-    def __init__(self, text: str, find: Callable[[int], int]) -> None:
-        self._text = text
-        self._find = find
-        self._at = -2
-
-    def next(self, pos: int) -> int:
-        # Valid because callers ask with positions that never decrease.
-        if self._at != -1 and self._at < pos:
-            self._at = self._find(pos)
-        return self._at
-
-
-def _finder(text: str, char: str) -> _Cursor:
-    return _Cursor(text, lambda pos: text.find(char, pos))
-
-
-def _space_finder(text: str) -> _Cursor:
-    def find(pos: int) -> int:
-        match = _SPACE.search(text, pos)
-        return match.start() if match else -1
-
-    return _Cursor(text, find)
-
-
-def _url_passwords(text: str) -> list[tuple[int, int]]:
-    """Spans of the password of every ``scheme://user:password@host`` in ``text``.
-
-    The password may contain a raw ``/``, ``#``, ``?``, ``@`` or space: it ends at the last
-    ``@`` before the next whitespace after its first ``@`` (an ``@`` further on in a query
-    string widens the mask, never narrows it). ``host:port/...`` is not a password when the
-    next ``@`` is in another word.
-    Candidates come from one regular expression; the ``@`` and line ends are found with
-    cursors that only move forward.
-    """
-    spans: list[tuple[int, int]] = []
-    if "@" not in text:
-        return spans
-    at, newline, space = _finder(text, "@"), _finder(text, "\n"), _space_finder(text)
-    length = len(text)
-    match = _USERINFO.search(text)
-    while match is not None:
-        sep = match.end() - 1
-        first_at = at.next(sep)
-        if first_at < 0:
-            break  # no '@' anywhere further: no password either
-        line_end = newline.next(sep)
-        if line_end < 0 or line_end > first_at:
-            blank = space.next(sep)
-            # "host:8080/path ... a@b": a port, when the '@' is in another word. In the same
-            # word it is a password (``u:1234?x@h``): ambiguous, so masked.
-            port = 0 <= blank < first_at and _PORT.match(text, sep + 1) is not None
-            if not port:
-                blank = space.next(first_at)
-                stop = blank if 0 <= blank and (line_end < 0 or blank < line_end) else line_end
-                last_at = text.rfind("@", first_at, length if stop < 0 else stop)
-                spans.append((sep + 1, last_at))
-                match = _USERINFO.search(text, last_at + 1)
-                continue
-        match = _USERINFO.search(text, match.end())
-    return spans
-
-
-def _apply(text: str, spans: list[tuple[int, int]]) -> str:
-    """Replace each span (sorted or not, possibly overlapping) by :data:`MASK`."""
-    if not spans:
-        return text
-    spans.sort()
-    parts: list[str] = []
-    cursor = 0
-    for start, end in spans:
-        if end <= cursor:
-            continue
-        if start >= cursor:
-            parts.append(text[cursor:start])
-            parts.append(MASK)
-        # An overlapping span widens the mask already written.
-        cursor = end
-    parts.append(text[cursor:])
-    return "".join(parts)
-
-
 def _marked_spans(text: str) -> list[tuple[int, int]]:
-    spans = _url_passwords(text) if "://" in text else []
+    spans = url_password_spans(text) if "://" in text else []
     if "=" in text:
         # Most texts have many keys and no secret one: find the keys first (in C), and run
         # the value-reading expression only for the secret ones.
@@ -421,10 +331,10 @@ def _marked_spans(text: str) -> list[tuple[int, int]]:
     if "-----BEGIN" in text:
         # One search for the end of each block, continued after it: no block is read twice.
         pos = 0
-        while (match := _PRIVATE_BLOCK.search(text, pos)) is not None:
-            end = text.find(_END_BLOCK, match.end())
+        while (block := _PRIVATE_BLOCK.search(text, pos)) is not None:
+            end = text.find(_END_BLOCK, block.end())
             end = len(text) if end < 0 else end
-            spans.append((match.end(), end))
+            spans.append((block.end(), end))
             pos = end
     # Thirty substring searches (in C) are cheaper than trying thirty prefixes at every
     # position; usually none is present and the expression is never run.
@@ -446,7 +356,7 @@ def mask_embedded(text: str) -> str:
         >>> mask_embedded("host=db user=app password='s3 cr#t' sslmode=require")
         'host=db user=app password=*** sslmode=require'
     """
-    return _apply(text, _marked_spans(text))
+    return apply_spans(text, _marked_spans(text))
 
 
 def mask_url(url: str) -> str:
@@ -550,7 +460,7 @@ def mask_known(text: str, secrets: Iterable[str | None]) -> str:
             while start >= 0:
                 spans.append((start, start + len(variant)))
                 start = haystack.find(variant, start + len(variant))
-    return _apply(text, spans)
+    return apply_spans(text, spans)
 
 
 def mask_text(text: str, secrets: Iterable[str | None]) -> str:
