@@ -14,12 +14,10 @@ The parser never executes anything (``$(cmd)`` and backticks stay literal text),
 ``os.environ`` (the caller passes ``environ``) and never puts a value into a problem message,
 because any value may be a secret. It scans the text once, left to right, with ``str.find``
 and a few regular expressions of one unnested quantifier each, so no input can make it
-backtrack. Hostile files stay cheap: interpolation is capped (``A=${A}${A}`` forty times
-would be a terabyte; it stops at :data:`MAX_VALUE_CHARS` per value and
-:data:`MAX_EXPANDED_CHARS` per file, naming ``path:line``), a quote left open is reported on
-its own line without swallowing the lines after it, and files are read with
-:func:`~confwarden.environment.files.read_small_file` (no FIFO, no device, at most
-:data:`MAX_FILE_BYTES`).
+backtrack. Hostile files stay cheap: expansion is capped (:data:`MAX_VALUE_CHARS`,
+:data:`MAX_EXPANDED_CHARS`; the error names ``path:line``), a quote left open is reported on
+its own line without swallowing the next ones, and files are read with
+:func:`~confwarden.environment.files.read_small_file` (no FIFO, no device).
 """
 
 from __future__ import annotations
@@ -27,10 +25,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from confwarden.environment.files import read_small_file
-from confwarden.environment.masking import MASK, is_sensitive_name, mask_value
+from confwarden.environment.results import DotenvEntry, DotenvResult
 from confwarden.errors import DotenvError, DotenvProblem
 
 __all__ = [
@@ -75,56 +72,6 @@ _ESCAPES = {
     "\\v": "\v",
 }
 _NAME_RULE = "names start with a letter or '_' and contain only letters, digits and '_'"
-
-
-@dataclass(frozen=True, slots=True)
-class DotenvEntry:
-    """One assignment of a .env file.
-
-    Attributes:
-        key: the variable name.
-        value: the value, unquoted, unescaped and interpolated.
-        line: the 1-based line where the assignment starts.
-        references: the variables ``${...}`` interpolated into the value, so that a copy of
-            a secret (``COPY=${DB_PASSWORD}``) can be masked like the secret.
-    """
-
-    key: str
-    value: str
-    line: int
-    references: tuple[str, ...] = ()
-
-    def __repr__(self) -> str:
-        # The value may be a secret: show it only through the one masking function.
-        shown = mask_value(self.key, self.value)
-        if any(is_sensitive_name(name) for name in self.references):
-            shown = MASK
-        return f"DotenvEntry(key={self.key!r}, value={shown!r}, line={self.line})"
-
-
-@dataclass(frozen=True, slots=True)
-class DotenvResult:
-    """The outcome of parsing one .env input.
-
-    Attributes:
-        path: the file path, or ``"<string>"`` for text.
-        entries: the assignments in file order; a key may repeat (the last one wins).
-        problems: the malformed lines that were skipped (always empty in strict mode,
-            which raises instead).
-    """
-
-    path: str
-    entries: tuple[DotenvEntry, ...]
-    problems: tuple[DotenvProblem, ...]
-
-    def as_dict(self) -> dict[str, str]:
-        """Return ``{key: value}``, the last assignment of a key winning.
-
-        Example:
-            >>> parse_dotenv("A=1\\nA=2\\n").as_dict()
-            {'A': '2'}
-        """
-        return {entry.key: entry.value for entry in self.entries}
 
 
 class _Malformed(Exception):
