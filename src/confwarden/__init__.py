@@ -52,7 +52,6 @@ _EXPORTS: dict[str, str] = {
     "Env": "confwarden.config.schema",
     "PortDiscovery": "confwarden.components.ports",
     "RedisURLBuilder": "confwarden.components.redis_url",
-    "SECRET_MAPPINGS": "confwarden.secrets.mapping",
     "SecretURL": "confwarden.components.url",
     "SharedJWTSecretManager": "confwarden.components.jwt_secret",
     "UnifiedConfigManager": "confwarden.config.manager",
@@ -112,5 +111,4 @@ if TYPE_CHECKING:
         MissingDependencyError,
         ProtectedVariableError,
     )
-    from confwarden.secrets.mapping import SECRET_MAPPINGS
     from confwarden.startup import bootstrap

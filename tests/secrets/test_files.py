@@ -9,9 +9,9 @@ import pytest
 
 from confwarden.environment.detection import Environment
 from confwarden.environment.provenance import SourceKind
+from confwarden.presets.agent_platform.secret_mappings import PLATFORM_SECRET_MAPPINGS
 from confwarden.secrets.base import SecretSourceError
 from confwarden.secrets.files import FileReferenceSource, SecretsDirSource, read_secret_file
-from confwarden.secrets.mapping import SECRET_MAPPINGS, secret_name_for, secret_names_for
 
 CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"
 
@@ -35,7 +35,9 @@ def test_secrets_dir_reads_files_named_after_the_variable(tmp_path: Path) -> Non
 
 def test_secrets_dir_reads_secret_store_names(tmp_path: Path) -> None:
     (tmp_path / "google-oauth-client-id-staging").write_text("client-id")
-    source = SecretsDirSource(tmp_path, aliases=secret_names_for(Environment.STAGING))
+    source = SecretsDirSource(
+        tmp_path, aliases=PLATFORM_SECRET_MAPPINGS.aliases(Environment.STAGING)
+    )
     hit = source.lookup("GOOGLE_CLIENT_ID")
     assert hit is not None
     assert hit.value == "client-id"
@@ -85,15 +87,3 @@ def test_binary_or_huge_secret_files_are_refused(tmp_path: Path) -> None:
     huge.write_bytes(b"x" * ((1 << 20) + 1))
     with pytest.raises(SecretSourceError, match="1 MiB"):
         read_secret_file(huge, variable="SECRET_KEY")
-
-
-def test_secret_mappings_map_both_oauth_conventions_to_the_same_secret() -> None:
-    assert (
-        secret_name_for("GOOGLE_CLIENT_ID", Environment.STAGING)
-        == SECRET_MAPPINGS["GOOGLE_OAUTH_CLIENT_ID_STAGING"]
-    )
-    assert (
-        secret_name_for("GOOGLE_CLIENT_SECRET", Environment.PRODUCTION)
-        == SECRET_MAPPINGS["GOOGLE_OAUTH_CLIENT_SECRET_PRODUCTION"]
-    )
-    assert secret_name_for("UNMAPPED", Environment.STAGING) is None

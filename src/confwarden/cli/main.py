@@ -36,6 +36,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("confwarden.cli.validate_cmd", "diff"),
     ("confwarden.cli.validate_cmd", "impact"),
     ("confwarden.cli.validate_cmd", "doctor"),
+    ("confwarden.cli.secrets_cmd", "secrets"),
 )
 
 

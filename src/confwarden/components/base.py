@@ -23,7 +23,20 @@ from confwarden.components.url import SecretURL
 from confwarden.environment.detection import Environment
 from confwarden.environment.policy import Severity, policy_for
 
-__all__ = ["ComponentBuilder", "SingleURLBuilder", "container_alias"]
+__all__ = ["ComponentBuilder", "SingleURLBuilder", "container_alias", "is_local_host"]
+
+_LOCAL_HOSTS = frozenset({"localhost", "::1", "0.0.0.0", "::"})
+
+
+def is_local_host(host: str) -> bool:
+    """Tell whether ``host`` names this machine (localhost, the loopback range, ``0.0.0.0``).
+
+    Example:
+        >>> is_local_host("127.0.0.2"), is_local_host("db.internal")
+        (True, False)
+    """
+    lowered = host.strip().lower().strip("[]")
+    return lowered in _LOCAL_HOSTS or lowered.startswith("127.") or lowered.endswith(".localhost")
 
 
 def container_alias(

@@ -10,8 +10,7 @@ misconfiguration that must stop the service. In development the URL may also com
 
 from __future__ import annotations
 
-from confwarden.components.base import SingleURLBuilder, container_alias
-from confwarden.components.database_url import is_local_host
+from confwarden.components.base import SingleURLBuilder, container_alias, is_local_host
 from confwarden.components.problems import (
     Problem,
     is_truthy,

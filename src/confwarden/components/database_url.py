@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from confwarden.components.base import ComponentBuilder, container_alias
+from confwarden.components.base import ComponentBuilder, container_alias, is_local_host
 from confwarden.components.legacy_url import merge_legacy_url
 from confwarden.components.problems import (
     Problem,
@@ -45,7 +45,6 @@ _SSLMODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full"
 _INSECURE_SSLMODES = frozenset({"disable", "allow", "prefer"})
 _MIN_PASSWORD_LENGTH = 12
 _DEFAULT_PORT = 5432
-_LOCAL_HOSTS = frozenset({"localhost", "::1", "0.0.0.0", "::"})
 _COMPONENT_VARIABLES = (
     "POSTGRES_HOST",
     "POSTGRES_PORT",
@@ -89,17 +88,6 @@ class Transport(StrEnum):
     TCP = "tcp"
     UNIX_SOCKET = "unix_socket"
     MEMORY = "memory"
-
-
-def is_local_host(host: str) -> bool:
-    """Tell whether ``host`` names this machine (localhost, the loopback range, ``0.0.0.0``).
-
-    Example:
-        >>> is_local_host("127.0.0.2"), is_local_host("db.internal")
-        (True, False)
-    """
-    lowered = host.strip().lower().strip("[]")
-    return lowered in _LOCAL_HOSTS or lowered.startswith("127.") or lowered.endswith(".localhost")
 
 
 @dataclass(slots=True)

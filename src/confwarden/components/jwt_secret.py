@@ -18,9 +18,10 @@ tells "same secret" without revealing it and is given only for secrets that pass
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from confwarden.components.problems import (
     Problem,
@@ -57,6 +58,7 @@ _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**12, 8, 1
 _FINGERPRINT_LENGTH = 16
 
 
+@functools.lru_cache(maxsize=64)
 def fingerprint(secret: str) -> str:
     """A short scrypt hash of ``secret``: equal for equal secrets, expensive to guess from.
 
@@ -89,17 +91,22 @@ class JWTSecretResolution:
     Attributes:
         variable: the variable the secret came from, or None when generated or unresolved.
         generated: True when the development/testing fallback was used.
-        fingerprint: the keyed hash prefix of the secret, or None when unresolved or a
-            known placeholder.
         algorithm: the ``JWT_ALGORITHM`` in use.
         result: every problem found.
     """
 
     variable: str | None
     generated: bool
-    fingerprint: str | None
     algorithm: str
     result: ValidationResult
+    # Only to compute the fingerprint on demand: scrypt costs milliseconds on purpose, and a
+    # service that only signs tokens must not pay it at every start.
+    _strong_secret: str | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def fingerprint(self) -> str | None:
+        """The scrypt fingerprint of the secret; None when unresolved, weak or a placeholder."""
+        return None if self._strong_secret is None else fingerprint(self._strong_secret)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready form (no secret)."""
@@ -326,11 +333,11 @@ class SharedJWTSecretManager:
         resolution = JWTSecretResolution(
             variable,
             generated,
-            # A weak or placeholder secret's fingerprint would confirm a dictionary guess
-            # offline: none is computed, in any environment.
-            fingerprint(secret) if secret is not None and not weak else None,
             algorithm,
             result,
+            # A weak or placeholder secret's fingerprint would confirm a dictionary guess
+            # offline: none is computed, in any environment.
+            None if weak else secret,
         )
         return resolution, secret
 

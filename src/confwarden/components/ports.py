@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from confwarden.components.base import container_alias
-from confwarden.components.database_url import is_local_host
+from confwarden.components.base import container_alias, is_local_host
 from confwarden.components.problems import (
     Problem,
     ValidationResult,

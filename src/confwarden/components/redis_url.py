@@ -9,8 +9,7 @@ result is a :class:`~confwarden.components.url.SecretURL` that masks the passwor
 
 from __future__ import annotations
 
-from confwarden.components.base import SingleURLBuilder, container_alias
-from confwarden.components.database_url import is_local_host
+from confwarden.components.base import SingleURLBuilder, container_alias, is_local_host
 from confwarden.components.problems import (
     Problem,
     is_truthy,

@@ -66,6 +66,7 @@ def inspect_service(
     mode: ValidationMode | None = None,
     overrides: Mapping[str, str] | None = None,
     secret_dirs: Sequence[str | os.PathLike[str]] = (),
+    secret_sources: Sequence[ValueSource] = (),
     sources: Sequence[ValueSource] | None = None,
     prefix: str | None = None,
     full_chain: bool = False,
@@ -104,6 +105,7 @@ def inspect_service(
         env_vars,
         overrides=dict(overrides or {}),
         secret_dirs=tuple(secret_dirs),
+        secret_sources=tuple(secret_sources),
         fields=fields_of(schema),
         include_dotenv=include_dotenv,
     )

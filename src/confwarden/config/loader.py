@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from confwarden.config.schema import ConfigSchema, fields_of, plan_of
+from confwarden.config.schema import ConfigSchema, FieldPlan, fields_of, plan_of
 from confwarden.config.sources import LoadContext
 from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity, ValidationMode
 from confwarden.environment.detection import Environment
@@ -193,12 +193,15 @@ def load_config(
         for source in chosen
         if not source.is_empty()
     ]
+    plan = plan_of(schema, environment)
+    if any(type(s).prefetch is not ValueSource.prefetch for s, _, _ in lookups):
+        _prefetch(plan, lookups)
     values: dict[str, ResolvedValue] = {}
     data: dict[str, Any] = {}
     defaults, cache = _records(schema)
     isolated = context.env if isinstance(context.env, IsolatedEnvironment) else None
     problems: list[Problem] = []
-    for spec, names, deprecated, convert in plan_of(schema, environment):
+    for spec, names, deprecated, convert in plan:
         winner: SourceHit | None = None
         shadowed: list[tuple[str, Source]] = []
         for source, lookup, eager in lookups:
@@ -291,6 +294,42 @@ def load_config(
         config=config,
         invalid_fields=invalid,
     )
+
+
+def _prefetch(
+    plan: Sequence[FieldPlan],
+    lookups: Sequence[tuple[ValueSource, Callable[[str], SourceHit | None], bool]],
+) -> None:
+    """Let remote stores fetch, in parallel, every variable they may be asked for.
+
+    A field already supplied by a cheap source above a store (the process environment...)
+    is left out: the store would not be asked for it.
+    """
+    for index, (source, _, _) in enumerate(lookups):
+        if type(source).prefetch is ValueSource.prefetch:
+            continue
+        above = [lookup for s, lookup, _ in lookups[:index] if s.consult_when_shadowed]
+        wanted = [
+            variable
+            for item in plan
+            if not _supplied(above, item.variables)
+            for variable in item.variables
+        ]
+        if wanted:
+            source.prefetch(wanted)
+
+
+def _supplied(
+    lookups: Sequence[Callable[[str], SourceHit | None]], variables: Sequence[str]
+) -> bool:
+    for lookup in lookups:
+        for variable in variables:
+            try:
+                if lookup(variable) is not None:
+                    return True
+            except Exception:  # reported by the load itself
+                continue
+    return False
 
 
 _CACHE_LIMIT = 4096

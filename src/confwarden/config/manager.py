@@ -35,6 +35,7 @@ from confwarden.environment.detection import Environment, EnvironmentDetector
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.policy import policy_for
 from confwarden.errors import ConfigurationError
+from confwarden.secrets.base import ValueSource
 
 __all__ = [
     "UnifiedConfigManager",
@@ -60,6 +61,7 @@ class UnifiedConfigManager:
         mode: the validation mode; by default the environment's.
         overrides: values set in code (highest precedence).
         secret_dirs: mounted secret directories.
+        secret_sources: remote secret stores (Secret Manager, Vault...), highest first.
         clock: a monotonic clock (tests inject a fake one for the 30-second cache).
         ttl: cache lifetime in seconds (None: the life of the process); by default the
             environment policy's (30 s in testing).
@@ -79,6 +81,7 @@ class UnifiedConfigManager:
         mode: ValidationMode | None = None,
         overrides: Mapping[str, str] | None = None,
         secret_dirs: Sequence[str | os.PathLike[str]] = (),
+        secret_sources: Sequence[ValueSource] = (),
         clock: Callable[[], float] = time.monotonic,
         ttl: float | None = _USE_POLICY,
     ) -> None:
@@ -88,6 +91,7 @@ class UnifiedConfigManager:
         self.mode = mode
         self.overrides = dict(overrides or {})
         self.secret_dirs = tuple(secret_dirs)
+        self.secret_sources = tuple(secret_sources)
         self._clock = clock
         self._ttl = ttl
         self._lock = threading.RLock()
@@ -134,6 +138,7 @@ class UnifiedConfigManager:
             mode=self.mode,
             overrides=self.overrides,
             secret_dirs=self.secret_dirs,
+            secret_sources=self.secret_sources,
             full_chain=full_chain,
         )
 

@@ -54,6 +54,8 @@ class Env:
         example: an example value for docs and ``.env.example`` (never a real secret).
         group: a section for docs and summaries.
         fallback_allowed: a development/testing fallback may fill it in.
+        secret: the stored secret of this field in secret stores, for every one of its
+            names (``"jwt-secret-key-{environment}"``); see ``confwarden.secrets.mapping``.
 
     Example:
         >>> Env("REDIS_URL", group="redis").names
@@ -70,6 +72,7 @@ class Env:
         "names",
         "required_in",
         "restart_required",
+        "secret",
         "sensitive",
     )
 
@@ -85,6 +88,7 @@ class Env:
         example: str | None = None,
         group: str | None = None,
         fallback_allowed: bool = True,
+        secret: str | None = None,
     ) -> None:
         self.names = names
         self.deprecated = tuple(deprecated)
@@ -96,6 +100,7 @@ class Env:
         self.example = example
         self.group = group
         self.fallback_allowed = fallback_allowed
+        self.secret = secret
 
     def __repr__(self) -> str:
         return f"Env({', '.join(repr(n) for n in self.names)})"
@@ -217,6 +222,7 @@ def _build_bindings(cls: type[ConfigSchema]) -> None:
                 example=marker.example,
                 group=marker.group or default_group,
                 fallback_allowed=marker.fallback_allowed,
+                secret=marker.secret,
             )
         if spec.sensitive and not _is_secret(annotation):
             raise TypeError(

@@ -5,7 +5,8 @@ DESIGN.md's precedence, highest first:
 1. values set through the API in this process (explicit loader overrides, then variables
    whose source kind is ``SET``);
 2. the process environment (kind ``OS``);
-3. secret sources (``VAR_FILE`` references, mounted secret directories);
+3. secret sources (``VAR_FILE`` references, mounted secret directories, then the remote
+   stores of ``LoadContext.secret_sources``);
 4. ``.env`` files (kind ``DOTENV``), only where the environment's policy loads them;
 5. environment fallbacks (generated development secrets, test defaults);
 6. schema defaults (not a source: the field's default, recorded as such).
@@ -28,7 +29,7 @@ from confwarden.environment.policy import policy_for
 from confwarden.environment.provenance import OS_SOURCE, Source, SourceKind
 from confwarden.secrets.base import SourceHit, ValueSource
 from confwarden.secrets.files import FileReferenceSource, SecretsDirSource
-from confwarden.secrets.mapping import secret_names_for
+from confwarden.secrets.mapping import SecretMappings
 
 __all__ = [
     "EnvironmentSource",
@@ -60,6 +61,10 @@ class LoadContext:
         fields: the fields being loaded (fallbacks need their metadata).
         include_dotenv: read ``.env`` values even where the policy does not (tools judging
             a ``.env.staging`` file for staging).
+        secret_mappings: the project's variable -> stored secret table, added to the
+            schema's ``Env(secret=...)`` mappings (mounted files are also looked up by it).
+        secret_sources: remote secret stores (Secret Manager, Vault, etcd), highest first;
+            they rank with the mounted secrets, below the process environment.
     """
 
     environment: Environment
@@ -69,6 +74,8 @@ class LoadContext:
     override_source: Source = field(default_factory=lambda: Source(SourceKind.SET, "overrides"))
     fields: tuple[FieldSpec, ...] = ()
     include_dotenv: bool = False
+    secret_mappings: SecretMappings | None = None
+    secret_sources: Sequence[ValueSource] = ()
 
     def get(self, variable: str) -> str | None:
         """Read a variable from ``env`` (for sources such as ``VAR_FILE``)."""
@@ -168,8 +175,13 @@ def default_sources(context: LoadContext) -> tuple[ValueSource, ...]:
         EnvironmentSource(context.env, SourceKind.OS),
         FileReferenceSource(context.get, _names(context.env)),
     ]
-    aliases = secret_names_for(context.environment)
-    sources.extend(SecretsDirSource(d, aliases=aliases) for d in context.secret_dirs)
+    if context.secret_dirs:
+        mappings = SecretMappings.from_fields(context.fields)
+        if context.secret_mappings is not None:
+            mappings = mappings.merged(context.secret_mappings)
+        aliases = mappings.aliases(context.environment)
+        sources.extend(SecretsDirSource(d, aliases=aliases) for d in context.secret_dirs)
+    sources.extend(context.secret_sources)
     if policy.load_dotenv or context.include_dotenv:
         sources.append(EnvironmentSource(context.env, SourceKind.DOTENV))
     if policy.fallbacks_allowed:

@@ -47,6 +47,8 @@ class FieldSpec:
         example: an example value for docs and ``.env.example`` (never a real secret).
         group: a section name for docs and summaries (``database``, ``auth``...).
         fallback_allowed: whether a development/testing fallback may fill it in.
+        secret: the stored secret feeding every name of the field, ``{environment}``
+            filled in (``jwt-secret-key-{environment}``); see ``confwarden.secrets.mapping``.
     """
 
     name: str
@@ -60,6 +62,7 @@ class FieldSpec:
     example: str | None = None
     group: str = "general"
     fallback_allowed: bool = True
+    secret: str | None = None
 
     @property
     def canonical(self) -> str:

@@ -10,18 +10,22 @@ remote store (Secret Manager, Vault, etcd) plug in later beside the process envi
   source for a variable a higher source already supplied (the provenance chain of a normal
   load then skips it; ``confwarden explain`` asks anyway);
 * **possibly failing**: a source raises :class:`SecretSourceError` (or anything else); the
-  loader turns it into a configuration problem naming the source, never a crash.
+  loader turns it into a configuration problem naming the source, never a crash;
+* **possibly batched**: a remote store answers one request per secret; :meth:`prefetch`
+  receives every variable of a load first, so the source can fetch them in parallel;
+* **possibly changing**: :meth:`status` says whether the source answers, :meth:`watch`
+  reports variables that may have changed while the service runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple, Protocol
 
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.errors import ConfwardenError
 
-__all__ = ["SecretSourceError", "SourceHit", "ValueSource"]
+__all__ = ["SecretSourceError", "SourceHit", "SourceStatus", "Subscription", "ValueSource"]
 
 
 class SourceHit(NamedTuple):
@@ -46,6 +50,29 @@ class SecretSourceError(ConfwardenError):
 
     The message must describe the failure without any secret value: the loader shows it.
     """
+
+
+class SourceStatus(NamedTuple):
+    """Whether a source answers, for health checks (never holds a secret).
+
+    Attributes:
+        name: the source's name.
+        up: the last request reached the source (a "not found" answer counts as up).
+        detail: why it is down, or what it is (masked), never a secret.
+        last_ok: ``time.time()`` of the last successful answer, None before any.
+    """
+
+    name: str
+    up: bool
+    detail: str
+    last_ok: float | None
+
+
+class Subscription(Protocol):
+    """A running watch (see :meth:`ValueSource.watch`); ``close()`` stops it."""
+
+    def close(self) -> None:
+        """Stop watching (idempotent)."""
 
 
 class ValueSource:
@@ -87,6 +114,25 @@ class ValueSource:
     def known_variables(self) -> Mapping[str, str]:
         """Variables this source can list cheaply (for unknown-variable checks); may be empty."""
         return {}
+
+    def prefetch(self, variables: Iterable[str]) -> None:
+        """Get ready to answer for ``variables`` (a remote store fetches them in parallel).
+
+        Called by the loader once per load with every variable the schema may read; a
+        failure is kept and raised by :meth:`lookup` only if that variable is asked for.
+        """
+
+    def status(self) -> SourceStatus:
+        """Whether this source answers (local sources are always up)."""
+        return SourceStatus(self.name, True, "", None)
+
+    def watch(self, on_change: Callable[[frozenset[str]], None]) -> Subscription | None:
+        """Call ``on_change(variables that may have changed)`` from any thread.
+
+        An empty set means "unknown: re-read everything". Returns None when the source
+        cannot change while the process runs.
+        """
+        return None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"

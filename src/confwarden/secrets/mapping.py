@@ -1,59 +1,226 @@
-"""Variable names to secret-store names: one table, both OAuth naming conventions.
+"""Which stored secret feeds which variable: the project's secret mappings.
 
-spec/003 "OAuth Dual Naming Convention": the backend reads ``GOOGLE_CLIENT_ID`` and the auth
-service ``GOOGLE_OAUTH_CLIENT_ID_{ENVIRONMENT}``; both must map to the same stored secret, or
-the two services silently use different OAuth clients. The deployment scripts, the mounted
-secrets source and (later) the remote stores all read this one table.
+A deployment names secrets after the credential and the environment
+(``jwt-secret-key-production``) while services read variables (``JWT_SECRET_KEY``). The
+project declares that link once, and every secret source (mounted files, Google Secret
+Manager, Vault) and every deploy tool (``confwarden secrets plan|check``) reads it:
+
+* in the schema, on the field: ``Env("JWT_SECRET_KEY", secret="jwt-secret-key-{environment}")``
+  maps every variable name of the field (so both naming conventions of one credential always
+  point at the same secret);
+* in ``pyproject.toml``, for variables a schema does not own::
+
+      [tool.confwarden.secret_mappings]
+      CLICKHOUSE_URL = "clickhouse-url-{environment}"
+      "OAUTH_CLIENT_ID_{ENVIRONMENT}" = "oauth-client-id-{environment}"
+
+      [tool.confwarden.secret_versions]   # pinned versions, by stored secret name
+      jwt-secret-key-production = "7"
+
+``{environment}`` in a secret name is the lower-case environment, ``{ENVIRONMENT}`` in a
+variable name the upper-case one. The library itself maps nothing: a platform's table lives
+in its preset (``confwarden.presets.agent_platform.secret_mappings``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple, Protocol
 
 from confwarden.environment.detection import Environment
+from confwarden.errors import ConfigurationError
 
-__all__ = ["SECRET_MAPPINGS", "secret_name_for", "secret_names_for"]
+__all__ = [
+    "SecretMappings",
+    "SecretRef",
+    "environments_named_in",
+    "variable_is_for_other_environment",
+]
 
-SECRET_MAPPINGS: dict[str, str] = {
-    # Backend service uses simplified names; the store name carries the environment.
-    "GOOGLE_CLIENT_ID": "google-oauth-client-id-{environment}",
-    "GOOGLE_CLIENT_SECRET": "google-oauth-client-secret-{environment}",
-    # Auth service uses explicit environment names, mapped to the same secrets.
-    "GOOGLE_OAUTH_CLIENT_ID_STAGING": "google-oauth-client-id-staging",
-    "GOOGLE_OAUTH_CLIENT_SECRET_STAGING": "google-oauth-client-secret-staging",
-    "GOOGLE_OAUTH_CLIENT_ID_PRODUCTION": "google-oauth-client-id-production",
-    "GOOGLE_OAUTH_CLIENT_SECRET_PRODUCTION": "google-oauth-client-secret-production",
-    # Shared secrets: one stored value per environment, read by every service.
-    "JWT_SECRET_KEY": "jwt-secret-key-{environment}",
-    "SECRET_KEY": "secret-key-{environment}",
-    "SERVICE_SECRET": "service-secret-{environment}",
-    "POSTGRES_PASSWORD": "postgres-password-{environment}",
-    "REDIS_PASSWORD": "redis-password-{environment}",
-    "CLICKHOUSE_URL": "clickhouse-url-{environment}",
-    "ANTHROPIC_API_KEY": "anthropic-api-key-{environment}",
-    "OPENAI_API_KEY": "openai-api-key-{environment}",
-    "GEMINI_API_KEY": "gemini-api-key-{environment}",
-    "LANGFUSE_SECRET_KEY": "langfuse-secret-key-{environment}",
-    "GRAFANA_API_KEY": "grafana-api-key-{environment}",
+LATEST = "latest"
+_SECRET_NAME = re.compile(r"^[A-Za-z0-9_./{}-]{1,255}$")
+_VERSION = re.compile(r"^(latest|[1-9][0-9]{0,18})$")
+_TOKENS = re.compile(r"[^a-z0-9]+")
+# Words in a secret or variable name that tie it to one environment.
+_ENVIRONMENT_WORDS: dict[str, Environment] = {
+    "production": Environment.PRODUCTION,
+    "prod": Environment.PRODUCTION,
+    "prd": Environment.PRODUCTION,
+    "staging": Environment.STAGING,
+    "stage": Environment.STAGING,
+    "stg": Environment.STAGING,
+    "development": Environment.DEVELOPMENT,
+    "dev": Environment.DEVELOPMENT,
+    "testing": Environment.TESTING,
 }
 
 
-def secret_name_for(variable: str, environment: Environment) -> str | None:
-    """The secret-store name of ``variable`` in ``environment``, or None when unmapped.
+class SecretRef(NamedTuple):
+    """One stored secret: its name in the store and the version to read.
+
+    Attributes:
+        name: the store's name (``jwt-secret-key-staging``; a Vault path, ``path#key``).
+        version: ``"latest"`` or a pinned version number.
+    """
+
+    name: str
+    version: str = LATEST
+
+    @property
+    def pinned(self) -> bool:
+        """True when a fixed version is read (it cannot change while the service runs)."""
+        return self.version != LATEST
+
+    def __str__(self) -> str:
+        return f"{self.name}:{self.version}"
+
+
+class _FieldLike(Protocol):
+    """What a mapping needs of a schema field (``confwarden.config.spec.FieldSpec``)."""
+
+    @property
+    def env_names(self) -> tuple[str, ...]: ...
+    @property
+    def deprecated_names(self) -> tuple[str, ...]: ...
+    @property
+    def secret(self) -> str | None: ...
+
+
+def environments_named_in(name: str) -> frozenset[Environment]:
+    """The environments a secret or variable name mentions (``jwt-key-staging`` -> staging).
 
     Example:
-        >>> secret_name_for("GOOGLE_CLIENT_ID", Environment.STAGING)
-        'google-oauth-client-id-staging'
+        >>> sorted(environments_named_in("google-oauth-client-id-staging"))
+        [<Environment.STAGING: 'staging'>]
     """
-    template = SECRET_MAPPINGS.get(variable)
-    return None if template is None else template.replace("{environment}", environment.value)
+    words = _TOKENS.split(name.lower())
+    return frozenset(_ENVIRONMENT_WORDS[w] for w in words if w in _ENVIRONMENT_WORDS)
 
 
-def secret_names_for(environment: Environment) -> Callable[[str], tuple[str, ...]]:
-    """A callable giving the store names of a variable, for ``SecretsDirSource(aliases=...)``."""
+def variable_is_for_other_environment(variable: str, environment: Environment) -> bool:
+    """True for ``OAUTH_CLIENT_ID_STAGING`` in production: not this deployment's name."""
+    named = environments_named_in(variable)
+    return bool(named) and environment not in named
 
-    def aliases(variable: str) -> tuple[str, ...]:
-        name = secret_name_for(variable, environment)
-        return () if name is None else (name,)
 
-    return aliases
+class SecretMappings:
+    """Variable -> stored secret, for every environment (immutable).
+
+    Args:
+        templates: variable (may contain ``{ENVIRONMENT}``) -> secret name template (may
+            contain ``{environment}``).
+        versions: stored secret name -> pinned version; unlisted secrets read ``latest``.
+
+    Raises:
+        ConfigurationError: a name or version is malformed (every one listed).
+
+    Example:
+        >>> m = SecretMappings({"JWT_SECRET_KEY": "jwt-secret-key-{environment}"},
+        ...                    versions={"jwt-secret-key-production": "7"})
+        >>> str(m.resolve("JWT_SECRET_KEY", Environment.PRODUCTION))
+        'jwt-secret-key-production:7'
+    """
+
+    __slots__ = ("_expanded", "templates", "versions")
+
+    def __init__(
+        self, templates: Mapping[str, str] = {}, *, versions: Mapping[str, str] = {}
+    ) -> None:
+        problems = [
+            f"{variable} = {template!r}: a secret name has 1-255 letters, digits, '-', '_', "
+            "'.', '/' (and '{environment}')"
+            for variable, template in templates.items()
+            if not isinstance(template, str) or not _SECRET_NAME.match(template.split("#")[0])
+        ]
+        problems += [
+            f"{name} = {version!r}: a version is 'latest' or a number"
+            for name, version in versions.items()
+            if not isinstance(version, str) or not _VERSION.match(version)
+        ]
+        if problems:
+            raise ConfigurationError(
+                "invalid secret mappings:\n" + "\n".join(f"  - {p}" for p in problems)
+            )
+        self.templates: dict[str, str] = dict(templates)
+        self.versions: dict[str, str] = dict(versions)
+        self._expanded: dict[Environment, dict[str, SecretRef]] = {}
+
+    @classmethod
+    def from_fields(
+        cls, fields: Iterable[_FieldLike], *, versions: Mapping[str, str] = {}
+    ) -> SecretMappings:
+        """The mappings a schema declares with ``Env(..., secret="...")``: every name of a
+        field (aliases and deprecated names too) maps to the field's secret."""
+        templates: dict[str, str] = {}
+        for spec in fields:
+            secret = getattr(spec, "secret", None)
+            if secret:
+                for name in (*spec.env_names, *spec.deprecated_names):
+                    templates.setdefault(name, secret)
+        return cls(templates, versions=versions)
+
+    def merged(self, other: SecretMappings) -> SecretMappings:
+        """These mappings with ``other``'s added; ``other`` wins where both map a variable."""
+        return SecretMappings(
+            {**self.templates, **other.templates}, versions={**self.versions, **other.versions}
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.templates)
+
+    def __repr__(self) -> str:
+        return f"SecretMappings({len(self.templates)} variables)"
+
+    def for_environment(self, environment: Environment) -> dict[str, SecretRef]:
+        """Every variable mapped in ``environment`` -> its secret (templates filled in).
+
+        A variable naming another environment (``..._STAGING`` in production) is left out:
+        it is not part of this deployment.
+        """
+        expanded = self._expanded.get(environment)
+        if expanded is None:
+            upper, lower = environment.value.upper(), environment.value
+            expanded = {}
+            for variable, template in self.templates.items():
+                name = variable.replace("{ENVIRONMENT}", upper)
+                if variable_is_for_other_environment(name, environment):
+                    continue
+                secret = template.replace("{environment}", lower).replace("{ENVIRONMENT}", upper)
+                expanded[name] = SecretRef(secret, self.versions.get(secret, LATEST))
+            self._expanded[environment] = expanded
+        return expanded
+
+    def resolve(self, variable: str, environment: Environment) -> SecretRef | None:
+        """The secret of ``variable`` in ``environment``, or None when it is not mapped."""
+        return self.for_environment(environment).get(variable)
+
+    def aliases(self, environment: Environment) -> Callable[[str], tuple[str, ...]]:
+        """The stored names of a variable, for ``SecretsDirSource(aliases=...)``."""
+        mapping = self.for_environment(environment)
+
+        def aliases(variable: str) -> tuple[str, ...]:
+            ref = mapping.get(variable)
+            return () if ref is None else (ref.name,)
+
+        return aliases
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, object], *, where: str) -> SecretMappings:
+        """The ``secret_mappings`` and ``secret_versions`` tables of ``[tool.confwarden]``.
+
+        Raises:
+            ConfigurationError: a table is not a table of strings (naming ``where``).
+        """
+        tables: list[dict[str, str]] = []
+        for key in ("secret_mappings", "secret_versions"):
+            table = settings.get(key, {})
+            if not isinstance(table, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+            ):
+                raise ConfigurationError(
+                    f"{where}: [tool.confwarden.{key}] must be a table of strings "
+                    '(VARIABLE = "secret-name-{environment}"; secret-name = "7").'
+                )
+            tables.append(table)
+        return cls(tables[0], versions=tables[1])

@@ -34,6 +34,10 @@ from confwarden.presets.agent_platform.profiles import ProductionConfig as Produ
 from confwarden.presets.agent_platform.profiles import StagingConfig as StagingConfig
 from confwarden.presets.agent_platform.profiles import TestingConfig as TestingConfig
 from confwarden.presets.agent_platform.profiles import profile_for as profile_for
+from confwarden.presets.agent_platform.secret_mappings import (
+    PLATFORM_SECRET_MAPPINGS as PLATFORM_SECRET_MAPPINGS,
+)
+from confwarden.presets.agent_platform.secret_mappings import SECRET_MAPPINGS as SECRET_MAPPINGS
 from confwarden.presets.agent_platform.services import SERVICES as SERVICES
 from confwarden.presets.agent_platform.services import register_services as register_services
 
@@ -41,6 +45,8 @@ __all__ = [
     "LLM_KEYS",
     "OAUTH_PROVIDERS",
     "PLATFORM_DEPENDENCIES",
+    "PLATFORM_SECRET_MAPPINGS",
+    "SECRET_MAPPINGS",
     "SERVICES",
     "SERVICE_PORTS",
     "AppConfig",
