@@ -81,6 +81,7 @@ class IsolatedEnvironment(EnvironmentOutputs):
         # Variables whose value was interpolated from a secret: masked like their source.
         self._derived: dict[str, tuple[str, ...]] = {}
         self._scopes = ScopeStack(f"confwarden.scope.{id(self):x}")
+        self._current_scope = self._scopes.current
         # Open scopes in every context: zero means reads skip the context lookup.
         self._open_scopes = 0
         self.callback_errors: list[str] = []
@@ -91,12 +92,10 @@ class IsolatedEnvironment(EnvironmentOutputs):
 
     def get(self, key: str, default: str | None = None) -> str | None:
         """The value of ``key``, or ``default`` when unset."""
-        if self._open_scopes:
-            scope = self._scopes.current()
-            if scope is not None:
-                value = scope.values.get(key, _MISSING)
-                if value is not _MISSING:
-                    return default if value is None else value  # type: ignore[return-value]
+        if self._open_scopes and (scope := self._current_scope()) is not None:
+            value = scope.values.get(key, _MISSING)
+            if value is not _MISSING:
+                return default if value is None else value  # type: ignore[return-value]
         return self._values.get(key, default)
 
     def exists(self, key: str) -> bool:

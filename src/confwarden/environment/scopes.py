@@ -42,14 +42,13 @@ class Scope:
 class ScopeStack:
     """The scopes of one environment, per context (thread or asyncio task)."""
 
-    __slots__ = ("_var",)
+    __slots__ = ("_var", "current")
 
     def __init__(self, name: str) -> None:
         self._var: ContextVar[Scope | None] = ContextVar(name, default=None)
-
-    def current(self) -> Scope | None:
-        """The innermost scope of the calling context, or None."""
-        return self._var.get()
+        # The innermost scope of the calling context, or None: the ContextVar's own bound
+        # method, so that a read on the hot path calls C directly.
+        self.current = self._var.get
 
     def push(self) -> Scope:
         """Open a scope in the calling context, nested in the current one if any."""
