@@ -450,14 +450,23 @@ def test_concurrent_set_get_and_callbacks_lose_nothing() -> None:
 # -- issue 11 -------------------------------------------------------------------------------
 
 
-def test_load_from_file_override_is_all_or_nothing(tmp_path: Path) -> None:
-    env = IsolatedEnvironment(environ={"A": "old-a", "LOCKED": "keep", "Z": "old-z"}, isolated=True)
+@pytest.mark.parametrize(
+    ("override", "environ"),
+    [
+        (True, {"A": "old-a", "LOCKED": "keep", "Z": "old-z"}),
+        (False, {"Z": "old-z"}),  # LOCKED unset: the file would set it
+    ],
+)
+def test_load_from_file_is_all_or_nothing(
+    tmp_path: Path, override: bool, environ: dict[str, str]
+) -> None:
+    env = IsolatedEnvironment(environ=dict(environ), isolated=True)
     env.protect_variable("LOCKED", by="test")
     path = tmp_path / ".env"
     path.write_text("A=new-a\nLOCKED=changed\nZ=new-z\nNEW=1\n")
     with pytest.raises(ProtectedVariableError, match=r"LOCKED.*\.env:2.*nothing of the file"):
-        env.load_from_file(path, override=True)
-    assert env.get_all() == {"A": "old-a", "LOCKED": "keep", "Z": "old-z"}
+        env.load_from_file(path, override=override)
+    assert env.get_all() == environ
     assert env.get_changes_since_init() == {}
 
 

@@ -301,15 +301,18 @@ class IsolatedEnvironment(EnvironmentOutputs):
         # Held across check and apply so that a protection added meanwhile cannot split
         # the file in two; the lock is re-entrant for the callbacks this thread runs.
         with self._lock:
-            if override:
-                refused = sorted(key for key in last if key in self._protected)
-                if refused:
-                    raise ProtectedVariableError(
-                        refused[0],
-                        operation=f"set (from {display}:{last[refused[0]][1]}; nothing of the "
-                        "file was applied)",
-                        protected_by=self._protected[refused[0]],
-                    )
+            refused = sorted(
+                key
+                for key in last
+                if key in self._protected and (override or self.get(key) is None)
+            )
+            if refused:
+                raise ProtectedVariableError(
+                    refused[0],
+                    operation=f"set (from {display}:{last[refused[0]][1]}; nothing of the "
+                    "file was applied)",
+                    protected_by=self._protected[refused[0]],
+                )
             for key, (value, line, references) in last.items():
                 origin = Source(SourceKind.DOTENV, path=display, line=line)
                 if not override and self.get(key) is not None:
