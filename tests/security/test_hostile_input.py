@@ -43,6 +43,9 @@ HOSTILE = {
     "webhooks": "hooks.slack.com/services/" * (MB // 25),
     "queries": "?key=" * (MB // 5),
     "no-space-word": "aZ09" * (MB // 4),
+    # One long scheme-like word: the old URL expression rescanned it from every letter.
+    "scheme-run": "a" * MB + "=x",
+    "scheme-run-colon": "a" * (MB // 2) + "://" + "b" * (MB // 2) + "=",
 }
 
 
