@@ -10,3 +10,8 @@ echo "what would fail if the same platform were deployed to staging and producti
 echo
 
 .venv/bin/confwarden doctor examples/platform
+
+# The same backend reading its staging configuration from a local etcd and following changes
+# (starts and stops its own etcd; skipped when etcd is not installed).
+echo
+bash examples/demo-etcd.sh

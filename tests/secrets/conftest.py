@@ -1,6 +1,8 @@
-"""Real servers for the remote secret sources: OpenBao and the Secret Manager protocol server."""
+"""Real servers for the remote secret sources: etcd, OpenBao and the Secret Manager protocol
+server (see tests/servers/README.md)."""
 
+from tests.servers.etcd import etcd_server
 from tests.servers.gcp_secret_manager import gcp_secret_manager
 from tests.servers.openbao import openbao_server
 
-__all__ = ["gcp_secret_manager", "openbao_server"]
+__all__ = ["etcd_server", "gcp_secret_manager", "openbao_server"]

@@ -1,4 +1,4 @@
-"""Real servers for integration tests: PostgreSQL and Redis on 127.0.0.1, one per xdist worker.
+"""Real servers for integration tests: PostgreSQL, Redis, etcd on 127.0.0.1, one per xdist worker.
 
 Use them from a ``conftest.py`` by importing the fixtures (see README.md in this directory)::
 

@@ -37,6 +37,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("confwarden.cli.validate_cmd", "impact"),
     ("confwarden.cli.validate_cmd", "doctor"),
     ("confwarden.cli.secrets_cmd", "secrets"),
+    ("confwarden.cli.serve_cmd", "serve"),
 )
 
 

@@ -56,6 +56,8 @@ _EXPORTS: dict[str, str] = {
     "get_unified_config": "confwarden.config.manager",
     "inspect_service": "confwarden.config.inspection",
     "load_config": "confwarden.config.loader",
+    "LastKnownGood": "confwarden.config.last_known_good",
+    "LiveConfig": "confwarden.config.live",
     "register_service": "confwarden.config.services",
     "reset_unified_config": "confwarden.config.manager",
 }
@@ -84,6 +86,8 @@ if TYPE_CHECKING:
     from confwarden.config.health import compute_health as compute_health
     from confwarden.config.inspection import ConfigInspection as ConfigInspection
     from confwarden.config.inspection import inspect_service as inspect_service
+    from confwarden.config.last_known_good import LastKnownGood as LastKnownGood
+    from confwarden.config.live import LiveConfig as LiveConfig
     from confwarden.config.loader import ConfigLoadResult as ConfigLoadResult
     from confwarden.config.loader import load_config as load_config
     from confwarden.config.manager import UnifiedConfigManager as UnifiedConfigManager

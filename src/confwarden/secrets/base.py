@@ -45,21 +45,18 @@ class SourceHit(NamedTuple):
         return f"SourceHit(variable={self.variable!r}, value='***', source={self.source!r})"
 
 
-class SecretSourceError(ConfwardenError):
-    """A source could not answer (unreachable store, unreadable file, permission denied).
-
-    The message must describe the failure without any secret value: the loader shows it.
-    """
-
-
 class SourceStatus(NamedTuple):
-    """Whether a source answers, for health checks (never holds a secret).
+    """Whether a source answers right now (health checks and reload status show it).
 
     Attributes:
-        name: the source's name.
-        up: the last request reached the source (a "not found" answer counts as up).
-        detail: why it is down, or what it is (masked), never a secret.
-        last_ok: ``time.time()`` of the last successful answer, None before any.
+        name: the source's :attr:`ValueSource.name`.
+        up: True when its last attempt succeeded.
+        detail: why it is down (or a short note when up); never a secret value.
+        last_ok: ``time.time()`` of its last successful answer, None when it never answered.
+
+    Example:
+        >>> SourceStatus("etcd 127.0.0.1:2379", False, "connection refused", None).up
+        False
     """
 
     name: str
@@ -69,10 +66,17 @@ class SourceStatus(NamedTuple):
 
 
 class Subscription(Protocol):
-    """A running watch (see :meth:`ValueSource.watch`); ``close()`` stops it."""
+    """A running watch (returned by :meth:`ValueSource.watch`); ``close()`` stops it."""
 
     def close(self) -> None:
-        """Stop watching (idempotent)."""
+        """Stop watching; idempotent, returns once no further callback will start."""
+
+
+class SecretSourceError(ConfwardenError):
+    """A source could not answer (unreachable store, unreadable file, permission denied).
+
+    The message must describe the failure without any secret value: the loader shows it.
+    """
 
 
 class ValueSource:
@@ -123,14 +127,20 @@ class ValueSource:
         """
 
     def status(self) -> SourceStatus:
-        """Whether this source answers (local sources are always up)."""
+        """Whether this source answers (a local source is always up)."""
         return SourceStatus(self.name, True, "", None)
 
     def watch(self, on_change: Callable[[frozenset[str]], None]) -> Subscription | None:
-        """Call ``on_change(variables that may have changed)`` from any thread.
+        """Call ``on_change`` whenever values of this source may have changed.
 
-        An empty set means "unknown: re-read everything". Returns None when the source
-        cannot change while the process runs.
+        ``on_change`` receives the variables that may have changed; an empty set means
+        "unknown, re-read everything". It may be called from any thread (a watcher thread
+        of the source), possibly more than once per change: it must be cheap and
+        thread-safe (:class:`confwarden.config.live.LiveConfig` is).
+
+        Returns:
+            A subscription to close, or None when this source cannot change while the
+            process runs (the default: the environment, overrides, ``.env`` files).
         """
         return None
 

@@ -17,17 +17,29 @@ directory; that directory's name is reported as the secret's version.
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from confwarden.environment.files import read_small_file
 from confwarden.environment.provenance import Source, SourceKind
-from confwarden.secrets.base import SecretSourceError, SourceHit, ValueSource
+from confwarden.secrets.base import SecretSourceError, SourceHit, Subscription, ValueSource
+from confwarden.secrets.watching import PollingWatch
 
 __all__ = ["FileReferenceSource", "SecretsDirSource", "read_secret_file"]
 
 _MAX_SECRET_BYTES = 1 << 20  # a secret larger than 1 MiB is a mistake (a mounted directory?)
+_MAX_WATCHED_FILES = 4096  # a fingerprint stays cheap even on a wrongly mounted directory
+
+
+def _file_state(path: str | os.PathLike[str]) -> tuple[str, int, int, int] | None:
+    """What changes when a file is replaced or rewritten (symlinks followed); None if gone."""
+    try:
+        info = os.stat(path)
+        return (os.path.realpath(path), info.st_ino, info.st_mtime_ns, info.st_size)
+    except OSError:
+        return None
 
 
 def read_secret_file(path: Path, *, variable: str) -> str:
@@ -137,6 +149,29 @@ class SecretsDirSource(ValueSource):
                 )
         return None
 
+    watch_interval: float = 1.0
+
+    def _fingerprint(self) -> tuple[object, ...]:
+        try:
+            with os.scandir(self.directory) as entries:
+                names = sorted(e.name for e in itertools.islice(entries, _MAX_WATCHED_FILES))
+        except OSError:
+            return ()
+        return (
+            _file_state(self.directory / "..data"),
+            *((name, _file_state(self.directory / name)) for name in names),
+        )
+
+    def watch(self, on_change: Callable[[frozenset[str]], None]) -> Subscription | None:
+        """Poll the directory every :attr:`watch_interval` seconds (Kubernetes' ``..data``
+        swap, files added, removed or rewritten); see :mod:`confwarden.secrets.watching`."""
+
+        def changed(variables: frozenset[str]) -> None:
+            self._listing = None  # list the directory again on the next lookup
+            on_change(variables)
+
+        return PollingWatch(self.name, self._fingerprint, changed, self.watch_interval)
+
 
 class FileReferenceSource(ValueSource):
     """The ``VAR_FILE`` convention: ``VAR``'s value is the content of the file ``VAR_FILE`` names.
@@ -181,3 +216,21 @@ class FileReferenceSource(ValueSource):
             value,
             Source(SourceKind.SECRET, detail=reference, path=str(path), version=_version_of(path)),
         )
+
+    watch_interval: float = 1.0
+
+    def watch(self, on_change: Callable[[frozenset[str]], None]) -> Subscription | None:
+        """Poll the referenced files every :attr:`watch_interval` seconds.
+
+        Only when the variable names were given (otherwise nothing is known to watch).
+        """
+        referenced = self._referenced
+        if not referenced:
+            return None
+        names = sorted(referenced)
+
+        def fingerprint() -> tuple[object, ...]:
+            targets = [self._get(f"{name}_FILE") for name in names]
+            return tuple(_file_state(t) if t else None for t in targets)
+
+        return PollingWatch(self.name, fingerprint, on_change, self.watch_interval)

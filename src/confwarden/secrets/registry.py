@@ -1,4 +1,4 @@
-"""Remote secret sources by name, built from the project's settings (``--source gcp|vault``).
+"""Remote secret sources by name, built from the project's settings (``--source gcp|vault|etcd``).
 
 Each remote source module exposes ``from_settings(settings, *, mappings, environment,
 environ)``; this table names them, so adding a store is one line here and nothing imports a
@@ -14,6 +14,10 @@ store's client until that store is used. Settings come from ``pyproject.toml``::
     mount = "secret"
     kv_version = 2
     auth = "approle"                    # VAULT_ROLE_ID / VAULT_SECRET_ID; "token": VAULT_TOKEN
+
+    [tool.confwarden.secret_sources.etcd]
+    endpoints = ["10.0.0.11:2379"]      # or ETCDCTL_ENDPOINTS
+    project = "acme"                    # keys under /confwarden/acme/<environment>/
 
 Credentials are read from the environment only, never from the file.
 """
@@ -31,6 +35,7 @@ from confwarden.secrets.mapping import SecretMappings
 __all__ = ["SOURCES", "build_source", "source_settings"]
 
 SOURCES: dict[str, str] = {
+    "etcd": "confwarden.secrets.etcd_settings:from_settings",
     "gcp": "confwarden.secrets.gcp:from_settings",
     "vault": "confwarden.secrets.vault:from_settings",
 }
@@ -66,11 +71,12 @@ def build_source(
         MissingDependencyError: the store's extra is not installed.
 
     Example:
-        >>> build_source("ftp", {}, mappings=SecretMappings(), environment=Environment.STAGING,
-        ...              environ={})
-        Traceback (most recent call last):
-        ...
-        confwarden.secrets.base.SecretSourceError: unknown secret source 'ftp' (known: gcp, vault).
+        >>> try:
+        ...     build_source("ftp", {}, mappings=SecretMappings(),
+        ...                  environment=Environment.STAGING, environ={})
+        ... except SecretSourceError as exc:
+        ...     print(exc)
+        unknown secret source 'ftp' (known: etcd, gcp, vault).
     """
     reference = SOURCES.get(kind)
     if reference is None:

@@ -1,0 +1,281 @@
+"""The event-flow monitor: events that should have reached a client and did not.
+
+spec/003 "WebSocket Event Monitoring Configuration": an event sent on a connection and not
+confirmed within ``WEBSOCKET_EVENT_TIMEOUT`` is a *silent failure*; after
+``WEBSOCKET_SILENT_FAILURE_THRESHOLD`` of them on one connection an alert is raised and logged
+at CRITICAL; a connection without a heartbeat for 2 × ``WEBSOCKET_HEARTBEAT_INTERVAL`` is
+unhealthy. The monitor knows nothing of WebSockets: a transport calls :meth:`sent`,
+:meth:`delivered` and :meth:`heartbeat` (the Starlette adapter in
+:mod:`confwarden.monitoring.asgi` does). Unconfirmed events wait in a deadline heap, so a
+check costs O(expired · log n) like the execution tracker's.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import threading
+import time
+from collections import Counter, OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from confwarden.monitoring.settings import MonitoringSettings, MonitoringValues
+
+__all__ = ["ConnectionHealth", "EventFlowAlert", "EventFlowMonitor", "SilentFailure"]
+
+logger = logging.getLogger("confwarden.monitoring.event_flow")
+
+_MAX_RUNS = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class SilentFailure:
+    """An event sent and never confirmed in time."""
+
+    connection: str
+    event_id: str
+    event_type: str
+    sent_at: float
+    detected_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class EventFlowAlert:
+    """A connection reached the silent-failure threshold."""
+
+    connection: str
+    failures: int
+    threshold: int
+    timestamp: float
+
+    @property
+    def message(self) -> str:
+        """One line for logs and alert feeds."""
+        return (
+            f"connection {self.connection}: {self.failures} events were not delivered within "
+            f"WEBSOCKET_EVENT_TIMEOUT (threshold WEBSOCKET_SILENT_FAILURE_THRESHOLD="
+            f"{self.threshold}); clients on it are not receiving updates"
+        )
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form."""
+        return {
+            "type": "event_flow_alert",
+            "connection": self.connection,
+            "failures": self.failures,
+            "threshold": self.threshold,
+            "timestamp": self.timestamp,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionHealth:
+    """One connection's counters and whether it is healthy."""
+
+    connection: str
+    sent: int
+    delivered: int
+    pending: int
+    silent_failures: int
+    last_heartbeat: float
+    healthy: bool
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready form."""
+        return {
+            "connection": self.connection,
+            "sent": self.sent,
+            "delivered": self.delivered,
+            "pending": self.pending,
+            "silent_failures": self.silent_failures,
+            "last_heartbeat": self.last_heartbeat,
+            "healthy": self.healthy,
+        }
+
+
+class _Connection:
+    __slots__ = ("delivered", "failures", "last_heartbeat", "pending", "sent")
+
+    def __init__(self, now: float) -> None:
+        self.sent = 0
+        self.delivered = 0
+        self.failures = 0
+        self.last_heartbeat = now
+        self.pending: dict[str, tuple[float, str]] = {}  # event id -> (sent at, type)
+
+
+class EventFlowMonitor:
+    """Count events per connection and detect the ones never delivered.
+
+    Args:
+        settings: the intervals and threshold (``MonitoringSettings()`` when None).
+        clock: POSIX seconds; inject a fake one in tests.
+
+    Example:
+        >>> clock = [0.0]
+        >>> flow = EventFlowMonitor(clock=lambda: clock[0])
+        >>> flow.sent("ws-1", "e1", event_type="agent_started")
+        >>> clock[0] += 31  # WEBSOCKET_EVENT_TIMEOUT is 30 s
+        >>> [f.event_id for f in flow.check()]
+        ['e1']
+    """
+
+    def __init__(
+        self, settings: MonitoringValues | None = None, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.settings: MonitoringValues = settings or MonitoringSettings()
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._connections: dict[str, _Connection] = {}
+        self._heap: list[tuple[float, str, str]] = []  # (deadline, connection, event id)
+        self._runs: OrderedDict[str, set[str]] = OrderedDict()
+        self._waiters: dict[tuple[str, str], threading.Event] = {}
+        self._alert_callbacks: list[Callable[[EventFlowAlert], None]] = []
+        self.alerts: deque[EventFlowAlert] = deque(maxlen=100)
+        self._failures: deque[float] = deque(maxlen=10_000)
+        self.totals: Counter[str] = Counter()
+        self.callback_errors = 0
+
+    def now(self) -> float:
+        """The monitor's clock."""
+        return self._clock()
+
+    def _connection(self, connection: str, now: float) -> _Connection:
+        state = self._connections.get(connection)
+        if state is None:
+            state = self._connections[connection] = _Connection(now)
+        return state
+
+    def connect(self, connection: str) -> None:
+        """Start following ``connection`` (its heartbeat clock starts now)."""
+        with self._lock:
+            self._connection(connection, self._clock())
+
+    def disconnect(self, connection: str) -> None:
+        """Stop following ``connection``; its unconfirmed events are dropped, not failures."""
+        with self._lock:
+            self._connections.pop(connection, None)
+
+    def sent(
+        self, connection: str, event_id: str, *, event_type: str = "", run_id: str | None = None
+    ) -> None:
+        """An event was handed to the transport; it must be delivered in time."""
+        now = self._clock()
+        with self._lock:
+            state = self._connection(connection, now)
+            state.sent += 1
+            state.pending[event_id] = (now, event_type)
+            self.totals["sent"] += 1
+            heapq.heappush(
+                self._heap, (now + self.settings.websocket_event_timeout, connection, event_id)
+            )
+            if run_id is not None:
+                self._runs.setdefault(run_id, set()).add(event_type)
+                self._runs.move_to_end(run_id)
+                while len(self._runs) > _MAX_RUNS:
+                    self._runs.popitem(last=False)
+
+    def delivered(self, connection: str, event_id: str) -> bool:
+        """The client confirmed ``event_id``. False when it was not pending (late or unknown)."""
+        with self._lock:
+            state = self._connections.get(connection)
+            if state is None or state.pending.pop(event_id, None) is None:
+                return False
+            state.delivered += 1
+            self.totals["delivered"] += 1
+            waiter = self._waiters.pop((connection, event_id), None)
+        if waiter is not None:
+            waiter.set()
+        return True
+
+    def heartbeat(self, connection: str) -> None:
+        """A sign of life from ``connection``."""
+        now = self._clock()
+        with self._lock:
+            self._connection(connection, now).last_heartbeat = now
+
+    def emitted_types(self, run_id: str) -> frozenset[str]:
+        """The event types sent for ``run_id`` (the execution tracker's silent-failure check)."""
+        with self._lock:
+            return frozenset(self._runs.get(run_id, ()))
+
+    def waiter(self, connection: str, event_id: str) -> threading.Event:
+        """An event set when ``event_id`` is delivered (register it before sending)."""
+        event = threading.Event()
+        with self._lock:
+            self._waiters[(connection, event_id)] = event
+        return event
+
+    def check(self) -> list[SilentFailure]:
+        """Count the events not delivered in time; alert connections past the threshold."""
+        now = self._clock()
+        failures: list[SilentFailure] = []
+        alerts: list[EventFlowAlert] = []
+        threshold = self.settings.websocket_silent_failure_threshold
+        with self._lock:
+            while self._heap and self._heap[0][0] <= now:
+                _, connection, event_id = heapq.heappop(self._heap)
+                state = self._connections.get(connection)
+                if state is None:
+                    continue
+                pending = state.pending.pop(event_id, None)
+                if pending is None:
+                    continue
+                state.failures += 1
+                self.totals["silent_failures"] += 1
+                self._failures.append(now)
+                self._waiters.pop((connection, event_id), None)
+                failures.append(SilentFailure(connection, event_id, pending[1], pending[0], now))
+                if state.failures % threshold == 0:
+                    alerts.append(EventFlowAlert(connection, state.failures, threshold, now))
+            self.alerts.extend(alerts)
+            callbacks = tuple(self._alert_callbacks)
+        for alert in alerts:
+            logger.critical("silent failures: %s", alert.message)
+            for callback in callbacks:
+                try:
+                    callback(alert)
+                except Exception as exc:
+                    with self._lock:
+                        self.callback_errors += 1
+                    logger.warning("event-flow alert callback failed: %s", type(exc).__name__)
+        return failures
+
+    def add_alert_callback(self, callback: Callable[[EventFlowAlert], None]) -> None:
+        """Call ``callback(alert)`` whenever a connection reaches the threshold."""
+        with self._lock:
+            self._alert_callbacks.append(callback)
+
+    def connections(self) -> list[ConnectionHealth]:
+        """Every followed connection with its counters; unhealthy after 2 × the heartbeat
+        interval without a heartbeat."""
+        now = self._clock()
+        limit = 2 * self.settings.websocket_heartbeat_interval
+        with self._lock:
+            return [
+                ConnectionHealth(
+                    name,
+                    c.sent,
+                    c.delivered,
+                    len(c.pending),
+                    c.failures,
+                    c.last_heartbeat,
+                    now - c.last_heartbeat <= limit,
+                )
+                for name, c in self._connections.items()
+            ]
+
+    def unhealthy_connections(self) -> list[str]:
+        """Names of the connections without a recent heartbeat."""
+        return [c.connection for c in self.connections() if not c.healthy]
+
+    def recent_failures(self, window: float) -> int:
+        """Silent failures detected in the last ``window`` seconds."""
+        since = self._clock() - window
+        with self._lock:
+            return sum(1 for when in self._failures if when > since)
+
+    def __repr__(self) -> str:
+        return f"<EventFlowMonitor connections={len(self._connections)}>"

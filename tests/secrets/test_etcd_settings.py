@@ -1,0 +1,90 @@
+"""`--source etcd`: the source built from settings, and `confwarden secrets check` against etcd."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from tests.servers.etcd import EtcdCluster, EtcdWriter
+
+from confwarden.cli.main import cli
+from confwarden.environment.detection import Environment
+from confwarden.errors import MissingDependencyError
+from confwarden.secrets.base import SecretSourceError
+from confwarden.secrets.etcd import EtcdSource
+from confwarden.secrets.etcd_settings import from_settings
+from confwarden.secrets.mapping import SecretMappings
+from confwarden.secrets.registry import build_source
+
+CANARY = "CANARY-5f0e1d-etcd-check-0123456789abcdef0123456789"
+
+SCHEMA = """
+from typing import Annotated
+from pydantic import SecretStr
+from confwarden.config.schema import ConfigSchema, Env
+from confwarden.config.spec import DEPLOYED
+
+
+class EtcdCheckedConfig(ConfigSchema):
+    jwt_secret_key: Annotated[
+        SecretStr | None,
+        Env("JWT_SECRET_KEY", sensitive=True, critical=True, required_in=DEPLOYED,
+            secret="jwt-secret-key-{environment}"),
+    ] = None
+    workers: Annotated[int, Env("WORKERS")] = 1
+"""
+
+
+def test_etcd_settings_build_the_prefix_from_project_and_environment() -> None:
+    source = build_source(
+        "etcd",
+        {"endpoints": "127.0.0.1:2379, 127.0.0.1:2380", "project": "acme"},
+        mappings=SecretMappings(),
+        environment=Environment.PRODUCTION,
+        environ={"ETCDCTL_USER": "reader:" + CANARY},
+    )
+    assert source.name == "etcd /confwarden/acme/production/"
+    assert CANARY not in repr(source)
+
+
+def test_etcd_settings_missing_extra_names_the_install_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "aetcd", None)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'confwarden\[etcd\]'"):
+        EtcdSource("127.0.0.1:2379", "/confwarden/acme/staging/")
+
+
+def test_etcd_settings_without_endpoint_or_project_are_refused() -> None:
+    with pytest.raises(SecretSourceError, match="ETCDCTL_ENDPOINTS"):
+        from_settings({"project": "acme"}, mappings=None, environment="staging", environ={})
+    with pytest.raises(SecretSourceError, match="project"):
+        from_settings({"endpoints": ["h:1"]}, mappings=None, environment="staging", environ={})
+    with pytest.raises(SecretSourceError, match="unknown key 'url'"):
+        from_settings({"url": "x"}, mappings=None, environment="staging", environ={})
+
+
+@pytest.mark.integration
+def test_etcd_settings_secrets_check_lists_problems_without_values(
+    tmp_path: Path, etcd_server: EtcdCluster
+) -> None:
+    (tmp_path / "etcdcheck_cfg.py").write_text(SCHEMA)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.confwarden.configs]\napi = "etcdcheck_cfg:EtcdCheckedConfig"\n'
+        "[tool.confwarden.secret_sources.etcd]\n"
+        f'endpoints = ["{etcd_server.endpoints[0]}"]\nproject = "etcdcheck"\n'
+    )
+    args = ["secrets", "check", "--env", "staging", "--source", "etcd", "--root", str(tmp_path)]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert "JWT_SECRET_KEY" in result.output
+    writer = EtcdWriter(etcd_server.endpoints)
+    try:
+        writer.put("/confwarden/etcdcheck/staging/JWT_SECRET_KEY", CANARY)
+    finally:
+        writer.close()
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert CANARY not in result.output

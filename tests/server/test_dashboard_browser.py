@@ -1,0 +1,81 @@
+"""The dashboard in a real Chromium (Debian's, driven by playwright), as a person sees it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from tests.server.conftest import CANARY, DB_CANARY, GOOD, make_hub
+from tests.servers.asgi import serve_asgi
+
+from confwarden.monitoring import MonitoringSettings
+from confwarden.server import create_app
+
+pytestmark = pytest.mark.integration
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HEARTBEAT_TIMEOUT = 0.5
+
+
+def test_dashboard_shows_the_score_and_an_agent_death_within_two_seconds(
+    tmp_path: Path,
+) -> None:
+    settings = MonitoringSettings(
+        agent_heartbeat_timeout=HEARTBEAT_TIMEOUT, agent_heartbeat_interval=0.1
+    )
+    hub = make_hub(dict(GOOD), settings=settings)
+    hub.start()
+    try:
+        with (
+            serve_asgi(create_app(hub, manage_hub=False)) as port,
+            sync_playwright() as playwright,
+        ):
+            context = playwright.chromium.launch_persistent_context(
+                str(tmp_path / "profile"),
+                executable_path=CHROMIUM,
+                headless=True,
+                args=CHROMIUM_ARGS,
+            )
+            try:
+                page = context.new_page()
+                page.goto(f"http://127.0.0.1:{port}/")
+                page.wait_for_function(
+                    "document.getElementById('score').textContent === '100'", timeout=10_000
+                )
+                page.wait_for_function(
+                    "document.getElementById('connection').textContent === 'live'",
+                    timeout=10_000,
+                )
+                assert page.inner_text("#status") == "UP"
+                started = time.monotonic()
+                hub.tracker.start(hub.tracker.create("stuck_agent"))
+                page.wait_for_selector('#events li[data-type="agent_death"]', timeout=10_000)
+                seen = time.monotonic()
+                text = page.inner_text('#events li[data-type="agent_death"]')
+                page.wait_for_function(
+                    "document.getElementById('status').textContent === 'DEGRADED'",
+                    timeout=10_000,
+                )
+                page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+                dom = page.content() + page.inner_text("body")
+            finally:
+                context.close()
+    finally:
+        hub.stop()
+    assert "stuck_agent (no_heartbeat)" in text
+    assert seen - (started + HEARTBEAT_TIMEOUT) <= 2.0
+    assert (tmp_path / "dashboard.png").stat().st_size > 10_000
+    assert "SHOP_SECRET" in dom
+    assert CANARY not in dom
+    assert DB_CANARY not in dom

@@ -1,0 +1,66 @@
+"""``confwarden serve`` on the example platform: a real process, real HTTP, stopped by PID."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from confwarden.cli.main import cli
+
+ROOT = Path(__file__).parents[2]
+PLATFORM = ROOT / "examples" / "platform"
+
+
+@pytest.fixture
+def served() -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "confwarden.cli.main", "serve", "--project", str(PLATFORM),
+         "--service", "backend", "--env-file", str(PLATFORM / ".env.development"),
+         "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("confwarden serve: backend (development) on http://127.0.0.1:"), line
+        yield line.rsplit(" on ", 1)[1].strip()
+    finally:
+        process.terminate()
+        process.wait(10)
+        assert process.stderr is not None
+        process.stderr.close()
+        process.stdout.close()  # type: ignore[union-attr]
+
+
+@pytest.mark.integration
+def test_serve_cmd_serves_the_example_platform(served: str) -> None:
+    with urllib.request.urlopen(served + "health/live", timeout=10) as response:
+        assert json.load(response) == {"status": "UP"}
+    with urllib.request.urlopen(served + "config", timeout=10) as response:
+        body = json.load(response)
+    assert body["schema"] == "BackendDevelopmentConfig"
+    with urllib.request.urlopen(served, timeout=10) as response:
+        assert b'id="score"' in response.read()
+
+
+def test_serve_cmd_refuses_a_public_bind_without_token() -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["serve", "--project", str(PLATFORM), "--service", "backend", "--host", "0.0.0.0"],
+        env={"CONFWARDEN_SERVE_TOKEN": ""},
+    )
+    assert result.exit_code != 0
+    assert "refusing to serve on 0.0.0.0 without a token" in str(result.exception)
+
+
+def test_serve_cmd_is_registered() -> None:
+    result = CliRunner().invoke(cli, ["serve", "--help"])
+    assert result.exit_code == 0
+    assert "--token" in result.output
