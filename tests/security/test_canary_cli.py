@@ -5,12 +5,21 @@ defaults below without touching this file: an argument gets a value by its type 
 the canary .env file; a directory: the project; text: a secret variable's name), and every
 option that feeds secrets in (``--env-file``, ``--secrets-dir``) is given, with and without
 ``--json`` and for each ``--env``. Only options whose purpose is to reveal a secret on
-request (``--show-password``) are left out.
+request (``--show-password``) are left out. A command with a ``--port`` option serves until
+stopped: it runs in a child process on a free port, every page of :data:`SERVED_PATHS` is
+fetched, then the process is stopped by its PID.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import re
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +41,8 @@ ARGUMENTS: dict[str, list[list[str]]] = {
 REVEALING_OPTIONS = frozenset({"--show-password"})
 WRITING_OPTIONS = frozenset({"--write-baseline", "-o", "--output"})
 ENVIRONMENTS = ("staging", "development")
+SERVED_PATHS = ("", "health", "metrics", "config")
+STARTUP_DEADLINE = 60.0
 
 
 def _commands(
@@ -47,6 +58,11 @@ def _commands(
 
 
 COMMANDS = dict(_commands(cli))
+SERVERS = {
+    name: command
+    for name, command in COMMANDS.items()
+    if "--port" in {opt for param in command.params for opt in param.opts}
+}
 
 
 def _default_arguments(command: click.Command, files: dict[str, Path]) -> list[str]:
@@ -105,7 +121,7 @@ def test_sweep_covers_every_command() -> None:
         )
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
+@pytest.mark.parametrize("name", sorted(set(COMMANDS) - set(SERVERS)))
 def test_cli_command_never_shows_a_canary(
     name: str,
     tmp_path: Path,
@@ -128,3 +144,67 @@ def test_cli_command_never_shows_a_canary(
             shown += "".join(traceback.format_exception(result.exception))
         assert canaries.leaks(shown) == [], f"confwarden {' '.join(args)} leaked"
         caplog.clear()
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # 127.0.0.1 only
+            return str(response.read().decode("utf-8", "replace"))
+    except urllib.error.HTTPError as error:
+        return str(error.read().decode("utf-8", "replace"))
+    except (urllib.error.URLError, TimeoutError) as error:
+        return f"<{type(error).__name__}>"
+
+
+@pytest.mark.parametrize("name", sorted(SERVERS))
+def test_served_command_never_shows_a_canary(name: str, tmp_path: Path) -> None:
+    files = canaries.write_project(tmp_path / "project")
+    args = [
+        *name.split(),
+        "--port",
+        "0",
+        "--env",
+        "staging",
+        "--env-file",
+        str(files["dotenv"]),
+    ]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "confwarden.cli.main", *args],
+        cwd=files["root"],
+        env={**os.environ, **canaries.environ()},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if re.search(r"https?://\S+", line):
+                ready.set()
+        ready.set()  # the process ended
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    pages: list[str] = []
+    try:
+        assert ready.wait(STARTUP_DEADLINE), f"confwarden {name} did not start"
+        urls = [m.group() for line in lines if (m := re.search(r"https?://[^\s#]+", line))]
+        assert urls, "".join(lines)
+        base = urls[0].rstrip("/")
+        pages = [_fetch(f"{base}/{path}") for path in SERVED_PATHS]
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+        reader.join(timeout=15)
+        assert process.stdout is not None
+        process.stdout.close()
+    assert any(page and not page.startswith("<") for page in pages), pages
+    assert canaries.leaks("".join(lines) + "\n".join(pages)) == []
