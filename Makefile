@@ -24,6 +24,7 @@ lint: venv
 
 types: venv
 	$(BIN)/mypy
+	cd examples/shop && ../../$(BIN)/mypy
 
 unit: venv system-deps
 	$(BIN)/python -m pytest -n 2 -q

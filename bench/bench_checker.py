@@ -253,13 +253,13 @@ def main() -> None:
 
     def cold() -> None:
         shutil.rmtree(cache, ignore_errors=True)
-        run_check(root, config, jobs=2)
+        run_check(root, config, root=root, jobs=2)
 
     cold_s, cold_cpu = best(cold, repeat=3)
     floor_s, floor_cpu = parse_floor(root)
-    first = run_check(root, config, jobs=2)
+    first = run_check(root, config, root=root, jobs=2)
     lines = first.lines
-    warm_s = per_run(lambda: run_check(root, config, jobs=2), repeat=5)
+    warm_s = per_run(lambda: run_check(root, config, root=root, jobs=2), repeat=5)
 
     victim = next(p for p in sorted(root.rglob("*.py")) if p.stat().st_size > 2000)
     original = victim.read_bytes()
@@ -269,13 +269,13 @@ def main() -> None:
     def incremental() -> None:
         counter[0] += 1
         victim.write_bytes(original + f"\n# edit {counter[0]}\n".encode())
-        checked.append(run_check(root, config, jobs=2).files_checked)
+        checked.append(run_check(root, config, root=root, jobs=2).files_checked)
 
     try:
         incremental_s = per_run(incremental, repeat=3)
     finally:
         victim.write_bytes(original)
-        run_check(root, config, jobs=2)
+        run_check(root, config, root=root, jobs=2)
 
     rate = lines / cold_s
     measurements = [

@@ -27,6 +27,7 @@ from confwarden.config.manager import (
 from confwarden.config.schema import ConfigSchema, Env
 from confwarden.config.sources import LoadContext
 from confwarden.environment.detection import Environment
+from confwarden.presets.agent_platform import AppConfig
 
 FIELDS = 150
 # A realistic mix: strings, integers, flags, floats and secrets.
@@ -155,14 +156,15 @@ def _return_global() -> object:
 def bench_unified_config() -> list[Measurement]:
     # A process-lifetime cache, as in development, staging and production (testing's
     # 30-second cache checks a clock on every call by design).
-    set_unified_manager(UnifiedConfigManager(env={}, environment=Environment.TESTING, ttl=None))
+    testing = Environment.TESTING
+    set_unified_manager(UnifiedConfigManager(AppConfig, env={}, environment=testing, ttl=None))
     get_unified_config()
     number = 500_000
     t_ours, t_global = _interleaved(
         timeit.Timer(get_unified_config), timeit.Timer(_return_global), number=number
     )
     first = per_run(
-        lambda: UnifiedConfigManager(env={}, environment=Environment.TESTING).get_config()
+        lambda: UnifiedConfigManager(AppConfig, env={}, environment=testing).get_config()
     )
     return [
         ratio(

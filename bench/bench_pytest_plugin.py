@@ -31,6 +31,8 @@ RUNS = 11
 
 def write_suite(root: Path) -> None:
     (root / "pytest.ini").write_text("[pytest]\nfilterwarnings = error\n")
+    # A confwarden project that opts into failing leaks: the plugin acts on projects only.
+    (root / "pyproject.toml").write_text('[tool.confwarden]\nleaks = "fail"\n')
     per_file = TESTS // FILES
     for f in range(FILES):
         lines = ["import os", ""]

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable
 
 import pytest
 
 from confwarden.presets.agent_platform import register_services
+
+# Generated development secrets go to a directory of this run, never into the checkout.
+os.environ.setdefault(
+    "CONFWARDEN_DEV_SECRETS_DIR", tempfile.mkdtemp(prefix="confwarden-dev-secrets-")
+)
 
 # Many tests of the core use the spec platform's preset as their rich, realistic schema and
 # start it by its service names ("backend", "auth"); a project registers a preset the same way.

@@ -1,14 +1,48 @@
-"""The public API: __all__ complete, sorted, and every name importable."""
+"""The public API: __all__ literal and complete, every name importable and typed for users."""
 
 from __future__ import annotations
+
+import ast
+import inspect
+from types import ModuleType
 
 import pytest
 
 import confwarden
+import confwarden.config
 
 
-def test_all_is_sorted_and_unique() -> None:
-    assert confwarden.__all__ == sorted(set(confwarden.__all__))
+def _reexports(module: ModuleType) -> dict[str, str]:
+    """Name -> module of every ``from m import X as X`` under ``if TYPE_CHECKING:``."""
+    tree = ast.parse(inspect.getsource(module))
+    found: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for statement in node.body:
+                assert isinstance(statement, ast.ImportFrom)
+                for alias in statement.names:
+                    assert alias.asname == alias.name, f"{alias.name} is not re-exported as X"
+                    found[alias.name] = str(statement.module)
+    return found
+
+
+@pytest.mark.parametrize("module", [confwarden, confwarden.config])
+def test_all_is_literal_unique_and_matches_exports(module: ModuleType) -> None:
+    tree = ast.parse(inspect.getsource(module))
+    literal = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+    )
+    assert isinstance(literal, ast.List)
+    assert len(set(module.__all__)) == len(module.__all__)
+    assert set(module.__all__) == set(module._EXPORTS)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("module", [confwarden, confwarden.config])
+def test_all_names_are_explicitly_reexported_for_type_checkers(module: ModuleType) -> None:
+    assert _reexports(module) == module._EXPORTS  # type: ignore[attr-defined]
 
 
 def test_all_names_resolve() -> None:

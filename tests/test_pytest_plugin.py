@@ -25,6 +25,21 @@ filterwarnings = error
 addopts = -p no:cacheprovider
 """
 
+PROJECT = """
+[tool.confwarden]
+leaks = "fail"
+
+[tool.confwarden.configs]
+backend = "confwarden.presets.agent_platform:AppConfig"
+"""
+
+
+def _project(pytester: pytest.Pytester, ini: str = INI) -> None:
+    """A confwarden project that opts into failing leaks (the plugin acts on projects only)."""
+    pytester.makeini(ini)
+    pytester.makepyprojecttoml(PROJECT)
+
+
 LEAK_CONFTEST = """
 import os
 import threading
@@ -329,7 +344,7 @@ EXPECTED_LEAKS: dict[str, tuple[str, ...]] = {
 
 
 def _write_leak_suite(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI)
+    _project(pytester)
     pytester.makeconftest(LEAK_CONFTEST)
     pytester.makepyfile(
         test_leaks=LEAK_TESTS,
@@ -558,7 +573,7 @@ class TestWithSetUpClass(unittest.TestCase):
 
 
 def _write_clean_suite(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI)
+    _project(pytester)
     pytester.makeconftest(CLEAN_CONFTEST)
     pytester.makepyfile(test_clean=CLEAN_TESTS)
 
@@ -604,7 +619,7 @@ def test_clean(n, session_restores, monkeypatch):
 
 
 def test_xdist_workers_each_report_their_leaking_tests(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI)
+    _project(pytester)
     pytester.makepyfile(test_xdist=XDIST_TESTS)
     result = pytester.runpytest_subprocess("-p", "xdist", "-n", "2")
     leaks = _leaks(result.stdout.str())
@@ -649,7 +664,7 @@ def test_next():
 def test_thread_writing_after_its_test_fails_the_session_not_the_next_test(
     pytester: pytest.Pytester,
 ) -> None:
-    pytester.makeini(INI)
+    _project(pytester)
     pytester.makeconftest(BETWEEN_TESTS.split("def test_starts_thread", maxsplit=1)[0])
     pytester.makepyfile(
         test_between="from conftest import LATE, THREADS\nimport os, threading\n"
@@ -681,7 +696,7 @@ def test_sees_it():
 
 
 def test_warn_mode_reports_without_failing(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI)
+    _project(pytester)
     pytester.makepyfile(test_simple=SIMPLE_LEAK.replace('== "1"', "is None"))
     result = pytester.runpytest_subprocess("--confwarden-leaks=warn")
     result.assert_outcomes(passed=2)
@@ -691,7 +706,7 @@ def test_warn_mode_reports_without_failing(pytester: pytest.Pytester) -> None:
 
 
 def test_ini_option_sets_the_mode(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI + "confwarden_leaks = warn\n")
+    _project(pytester, INI + "confwarden_leaks = warn\n")
     pytester.makepyfile(test_simple=SIMPLE_LEAK.replace('== "1"', "is None"))
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=2)
@@ -699,14 +714,14 @@ def test_ini_option_sets_the_mode(pytester: pytest.Pytester) -> None:
 
 
 def test_command_line_overrides_the_ini_option(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI + "confwarden_leaks = warn\n")
+    _project(pytester, INI + "confwarden_leaks = warn\n")
     pytester.makepyfile(test_simple=SIMPLE_LEAK.replace('== "1"', "is None"))
     result = pytester.runpytest_subprocess("--confwarden-leaks=fail")
     result.assert_outcomes(passed=2, errors=1)
 
 
 def test_off_mode_detects_nothing(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI)
+    _project(pytester)
     pytester.makepyfile(test_simple=SIMPLE_LEAK)
     result = pytester.runpytest_subprocess("--confwarden-leaks=off")
     # Without detection the leak reaches the next test: what the plugin prevents.
@@ -715,7 +730,7 @@ def test_off_mode_detects_nothing(pytester: pytest.Pytester) -> None:
 
 
 def test_unknown_ini_mode_is_a_usage_error(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI + "confwarden_leaks = loud\n")
+    _project(pytester, INI + "confwarden_leaks = loud\n")
     pytester.makepyfile(test_simple=SIMPLE_LEAK)
     result = pytester.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -726,9 +741,6 @@ FIXTURE_CONFTEST = """
 import pytest
 
 from confwarden import get_env
-from confwarden.presets.agent_platform import register_services
-
-register_services()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -842,7 +854,7 @@ def test_marker_value_not_a_string():
 
 
 def test_fixtures_and_marker_give_each_test_its_isolated_env(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI)
+    _project(pytester)
     pytester.makeconftest(FIXTURE_CONFTEST)
     pytester.makepyfile(test_fixtures=FIXTURE_TESTS)
     (pytester.path / ".env").write_text("FROM_DOTENV=1\n")
@@ -855,7 +867,7 @@ def test_fixtures_and_marker_give_each_test_its_isolated_env(pytester: pytest.Py
 
 
 def test_fixtures_are_listed(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI)
+    _project(pytester)
     result = pytester.runpytest_subprocess("--fixtures")
     result.stdout.fnmatch_lines(["isolated_env*", "set_env*", "unified_config*"])
     result = pytester.runpytest_subprocess("--markers")
@@ -878,7 +890,7 @@ def test_plugin_import_loads_no_configuration_layer() -> None:
 
 def test_plugin_is_registered_and_no_confwarden_disables_it(pytester: pytest.Pytester) -> None:
     assert _REGISTERED, "install the package: the pytest11 entry point registers the plugin"
-    pytester.makeini(INI)
+    _project(pytester)
     pytester.makepyfile(test_simple=SIMPLE_LEAK)
     result = pytester.runpytest_subprocess("-p", "no:confwarden")
     result.assert_outcomes(passed=2)
@@ -891,7 +903,7 @@ def test_declared_environment_still_runs_in_isolation(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
-    pytester.makeini(INI)
+    _project(pytester)
     pytester.makepyfile(
         test_env="""
         from confwarden import get_env
@@ -907,7 +919,7 @@ def test_unknown_environment_is_a_usage_error_naming_it(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ENVIRONMENT", "moon")
-    pytester.makeini(INI)
+    _project(pytester)
     pytester.makepyfile(test_env="def test_nothing():\n    assert True\n")
     result = pytester.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -932,7 +944,7 @@ def test_in_process_run_restores_what_its_tests_leaked(pytester: pytest.Pytester
     # reports and restores, so this (outer) test ends clean, which the outer plugin checks.
     from confwarden.testing.cenv import CEnvironmentWatch
 
-    pytester.makeini(INI)
+    _project(pytester)
     pytester.makepyfile(test_nested=NESTED_LEAKS)
     result = pytester.runpytest("-p", "no:xdist")
     assert _leaks(result.stdout.str()) == {
@@ -966,7 +978,7 @@ def test_not_run():
 def test_fixture_torn_down_at_session_end_is_reported(pytester: pytest.Pytester) -> None:
     # pytest.exit() skips the test's teardown: the runner tears the session fixture down at
     # session end, after every test report; the leak is still found and named.
-    pytester.makeini(INI)
+    _project(pytester)
     pytester.makepyfile(test_end=SESSION_END)
     result = pytester.runpytest_subprocess()
     assert result.ret == pytest.ExitCode.INTERRUPTED
@@ -980,7 +992,7 @@ def test_fixture_torn_down_at_session_end_is_reported(pytester: pytest.Pytester)
 
 
 def test_suite_not_using_confwarden_does_not_load_it(pytester: pytest.Pytester) -> None:
-    pytester.makeini(INI)
+    pytester.makeini(INI)  # no [tool.confwarden]: the plugin leaves the suite alone
     pytester.makepyfile(
         test_plain="""
         import sys

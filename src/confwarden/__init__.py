@@ -52,6 +52,7 @@ _EXPORTS: dict[str, str] = {
     "Env": "confwarden.config.schema",
     "PortDiscovery": "confwarden.components.ports",
     "RedisURLBuilder": "confwarden.components.redis_url",
+    "SecretStr": "confwarden.config.convert",
     "SecretURL": "confwarden.components.url",
     "SharedJWTSecretManager": "confwarden.components.jwt_secret",
     "UnifiedConfigManager": "confwarden.config.manager",
@@ -65,50 +66,97 @@ _EXPORTS: dict[str, str] = {
     "reset_unified_config": "confwarden.config.manager",
 }
 
-__all__ = sorted(_EXPORTS)  # noqa: PLE0605 - computed once; tests pin it sorted and complete
+__all__ = [
+    "ChangeTracker",
+    "ClickHouseURLBuilder",
+    "ConfigDependencyMap",
+    "ConfigSchema",
+    "ConfigurationError",
+    "ConfigurationValidator",
+    "ConfwardenError",
+    "DatabaseURLBuilder",
+    "DotenvError",
+    "Env",
+    "Environment",
+    "EnvironmentDetectionError",
+    "EnvironmentDetector",
+    "EnvironmentLayerError",
+    "EnvironmentPolicy",
+    "IsolatedEnvironment",
+    "MissingDependencyError",
+    "PortDiscovery",
+    "ProtectedVariableError",
+    "RedisURLBuilder",
+    "SecretStr",
+    "SecretURL",
+    "SharedJWTSecretManager",
+    "Source",
+    "SourceKind",
+    "UnifiedConfigManager",
+    "ValidationMode",
+    "ValidationResult",
+    "bootstrap",
+    "check_change",
+    "detect_environment",
+    "get_config_summary",
+    "get_env",
+    "get_unified_config",
+    "inspect_service",
+    "load_env_files",
+    "mask_value",
+    "parse_dotenv",
+    "policy_for",
+    "read_dotenv",
+    "reset_env",
+    "reset_unified_config",
+]
 
 
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS)
 
 
 if TYPE_CHECKING:
-    from confwarden.components.clickhouse_url import ClickHouseURLBuilder
-    from confwarden.components.database_url import DatabaseURLBuilder
-    from confwarden.components.jwt_secret import SharedJWTSecretManager
-    from confwarden.components.ports import PortDiscovery
-    from confwarden.components.redis_url import RedisURLBuilder
-    from confwarden.components.url import SecretURL
-    from confwarden.config.change_tracker import ChangeTracker
-    from confwarden.config.changes import check_change
-    from confwarden.config.dependencies import ConfigDependencyMap
-    from confwarden.config.inspection import inspect_service
-    from confwarden.config.manager import (
-        UnifiedConfigManager,
-        get_config_summary,
-        get_unified_config,
-        reset_unified_config,
-    )
-    from confwarden.config.schema import ConfigSchema, Env
-    from confwarden.config.spec import ValidationMode
-    from confwarden.config.validation import ConfigurationValidator, ValidationResult
-    from confwarden.environment.detection import (
-        Environment,
-        EnvironmentDetector,
-        detect_environment,
-    )
-    from confwarden.environment.dotenv import parse_dotenv, read_dotenv
-    from confwarden.environment.isolated import IsolatedEnvironment
-    from confwarden.environment.masking import mask_value
-    from confwarden.environment.policy import EnvironmentPolicy, policy_for
-    from confwarden.environment.process import get_env, load_env_files, reset_env
-    from confwarden.environment.provenance import Source, SourceKind
-    from confwarden.errors import (
-        ConfigurationError,
-        ConfwardenError,
-        DotenvError,
-        EnvironmentDetectionError,
-        EnvironmentLayerError,
-        MissingDependencyError,
-        ProtectedVariableError,
-    )
-    from confwarden.startup import bootstrap
+    # Explicit re-exports ("import X as X"): mypy --strict in a user's project accepts
+    # "from confwarden import get_env" only for names re-exported this way.
+    from confwarden.components.clickhouse_url import ClickHouseURLBuilder as ClickHouseURLBuilder
+    from confwarden.components.database_url import DatabaseURLBuilder as DatabaseURLBuilder
+    from confwarden.components.jwt_secret import SharedJWTSecretManager as SharedJWTSecretManager
+    from confwarden.components.ports import PortDiscovery as PortDiscovery
+    from confwarden.components.redis_url import RedisURLBuilder as RedisURLBuilder
+    from confwarden.components.url import SecretURL as SecretURL
+    from confwarden.config.change_tracker import ChangeTracker as ChangeTracker
+    from confwarden.config.changes import check_change as check_change
+    from confwarden.config.convert import SecretStr as SecretStr
+    from confwarden.config.dependencies import ConfigDependencyMap as ConfigDependencyMap
+    from confwarden.config.inspection import inspect_service as inspect_service
+    from confwarden.config.manager import UnifiedConfigManager as UnifiedConfigManager
+    from confwarden.config.manager import get_config_summary as get_config_summary
+    from confwarden.config.manager import get_unified_config as get_unified_config
+    from confwarden.config.manager import reset_unified_config as reset_unified_config
+    from confwarden.config.schema import ConfigSchema as ConfigSchema
+    from confwarden.config.schema import Env as Env
+    from confwarden.config.spec import ValidationMode as ValidationMode
+    from confwarden.config.validation import ConfigurationValidator as ConfigurationValidator
+    from confwarden.config.validation import ValidationResult as ValidationResult
+    from confwarden.environment.detection import Environment as Environment
+    from confwarden.environment.detection import EnvironmentDetector as EnvironmentDetector
+    from confwarden.environment.detection import detect_environment as detect_environment
+    from confwarden.environment.dotenv import parse_dotenv as parse_dotenv
+    from confwarden.environment.dotenv import read_dotenv as read_dotenv
+    from confwarden.environment.isolated import IsolatedEnvironment as IsolatedEnvironment
+    from confwarden.environment.masking import mask_value as mask_value
+    from confwarden.environment.policy import EnvironmentPolicy as EnvironmentPolicy
+    from confwarden.environment.policy import policy_for as policy_for
+    from confwarden.environment.process import get_env as get_env
+    from confwarden.environment.process import load_env_files as load_env_files
+    from confwarden.environment.process import reset_env as reset_env
+    from confwarden.environment.provenance import Source as Source
+    from confwarden.environment.provenance import SourceKind as SourceKind
+    from confwarden.errors import ConfigurationError as ConfigurationError
+    from confwarden.errors import ConfwardenError as ConfwardenError
+    from confwarden.errors import DotenvError as DotenvError
+    from confwarden.errors import EnvironmentDetectionError as EnvironmentDetectionError
+    from confwarden.errors import EnvironmentLayerError as EnvironmentLayerError
+    from confwarden.errors import MissingDependencyError as MissingDependencyError
+    from confwarden.errors import ProtectedVariableError as ProtectedVariableError
+    from confwarden.startup import bootstrap as bootstrap

@@ -13,7 +13,9 @@ Hierarchy::
      |    +-- DotenvError                 a .env file could not be parsed (strict mode)
      +-- ConfigurationError               configuration is invalid (every problem listed)
      |    +-- ComponentConfigError        a shared component (database URL, JWT secret,
-     |                                    ports, Redis, ClickHouse) was misconfigured
+     |    |                               ports, Redis, ClickHouse) was misconfigured
+     |    +-- ProjectError                no [tool.confwarden] project, an unknown service,
+     |                                    or a schema reference that cannot be imported
      +-- MissingDependencyError           an optional extra is not installed
 """
 
@@ -31,6 +33,7 @@ __all__ = [
     "EnvironmentDetectionError",
     "EnvironmentLayerError",
     "MissingDependencyError",
+    "ProjectError",
     "ProtectedVariableError",
 ]
 
@@ -115,6 +118,13 @@ class ComponentConfigError(ConfigurationError):
         self.problems = tuple(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{component}: {len(self.problems)} problem(s) in {environment}:\n{lines}")
+
+
+class ProjectError(ConfigurationError):
+    """The project cannot be used as given: no ``[tool.confwarden]`` found, an unknown service,
+    or a schema reference that cannot be imported (bad input: exit code 2)."""
+
+    exit_code = 2
 
 
 class MissingDependencyError(ConfwardenError, ImportError):

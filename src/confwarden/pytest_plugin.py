@@ -1,16 +1,23 @@
 """The pytest plugin: isolated environments and environment-leak detection for test suites.
 
-Registered through the ``pytest11`` entry point, so it is active wherever confwarden is
-installed; ``-p no:confwarden`` turns it off. spec/003 "Test Setup" and "Testing Environment":
+Registered through the ``pytest11`` entry point, so it is installed wherever confwarden is;
+it acts only on a confwarden project: the nearest ``pyproject.toml`` with
+``[tool.confwarden]`` at or above pytest's rootdir (or a suite that sets the
+``confwarden_leaks`` option on purpose). Any other suite in the same virtualenv is left
+untouched: no isolation, no leak checks. ``-p no:confwarden`` turns it off entirely.
+spec/003 "Test Setup" and "Testing Environment":
 
-* The process-wide :func:`~confwarden.get_env` is in isolation for the whole session and is
-  rebuilt for it; ``.env`` files are never loaded (detection says "testing" under pytest, and
-  nothing here loads one).
+* The process-wide :func:`~confwarden.get_env` is a
+  :class:`~confwarden.testing.live.TestEnvironment` for the whole session: it reads
+  ``os.environ`` live (``monkeypatch.setenv`` is seen by ``bootstrap()``) and keeps its own
+  writes out of ``os.environ``; ``.env`` files are never loaded (detection says "testing"
+  under pytest, and nothing here loads one).
 * Fixtures: ``isolated_env`` (a fresh isolated ``get_env()`` for one test), ``set_env`` (set
-  variables in it), ``unified_config`` (a fresh ``get_unified_config()`` for given values), and
-  the ``@pytest.mark.env(KEY="value")`` marker.
-* Leak detection (``--confwarden-leaks=fail|warn|off``, ini ``confwarden_leaks``, default
-  ``fail``): see :mod:`confwarden.testing.leaks`. A leak found after a test's setup or teardown
+  variables in it), ``unified_config`` (the project's configured schema, built fresh for given
+  values), and the ``@pytest.mark.env(KEY="value")`` marker.
+* Leak detection (``--confwarden-leaks=fail|warn|off``, ini ``confwarden_leaks``,
+  ``[tool.confwarden] leaks``, in that order; default ``warn``): see
+  :mod:`confwarden.testing.leaks`. A leak found after a test's setup or teardown
   is reported on that phase of that test (an error in ``fail`` mode, a report section and a
   summary line in ``warn`` mode) and ``os.environ`` is restored; other tests keep their results.
 
@@ -23,6 +30,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -39,8 +47,9 @@ _state_key = pytest.StashKey["_SessionState"]()
 
 
 class _SessionState:
-    def __init__(self, previous_env: IsolatedEnvironment | None) -> None:
+    def __init__(self, previous_env: IsolatedEnvironment | None, root: Path | None) -> None:
         self.previous_env = previous_env
+        self.project_root = root
         self.hooks: LeakHooks | None = None
 
 
@@ -51,19 +60,34 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="confwarden_leaks",
         choices=_MODES,
         default=None,
-        help="What to do when a test leaves os.environ changed: fail the test (default), "
-        "warn, or off.",
+        help="What to do when a test leaves os.environ changed: fail the test, warn "
+        "(default), or off. Also turns the plugin on outside a confwarden project.",
     )
     parser.addini(
         "confwarden_leaks",
-        "What to do when a test leaves os.environ changed: fail (default), warn or off.",
-        default="fail",
+        "What to do when a test leaves os.environ changed: fail, warn (default) or off.",
+        default="",
     )
 
 
-def _leak_mode(config: pytest.Config) -> str:
-    mode = config.getoption("confwarden_leaks") or str(config.getini("confwarden_leaks"))
-    mode = mode.strip().lower()
+def _project(config: pytest.Config) -> tuple[Path | None, str | None]:
+    """The confwarden project of this run (root, its ``leaks`` setting), or ``(None, None)``."""
+    from confwarden.errors import ProjectError
+    from confwarden.project import find_project
+
+    try:
+        project = find_project(config.rootpath)
+        return (project.root, project.leaks) if project is not None else (None, None)
+    except ProjectError as exc:
+        raise pytest.UsageError(f"confwarden: {exc}") from None
+
+
+def _leak_mode(config: pytest.Config, project_mode: str | None) -> str | None:
+    """The leak mode asked for: option, then ini, then the project's; None when nobody asked."""
+    explicit = config.getoption("confwarden_leaks") or str(config.getini("confwarden_leaks"))
+    mode = (explicit or project_mode or "").strip().lower()
+    if not mode:
+        return None
     if mode not in _MODES:
         raise pytest.UsageError(
             f"confwarden_leaks = {mode!r} (ini option) is not a leak mode. "
@@ -78,7 +102,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "env(**values): set environment variables in the isolated environment of this test "
         "(confwarden); a value of None unsets the variable.",
     )
-    mode = _leak_mode(config)
+    root, project_mode = _project(config)
+    mode = _leak_mode(config, project_mode)
+    if root is None and mode is None:
+        return  # not a confwarden project, and nobody asked: leave this suite alone
     # Forget any process environment built before the session (by a conftest, a plugin):
     # the session gets its own, isolated one. If the environment layer is not even loaded,
     # there is nothing to forget, and it stays unloaded until something uses it.
@@ -87,8 +114,9 @@ def pytest_configure(config: pytest.Config) -> None:
         from confwarden.testing.fixtures import install_process_env
 
         previous = install_process_env(None)
-    state = _SessionState(previous)
+    state = _SessionState(previous, root)
     config.stash[_state_key] = state
+    mode = mode or "warn"
     if mode != "off":
         # Imported here: with detection off, no hook of it is even registered.
         from confwarden.testing.session import LeakHooks
@@ -112,22 +140,54 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtestloop(session: pytest.Session) -> None:
-    # Built lazily, get_env() detects "testing" (pytest is running) and that policy isolates.
-    # It is built here, and isolation forced, when that may not hold: ENVIRONMENT names
-    # another environment, or something built the process environment already.
+    # The session's process environment is a live TestEnvironment (reads os.environ as it
+    # is, so monkeypatch.setenv reaches bootstrap(); writes stay out of os.environ). Built
+    # here when the environment layer is loaded (a test module imported confwarden) or
+    # ENVIRONMENT is set (an unknown one stops the session now); otherwise before the first
+    # test that loads it (pytest_runtest_setup), so a suite that never uses confwarden's
+    # environment layer never imports it.
+    if session.config.stash.get(_state_key, None) is None:
+        return
     if _PROCESS_MODULE not in sys.modules and not os.environ.get("ENVIRONMENT", "").strip():
         return
-    from confwarden.environment.process import get_env
+    from confwarden.environment.detection import EnvironmentDetector
     from confwarden.errors import ConfwardenError
 
     try:
-        env = get_env()
+        EnvironmentDetector(os.environ).detect()
     except ConfwardenError as exc:
         raise pytest.UsageError(
             f"confwarden: {exc} (the pytest plugin builds the isolated test environment "
             "before the first test; -p no:confwarden turns it off)"
         ) from None
-    env.enable_isolation()
+    _install_test_environment()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # A process environment built during the previous test by code that imported
+    # confwarden late is replaced by a live one before this test.
+    if _PROCESS_MODULE in sys.modules and item.config.stash.get(_state_key, None) is not None:
+        _install_test_environment()
+
+
+def _install_test_environment() -> None:
+    from confwarden.environment.process import install_env
+    from confwarden.testing.live import TestEnvironment
+
+    previous = install_env(None)
+    if isinstance(previous, TestEnvironment):
+        install_env(previous)
+        return
+    env = TestEnvironment()
+    install_env(env)
+    if previous is not None and previous.is_isolated():
+        # What collection (or an earlier test) set through get_env() on purpose is kept.
+        for key, (_before, after) in previous.get_changes_since_init().items():
+            if after is None:
+                env.delete(key, source="collection")
+            else:
+                env.set(key, after, source="collection")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -174,25 +234,39 @@ def set_env(isolated_env: IsolatedEnvironment) -> Callable[..., None]:
 
 
 @pytest.fixture
-def unified_config(isolated_env: IsolatedEnvironment) -> Generator[Callable[..., Any]]:
-    """``make(**values) -> config``: set ``values`` for this test and build a fresh config.
+def unified_config(
+    isolated_env: IsolatedEnvironment, request: pytest.FixtureRequest
+) -> Generator[Callable[..., Any]]:
+    """``make(*, service=None, **values) -> config``: the project's schema, built fresh.
 
-    The configuration layer is imported here, when a test asks for it.
+    Sets ``values`` for this test, then starts the project's service (its only one, or
+    ``service``) the way ``bootstrap()`` does, and makes it the process-wide config behind
+    ``get_unified_config()``. The configuration layer is imported here, when a test asks.
 
     Example:
-        >>> def test_debug_in_testing(unified_config):
-        ...     config = unified_config(LOG_LEVEL="DEBUG")
-        ...     assert config.log_level == "DEBUG"
+        >>> def test_page_size(unified_config):
+        ...     config = unified_config(SHOP_PAGE_SIZE="10")
+        ...     assert config.shop_page_size == 10
     """
 
     from confwarden.testing.fixtures import apply_values, reset_config_cache
 
-    def make(values: dict[str, str | None] | None = None, /, **kwargs: str | None) -> Any:
-        from confwarden.config import get_unified_config, reset_unified_config
+    state = request.config.stash.get(_state_key, None)
+    root = state.project_root if state is not None else None
+
+    def make(
+        values: dict[str, str | None] | None = None,
+        /,
+        *,
+        service: str | None = None,
+        **kwargs: str | None,
+    ) -> Any:
+        from confwarden.config import reset_unified_config
+        from confwarden.startup import bootstrap
 
         apply_values(isolated_env, {**(values or {}), **kwargs}, source="unified_config fixture")
         reset_unified_config()
-        return get_unified_config()
+        return bootstrap(service, env=isolated_env, root=root)
 
     yield make
     reset_config_cache()

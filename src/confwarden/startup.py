@@ -3,11 +3,13 @@
 Each service used to load ``.env`` and detect "staging" its own way, and two of them
 disagreed. Every service now starts with the same five steps::
 
-    config = bootstrap(service="backend")
+    config = bootstrap()            # the project's only service, or bootstrap(service="shop")
 
-1. detect the environment (``ENVIRONMENT``, test context, Cloud Run) once;
+1. detect the environment (``ENVIRONMENT``, test context, Cloud Run) once, and find the
+   project (the nearest ``pyproject.toml`` with ``[tool.confwarden]``);
 2. load ``.env`` files only where the environment's policy allows it (development), never
-   overriding the process environment;
+   overriding the process environment, and read the environment's mounted secrets
+   directory (``[tool.confwarden.secrets_dirs]``);
 3. build the service's profile class through the precedence tuple and validate it in the
    environment's mode;
 4. log a masked summary (source counts, warnings, health score; never a value);
@@ -21,17 +23,20 @@ import logging
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import TypeVar, overload
 
 from confwarden.config.manager import UnifiedConfigManager, set_unified_manager
+from confwarden.config.resolution import dotenv_files, startup_inputs
 from confwarden.config.schema import ConfigSchema
-from confwarden.config.services import find_service
 from confwarden.config.spec import ValidationMode
-from confwarden.environment.detection import Environment, EnvironmentDetector
+from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
-from confwarden.environment.process import DotenvLoadReport, get_env, load_env_files
+from confwarden.environment.process import DotenvLoadReport
 from confwarden.secrets.base import ValueSource
 
 __all__ = ["bootstrap", "default_env_files"]
+
+C = TypeVar("C", bound=ConfigSchema)
 
 logger = logging.getLogger("confwarden.startup")
 
@@ -48,37 +53,66 @@ def default_env_files(
         >>> [p.name for p in default_env_files(Environment.DEVELOPMENT)]
         ['.env.development', '.env']
     """
-    base = Path(root)
-    return (base / f".env.{environment.value}", base / ".env")
+    return dotenv_files(environment, root)
 
 
+@overload
 def bootstrap(
-    service: str | type[ConfigSchema] = "backend",
+    service: type[C],
+    env: IsolatedEnvironment | None = ...,
+    env_files: Iterable[str | os.PathLike[str]] | None = ...,
+    *,
+    environment: Environment | str | None = ...,
+    root: str | os.PathLike[str] | None = ...,
+    mode: ValidationMode | None = ...,
+    overrides: Mapping[str, str] | None = ...,
+    secret_dirs: Sequence[str | os.PathLike[str]] | None = ...,
+    secret_sources: Sequence[ValueSource] = ...,
+    install: bool = ...,
+) -> C: ...
+@overload
+def bootstrap(
+    service: str | None = ...,
+    env: IsolatedEnvironment | None = ...,
+    env_files: Iterable[str | os.PathLike[str]] | None = ...,
+    *,
+    environment: Environment | str | None = ...,
+    root: str | os.PathLike[str] | None = ...,
+    mode: ValidationMode | None = ...,
+    overrides: Mapping[str, str] | None = ...,
+    secret_dirs: Sequence[str | os.PathLike[str]] | None = ...,
+    secret_sources: Sequence[ValueSource] = ...,
+    install: bool = ...,
+) -> ConfigSchema: ...
+def bootstrap(
+    service: str | type[ConfigSchema] | None = None,
     env: IsolatedEnvironment | None = None,
     env_files: Iterable[str | os.PathLike[str]] | None = None,
     *,
     environment: Environment | str | None = None,
-    root: str | os.PathLike[str] = ".",
+    root: str | os.PathLike[str] | None = None,
     mode: ValidationMode | None = None,
     overrides: Mapping[str, str] | None = None,
-    secret_dirs: Sequence[str | os.PathLike[str]] = (),
+    secret_dirs: Sequence[str | os.PathLike[str]] | None = None,
     secret_sources: Sequence[ValueSource] = (),
     install: bool = True,
 ) -> ConfigSchema:
     """Start a service: detect, load ``.env`` where allowed, build, validate, log, return.
 
     Args:
-        service: the service name (``"backend"``, ``"auth"``, one registered with
-            :func:`~confwarden.config.services.register_service` or named in ``root``'s
-            ``[tool.confwarden.configs]``) or its schema class.
+        service: the service name (named in the project's ``[tool.confwarden.configs]`` or
+            registered with :func:`~confwarden.config.services.register_service`) or its
+            schema class; None for the project's only service.
         env: the environment to read and load ``.env`` into; by default ``get_env()``.
         env_files: the ``.env`` files; by default :func:`default_env_files` under ``root``.
             Loaded only where the environment's policy allows (development).
         environment: force the environment instead of detecting it.
-        root: the directory of the default ``.env`` files.
+        root: where the project is looked for and the default ``.env`` files are read;
+            by default the project root found from the working directory.
         mode: the validation mode; by default the environment's (DESIGN.md).
         overrides: values set in code (highest precedence).
-        secret_dirs: mounted secret directories (``/run/secrets``...).
+        secret_dirs: mounted secret directories (``/run/secrets``...); by default the
+            environment's entry of ``[tool.confwarden.secrets_dirs]``.
         secret_sources: remote secret stores (:mod:`confwarden.secrets.gcp`,
             :mod:`confwarden.secrets.vault`); one that cannot answer stops a deployed start,
             naming the store and the secrets.
@@ -94,30 +128,28 @@ def bootstrap(
         DotenvError: a ``.env`` file has malformed lines (all listed).
 
     Example:
+        >>> from confwarden.config.schema import ConfigSchema
         >>> from confwarden.environment.isolated import IsolatedEnvironment
-        >>> env = IsolatedEnvironment(environ={"ENVIRONMENT": "testing"}, isolated=True)
-        >>> config = bootstrap("backend", env=env, install=False)
-        >>> type(config).__name__, config.use_memory_db
-        ('TestingConfig', True)
+        >>> class ShopConfig(ConfigSchema):
+        ...     shop_page_size: int = 50
+        >>> env = IsolatedEnvironment(environ={"SHOP_PAGE_SIZE": "10"}, isolated=True)
+        >>> bootstrap(ShopConfig, env=env, environment="testing", install=False).shop_page_size
+        10
     """
-    env = env if env is not None else get_env()
-    if isinstance(environment, str):
-        environment = Environment.parse(environment)
-    if environment is None:
-        environment = EnvironmentDetector(env.get_all()).detect().environment
-    files = list(env_files) if env_files is not None else list(default_env_files(environment, root))
-    report = load_env_files(env, files, environment=environment)
-    name, schema = find_service(service, root)
+    inputs = startup_inputs(
+        service, env, env_files, environment=environment, root=root, secret_dirs=secret_dirs
+    )
+    environment, report = inputs.environment, inputs.dotenv
     manager = UnifiedConfigManager(
-        schema,
-        env=env,
+        inputs.schema,
+        env=inputs.env,
         environment=environment,
         mode=mode,
         overrides=overrides,
-        secret_dirs=secret_dirs,
+        secret_dirs=inputs.secret_dirs,
         secret_sources=secret_sources,
     )
-    manager.service = name
+    manager.service = inputs.service
     try:
         config = manager.get_config()
     except Exception:

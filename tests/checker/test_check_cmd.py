@@ -51,3 +51,27 @@ def test_check_select_limits_the_rules(copy_tree) -> None:
         ["check", str(copy_tree("broken_platform")), "--select", "CW105", "--format", "json"],
     )
     assert {f["code"] for f in json.loads(result.output)["findings"]} == {"CW105"}
+
+
+def test_check_json_flag_is_format_json(copy_tree) -> None:
+    root = copy_tree("broken_platform")
+    flag = CliRunner().invoke(cli, ["check", str(root), "--json"])
+    long = CliRunner().invoke(cli, ["check", str(root), "--format", "json"])
+    assert flag.exit_code == 1
+    assert json.loads(flag.output)["findings"] == json.loads(long.output)["findings"]
+
+
+def test_check_subfolder_from_inside_the_project(copy_tree, monkeypatch) -> None:
+    root = copy_tree("broken_platform")
+    monkeypatch.chdir(root / "backend")
+    result = CliRunner().invoke(cli, ["check", "app", "--json"])
+    paths = {(f["path"], f["code"]) for f in json.loads(result.output)["findings"]}
+    assert ("backend/app/auth.py", "CW105") in paths
+    assert all(p.startswith("backend/app/") for p, _ in paths)
+
+
+def test_check_fifo_path_exits_2(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.py")
+    assert main(["check", str(tmp_path / "pipe.py")]) == 2

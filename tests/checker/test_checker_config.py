@@ -71,3 +71,24 @@ def test_importing_the_checker_does_not_import_the_configuration_layer() -> None
     code = "import sys, confwarden.checker; print('confwarden.config' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_importing_the_checker_does_not_import_libcst() -> None:
+    code = (
+        "import sys, confwarden.checker, confwarden.cli.check_cmd; print('libcst' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_load_config_fix_settings_are_validated(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.confwarden.fix]\naccessor = "get_env("\n')
+    with pytest.raises(CheckerConfigError, match="accessor must be a Python expression"):
+        load_config(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.confwarden.fix]\nimport = "x = 1"\n')
+    with pytest.raises(CheckerConfigError, match="import must be one import statement"):
+        load_config(tmp_path)
+
+
+def test_load_config_has_no_default_config_layer(tmp_path: Path) -> None:
+    assert load_config(tmp_path).config_layer == ()

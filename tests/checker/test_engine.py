@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from confwarden.checker import run_check
@@ -98,3 +99,64 @@ def test_run_check_parallel_matches_serial(copy_tree) -> None:
     parallel = run_check(root, jobs=2, use_cache=False)
     assert serial.findings == parallel.findings
     assert len(parallel.findings) > 60
+
+
+_PY312_ONLY = 'names = ["a"]\ntext = f"{", ".join(names)}"\n'  # PEP 701 quotes reuse
+
+
+def test_run_check_newer_syntax_for_a_newer_target_is_one_note(tmp_path: Path) -> None:
+    _write(tmp_path, "pyproject.toml", '[project]\nrequires-python = ">=3.12"\n[tool.confwarden]\n')
+    _write(tmp_path, "new.py", _PY312_ONLY)
+    _write(tmp_path, "newer.py", _PY312_ONLY)
+    result = run_check(tmp_path)
+    if sys.version_info >= (3, 12):
+        assert result.findings == []
+        return
+    assert result.findings == []
+    assert len(result.notes) == 1
+    assert "2 file(s) skipped" in result.notes[0]
+    assert "Python >= 3.12" in result.notes[0]
+
+
+def test_run_check_ruff_target_version_is_read_too(tmp_path: Path) -> None:
+    _write(tmp_path, "pyproject.toml", '[tool.ruff]\ntarget-version = "py313"\n[tool.confwarden]\n')
+    _write(tmp_path, "new.py", _PY312_ONLY)
+    result = run_check(tmp_path)
+    assert result.findings == []
+
+
+def test_run_check_syntax_error_for_the_running_target_is_a_finding(tmp_path: Path) -> None:
+    _write(tmp_path, "pyproject.toml", '[project]\nrequires-python = ">=3.11"\n[tool.confwarden]\n')
+    _write(tmp_path, "bad.py", "def f(:\n")
+    result = run_check(tmp_path)
+    assert [f.code for f in result.findings] == ["CW000"]
+    assert result.notes == []
+
+
+def test_run_check_subfolder_keeps_the_project_root_and_services(copy_tree) -> None:
+    root = copy_tree("broken_platform")
+    whole = {(f.path, f.line, f.code) for f in run_check(root).findings}
+    sub = run_check(root / "backend" / "app")
+    assert sub.root == str(root.resolve())
+    found = {(f.path, f.line, f.code) for f in sub.findings}
+    assert found == {item for item in whole if item[0].startswith("backend/app/")}
+    assert ("backend/app/auth.py", 2, "CW105") in found
+    assert ("backend/app/auth.py", 3, "CW105") in found
+
+
+def test_run_check_single_file_and_several_paths(copy_tree) -> None:
+    root = copy_tree("broken_platform")
+    one = run_check(root / "backend" / "app" / "auth.py")
+    assert {f.path for f in one.findings} == {"backend/app/auth.py"}
+    two = run_check([root / "shared", root / "auth_service" / "main.py"])
+    assert {f.path for f in two.findings} == {"shared/auth_bridge.py", "auth_service/main.py"}
+
+
+def test_find_project_root_walks_up_to_the_confwarden_table(tmp_path: Path) -> None:
+    from confwarden.checker import find_project_root
+
+    _write(tmp_path, "pyproject.toml", "[tool.confwarden]\n")
+    _write(tmp_path, "svc/pyproject.toml", "[project]\nname = 'svc'\n")  # no table: skipped
+    deep = tmp_path / "svc" / "pkg" / "mod.py"
+    _write(tmp_path, "svc/pkg/mod.py", "x = 1\n")
+    assert find_project_root(deep) == tmp_path.resolve()

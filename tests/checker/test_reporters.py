@@ -68,3 +68,26 @@ def test_reports_never_show_a_hard_coded_secret(tmp_path, fmt: str) -> None:
     output = render(result, fmt)
     assert canary not in output
     assert "SERVICE_SECRET" in output
+
+
+def test_sarif_help_uri_is_absolute(result) -> None:
+    from urllib.parse import urlparse
+
+    rules = json.loads(render(result, "sarif"))["runs"][0]["tool"]["driver"]["rules"]
+    for rule in rules:
+        parsed = urlparse(rule["helpUri"])
+        assert parsed.scheme == "https"
+        assert parsed.netloc
+        assert rule["id"].lower() in parsed.fragment
+
+
+def test_reports_carry_notes(tmp_path) -> None:
+    from confwarden.checker import CheckResult
+
+    result = CheckResult(root=str(tmp_path), notes=["2 file(s) skipped: because"])
+    assert "note: 2 file(s) skipped" in render(result, "human")
+    assert json.loads(render(result, "json"))["notes"] == ["2 file(s) skipped: because"]
+    sarif = json.loads(render(result, "sarif"))
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert notes == [{"level": "note", "message": {"text": "2 file(s) skipped: because"}}]
+    assert "::notice title=confwarden::2 file(s) skipped" in render(result, "github")

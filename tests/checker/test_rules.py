@@ -18,6 +18,9 @@ from confwarden.checker import run_check
         ("undefined_name", "CW106"),
         ("schema", "CW107"),
         ("secret_logged", "CW109"),
+        ("travelling_names", "CW104"),
+        ("undefined_name_in_annotation", "CW110"),
+        ("env_call_signature", "CW111"),
     ],
 )
 def test_rule_finds_exactly_the_marked_lines(copy_tree, expected, tree: str, code: str) -> None:

@@ -1,10 +1,14 @@
-"""declared_variable_names: the duck-typed contract with the configuration layer."""
+"""The schema rules read the schema statically; importing is opt-in (issue 11.11, 12 FP5)."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from confwarden.checker import declared_variable_names
+import pytest
+from click.testing import CliRunner
+
+from confwarden.checker import CheckerConfigError, declared_variable_names, run_check
+from confwarden.cli.main import cli
 
 
 class _Schema:
@@ -28,3 +32,69 @@ def test_declared_variable_names_rejects_anything_else() -> None:
         declared_variable_names(42)
     with pytest.raises(TypeError):
         declared_variable_names("PORT")
+
+
+def _tree_with_side_effect(tmp_path: Path) -> tuple[Path, Path]:
+    marker = tmp_path / "imported.txt"
+    root = tmp_path / "tree"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "schema.py").write_text(
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('ran')\n"
+        'NAMES = ["PORT", "UNUSED_SETTING"]\n'
+    )
+    (root / "pyproject.toml").write_text('[tool.confwarden]\nschema = "pkg.schema:NAMES"\n')
+    (root / "app.py").write_text("from confwarden import get_env\nget_env().get('PORT')\n")
+    return root, marker
+
+
+def test_run_check_never_imports_the_checked_tree(tmp_path: Path) -> None:
+    root, marker = _tree_with_side_effect(tmp_path)
+    result = run_check(root)
+    assert not marker.exists()
+    assert [(f.code, f.path) for f in result.findings] == [("CW108", "pkg/schema.py")]
+
+
+def test_run_check_import_schema_imports_in_a_child_process(tmp_path: Path) -> None:
+    root, marker = _tree_with_side_effect(tmp_path)
+    result = run_check(root, import_schema=True)
+    assert marker.read_text() == "ran"
+    assert {f.code for f in result.findings} == {"CW108"}
+
+
+def test_check_cli_import_schema_flag(tmp_path: Path) -> None:
+    root, marker = _tree_with_side_effect(tmp_path)
+    CliRunner().invoke(cli, ["check", str(root)])
+    assert not marker.exists()
+    CliRunner().invoke(cli, ["check", str(root), "--import-schema"])
+    assert marker.exists()
+
+
+def test_run_check_computed_schema_says_to_import_it(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.confwarden]\nschema = "names:NAMES"\n')
+    (tmp_path / "names.py").write_text("NAMES = [n.upper() for n in ('a', 'b')]\n")
+    with pytest.raises(CheckerConfigError, match="--import-schema"):
+        run_check(tmp_path)
+
+
+def test_typed_schema_fields_read_as_attributes_count_as_read(copy_tree, expected) -> None:
+    root = copy_tree("typed_schema")
+    found = {(f.path, f.line, f.code) for f in run_check(root).findings}
+    assert found == expected(root)
+
+
+def test_typed_schema_loaded_through_bootstrap_reads_every_field(copy_tree) -> None:
+    root = copy_tree("typed_schema")
+    (root / "app" / "main.py").write_text(
+        "from confwarden.startup import bootstrap\n\nfrom app.profiles import Production\n\n"
+        "config = bootstrap(Production)\n"
+    )
+    (root / "app" / "profiles.py").write_text(
+        "from shared.settings import ShopConfig\n\n\nclass Production(ShopConfig):\n    pass\n"
+    )
+    assert [f.code for f in run_check(root).findings] == ["CW107"]
+
+
+def test_example_platform_needs_no_ignore() -> None:
+    pyproject = Path(__file__).resolve().parents[2] / "examples" / "platform" / "pyproject.toml"
+    assert "ignore" not in pyproject.read_text()

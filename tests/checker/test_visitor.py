@@ -74,7 +74,7 @@ def test_analyze_source_statement_walk_finds_the_same_imports() -> None:
         ("typing", ""),
         ("auth_service", "type_checking"),
         ("fallback", ""),
-        ("fast", ""),
+        ("fast", "guarded"),
         ("pkg", ""),
         ("inner", "function"),
         ("pkg", "function"),

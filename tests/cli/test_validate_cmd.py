@@ -65,9 +65,20 @@ def test_validate_invalid_lists_every_problem_with_origin_and_exits_one(tmp_path
 def test_validate_json_has_problems_fields_and_no_secret(tmp_path: Path) -> None:
     values = {**STAGING, "SECRET_KEY": CANARY[:20]}
     dotenv = _write_env(tmp_path / "x.env", values)
-    code, output = _invoke("validate", "--env", "production", "--env-file", str(dotenv), "--json")
-    data = json.loads(output)
+    code, output = _invoke(
+        "validate",
+        "--env",
+        "production",
+        "--env-file",
+        str(dotenv),
+        "--service",
+        "backend",
+        "--json",
+    )
+    report = json.loads(output)
     assert code == 1
+    assert report["valid"] is False
+    (data,) = report["services"]
     assert data["mode"] == "enforce_all"
     assert data["service"] == "backend"
     rules = {p["rule"] for p in data["errors"]}
@@ -83,9 +94,12 @@ def test_validate_mode_warn_never_fails(tmp_path: Path) -> None:
         "validate", "--env", "production", "--mode", "warn", "--env-file", str(dotenv), "--json"
     )
     assert code == 0
-    data = json.loads(output)
-    assert data["errors"] == []
-    assert data["warnings"]
+    report = json.loads(output)
+    assert report["valid"] is True
+    assert [s["service"] for s in report["services"]] == ["backend", "auth"]
+    for data in report["services"]:
+        assert data["errors"] == []
+        assert data["warnings"]
 
 
 def test_validate_unknown_environment_is_usage_error() -> None:

@@ -162,15 +162,21 @@ def test_builder_docker_detected_from_injectable_marker(tmp_path: Path) -> None:
     assert builder.debug_info()["in_docker"] is True
 
 
+def test_builder_unconfigured_testing_is_postgres_not_memory() -> None:
+    # issue 9.3: a PostgreSQL app must not switch to SQLite (and need aiosqlite) under test.
+    builder = DatabaseURLBuilder({}, environment=Environment.TESTING, in_docker=False)
+    assert builder.transport is Transport.TCP
+    assert builder.get_url_for_environment().scheme.startswith("postgresql")
+
+
 @pytest.mark.parametrize(
     ("env", "environment"),
     [
         ({"USE_MEMORY_DB": "1", **components("tcp")}, Environment.DEVELOPMENT),
         ({"USE_MEMORY_DB": "yes", **components("tcp")}, Environment.TESTING),
-        ({}, Environment.TESTING),
     ],
 )
-def test_builder_memory_database_when_asked_or_unconfigured_in_testing(
+def test_builder_memory_database_only_when_asked(
     env: dict[str, str], environment: Environment
 ) -> None:
     builder = DatabaseURLBuilder(env, environment=environment)

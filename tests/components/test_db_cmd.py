@@ -95,7 +95,9 @@ def test_db_url_errors_exit_1_with_every_problem(
 
 
 def test_db_url_json_and_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    env_file = write_env(tmp_path, DATABASE_URL=f"postgresql://u:{CANARY}@legacy/db")
+    env_file = write_env(
+        tmp_path, DATABASE_URL=f"postgresql://u:{CANARY}@legacy/db", USE_MEMORY_DB="true"
+    )
     assert main(["db", "url", "--env-file", env_file, "--env", "testing", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["url"] == "sqlite+aiosqlite:///:memory:"

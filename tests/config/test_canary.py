@@ -71,18 +71,21 @@ def test_canary_absent_from_inspection_outputs(environment: str) -> None:
 
 def test_canary_absent_from_fail_fast_error_and_summary() -> None:
     with pytest.raises(ConfigurationError) as excinfo:
-        UnifiedConfigManager(env=_canary_vars("production")).get_config()
+        UnifiedConfigManager("backend", env=_canary_vars("production")).get_config()
     assert CANARY not in str(excinfo.value)
-    dev = UnifiedConfigManager(env=_canary_vars("development"))
+    dev = UnifiedConfigManager("backend", env={**_canary_vars("development"), "PORT": "8000"})
     assert CANARY not in json.dumps(dev.get_config_summary())
+    with pytest.raises(ConfigurationError) as excinfo:  # PORT=eighty: an error everywhere
+        UnifiedConfigManager("backend", env=_canary_vars("development")).get_config()
+    assert "PORT" in str(excinfo.value)
+    assert CANARY not in str(excinfo.value)
 
 
 def test_canary_absent_from_bootstrap_logs(
     caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
-    (tmp_path / ".env.development").write_text(
-        "".join(f"{k}={v}\n" for k, v in _canary_vars("development").items())
-    )
+    values = {**_canary_vars("development"), "PORT": "8000"}
+    (tmp_path / ".env.development").write_text("".join(f"{k}={v}\n" for k, v in values.items()))
     caplog.set_level(logging.DEBUG)
     env = IsolatedEnvironment(environ={"ENVIRONMENT": "development"}, isolated=True)
     bootstrap("backend", env=env, root=tmp_path, install=False)
@@ -90,7 +93,13 @@ def test_canary_absent_from_bootstrap_logs(
     assert CANARY not in caplog.text
 
 
-def test_canary_absent_from_explain_and_docs(tmp_path: Path) -> None:
+def test_canary_absent_from_explain_and_docs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.confwarden.configs]\nbackend = "confwarden.presets.agent_platform:AppConfig"\n'
+    )
+    monkeypatch.chdir(tmp_path)
     runner = CliRunner()
     env = _canary_vars("staging")
     for variable in (*SECRET_VARS, "REDIS_URL", "CLICKHOUSE_URL", "PORT"):

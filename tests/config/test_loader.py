@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from confwarden.config.loader import classify, load_config
+from confwarden.config.manager import UnifiedConfigManager
+from confwarden.config.schema import ConfigSchema, SecretStr
 from confwarden.config.sources import LoadContext
 from confwarden.config.spec import Severity, ValidationMode
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.provenance import SourceKind
+from confwarden.errors import ConfigurationError
 from confwarden.presets.agent_platform import DevelopmentConfig, ProductionConfig, StagingConfig
 from confwarden.secrets.base import SecretSourceError, SourceHit, ValueSource
 
@@ -202,3 +207,80 @@ def test_full_chain_shows_values_a_set_call_replaced() -> None:
         DevelopmentConfig, LoadContext(Environment.DEVELOPMENT, env), full_chain=True
     )
     assert [s.kind for _, s in result.values["log_level"].overridden] == [SourceKind.OS]
+
+
+# -- issue 9 item 8: a set value that cannot be used is an error in every environment ----------
+
+
+class ShopConfig(ConfigSchema, env_prefix="SHOP_"):
+    page_size: int = 50
+    stripe_api_key: SecretStr
+    mirror_urls: list[str] = []  # noqa: RUF012 - a field default, copied per config
+
+
+def _shop_error(env: dict[str, str], environment: Environment) -> str:
+    with pytest.raises(ConfigurationError) as excinfo:
+        UnifiedConfigManager(ShopConfig, env=env, environment=environment).get_config()
+    return str(excinfo.value)
+
+
+@pytest.mark.parametrize("environment", list(Environment))
+def test_values_unparsable_set_value_is_an_error_in_every_environment(
+    environment: Environment,
+) -> None:
+    message = _shop_error({"SHOP_PAGE_SIZE": "abc", "SHOP_STRIPE_API_KEY": "k" * 40}, environment)
+    assert "SHOP_PAGE_SIZE (schema.type)" in message
+    assert "origin: os environment" in message
+    assert "valid integer" in message
+    assert "fix: Set SHOP_PAGE_SIZE to a valid value" in message
+
+
+def test_values_unparsable_dotenv_value_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / ".env"
+    path.write_text("SHOP_STRIPE_API_KEY=sk_dev\nSHOP_PAGE_SIZE=abc\n")
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    env.load_from_file(path)
+    with pytest.raises(ConfigurationError) as excinfo:
+        UnifiedConfigManager(ShopConfig, env=env, environment=Environment.DEVELOPMENT).get_config()
+    message = str(excinfo.value)
+    assert f"{path}:2" in message
+    assert "SHOP_PAGE_SIZE" in message
+
+
+def test_values_field_without_default_in_development_lists_the_problem() -> None:
+    message = _shop_error({}, Environment.DEVELOPMENT)
+    assert "1 configuration error(s)" in message
+    assert "SHOP_STRIPE_API_KEY (schema.missing)" in message
+    assert "origin: not set" in message
+    assert "fix: Set SHOP_STRIPE_API_KEY." in message
+
+
+def test_values_every_problem_is_listed_at_once() -> None:
+    message = _shop_error({"SHOP_PAGE_SIZE": "abc"}, Environment.DEVELOPMENT)
+    assert "2 configuration error(s)" in message
+    assert "SHOP_PAGE_SIZE (schema.type)" in message
+    assert "SHOP_STRIPE_API_KEY (schema.missing)" in message
+
+
+def test_values_missing_values_still_get_fallbacks_in_development() -> None:
+    config = UnifiedConfigManager(
+        ShopConfig, env={"SHOP_STRIPE_API_KEY": "sk_dev"}, environment=Environment.DEVELOPMENT
+    ).get_config()
+    assert config.page_size == 50
+
+
+def test_values_list_of_urls_validates_each_item() -> None:
+    good = {
+        # A random-looking key: one repeated character is refused as a weak secret.
+        "SHOP_STRIPE_API_KEY": "k9Xq2mV7rT4wZp8LbN3cH6yF1sJ5dG0aQ7x9Lk2P",
+        "SHOP_MIRROR_URLS": "https://a.example.com:8443,https://b.example.com:8443/x",
+    }
+    config = UnifiedConfigManager(
+        ShopConfig, env=good, environment=Environment.PRODUCTION
+    ).get_config()
+    assert config.mirror_urls == ["https://a.example.com:8443", "https://b.example.com:8443/x"]
+    bad = {**good, "SHOP_MIRROR_URLS": "https://a.example.com,b.example.com"}
+    message = _shop_error(bad, Environment.PRODUCTION)
+    assert "port that is not a number" not in message
+    assert "item 2" in message
+    assert "has no scheme" in message

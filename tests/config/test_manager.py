@@ -32,7 +32,7 @@ class FakeClock:
 
 
 def test_manager_caches_for_the_process(deployed_vars: Callable[..., dict[str, str]]) -> None:
-    manager = UnifiedConfigManager(env=deployed_vars(), environment=Environment.STAGING)
+    manager = UnifiedConfigManager("backend", env=deployed_vars(), environment=Environment.STAGING)
     first = manager.get_config()
     assert isinstance(first, StagingConfig)
     assert manager.get_config() is first
@@ -42,7 +42,7 @@ def test_manager_caches_for_the_process(deployed_vars: Callable[..., dict[str, s
 def test_manager_caches_30_seconds_under_test() -> None:
     clock = FakeClock()
     env = IsolatedEnvironment(environ={}, isolated=True)
-    manager = UnifiedConfigManager(env=env, environment=Environment.TESTING, clock=clock)
+    manager = UnifiedConfigManager("backend", env=env, environment=Environment.TESTING, clock=clock)
     first = manager.get_config()
     env.set("LOG_LEVEL", "ERROR", source="test")
     clock.now += 29.9
@@ -56,14 +56,14 @@ def test_manager_caches_30_seconds_under_test() -> None:
 def test_manager_detects_the_environment_from_its_variables(
     deployed_vars: Callable[..., dict[str, str]],
 ) -> None:
-    manager = UnifiedConfigManager(env=deployed_vars("production"))
+    manager = UnifiedConfigManager("backend", env=deployed_vars("production"))
     assert manager.environment is Environment.PRODUCTION
     assert isinstance(manager.get_config(), ProductionConfig)
 
 
 def test_fail_fast_lists_every_problem_at_once() -> None:
     env = {"ENVIRONMENT": "production", "PORT": "eighty", "SERVICE_SECRET": CANARY}
-    manager = UnifiedConfigManager(env=env)
+    manager = UnifiedConfigManager("backend", env=env)
     with pytest.raises(ConfigurationError) as excinfo:
         manager.get_config()
     message = str(excinfo.value)
@@ -73,20 +73,33 @@ def test_fail_fast_lists_every_problem_at_once() -> None:
     assert CANARY not in message
 
 
-def test_development_never_fails_and_uses_generated_fallbacks() -> None:
-    manager = UnifiedConfigManager(env={"PORT": "eighty"}, environment=Environment.DEVELOPMENT)
+def test_development_fills_missing_values_with_generated_fallbacks() -> None:
+    manager = UnifiedConfigManager("backend", env={}, environment=Environment.DEVELOPMENT)
     config = manager.get_config()
     assert config.port == 8000
     inspection = manager.last_inspection
     assert inspection is not None
-    assert {p.rule for p in inspection.validation.warnings} >= {"schema.type", "fallback.generated"}
+    assert "fallback.generated" in {p.rule for p in inspection.validation.warnings}
+
+
+def test_development_rejects_a_set_value_that_cannot_be_converted() -> None:
+    manager = UnifiedConfigManager(
+        "backend", env={"PORT": "eighty"}, environment=Environment.DEVELOPMENT
+    )
+    with pytest.raises(ConfigurationError) as excinfo:
+        manager.get_config()
+    message = str(excinfo.value)
+    assert "PORT (schema.type)" in message
+    assert "origin: os environment" in message
+    assert "valid integer" in message
+    assert "fix: Set PORT to a valid value" in message
 
 
 def test_reload_rejects_invalid_config_and_keeps_the_last_good(
     deployed_vars: Callable[..., dict[str, str]],
 ) -> None:
     env = IsolatedEnvironment(environ=deployed_vars("production"), isolated=True)
-    manager = UnifiedConfigManager(env=env)
+    manager = UnifiedConfigManager("backend", env=env)
     good = manager.get_config()
     env.delete("SERVICE_SECRET")
     with pytest.raises(ConfigurationError, match="SERVICE_SECRET"):
@@ -97,7 +110,9 @@ def test_reload_rejects_invalid_config_and_keeps_the_last_good(
 def test_expired_cache_refresh_failure_keeps_the_last_good() -> None:
     clock = FakeClock()
     env = IsolatedEnvironment(environ={}, isolated=True)
-    manager = UnifiedConfigManager(env=env, environment=Environment.TESTING, clock=clock, mode=None)
+    manager = UnifiedConfigManager(
+        "backend", env=env, environment=Environment.TESTING, clock=clock, mode=None
+    )
     good = manager.get_config()
     manager.mode = manager_module.ValidationMode.ENFORCE_ALL
     env.set("PORT", "not-a-port", source="test")
@@ -107,9 +122,10 @@ def test_expired_cache_refresh_failure_keeps_the_last_good() -> None:
 
 def test_summary_is_masked(deployed_vars: Callable[..., dict[str, str]]) -> None:
     manager = UnifiedConfigManager(
+        "backend",
         env=deployed_vars(
             "staging", SERVICE_SECRET=CANARY + "x" * 10, REDIS_URL=f"redis://:{CANARY}@cache:6379/0"
-        )
+        ),
     )
     summary = manager.get_config_summary()
     text = json.dumps(summary)
@@ -122,7 +138,7 @@ def test_summary_is_masked(deployed_vars: Callable[..., dict[str, str]]) -> None
 def test_get_unified_config_is_cached_and_reset(
     deployed_vars: Callable[..., dict[str, str]],
 ) -> None:
-    set_unified_manager(UnifiedConfigManager(env=deployed_vars()))
+    set_unified_manager(UnifiedConfigManager("backend", env=deployed_vars()))
     first = get_unified_config()
     assert get_unified_config() is first
     assert manager_module._fast is first
@@ -134,7 +150,7 @@ def test_get_unified_config_reload_invalidates_the_fast_path(
     deployed_vars: Callable[..., dict[str, str]],
 ) -> None:
     env = IsolatedEnvironment(environ=deployed_vars(), isolated=True)
-    set_unified_manager(UnifiedConfigManager(env=env))
+    set_unified_manager(UnifiedConfigManager("backend", env=env))
     first = get_unified_config()
     env.set("LOG_LEVEL", "ERROR", source="test")
     get_unified_manager().reload()
@@ -144,7 +160,7 @@ def test_get_unified_config_reload_invalidates_the_fast_path(
 
 def test_get_unified_config_with_time_cache_skips_the_fast_path() -> None:
     set_unified_manager(
-        UnifiedConfigManager(env={}, environment=Environment.TESTING, clock=FakeClock())
+        UnifiedConfigManager("backend", env={}, environment=Environment.TESTING, clock=FakeClock())
     )
     assert isinstance(get_unified_config(), TestingConfig)
     assert manager_module._fast is None
@@ -157,7 +173,7 @@ def test_unknown_service_is_a_clear_error() -> None:
 
 def test_security_config_through_the_manager(deployed_vars: Callable[..., dict[str, str]]) -> None:
     variables = deployed_vars("staging", SERVICE_SECRET=CANARY)
-    security = UnifiedConfigManager(env=variables).get_security_config()
+    security = UnifiedConfigManager("backend", env=variables).get_security_config()
     assert security.service_secret is not None
     assert security.service_secret.get_secret_value() == CANARY
     assert CANARY not in repr(security)

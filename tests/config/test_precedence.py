@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from confwarden.config.fallbacks import generated_secret
 from confwarden.config.loader import load_config
 from confwarden.config.sources import EnvironmentSource, LoadContext, default_sources
 from confwarden.environment.detection import Environment
+from confwarden.environment.dev_secrets import DevSecretStore
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.provenance import SourceKind
 from confwarden.presets.agent_platform import AppConfig, DevelopmentConfig, StagingConfig
@@ -129,7 +129,7 @@ def test_precedence_fallbacks_beat_schema_defaults_in_development() -> None:
     result = load_config(DevelopmentConfig, LoadContext(Environment.DEVELOPMENT, {}))
     resolved = result.values["service_secret"]
     assert resolved.source.kind is SourceKind.FALLBACK
-    assert resolved.raw == generated_secret("SERVICE_SECRET")
+    assert resolved.raw == DevSecretStore.default().get("SERVICE_SECRET")
 
 
 def test_precedence_schema_defaults_come_last() -> None:

@@ -57,7 +57,9 @@ def test_schema_reference_errors_are_clear() -> None:
 
 
 def test_configs_from_pyproject_rejects_bad_tables(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("[tool.confwarden]\nconfigs = 3\n")
-    with pytest.raises(ConfigurationError, match="configs must map"):
-        configs_from_pyproject(tmp_path)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "pyproject.toml").write_text("[tool.confwarden]\nconfigs = 3\n")
+    with pytest.raises(ConfigurationError, match=r"\[tool.confwarden.configs\] must map"):
+        configs_from_pyproject(bad)
     assert configs_from_pyproject(tmp_path / "absent") == {}

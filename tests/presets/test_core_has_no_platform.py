@@ -15,9 +15,6 @@ from confwarden.environment.detection import Environment
 
 SRC = Path(confwarden.__file__).parent
 VENDOR = re.compile(r"LANGFUSE|GRAFANA|ANTHROPIC|GEMINI|OPENAI|GOOGLE_OAUTH")
-# Still carrying platform names, moved by their owners in the same issue (secret mappings
-# and test fallbacks); remove an entry when its module is cleaned.
-NOT_YET_MOVED = {"config/fallbacks.py"}
 
 
 def test_core_modules_name_no_vendor_variable() -> None:
@@ -25,7 +22,6 @@ def test_core_modules_name_no_vendor_variable() -> None:
         str(path.relative_to(SRC))
         for path in SRC.rglob("*.py")
         if "presets" not in path.relative_to(SRC).parts
-        and str(path.relative_to(SRC)) not in NOT_YET_MOVED
         and VENDOR.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []

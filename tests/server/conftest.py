@@ -28,7 +28,9 @@ class ShopConfig(MonitoringSettings):
         SecretStr | None,
         Env("SHOP_SECRET", sensitive=True, critical=True, required_in=DEPLOYED),
     ] = None
-    shop_db_url: Annotated[str | None, Env("SHOP_DB_URL")] = None
+    # A DSN with a password is a secret: declared sensitive (validation reports a password in
+    # a plain URL field, since repr(config) would show it).
+    shop_db_url: Annotated[SecretStr | None, Env("SHOP_DB_URL", sensitive=True)] = None
     shop_name: str = "shop"
 
 

@@ -57,7 +57,8 @@ def test_serve_cmd_refuses_a_public_bind_without_token() -> None:
         env={"CONFWARDEN_SERVE_TOKEN": ""},
     )
     assert result.exit_code != 0
-    assert "refusing to serve on 0.0.0.0 without a token" in str(result.exception)
+    assert result.exit_code == 2
+    assert "refusing to serve on 0.0.0.0 without a token" in result.output
 
 
 def test_serve_cmd_is_registered() -> None:

@@ -10,13 +10,19 @@ Example:
     >>> result.exit_code  # doctest: +SKIP
     0
 
-The checker imports nothing of the configuration layer: the schema rules read declared
-names through :func:`declared_variable_names`.
+The checker imports nothing of the configuration layer, and never the checked tree's code:
+the schema is read from its source (``--import-schema`` imports it in a child process).
 """
 
 from __future__ import annotations
 
-from confwarden.checker.config import CheckerConfig, CheckerConfigError, load_config
+from confwarden.checker.config import (
+    CheckerConfig,
+    CheckerConfigError,
+    FixSettings,
+    find_project_root,
+    load_config,
+)
 from confwarden.checker.engine import CHECKER_VERSION, run_check
 from confwarden.checker.findings import CheckResult, Finding, Rule
 from confwarden.checker.rules import ALL_RULES
@@ -29,8 +35,10 @@ __all__ = [
     "CheckerConfig",
     "CheckerConfigError",
     "Finding",
+    "FixSettings",
     "Rule",
     "declared_variable_names",
+    "find_project_root",
     "load_config",
     "run_check",
 ]

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from confwarden.checker.config import CheckerConfigError
+from confwarden.checker.files import read_regular
 from confwarden.checker.findings import Finding
 
 __all__ = ["apply_baseline", "fingerprint", "read_baseline", "write_baseline"]
@@ -48,7 +49,7 @@ def read_baseline(path: Path) -> Counter[tuple[str, str, str]]:
         CheckerConfigError: the file is missing or not a baseline (exit code 2).
     """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_regular(path).decode("utf-8"))
         return Counter(
             {(e["path"], e["code"], e["hash"]): int(e.get("count", 1)) for e in data["entries"]}
         )

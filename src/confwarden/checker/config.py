@@ -10,8 +10,10 @@ makes sense without knowing the platform (services are then inferred from the tr
     env_access_allowed = ["shared/env.py"]
     schema = "shared.config:PlatformConfig"
 
-Only the nearest ``pyproject.toml`` (the root's own, else its closest parent) is read, so a
-tree nested in another project is checked with its own settings.
+The project root is found as ruff finds its settings: the nearest ``pyproject.toml`` that
+has a ``[tool.confwarden]`` table, walking up from the checked path (:func:`find_project_root`).
+Paths in findings and globs are relative to that root, so ``confwarden check backend/app``
+keeps the service mapping of the whole project.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -30,6 +33,8 @@ __all__ = [
     "DEFAULT_CRITICAL",
     "CheckerConfig",
     "CheckerConfigError",
+    "FixSettings",
+    "find_project_root",
     "infer_services",
     "load_config",
     "path_matches",
@@ -46,9 +51,13 @@ DEFAULT_CRITICAL = (
     "POSTGRES_PASSWORD",
 )
 
-# Where a platform's configuration layer usually lives; reading critical variables there is
-# the point of the layer.
-DEFAULT_CONFIG_LAYER = ("**/config/**", "**/configuration/**", "**/config.py", "**/settings.py")
+# No default configuration layer: spec/001's incident happened in
+# ``app/core/configuration/base.py``, exactly where a ``**/configuration/**`` glob would have
+# looked away. Only the modules a project names are exempt (see ``config_layer``).
+DEFAULT_CONFIG_LAYER: tuple[str, ...] = ()
+
+# Rules that run only when selected: their findings are real but not a crash at run time.
+OPT_IN_RULES = frozenset({"CW110"})
 
 # node_modules, site-packages, __pycache__ and hidden directories are skipped by the walk.
 DEFAULT_EXCLUDE: tuple[str, ...] = ()
@@ -66,14 +75,32 @@ _KNOWN_KEYS = frozenset(
         "exclude",
         "accessors",
         "allow_type_checking_imports",
+        "fix",
     }
 )
+_FIX_KEYS = frozenset({"accessor", "import", "subscript"})
 
 
 class CheckerConfigError(ConfwardenError):
     """``[tool.confwarden]`` holds a value the checker cannot use (exit code 2)."""
 
     exit_code = 2
+
+
+@dataclass(frozen=True)
+class FixSettings:
+    """What ``confwarden check --fix`` rewrites direct environment access to.
+
+    Attributes:
+        accessor: an expression for the sanctioned environment object (``get_env()``).
+        import_line: the import that binds it (``from confwarden import get_env``).
+        subscript: the accessor supports ``accessor["NAME"]`` raising ``KeyError`` when unset,
+            so ``os.environ["NAME"]`` reads can be rewritten too (confwarden's does not).
+    """
+
+    accessor: str = "get_env()"
+    import_line: str = "from confwarden import get_env"
+    subscript: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,6 +119,9 @@ class CheckerConfig:
         exclude: path globs not checked at all.
         accessors: extra names of sanctioned accessor factories/objects (``get_env``...).
         allow_type_checking_imports: cross-service imports under ``TYPE_CHECKING`` are fine.
+        fix: what ``--fix`` rewrites direct access to (``[tool.confwarden.fix]``).
+        target_version: the oldest Python the project supports (``requires-python``, else
+            ruff's ``target-version``); ``None`` when the project does not say.
         source: the pyproject the settings came from ("" for defaults).
     """
 
@@ -106,6 +136,8 @@ class CheckerConfig:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     accessors: tuple[str, ...] = ()
     allow_type_checking_imports: bool = False
+    fix: FixSettings = field(default_factory=FixSettings)
+    target_version: tuple[int, int] | None = None
     source: str = ""
 
     @property
@@ -114,15 +146,18 @@ class CheckerConfig:
         return frozenset(DEFAULT_CRITICAL) | frozenset(self.critical)
 
     def enabled(self, code: str) -> bool:
-        """Tell whether the rule ``code`` runs."""
+        """Tell whether the rule ``code`` runs (opt-in rules only when selected)."""
         if code in self.ignore:
             return False
+        if code in OPT_IN_RULES:
+            return code in self.select
         return not self.select or code in self.select
 
     def fingerprint(self) -> str:
         """A short hash of the settings, part of the cache key."""
         data = asdict(self)
         data["services"] = dict(self.services)
+        data["fix"] = asdict(self.fix)
         blob = json.dumps(data, sort_keys=True).encode()
         return hashlib.blake2b(blob, digest_size=8).hexdigest()
 
@@ -155,19 +190,121 @@ def _strings(table: Mapping[str, object], key: str, where: str) -> tuple[str, ..
     return tuple(value)
 
 
-def _find_pyproject(root: Path) -> Path | None:
-    for directory in (root, *root.parents):
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CheckerConfigError(f"{path}: cannot read [tool.confwarden]: {exc}") from exc
+
+
+def _has_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    if "confwarden" not in text:
+        return False
+    tool = _read_toml(path).get("tool", {})
+    return isinstance(tool, dict) and isinstance(tool.get("confwarden"), dict)
+
+
+def find_project_root(start: Path) -> Path:
+    """The project root for ``start`` (a file or a directory), found as ruff finds settings.
+
+    The nearest directory, walking up, whose ``pyproject.toml`` has a ``[tool.confwarden]``
+    table; without one, ``start`` itself (its directory for a file).
+
+    Example:
+        >>> find_project_root(Path("/nonexistent/deep/dir"))
+        PosixPath('/nonexistent/deep/dir')
+    """
+    start = start.resolve()
+    base = start if start.is_dir() or not start.exists() else start.parent
+    for directory in (base, *base.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
+        if candidate.is_file() and _has_table(candidate):
+            return directory
+    return base
+
+
+_VERSION = re.compile(r"(>=|~=|==|>)\s*3\.(\d+)")
+_RUFF_TARGET = re.compile(r"py3(\d+)")
+
+
+def _target_version(data: Mapping[str, object]) -> tuple[int, int] | None:
+    """The oldest Python 3 minor version the project supports, from its metadata."""
+    project = data.get("project")
+    requires = project.get("requires-python") if isinstance(project, dict) else None
+    if isinstance(requires, str):
+        minors = [
+            int(m.group(2)) + (1 if m.group(1) == ">" else 0) for m in _VERSION.finditer(requires)
+        ]
+        if minors:
+            return (3, max(minors))
+    tool = data.get("tool")
+    ruff = tool.get("ruff") if isinstance(tool, dict) else None
+    target = ruff.get("target-version") if isinstance(ruff, dict) else None
+    if isinstance(target, str) and (match := _RUFF_TARGET.fullmatch(target)):
+        return (3, int(match.group(1)))
     return None
+
+
+def _fix_settings(value: object, where: str) -> FixSettings:
+    if value is None:
+        return FixSettings()
+    if not isinstance(value, dict) or not set(value) <= _FIX_KEYS:
+        raise CheckerConfigError(
+            f"{where}: [tool.confwarden.fix] takes accessor, import and subscript; got {value!r}."
+        )
+    accessor = value.get("accessor", FixSettings.accessor)
+    import_line = value.get("import", FixSettings.import_line)
+    subscript = value.get("subscript", False)
+    if not isinstance(accessor, str) or not _is_expression(accessor):
+        raise CheckerConfigError(
+            f"{where}: [tool.confwarden.fix] accessor must be a Python expression such as "
+            f'"get_env()", got {accessor!r}.'
+        )
+    if not isinstance(import_line, str) or not _is_import(import_line):
+        raise CheckerConfigError(
+            f"{where}: [tool.confwarden.fix] import must be one import statement such as "
+            f'"from confwarden import get_env", got {import_line!r}.'
+        )
+    if not isinstance(subscript, bool):
+        raise CheckerConfigError(f"{where}: [tool.confwarden.fix] subscript must be true or false.")
+    return FixSettings(accessor, import_line, subscript)
+
+
+def _is_expression(text: str) -> bool:
+    import ast
+
+    try:
+        ast.parse(text, mode="eval")
+    except SyntaxError:
+        return False
+    return "\n" not in text
+
+
+def _is_import(text: str) -> bool:
+    import ast
+
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return False
+    return (
+        "\n" not in text.strip()
+        and len(tree.body) == 1
+        and isinstance(tree.body[0], ast.Import | ast.ImportFrom)
+    )
 
 
 def load_config(root: Path, overrides: Mapping[str, object] | None = None) -> CheckerConfig:
     """Read the settings for the tree at ``root``.
 
+    Only ``root/pyproject.toml`` is read: find the root first with :func:`find_project_root`.
+
     Args:
-        root: the checked directory.
+        root: the project root.
         overrides: keys that win over the file (same names as in ``[tool.confwarden]``).
 
     Raises:
@@ -176,13 +313,13 @@ def load_config(root: Path, overrides: Mapping[str, object] | None = None) -> Ch
     """
     table: dict[str, object] = {}
     source = ""
-    pyproject = _find_pyproject(root.resolve())
-    if pyproject is not None:
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise CheckerConfigError(f"{pyproject}: cannot read [tool.confwarden]: {exc}") from exc
-        section = data.get("tool", {}).get("confwarden", {})
+    target: tuple[int, int] | None = None
+    pyproject = root.resolve() / "pyproject.toml"
+    if pyproject.is_file():
+        data = _read_toml(pyproject)
+        target = _target_version(data)
+        tool = data.get("tool", {})
+        section = tool.get("confwarden", {}) if isinstance(tool, dict) else {}
         if isinstance(section, dict):
             table.update({k: v for k, v in section.items() if k in _KNOWN_KEYS})
             source = str(pyproject)
@@ -220,6 +357,8 @@ def load_config(root: Path, overrides: Mapping[str, object] | None = None) -> Ch
         exclude=DEFAULT_EXCLUDE + exclude,
         accessors=_strings(table, "accessors", where),
         allow_type_checking_imports=allow_tc,
+        fix=_fix_settings(table.get("fix"), where),
+        target_version=target,
         source=source,
     )
 

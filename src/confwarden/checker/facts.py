@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 __all__ = [
     "EnvAccess",
+    "EnvCall",
     "FileFacts",
     "ImportFact",
     "OutputCall",
@@ -32,7 +33,10 @@ class EnvAccess(NamedTuple):
     ``IsolatedEnvironment``). ``name`` is the variable when it is a literal, else "".
     ``op`` is ``read``, ``write`` or ``ref`` (the object itself, e.g. ``e = os.environ``).
     ``scope`` numbers the enclosing function (0: module level); ``target`` is the local
-    name the value was assigned to ("" if none).
+    name the value was assigned to ("" if none). ``indirect`` says how a name that is not a
+    literal at the access reaches it ("through NAMES", "through helper _get()"); such an
+    access repeats a direct one for each name it may read, so rules about the access itself
+    (CW101, CW102) skip it and rules about names (CW103, CW104, CW107) use it.
     """
 
     line: int
@@ -43,13 +47,32 @@ class EnvAccess(NamedTuple):
     op: str
     scope: int
     target: str
+    indirect: str = ""
+
+
+class EnvCall(NamedTuple):
+    """A call of the sanctioned factory (``kind="factory"``) or of a method of the object it
+    returns (``kind="method"``), with its argument shape, for the signature rule (CW111).
+
+    ``origin`` is the module the factory was imported from (or defined in, "" if unknown).
+    """
+
+    line: int
+    column: int
+    kind: str
+    name: str
+    origin: str
+    positional: int
+    keywords: tuple[str, ...]
+    starred: bool
 
 
 class ImportFact(NamedTuple):
     """One import: the absolute module and how it happens.
 
     ``kind`` is "" (top level), ``function`` (inside a function), ``type_checking`` (under
-    ``if TYPE_CHECKING``) or ``importlib`` (``importlib.import_module("literal")``).
+    ``if TYPE_CHECKING``), ``guarded`` (in the body of a ``try`` whose handler catches
+    ``ImportError``) or ``importlib`` (``importlib.import_module("literal")``).
     ``names`` are the names of a ``from`` import, which may be submodules.
     """
 
@@ -96,6 +119,8 @@ class FileFacts(NamedTuple):
     outputs: tuple[OutputCall, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
     error: ParseError | None = None
+    calls: tuple[EnvCall, ...] = ()
+    attributes: tuple[str, ...] = ()
 
 
 Plain = tuple[object, ...]
@@ -110,12 +135,14 @@ def facts_to_plain(facts: FileFacts) -> Plain:
         tuple(tuple(o) for o in facts.outputs),
         tuple(tuple(s) for s in facts.suppressions),
         tuple(facts.error) if facts.error else None,
+        tuple(tuple(c) for c in facts.calls),
+        facts.attributes,
     )
 
 
 def facts_from_plain(plain: Plain) -> FileFacts:
     """The inverse of :func:`facts_to_plain`."""
-    lines, env, imports, outputs, suppressions, error = plain
+    lines, env, imports, outputs, suppressions, error, calls, attributes = plain
     return FileFacts(
         lines,  # type: ignore[arg-type]
         tuple(EnvAccess(*a) for a in env),  # type: ignore[attr-defined]
@@ -123,4 +150,6 @@ def facts_from_plain(plain: Plain) -> FileFacts:
         tuple(OutputCall(*o) for o in outputs),  # type: ignore[attr-defined]
         tuple(Suppression(*s) for s in suppressions),  # type: ignore[attr-defined]
         ParseError(*error) if error else None,  # type: ignore[misc]
+        tuple(EnvCall(*c) for c in calls),  # type: ignore[attr-defined]
+        attributes,  # type: ignore[arg-type]
     )

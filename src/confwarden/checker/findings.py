@@ -9,8 +9,28 @@ they were found.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
-__all__ = ["CheckResult", "Finding", "Rule"]
+__all__ = ["CheckResult", "Finding", "Rule", "docs_base"]
+
+# Where the rule documentation lives when the installed package names no Documentation URL.
+_FALLBACK_DOCS = "https://pypi.org/project/confwarden/"
+
+
+@lru_cache(maxsize=1)
+def docs_base() -> str:
+    """The absolute base URL of the documentation (``[project.urls] Documentation``)."""
+    try:
+        from importlib.metadata import PackageNotFoundError, metadata
+
+        urls: list[str] = list(metadata("confwarden").get_all("Project-URL") or [])
+    except (ImportError, PackageNotFoundError):
+        urls = []
+    for entry in urls:
+        label, _, url = entry.partition(",")
+        if label.strip().lower() in ("documentation", "docs") and url.strip().startswith("http"):
+            return url.strip().rstrip("/") + "/"
+    return _FALLBACK_DOCS
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +45,14 @@ class Rule:
     code: str
     name: str
     summary: str
-    help_uri: str = "docs/checker.md"
+    level: str = "error"
+
+    @property
+    def help_uri(self) -> str:
+        """The absolute URL of the rule's documentation (SARIF ``helpUri``)."""
+        base = docs_base()
+        page = "" if base == _FALLBACK_DOCS else "checker.md"
+        return f"{base}{page}#{self.code.lower()}-{self.name}"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -75,6 +102,8 @@ class CheckResult:
         root: the checked directory (absolute).
         findings: the findings left after suppressions and the baseline, sorted.
         warnings: problems with the run itself (e.g. ruff is not installed); not findings.
+        notes: things the reader should know that are not problems (files skipped because
+            the project targets a newer Python than the one running the checker).
         files: number of Python files in the tree.
         files_checked: files parsed in this run (the rest came from the cache).
         lines: number of lines in the tree.
@@ -86,6 +115,7 @@ class CheckResult:
     root: str
     findings: list[Finding] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     files: int = 0
     files_checked: int = 0
     lines: int = 0

@@ -12,12 +12,15 @@ Aliases are followed in source order: ``import os as _os``, ``from os import env
 from __future__ import annotations
 
 import ast
+import codecs
+import re
 from collections.abc import Iterable
 
 from confwarden.checker.facts import (
     VIA_ACCESSOR,
     VIA_OS,
     EnvAccess,
+    EnvCall,
     FileFacts,
     ImportFact,
     OutputCall,
@@ -35,10 +38,12 @@ from confwarden.checker.patterns import (
     WRAPPERS,
 )
 from confwarden.checker.suppressions import find_suppressions
+from confwarden.checker.travel import Helper, helper_calls, module_strings
 from confwarden.checker.walking import (
     FIELDS_OF,
     MAY_HOLD_NONE,
     STATEMENT_FIELDS,
+    catches_import_error,
     child_fields,
     dotted_name,
     is_type_checking,
@@ -51,7 +56,17 @@ __all__ = ["analyze_source", "count_lines"]
 _OS, _ENVIRON, _ACCESSOR = "os", "environ", "accessor"
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
-_TOP, _FUNCTION, _TYPE_CHECKING = "", "function", "type_checking"
+_TOP, _FUNCTION, _TYPE_CHECKING, _GUARDED = "", "function", "type_checking", "guarded"
+_TRY = (ast.Try, ast.TryStar)
+_WIDE = (
+    "{} encoded (byte-order mark): Python reads source files as UTF-8 and cannot import it; "
+    "save it as UTF-8"
+)
+# Attribute names read anywhere in a file (for typed schema fields, CW108): a regex over the
+# bytes costs a fraction of a walk and the statement-only fast path stays fast.
+_ATTRIBUTE = re.compile(rb"\.[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
+_GETATTR = re.compile(rb"getattr\([^,()]+,\s*[\"']([A-Za-z_][A-Za-z0-9_]*)[\"']")
+_LOADED = re.compile(rb"\b(?:bootstrap|load_config)\(\s*([A-Za-z_][A-Za-z0-9_.]*)")
 
 
 def count_lines(data: bytes) -> int:
@@ -75,6 +90,13 @@ class _Collector:
         self.env: list[EnvAccess] = []
         self.imports: list[ImportFact] = []
         self.outputs: list[OutputCall] = []
+        self.calls: list[EnvCall] = []
+        self.origins: dict[str, str] = {}  # factory local name -> module it comes from
+        self.functions: dict[int, tuple[str, tuple[str, ...]]] = {}
+        self.function_nodes: dict[int, ast.AST] = {}
+        self.pending: list[tuple[int, ast.expr]] = []  # (index in env, key expression)
+        # accessor variable -> (factory "module:name", scope it was bound in)
+        self.sources: dict[str, tuple[str, int]] = {}
         self.scope = 0
         self.flag = _TOP
         self.next_scope = 0
@@ -89,6 +111,8 @@ class _Collector:
             ast.Compare: self.on_compare,
             ast.Attribute: self.on_reference,
             ast.Name: self.on_reference,
+            ast.FunctionDef: self.on_function,
+            ast.AsyncFunctionDef: self.on_function,
         }
 
     # -- traversal --------------------------------------------------------------------------
@@ -122,12 +146,17 @@ class _Collector:
                 push((self.scope, self.flag))
                 self.next_scope += 1
                 self.scope, self.flag = self.next_scope, self.flag or _FUNCTION
+                self.functions[self.scope] = _signature(node)  # type: ignore[arg-type]
+                self.function_nodes[self.scope] = node  # type: ignore[assignment]
             elif node_type is ast.If and is_type_checking(node.test):  # type: ignore[attr-defined]
                 push((self.scope, self.flag))
                 extend(reversed(node.orelse))  # type: ignore[attr-defined]
                 push((self.scope, self.flag))
                 extend(reversed(node.body))  # type: ignore[attr-defined]
                 self.flag = _TYPE_CHECKING
+                continue
+            elif node_type in _TRY and catches_import_error(node):  # type: ignore[arg-type]
+                self._guarded(node, push, extend)  # type: ignore[arg-type]
                 continue
             for field in fields:
                 value = getattr(node, field, None)
@@ -168,10 +197,24 @@ class _Collector:
                 extend(reversed(node.body))  # type: ignore[attr-defined]
                 self.flag = _TYPE_CHECKING
                 continue
+            elif node_type in _TRY and catches_import_error(node):  # type: ignore[arg-type]
+                self._guarded(node, push, extend)  # type: ignore[arg-type]
+                continue
             for field in STATEMENT_FIELDS:
                 value = getattr(node, field, None)
                 if type(value) is list and value:
                     extend(reversed(value))
+
+    def _guarded(self, node: ast.Try, push: object, extend: object) -> None:
+        """Push a ``try`` whose handler catches ``ImportError``: its body is guarded."""
+        push((self.scope, self.flag))  # type: ignore[operator]
+        extend(reversed(node.finalbody))  # type: ignore[operator]
+        extend(reversed(node.orelse))  # type: ignore[operator]
+        extend(reversed(node.handlers))  # type: ignore[operator]
+        push((self.scope, self.flag))  # type: ignore[operator]
+        extend(reversed(node.body))  # type: ignore[operator]
+        if self.flag != _TYPE_CHECKING:
+            self.flag = _GUARDED
 
     # -- classification ---------------------------------------------------------------------
 
@@ -205,7 +248,18 @@ class _Collector:
                     return _ENVIRON if attr in ("environ", "environb") else f"envfunc:{attr}"
         return None
 
-    def record(self, node: ast.AST, via: str, form: str, name: str, op: str) -> None:
+    def record(
+        self,
+        node: ast.AST,
+        via: str,
+        form: str,
+        name: str,
+        op: str,
+        *,
+        key: ast.expr | None = None,
+    ) -> None:
+        if not name and key is not None and type(key) is not ast.Constant:
+            self.pending.append((len(self.env), key))
         self.env.append(
             EnvAccess(
                 node.lineno,  # type: ignore[attr-defined]
@@ -220,7 +274,10 @@ class _Collector:
         )
 
     def read_of(self, node: ast.Call) -> tuple[str, str, str, str, ast.AST] | None:
-        """(via, form, name, op, receiver) when the call reads or writes the environment."""
+        """(via, form, name, op, receiver) when the call reads or writes the environment.
+
+        The key expression of the call is ``node.args[0]`` when the name is not a literal
+        (see :meth:`key_of`)."""
         func = node.func
         if type(func) is ast.Attribute:
             attr = func.attr
@@ -248,6 +305,48 @@ class _Collector:
         return None
 
     # -- handlers ---------------------------------------------------------------------------
+
+    def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        if node.name in self.factories and self.scope == 0:
+            self.origins[node.name] = f"{self.module}:{node.name}"  # defined right here
+
+    def _env_call(self, node: ast.Call, kind: str, name: str, origin: str) -> None:
+        self.calls.append(
+            EnvCall(
+                node.lineno,
+                node.col_offset + 1,
+                kind,
+                name,
+                origin,
+                sum(1 for a in node.args if type(a) is not ast.Starred),
+                tuple(k.arg for k in node.keywords if k.arg is not None),
+                any(type(a) is ast.Starred for a in node.args)
+                or any(k.arg is None for k in node.keywords),
+            )
+        )
+
+    def _factory_origin(self, receiver: ast.expr) -> str | None:
+        """The module of the factory behind an accessor expression, None if not one."""
+        if type(receiver) is ast.Call:
+            func = receiver.func
+            if type(func) is ast.Name and self.bindings.get(func.id) == "factory":
+                return self.origins.get(func.id, "")
+            return None
+        if type(receiver) is ast.Name or type(receiver) is ast.Attribute:
+            dotted = dotted_name(receiver)
+            found = self.sources.get(dotted)
+            if found is None:
+                return None
+            origin, scope = found
+            # A variable bound elsewhere is trusted only from module level, and not where a
+            # parameter of the same name shadows it.
+            function = self.functions.get(self.scope)
+            if scope == self.scope or (
+                scope == 0 and (function is None or dotted.partition(".")[0] not in function[1])
+            ):
+                return origin
+            return None
+        return None
 
     def on_import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -278,6 +377,7 @@ class _Collector:
                 self.record(node, VIA_OS, f"from os import {alias.name}", "", "ref")
             elif alias.name in self.factories:
                 self.bindings[local] = "factory"
+                self.origins[local] = f"{module}:{alias.name}"
             elif alias.name == "IsolatedEnvironment":
                 self.bindings[local] = _ACCESSOR
             elif module == "importlib" and alias.name == "import_module":
@@ -290,14 +390,18 @@ class _Collector:
         targets = node.targets if type(node) is ast.Assign else [node.target]  # type: ignore[union-attr]
         kind = self.kind(value)
         if kind is not None:
+            origin = self._factory_origin(value) if kind == _ACCESSOR else None
             for target in targets:
                 dotted = dotted_name(target)
                 if dotted:
                     self.bindings[dotted] = kind
                     self.bound_attrs.add(dotted.rpartition(".")[2])
+                    if origin is not None:
+                        self.sources[dotted] = (origin, self.scope)
         else:
             for target in targets:
                 self.bindings.pop(dotted_name(target), None)
+                self.sources.pop(dotted_name(target), None)
         if len(targets) == 1 and type(targets[0]) is ast.Name:
             self._mark_target(value, targets[0].id, 3)
 
@@ -320,10 +424,16 @@ class _Collector:
         func = node.func
         func_type = type(func)
         if func_type is ast.Attribute:
+            origin = self._factory_origin(func.value)  # type: ignore[attr-defined]
+            if origin is not None:
+                self._env_call(node, "method", func.attr, origin)  # type: ignore[attr-defined]
             if func.attr not in CALL_ATTRS and func.attr != "import_module":  # type: ignore[attr-defined]
                 return
         elif func_type is ast.Name:
             if func.id not in CALL_NAMES and func.id not in self.bindings:  # type: ignore[attr-defined]
+                return
+            if self.bindings.get(func.id) == "factory":  # type: ignore[attr-defined]
+                self._env_call(node, "factory", func.id, self.origins.get(func.id, ""))  # type: ignore[attr-defined]
                 return
         else:
             return
@@ -331,7 +441,7 @@ class _Collector:
         if found is not None:
             via, form, name, op, receiver = found
             self.consumed.add(id(receiver))
-            self.record(node, via, form, name, op)
+            self.record(node, via, form, name, op, key=node.args[0] if node.args else None)
             return
         dotted = dotted_name(func)
         last = dotted.rpartition(".")[2]
@@ -405,7 +515,7 @@ class _Collector:
                 else f"{dotted_name(node.value) or 'get_env()'}[...]"
             )
             self.consumed.add(id(node.value))
-            self.record(node, via, form, literal(node.slice), op)
+            self.record(node, via, form, literal(node.slice), op, key=node.slice)
 
     def on_compare(self, node: ast.Compare) -> None:
         for op, comparator in zip(node.ops, node.comparators, strict=True):
@@ -415,7 +525,7 @@ class _Collector:
                     self.consumed.add(id(comparator))
                     via = VIA_OS if kind == _ENVIRON else VIA_ACCESSOR
                     form = "in os.environ" if kind == _ENVIRON else "in get_env()"
-                    self.record(node, via, form, literal(node.left), "read")
+                    self.record(node, via, form, literal(node.left), "read", key=node.left)
 
     def on_reference(self, node: ast.Name | ast.Attribute) -> None:
         if id(node) in self.consumed:
@@ -433,9 +543,65 @@ class _Collector:
             shown = dotted_name(node)
             self.record(node, VIA_OS, shown, "", op)
 
+    # -- names that travel ---------------------------------------------------------------
+
+    def resolve(self, tree: ast.Module) -> None:
+        """Give a name to the accesses whose key is a constant, a loop variable or a helper's
+        parameter (see :mod:`confwarden.checker.travel`)."""
+        helpers: dict[str, Helper] = {}
+        keys: list[tuple[EnvAccess, ast.expr]] = []
+        for index, key in self.pending:
+            access = self.env[index]
+            function = self.functions.get(access.scope)
+            if type(key) is ast.Name and function is not None and key.id in function[1]:
+                name, params = function
+                helpers[name] = Helper(
+                    name, params.index(key.id), key.id, access.via, access.form, access.op
+                )
+            else:
+                keys.append((access, key))
+        strings = module_strings(tree)
+        for access, key in keys:
+            shown = dotted_name(key) or type(key).__name__
+            local = strings.within(self.function_nodes.get(access.scope))
+            for name in sorted(local.values(key)):
+                self.env.append(access._replace(name=name, indirect=f"through `{shown}`"))
+        for call, helper, names in helper_calls(tree, helpers, strings):
+            for name in sorted(names):
+                self.env.append(
+                    EnvAccess(
+                        call.lineno,
+                        call.col_offset + 1,
+                        helper.via,
+                        helper.form,
+                        name,
+                        helper.op,
+                        -1,
+                        "",
+                        f"through helper {helper.name}()",
+                    )
+                )
+
+
+def _signature(
+    node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda,
+) -> tuple[str, tuple[str, ...]]:
+    """A function's name and its positional parameters (self/cls dropped for methods)."""
+    args = node.args
+    params = [a.arg for a in (*args.posonlyargs, *args.args)]
+    if params and params[0] in ("self", "cls"):
+        params = params[1:]
+    name = getattr(node, "name", "<lambda>")
+    return name, (*params, *(a.arg for a in args.kwonlyargs))
+
 
 def analyze_source(
-    data: bytes, *, module: str = "", is_package: bool = False, accessors: Iterable[str] = ()
+    data: bytes,
+    *,
+    module: str = "",
+    is_package: bool = False,
+    accessors: Iterable[str] = (),
+    attributes: bool = False,
 ) -> FileFacts:
     """Parse ``data`` once, walk it once, and return its facts.
 
@@ -448,6 +614,10 @@ def analyze_source(
         [(2, 'os.environ[...]', 'HOME')]
     """
     lines = count_lines(data)
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return FileFacts(lines, error=ParseError(1, 1, _WIDE.format("UTF-32")))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return FileFacts(lines, error=ParseError(1, 1, _WIDE.format("UTF-16")))
     suppressions = find_suppressions(data)
     try:
         tree = ast.parse(data)
@@ -460,12 +630,22 @@ def analyze_source(
     collector = _Collector(module, is_package, accessors)
     if needs_full_walk(data, collector.factories):
         collector.walk(tree)
+        if collector.pending:
+            collector.resolve(tree)
     else:
         collector.walk_statements(tree)
+    read: tuple[str, ...] = ()
+    if attributes:
+        found = {m.decode() for m in _ATTRIBUTE.findall(data)}
+        found.update(m.decode() for m in _GETATTR.findall(data))
+        found.update("()" + m.decode().rpartition(".")[2] for m in _LOADED.findall(data))
+        read = tuple(sorted(found))
     return FileFacts(
         lines,
         tuple(collector.env),
         tuple(collector.imports),
         tuple(collector.outputs),
         suppressions,
+        calls=tuple(collector.calls),
+        attributes=read,
     )

@@ -14,6 +14,7 @@ __all__ = [
     "FIELDS_OF",
     "MAY_HOLD_NONE",
     "STATEMENT_FIELDS",
+    "catches_import_error",
     "child_fields",
     "dotted_name",
     "is_type_checking",
@@ -103,3 +104,19 @@ def needs_full_walk(data: bytes, factories: Iterable[str]) -> bool:
 
 def is_type_checking(test: ast.expr) -> bool:
     return dotted_name(test).rpartition(".")[2] == "TYPE_CHECKING"
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def catches_import_error(node: ast.Try | ast.TryStar) -> bool:
+    """Whether a handler of the ``try`` catches a failed import (``except ImportError``,
+    ``ModuleNotFoundError``, a tuple naming one, ``Exception`` or a bare ``except``)."""
+    for handler in node.handlers:
+        caught = handler.type
+        if caught is None:
+            return True
+        items = caught.elts if type(caught) is ast.Tuple else [caught]
+        if any(dotted_name(item).rpartition(".")[2] in _IMPORT_ERRORS for item in items):
+            return True
+    return False

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from confwarden.checker import CheckerConfigError, load_config, run_check
+from confwarden.checker import CheckerConfigError, find_project_root, load_config, run_check
 from confwarden.checker.baseline import write_baseline as save_baseline
 from confwarden.checker.reporters import FORMATS, render
 from confwarden.errors import ConfwardenError
@@ -46,11 +46,21 @@ class _LazyProgress:
             self.bar.stop()
 
 
+def _common(paths: list[Path]) -> Path:
+    resolved = [p.resolve() for p in paths]
+    common = resolved[0]
+    for item in resolved[1:]:
+        while common not in (item, *item.parents):
+            common = common.parent
+    return common
+
+
 @click.command("check")
-@click.argument("path", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(sorted(FORMATS)), default="human", show_default=True
 )
+@click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -65,10 +75,27 @@ class _LazyProgress:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .confwarden-cache/.")
 @click.option("--select", help="Comma-separated rule codes to run (default: all).")
 @click.option("--ignore", help="Comma-separated rule codes not to run.")
+@click.option(
+    "--import-schema",
+    is_flag=True,
+    help="Import the [tool.confwarden] schema object (in a child process) instead of reading "
+    "it from its source. This runs the checked tree's code.",
+)
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Rewrite os.environ[...] reads, os.environ.get and os.getenv to the sanctioned "
+    "accessor ([tool.confwarden.fix]); list what cannot be rewritten safely.",
+)
+@click.option("--diff", is_flag=True, help="Show what --fix would change; write nothing.")
 def check(
     *,
-    path: Path,
+    paths: tuple[Path, ...],
+    fix: bool,
+    diff: bool,
     fmt: str,
+    as_json: bool,
+    import_schema: bool,
     baseline: Path | None,
     write_baseline: Path | None,
     jobs: int,
@@ -76,18 +103,29 @@ def check(
     select: str | None,
     ignore: str | None,
 ) -> None:
-    """Check the Python tree at PATH for configuration compliance (spec 000-004 incidents)."""
+    """Check the Python files at PATHS (default: the current directory) for configuration
+    compliance (spec 000-004 incidents). The project root is the nearest directory whose
+    pyproject.toml has [tool.confwarden]; finding paths are relative to it."""
+    if as_json:
+        fmt = "json"
     overrides: dict[str, object] = {}
     if select:
         overrides["select"] = [c.strip() for c in select.split(",") if c.strip()]
     if ignore:
         overrides["ignore"] = [c.strip() for c in ignore.split(",") if c.strip()]
     progress = _LazyProgress() if fmt == "human" and sys.stderr.isatty() else None
+    targets = list(paths) or [Path(".")]
+    if fix or diff:
+        _fix(targets, overrides, fmt, jobs=jobs, no_cache=no_cache, write=fix and not diff)
+        return
     try:
-        config = load_config(path, overrides)
+        root = find_project_root(_common(targets))
+        config = load_config(root, overrides)
         result = run_check(
-            path,
+            targets,
             config,
+            root=root,
+            import_schema=import_schema,
             jobs=jobs,
             use_cache=not no_cache,
             baseline=None if write_baseline else baseline,
@@ -108,3 +146,48 @@ def check(
         raise click.exceptions.Exit(0)
     click.echo(render(result, fmt))
     raise click.exceptions.Exit(result.exit_code)
+
+
+def _fix(
+    targets: list[Path],
+    overrides: dict[str, object],
+    fmt: str,
+    *,
+    jobs: int,
+    no_cache: bool,
+    write: bool,
+) -> None:
+    """``--fix`` / ``--diff``: the summary goes to stderr, the diff or the report to stdout."""
+    try:
+        from confwarden.checker.fix import fix_tree
+
+        root = find_project_root(_common(targets))
+        config = load_config(root, overrides)
+        report = fix_tree(
+            targets, config, root=root, write=write, jobs=jobs, use_cache=not no_cache
+        )
+    except ImportError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise click.exceptions.Exit(2) from exc
+    except (CheckerConfigError, ConfwardenError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise click.exceptions.Exit(2) from exc
+    verb = "fixed" if write else "would fix"
+    click.echo(
+        f"{verb} {report.rewritten} direct environment access(es) in {len(report.changed)} file(s)",
+        err=True,
+    )
+    if report.untouched:
+        click.echo(f"left {len(report.untouched)} as they are (not safe to rewrite):", err=True)
+        for item in report.untouched:
+            click.echo(f"  {item.path}:{item.line}  {item.why}", err=True)
+    for path, why in sorted(report.refused.items()):
+        click.echo(f"refused {path}: {why}", err=True)
+    if not write:
+        text = report.diff()
+        if text:
+            click.echo(text, nl=False)
+        raise click.exceptions.Exit(1 if text else 0)
+    assert report.result is not None
+    click.echo(render(report.result, fmt))
+    raise click.exceptions.Exit(report.result.exit_code)

@@ -13,6 +13,8 @@ from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.policy import FallbackKind, policy_for
 from confwarden.errors import ComponentConfigError
 
+__all__ = ["db", "origins_of"]
+
 
 @click.group()
 def db() -> None:
@@ -101,10 +103,10 @@ def _report(builder: DatabaseURLBuilder, shown: str | None) -> dict[str, object]
 def _print_problems(problems: tuple[Problem, ...]) -> None:
     if not problems:
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("severity", "variable", "problem", "what to do", title="warnings")
+    # Plain lines, not a table: whole messages whatever the width, and no markup to escape.
     for problem in problems:
-        table.add_row(problem.severity.value, problem.variable, problem.message, problem.action)
-    Console(stderr=True).print(table)
+        click.echo(
+            f"{problem.severity.value}: {problem.variable}: {problem.message} "
+            f"Fix: {problem.action}",
+            err=True,
+        )

@@ -6,8 +6,17 @@ from pathlib import Path
 
 import click
 
-from confwarden.cli._common import build_env, env_file_option, json_option, print_json
+from confwarden.cli._common import (
+    Output,
+    build_env,
+    env_file_option,
+    esc,
+    json_option,
+    print_json,
+)
 from confwarden.environment.provenance import Source
+
+__all__ = ["env"]
 
 
 @click.group()
@@ -44,13 +53,12 @@ def show(
             }
         )
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("variable", "value (masked)", "source", title=f"{len(rows)} variables")
-    for key, value, source in rows:
-        table.add_row(key, _printable(value), str(source))
-    Console().print(table)
+    out = Output()
+    out.plain(f"{len(rows)} variables")
+    out.table(
+        ["variable", "value (masked)", "source"],
+        [[esc(key), esc(_printable(value)), esc(source)] for key, value, source in rows],
+    )
 
 
 @env.command("explain")

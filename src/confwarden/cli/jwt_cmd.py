@@ -10,6 +10,8 @@ from confwarden.cli._common import build_env, env_file_option, json_option, prin
 from confwarden.cli.db_cmd import origins_of
 from confwarden.components.jwt_secret import SharedJWTSecretManager
 
+__all__ = ["jwt"]
+
 
 @click.group()
 def jwt() -> None:

@@ -1,50 +1,98 @@
-"""Entry point of the ``confwarden`` command and the one place errors become exit codes.
+"""The ``confwarden`` command group and the one place errors become exit codes.
 
 Exit codes (documented in docs/cli.md):
 
 * 0: success, nothing to report.
 * 1: the command ran and found problems (invalid configuration, checker findings, a
-  breaking change, an unknown variable).
-* 2: usage error, or an input the command cannot work with (unknown environment, unreadable
-  file, missing optional dependency).
+  breaking change, a deployment that would fail).
+* 2: bad input: a usage error, no project found, an unknown service or environment, an
+  unreadable file, a schema that cannot be imported, a missing optional dependency.
 * 3: internal error (a bug in confwarden: please report it).
+
+Every library error carries its exit code (:attr:`confwarden.errors.ConfwardenError.exit_code`);
+:class:`ConfwardenGroup` turns it into the process exit code, for the installed script, for
+``python -m confwarden`` and for ``CliRunner`` alike.
 """
 
 from __future__ import annotations
 
 import sys
 from importlib import import_module
+from pathlib import Path
+from typing import Any
 
 import click
 
 from confwarden.errors import ConfwardenError
+
+__all__ = ["EXIT_INTERNAL", "EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "cli", "main"]
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
-# (module, attribute) of every command group; each module owns one area of the CLI.
+# (module, attribute) of every command; each module owns one area of the CLI.
 COMMANDS: tuple[tuple[str, str], ...] = (
+    ("confwarden.cli.init_cmd", "init"),
     ("confwarden.cli.env_cmd", "env"),
     ("confwarden.cli.check_cmd", "check"),
     ("confwarden.cli.db_cmd", "db"),
     ("confwarden.cli.jwt_cmd", "jwt"),
     ("confwarden.cli.config_cmd", "explain"),
     ("confwarden.cli.config_cmd", "docs"),
+    ("confwarden.cli.schema_cmd", "schema"),
     ("confwarden.cli.validate_cmd", "validate"),
     ("confwarden.cli.validate_cmd", "diff"),
     ("confwarden.cli.validate_cmd", "impact"),
-    ("confwarden.cli.validate_cmd", "doctor"),
+    ("confwarden.cli.doctor_cmd", "doctor"),
     ("confwarden.cli.secrets_cmd", "secrets"),
     ("confwarden.cli.serve_cmd", "serve"),
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ConfwardenGroup(click.Group):
+    """A click group that maps library errors to exit codes, once, for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a library error prints one line and exits with its code."""
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort):
+            raise
+        except click.ClickException as exc:
+            if exc.exit_code == EXIT_USAGE:
+                raise
+            exc.show()
+            raise click.exceptions.Exit(EXIT_USAGE) from None
+        except ConfwardenError as exc:
+            click.echo(f"error: {exc}", err=True)
+            raise click.exceptions.Exit(exc.exit_code) from None
+        except Exception:
+            import traceback
+
+            click.echo("internal error in confwarden (please report it):", err=True)
+            click.echo(traceback.format_exc(), err=True)
+            raise click.exceptions.Exit(EXIT_INTERNAL) from None
+
+
+@click.group(cls=ConfwardenGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="confwarden")
-def cli() -> None:
-    """confwarden: one trusted path from environment to configuration."""
+@click.option(
+    "--project",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Start looking for pyproject.toml's [tool.confwarden] here (default: the current "
+    "directory, then its parents).",
+)
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None) -> None:
+    """confwarden: one trusted path from environment to configuration.
+
+    Every command acts on the project it stands in: the nearest pyproject.toml with a
+    [tool.confwarden] table. Start one with `confwarden init`.
+    """
+    ctx.meta["confwarden.project"] = project
 
 
 for _module, _attr in COMMANDS:
@@ -52,7 +100,7 @@ for _module, _attr in COMMANDS:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; library errors become exit codes here and nowhere else."""
+    """Run the command line and return its exit code."""
     try:
         # Without standalone mode click returns the code of a click.exceptions.Exit.
         result = cli.main(args=argv, prog_name="confwarden", standalone_mode=False)
@@ -64,17 +112,6 @@ def main(argv: list[str] | None = None) -> int:
     except click.Abort:
         click.echo("Aborted.", err=True)
         return EXIT_USAGE
-    except ConfwardenError as exc:
-        click.echo(f"error: {exc}", err=True)
-        return exc.exit_code
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    except Exception:
-        import traceback
-
-        click.echo("internal error in confwarden (please report it):", err=True)
-        click.echo(traceback.format_exc(), err=True)
-        return EXIT_INTERNAL
     return result if isinstance(result, int) else EXIT_OK
 
 

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from confwarden.cli._common import build_env, env_file_option, schema_option, service_option
+from confwarden.cli._common import (
+    build_env,
+    env_file_option,
+    env_option,
+    schema_option,
+    service_option,
+)
+
+if TYPE_CHECKING:
+    from confwarden.config.schema import ConfigSchema
+
+__all__ = ["serve"]
 
 
 @click.command("serve")
@@ -16,11 +28,10 @@ from confwarden.cli._common import build_env, env_file_option, schema_option, se
 @click.option(
     "--project",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The project whose [tool.confwarden] names the services.",
+    default=None,
+    help="The project whose [tool.confwarden] names the services (as `confwarden --project`).",
 )
-@click.option("--env", "environment", default=None, help="Environment (default: detected).")
+@env_option
 @env_file_option
 @click.option(
     "--secrets-dir",
@@ -42,9 +53,9 @@ from confwarden.cli._common import build_env, env_file_option, schema_option, se
     "--interval", default=30.0, show_default=True, help="Seconds between two validations."
 )
 def serve(  # noqa: PLR0917 - click passes every option positionally
-    service: str,
+    services: tuple[str, ...],
     schema: str | None,
-    project: Path,
+    project: Path | None,
     environment: str | None,
     env_files: tuple[Path, ...],
     secret_dirs: tuple[Path, ...],
@@ -59,26 +70,37 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
     everywhere. Binds 127.0.0.1 unless --host says otherwise, and then needs a --token.
     Stops on Ctrl-C.
     """
-    from confwarden.config.doctor import secret_dirs_of
     from confwarden.config.manager import UnifiedConfigManager
-    from confwarden.config.services import find_service, load_schema_reference
-    from confwarden.environment.detection import Environment
+    from confwarden.config.resolution import startup_inputs
     from confwarden.monitoring.hub import MonitoringHub
+    from confwarden.project import load_schema, require_project
     from confwarden.server.run import serve as run
 
+    start = project or click.get_current_context().find_root().meta.get("confwarden.project")
+    found = require_project(start)
     if schema:
-        name, schema_class = schema, load_schema_reference(schema, project)
+        chosen: str | type[ConfigSchema] | None = load_schema(schema, found.root)
+    elif len(services) > 1:
+        raise click.UsageError("serve runs one service: give one --service")
     else:
-        name, schema_class = find_service(service, project)
-    target = Environment.parse(environment, variable="--env") if environment else None
-    manager = UnifiedConfigManager(
-        schema_class, env=build_env(env_files), environment=target, secret_dirs=secret_dirs
+        chosen = services[0] if services else None
+    # The same resolution path as the service's own bootstrap(): .env in development, the
+    # project's [tool.confwarden.secrets_dirs] unless --secrets-dir is given.
+    env = build_env(env_files)
+    inputs = startup_inputs(
+        chosen,
+        env,
+        environment=environment,
+        root=found.root,
+        secret_dirs=secret_dirs or None,
     )
-    if not secret_dirs:
-        # The project's own mounted-secrets table, as `confwarden doctor` reads it.
-        mounted = secret_dirs_of(project).get(manager.environment)
-        if mounted is not None:
-            manager.secret_dirs = (mounted,)
+    name = schema or inputs.service
+    manager = UnifiedConfigManager(
+        inputs.schema,
+        env=inputs.env,
+        environment=inputs.environment,
+        secret_dirs=inputs.secret_dirs,
+    )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     hub = MonitoringHub(manager, health_interval=interval)
 

@@ -1,76 +1,40 @@
-"""``confwarden validate``, ``diff``, ``impact`` and ``doctor``: judge a configuration.
+"""``confwarden validate``, ``diff`` and ``impact``: judge a configuration.
 
 Thin, like every command module: the validator (:mod:`confwarden.config.validation`),
-:func:`~confwarden.config.changes.check_change`, the
-:class:`~confwarden.config.dependencies.ConfigDependencyMap` and
-:func:`~confwarden.config.doctor.diagnose_platform` do the work and mask every value; this
-module parses arguments, prints with rich (or JSON) and picks the exit code: 1 when the
-configuration is invalid, a change is breaking or the platform would not start.
+:func:`~confwarden.config.changes.check_change` and the
+:class:`~confwarden.config.dependencies.ConfigDependencyMap` do the work and mask every
+value; this module parses arguments, prints (rich on a terminal, whole lines in a pipe, or
+JSON) and picks the exit code: 1 when a configuration is invalid or a change is breaking.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from confwarden.cli._common import (
-    build_env,
+    Output,
     env_file_option,
+    env_option,
+    esc,
+    inspect_as_started,
     json_option,
+    parse_environment,
     print_json,
     schema_option,
     service_option,
+    services_of,
 )
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from confwarden.config.changes import ChangeReport
-    from confwarden.config.doctor import (
-        DeploymentCheck,
-        DoctorReport,
-        SecretConsistency,
-        ServiceDiagnosis,
-    )
     from confwarden.config.validation import ValidationResult
-    from confwarden.environment.detection import Environment
+
+__all__ = ["diff", "impact", "validate"]
 
 _MODES = ("warn", "enforce_critical", "enforce_all")
-
-env_option = click.option(
-    "--env", "environment", default=None, help="Target environment (default: detected)."
-)
-
-
-def _schema(service: str, schema: str | None) -> tuple[str, Any]:
-    from confwarden.config.services import find_service, load_schema_reference
-
-    if schema:
-        return schema, load_schema_reference(schema, Path.cwd())
-    return find_service(service, Path.cwd())
-
-
-def _environment(name: str | None, variables: dict[str, str]) -> Environment:
-    from confwarden.environment.detection import Environment, EnvironmentDetector
-
-    if name:
-        return Environment.parse(name, variable="--env")
-    return EnvironmentDetector(variables).detect().environment
-
-
-def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
-
-
-def _console() -> Console:
-    from rich.console import Console
-
-    # soft_wrap: long origins (paths) and fixes stay on one line, whole and copyable.
-    return Console(highlight=False, soft_wrap=True)
 
 
 @click.command("validate")
@@ -82,6 +46,13 @@ def _console() -> Console:
     help="Validation mode (default: the environment's: warn, enforce_critical, enforce_all).",
 )
 @env_file_option
+@click.option(
+    "--secrets-dir",
+    "secret_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Read this mounted secrets directory instead of [tool.confwarden.secrets_dirs].",
+)
 @service_option
 @schema_option
 @json_option
@@ -89,51 +60,56 @@ def validate(  # noqa: PLR0917 - click passes every option positionally
     environment: str | None,
     mode: str | None,
     env_files: tuple[Path, ...],
-    service: str,
+    secret_dirs: tuple[Path, ...],
+    services: tuple[str, ...],
     schema: str | None,
     as_json: bool,
 ) -> None:
-    """Validate a service's configuration for an environment; exit 1 when it is invalid.
+    """Validate the project's services for an environment; exit 1 when one is invalid.
 
-    Reads the process environment plus --env-file files (read even for a deployed --env, to
-    judge what that file would do there). Every problem is reported at once, with its
-    origin and fix; values are never shown.
+    Reads what each service reads at start (the process environment, the project's .env
+    files in development, its [tool.confwarden.secrets_dirs]) plus --env-file files (read
+    even for a deployed --env, to judge what that file would do there). Every problem is
+    reported at once, with its origin and fix; values are never shown.
     """
-    from confwarden.config.inspection import inspect_service
     from confwarden.config.manager import summarize
-    from confwarden.config.spec import ValidationMode
 
-    name, schema_class = _schema(service, schema)
-    env = build_env(env_files)
-    target = _environment(environment, env.get_all())
-    inspection = inspect_service(
-        schema_class,
-        env,
-        target,
-        mode=ValidationMode(mode) if mode else None,
-        include_dotenv=bool(env_files),
-    )
-    result = inspection.validation
-    if as_json:
-        summary = summarize(inspection, service=name)
-        print_json(
-            {
-                "service": name,
-                "schema": summary["schema"],
-                **result.to_dict(),
-                "fields": summary["fields"],
-            }
+    reports: list[dict[str, object]] = []
+    results: dict[str, ValidationResult] = {}
+    for name, schema_class in services_of(services, schema).items():
+        inspection = inspect_as_started(
+            schema_class,
+            env_files=env_files,
+            environment=environment,
+            secret_dirs=secret_dirs,
+            mode=mode,
         )
+        results[name] = inspection.validation
+        if as_json:
+            summary = summarize(inspection, service=name)
+            reports.append(
+                {
+                    "service": name,
+                    "schema": summary["schema"],
+                    **inspection.validation.to_dict(),
+                    "fields": summary["fields"],
+                }
+            )
+    valid = all(result.is_valid for result in results.values())
+    if as_json:
+        print_json({"valid": valid, "services": reports})
     else:
-        _print_validation(_console(), name, result)
-    if not result.is_valid:
+        out = Output()
+        for name, result in results.items():
+            _print_validation(out, name, result)
+    if not valid:
         raise click.exceptions.Exit(1)
 
 
-def _print_validation(console: Console, service: str, result: ValidationResult) -> None:
+def _print_validation(out: Output, service: str, result: ValidationResult) -> None:
     status = "[green]valid[/]" if result.is_valid else "[red]INVALID[/]"
-    console.print(
-        f"[bold]{service}[/] in [bold]{result.environment.value}[/] "
+    out.print(
+        f"[bold]{esc(service)}[/] in [bold]{result.environment.value}[/] "
         f"(mode {result.mode.value}): {status}, {len(result.errors)} error(s), "
         f"{len(result.warnings)} warning(s), health {result.health_score}/100 "
         f"({result.health_status})"
@@ -142,15 +118,15 @@ def _print_validation(console: Console, service: str, result: ValidationResult) 
         colour = "red" if kind == "error" else "yellow"
         for problem in problems:
             critical = " (critical)" if problem.critical else ""
-            console.print(
-                f"[{colour}]{kind:<7}[/] [bold]{_esc(problem.variable)}[/]{critical} "
-                f"[dim]{_esc(problem.rule)}[/]"
+            out.print(
+                f"[{colour}]{kind:<7}[/] [bold]{esc(problem.variable)}[/]{critical} "
+                f"[dim]{esc(problem.rule)}[/]"
             )
-            console.print(f"        origin:  {problem.origin}", markup=False)
-            console.print(f"        problem: {problem.message}", markup=False)
-            console.print(f"        fix:     {problem.fix}", markup=False)
+            out.plain(f"        origin:  {problem.origin}")
+            out.plain(f"        problem: {problem.message}")
+            out.plain(f"        fix:     {problem.fix}")
     for deduction in result.deductions:
-        console.print(f"  health {deduction}", markup=False)
+        out.plain(f"  health {deduction}")
 
 
 @click.command("diff")
@@ -167,16 +143,12 @@ def diff(before: Path, after: Path, environment: str | None, as_json: bool) -> N
     """
     from confwarden.config.changes import check_change
 
-    target = None
-    if environment:
-        from confwarden.environment.detection import Environment
-
-        target = Environment.parse(environment, variable="--env")
+    target = parse_environment(environment, {}) if environment else None
     report = check_change(_read(before), _read(after), environment=target)
     if as_json:
         print_json({"before": str(before), "after": str(after), **report.to_dict()})
     else:
-        _print_changes(_console(), report)
+        _print_changes(Output(), report)
     if report.has_breaking:
         raise click.exceptions.Exit(1)
 
@@ -193,28 +165,28 @@ def _read(path: Path) -> dict[str, str]:
         raise click.BadParameter(f"cannot read: {exc.strerror}", param_hint=str(path)) from None
 
 
-def _print_changes(console: Console, report: ChangeReport) -> None:
-    from rich.table import Table
-
-    console.print(
+def _print_changes(out: Output, report: ChangeReport) -> None:
+    out.plain(
         f"{len(report.changes)} change(s): {len(report.breaking)} breaking, "
         f"{len(report.risky)} risky, {len(report.safe)} safe"
     )
     if not report.changes:
         return
     colours = {"breaking": "red", "risky": "yellow", "safe": "green"}
-    table = Table("class", "variable", "change", "before", "after", "why")
+    rows = []
     for change in sorted(report.changes, key=lambda c: (-c.classification, c.variable)):
         label = change.classification.label
-        table.add_row(
-            f"[{colours[label]}]{label}[/]",
-            _esc(change.variable),
-            change.kind.value,
-            _esc(_shown(change.before)),
-            _esc(_shown(change.after)),
-            _esc("; ".join(change.reasons) or "-"),
+        rows.append(
+            [
+                f"[{colours[label]}]{label}[/]",
+                esc(change.variable),
+                change.kind.value,
+                esc(_shown(change.before)),
+                esc(_shown(change.after)),
+                esc("; ".join(change.reasons) or "-"),
+            ]
         )
-    console.print(table)
+    out.table(["class", "variable", "change", "before", "after", "why"], rows)
 
 
 def _shown(value: str | None) -> str:
@@ -230,154 +202,34 @@ def _shown(value: str | None) -> str:
 @schema_option
 @json_option
 def impact(
-    variable: str, environment: str | None, service: str, schema: str | None, as_json: bool
+    variable: str,
+    environment: str | None,
+    services: tuple[str, ...],
+    schema: str | None,
+    as_json: bool,
 ) -> None:
-    """What depends on VARIABLE, and whether deleting it breaks anything.
+    """What depends on VARIABLE in this project, and whether deleting it breaks anything.
 
-    Built-in critical dependencies (SERVICE_SECRET, the POSTGRES_* components,
-    JWT_SECRET_KEY, SECRET_KEY, OAuth) plus the critical and required fields of the
-    service's schema. Without --env, judged as for a deployment (no fallbacks).
+    The critical and required fields of every service of the project (or the --service
+    ones), on top of the generic critical dependencies (SERVICE_SECRET, the POSTGRES_*
+    components, JWT_SECRET_KEY, SECRET_KEY). Without --env, judged as for a deployment
+    (no fallbacks).
     """
     from confwarden.config.dependencies import ConfigDependencyMap
-    from confwarden.config.schema import fields_of
 
-    _, schema_class = _schema(service, schema)
-    target = None
-    if environment:
-        from confwarden.environment.detection import Environment
-
-        target = Environment.parse(environment, variable="--env")
-    deps = ConfigDependencyMap.from_fields(fields_of(schema_class))
-    answer = deps.impact(variable, environment=target)
+    schemas = services_of(services, schema)
+    target = parse_environment(environment, {}) if environment else None
+    answer = ConfigDependencyMap.from_services(schemas).impact(variable, environment=target)
     if as_json:
         print_json(answer.to_dict())
         return
-    console = _console()
+    out = Output()
     verdict = "[green]can be deleted[/]" if answer.can_delete else "[red]must not be deleted[/]"
-    console.print(f"[bold]{_esc(variable)}[/]: impact {answer.impact.label}, {verdict}")
-    console.print(f"  {answer.reason}", markup=False)
+    out.print(f"[bold]{esc(variable)}[/]: impact {answer.impact.label}, {verdict}")
+    out.plain(f"  {answer.reason}")
     dependency = answer.dependency
     if dependency is not None:
-        console.print(f"  required by: {', '.join(dependency.required_by) or '-'}", markup=False)
-        console.print(f"  fallback allowed: {'yes' if dependency.fallback_allowed else 'no'}")
+        out.plain(f"  required by: {', '.join(dependency.required_by) or '-'}")
+        out.plain(f"  fallback allowed: {'yes' if dependency.fallback_allowed else 'no'}")
         if dependency.alternatives:
-            console.print(f"  also supplied by: {', '.join(dependency.alternatives)}", markup=False)
-
-
-@click.command("doctor")
-@click.argument(
-    "path",
-    required=False,
-    default="examples/platform",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-)
-@json_option
-def doctor(path: Path, as_json: bool) -> None:
-    """Diagnose a platform: environment, each service's config, health, shared secrets, and
-    what would fail in staging and production.
-
-    PATH is the platform's root (its pyproject.toml names the services' schemas in
-    [tool.confwarden.configs]). Exits with 1 when a service would not start in the detected
-    environment or the services disagree on a shared secret.
-    """
-    from confwarden.config.doctor import diagnose_platform
-
-    report = diagnose_platform(path)
-    if as_json:
-        print_json(report.to_dict())
-    else:
-        _print_doctor(_console(), report)
-    if not report.ok:
-        raise click.exceptions.Exit(1)
-
-
-def _print_doctor(console: Console, report: DoctorReport) -> None:
-    detection = report.detection
-    console.rule(f"[bold]confwarden doctor[/]: {report.root}")
-    console.print(
-        f"Environment: [bold]{detection.environment.value}[/] ({detection.reason})"
-        + (" - test context" if detection.is_test_context else "")
-    )
-    for diagnosis in report.services:
-        _print_service(console, diagnosis)
-    if report.secrets:
-        console.print()
-        console.print("[bold]Shared secrets[/] (compared by fingerprint, never by value)")
-        for check in report.secrets:
-            _print_secret(console, check)
-    for deployment in report.deployments:
-        _print_deployment(console, deployment)
-    console.print()
-    if report.ok:
-        console.print(
-            f"[green]OK[/]: every service starts in {detection.environment.value} and the "
-            "services agree on their shared secrets."
-        )
-    else:
-        console.print(
-            f"[red]NOT OK[/]: a service would not start in {detection.environment.value}, or "
-            "the services disagree on a shared secret (see above)."
-        )
-
-
-def _print_service(console: Console, diagnosis: ServiceDiagnosis) -> None:
-    from rich.table import Table
-
-    result = diagnosis.validation
-    verdict = "[green]starts[/]" if diagnosis.starts else "[red]would NOT start[/]"
-    console.print()
-    console.rule(f"[bold]{diagnosis.service}[/] ({diagnosis.schema})", align="left")
-    console.print(
-        f"{verdict} in {result.environment.value} (mode {result.mode.value}); "
-        f"health [bold]{result.health_score}/100[/] ({result.health_status})"
-    )
-    console.print(f".env files read: {', '.join(diagnosis.env_files) or 'none'}")
-    shown = [row for row in diagnosis.fields if not row.is_default]
-    table = Table("field", "variable", "value (masked)", "source", title_justify="left")
-    for row in shown:
-        name = _esc(row.field) + (" [red]*[/]" if row.critical else "")
-        table.add_row(name, _esc(row.variable), _esc(_shown(row.value)), _esc(row.source))
-    console.print(table)
-    defaults = len(diagnosis.fields) - len(shown)
-    console.print(f"{defaults} more field(s) at their schema defaults; [red]*[/] critical")
-    modes = ", ".join(
-        f"{mode.value}: {'valid' if r.is_valid else 'INVALID'} "
-        f"({len(r.errors)} error(s), {len(r.warnings)} warning(s))"
-        for mode, r in diagnosis.modes.items()
-    )
-    console.print(f"Validation per mode: {modes}")
-    for problem in result.problems:
-        kind = "[red]error[/]  " if problem in result.errors else "[yellow]warning[/]"
-        console.print(
-            f"  {kind} {_esc(problem.variable)} ({_esc(problem.origin)}): {_esc(problem.message)}"
-        )
-        console.print(f"          fix: {problem.fix}  [{problem.rule}]", markup=False)
-
-
-def _print_secret(console: Console, check: SecretConsistency) -> None:
-    verdict = "[green]same in every service[/]" if check.consistent else "[red]DIFFERS[/]"
-    prints = ", ".join(f"{name}={fp or 'unresolved'}" for name, fp in check.fingerprints.items())
-    console.print(f"  {check.name}: {verdict} ({prints})")
-    for name, problems in check.problems.items():
-        for problem in problems:
-            console.print(f"    {name}: {problem}", markup=False)
-
-
-def _print_deployment(console: Console, deployment: DeploymentCheck) -> None:
-    console.print()
-    verdict = "[green]would start[/]" if deployment.would_start else "[red]would FAIL[/]"
-    console.rule(f"If deployed to {deployment.environment.value}", align="left")
-    console.print(f"{verdict} (simulated from {deployment.basis})")
-    for name, result in deployment.results.items():
-        state = "[green]starts[/]" if result.is_valid else "[red]fails[/]"
-        console.print(
-            f"  {name}: {state} (mode {result.mode.value}, {len(result.errors)} error(s), "
-            f"{len(result.warnings)} warning(s), health {result.health_score}/100)"
-        )
-        for problem in result.errors:
-            console.print(
-                f"    - {problem.variable} ({problem.origin}): {problem.message}", markup=False
-            )
-            console.print(f"      fix: {problem.fix}", markup=False)
-    for check in deployment.secrets:
-        _print_secret(console, check)
+            out.plain(f"  also supplied by: {', '.join(dependency.alternatives)}")

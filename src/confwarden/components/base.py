@@ -21,6 +21,7 @@ from confwarden.components.problems import (
 )
 from confwarden.components.url import SecretURL
 from confwarden.environment.detection import Environment
+from confwarden.environment.markers import in_container as detect_container
 from confwarden.environment.policy import Severity, policy_for
 
 __all__ = ["ComponentBuilder", "SingleURLBuilder", "container_alias", "is_local_host"]
@@ -83,7 +84,9 @@ class ComponentBuilder(ABC):
         in_docker: running in a container; None detects it from ``dockerenv_path``. Only used
             to apply a configured container alias to a *defaulted* host
             (:func:`container_alias`); an explicit host is never rewritten.
-        dockerenv_path: the Docker marker file (injectable for tests).
+        dockerenv_path: the Docker marker file (injectable for tests); when it is named
+            ``.dockerenv``, its directory is the root under which Podman's marker and the
+            cgroup are looked for too (``environment.markers.in_container``).
         origins: variable -> where its value came from (e.g. from
             ``IsolatedEnvironment.get_variable_source``), quoted in every problem.
     """
@@ -110,7 +113,7 @@ class ComponentBuilder(ABC):
     def in_docker(self) -> bool:
         """Whether Docker hostname resolution may apply (explicit flag, else the marker file)."""
         if self._in_docker is None:
-            self._in_docker = Path(self._dockerenv_path).exists()
+            self._in_docker = detect_container(self._vars, dockerenv_path=self._dockerenv_path)
         return self._in_docker
 
     @abstractmethod

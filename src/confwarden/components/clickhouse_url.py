@@ -147,7 +147,9 @@ class ClickHouseURLBuilder(SingleURLBuilder):
                     )
                 )
         else:
-            reason = weakness(url.password, min_length=_MIN_PASSWORD_LENGTH)
+            reason = weakness(
+                url.password, min_length=_MIN_PASSWORD_LENGTH, deployed=self.environment.is_deployed
+            )
             if reason is not None:
                 problems.append(
                     Problem(

@@ -9,8 +9,7 @@ driver, over TCP or a Cloud SQL unix socket, with the rules of the environment:
 
 * development/testing: defaults allowed; inside a container an unset host becomes
   ``POSTGRES_DOCKER_SERVICE`` when that is configured (an explicit host is never rewritten);
-  an in-memory SQLite database when ``USE_MEMORY_DB`` is set or (testing) when no PostgreSQL
-  is configured;
+  an in-memory SQLite database only when ``USE_MEMORY_DB`` asks for it;
 * staging/production: no localhost, credentials required, TLS required on TCP, weak or
   placeholder passwords refused; every problem is reported at once.
 
@@ -323,10 +322,9 @@ class DatabaseURLBuilder(ComponentBuilder):
             self._vars.get("DATABASE_URL", ""), self.parse_legacy_url, values, sources, problems
         )
 
-        memory = self._memory_requested(problems)
-        if memory or (
-            values["POSTGRES_HOST"] is None and self.policy.fallbacks is FallbackKind.TEST_DEFAULTS
-        ):
+        # The in-memory database is opt-in (USE_MEMORY_DB, e.g. a preset's test default): a
+        # PostgreSQL app under test keeps PostgreSQL (issue 9.3).
+        if self._memory_requested(problems):
             return _Resolved(Transport.MEMORY, sources=sources, problems=problems)
 
         self._fill_defaults(values, sources, problems)
@@ -450,7 +448,9 @@ class DatabaseURLBuilder(ComponentBuilder):
                     )
                 )
             return
-        reason = weakness(password, min_length=_MIN_PASSWORD_LENGTH)
+        reason = weakness(
+            password, min_length=_MIN_PASSWORD_LENGTH, deployed=self.environment.is_deployed
+        )
         if reason is not None:
             resolved.problems.append(
                 Problem(

@@ -6,8 +6,9 @@ copies of that logic which disagreed. Here the rules are written once:
 
 1. ``JWT_SECRET_{ENVIRONMENT}`` (e.g. ``JWT_SECRET_STAGING``), then ``JWT_SECRET_KEY``, then
    ``JWT_SECRET``; the first non-empty one wins, and a disagreement between them is reported.
-2. Development and testing may fall back to a deterministic generated secret (the same in
-   every service, so they still agree), with a warning.
+2. Development and testing may fall back to a generated secret, with a warning: random, once
+   per project checkout and machine in development (shared by the project's services, so
+   they still agree), per process in testing; never a value anyone else knows.
 3. Staging and production fail if the secret is unset, shorter than 32 characters or a known
    placeholder.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -33,6 +35,7 @@ from confwarden.components.problems import (
 )
 from confwarden.components.weak_secrets import placeholder_reason
 from confwarden.environment.detection import Environment
+from confwarden.environment.dev_secrets import DevSecretStore
 from confwarden.environment.policy import Severity, policy_for
 
 __all__ = [
@@ -78,10 +81,14 @@ def fingerprint(secret: str) -> str:
 
 
 def _generated_secret(environment: Environment) -> str:
-    # Deterministic, so that every development service generates the same one and tokens
-    # issued by one verify in another; never used where fallbacks are not allowed.
-    seed = f"confwarden generated {environment.value} JWT secret (not for deployment)"
-    return hashlib.sha256(seed.encode("utf-8")).hexdigest()
+    # Development: random, once per project checkout and machine, shared by the project's
+    # services (they still agree); testing: random per process. Never a public constant.
+    if environment is Environment.DEVELOPMENT:
+        return DevSecretStore.default().get("JWT_SECRET_KEY")
+    return _process_secrets.setdefault(environment, "confwarden-test-" + secrets.token_urlsafe(48))
+
+
+_process_secrets: dict[Environment, str] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +215,12 @@ class SharedJWTSecretManager:
         """Every problem with the JWT variables in this environment."""
         return self._resolve()[0].result
 
-    def _get_jwt_secret(self) -> str:
+    def _get_jwt_secret(self, *, log_warnings: bool = True) -> str:
         """The JWT signing secret.
+
+        Args:
+            log_warnings: log the warnings (a short development secret...); False when the
+                caller reported them already (a validated configuration did, at startup).
 
         Raises:
             ComponentConfigError: the secret is missing, short or a placeholder where that is
@@ -217,7 +228,8 @@ class SharedJWTSecretManager:
         """
         resolution, secret = self._resolve()
         resolution.result.raise_for_errors()
-        resolution.result.log_warnings()
+        if log_warnings:
+            resolution.result.log_warnings()
         assert secret is not None  # no error means a secret was found or generated
         return secret
 
@@ -342,7 +354,7 @@ class SharedJWTSecretManager:
         return resolution, secret
 
     def _check_secret(self, variable: str, secret: str) -> list[Problem]:
-        reason = placeholder_reason(secret)
+        reason = placeholder_reason(secret, deployed=self.environment.is_deployed)
         if reason is not None:
             severity = Severity.ERROR if not self.policy.fallbacks_allowed else Severity.WARNING
             return [

@@ -27,6 +27,7 @@ from confwarden.components.problems import (
     text_variables,
 )
 from confwarden.environment.detection import Environment
+from confwarden.environment.markers import in_container as detect_container
 from confwarden.environment.policy import Severity, policy_for
 
 __all__ = ["DEFAULT_SERVICES", "PortConflict", "PortDiscovery", "ServiceSpec"]
@@ -86,7 +87,9 @@ class PortDiscovery:
             any name is still resolved from its ``<NAME>_*`` variables, without a default
             port). ``validate()``/``find_conflicts()`` look at these.
         in_docker: running in a container; None detects it from ``dockerenv_path``.
-        dockerenv_path: the Docker marker file (injectable for tests).
+        dockerenv_path: the Docker marker file (injectable for tests); when it is named
+            ``.dockerenv``, its directory is the root under which Podman's marker and the
+            cgroup are looked for too (``environment.markers.in_container``).
         origins: variable -> where its value came from (e.g. from
             ``IsolatedEnvironment.get_variable_source``), quoted in every problem.
 
@@ -125,7 +128,7 @@ class PortDiscovery:
     def in_docker(self) -> bool:
         """Whether compose service names replace localhost (flag, else the marker file)."""
         if self._in_docker is None:
-            self._in_docker = Path(self._dockerenv_path).exists()
+            self._in_docker = detect_container(self._vars, dockerenv_path=self._dockerenv_path)
         return self._in_docker
 
     def _get_service_url(self, service: str, environment: Environment | str | None = None) -> str:

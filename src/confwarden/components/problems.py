@@ -18,7 +18,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from confwarden.environment.detection import Environment
 from confwarden.environment.policy import Severity
-from confwarden.errors import ComponentConfigError
+from confwarden.errors import ComponentConfigError, EnvironmentDetectionError
 
 __all__ = [
     "Problem",
@@ -83,14 +83,23 @@ def resolve_environment(
     allowed); otherwise development. Components never guess from ``os.environ``.
 
     Raises:
-        EnvironmentDetectionError: ``ENVIRONMENT`` (or the given name) is not an environment.
+        EnvironmentDetectionError: ``ENVIRONMENT`` (or the given name) is not an environment,
+            or is set but blank.
     """
     if isinstance(environment, Environment):
         return environment
     if environment is not None:
         return Environment.parse(environment)
-    name = env_vars.get("ENVIRONMENT", "").strip()
-    return Environment.parse(name) if name else Environment.DEVELOPMENT
+    raw = env_vars.get("ENVIRONMENT")
+    if raw is None:
+        return Environment.DEVELOPMENT
+    if not raw.strip():
+        # A blank value is an unset template variable, never "development" (issue 10.3).
+        raise EnvironmentDetectionError(
+            "ENVIRONMENT is set but blank (an unset template variable?). Set it to "
+            "development, testing, staging or production, or remove it."
+        )
+    return Environment.parse(raw)
 
 
 @dataclass(frozen=True, slots=True)

@@ -154,7 +154,9 @@ class RedisURLBuilder(SingleURLBuilder):
                     "Set REDIS_PASSWORD from the secret store",
                 )
             ]
-        reason = weakness(password, min_length=_MIN_PASSWORD_LENGTH)
+        reason = weakness(
+            password, min_length=_MIN_PASSWORD_LENGTH, deployed=self.environment.is_deployed
+        )
         if reason is None:
             return []
         return [

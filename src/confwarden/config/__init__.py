@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "Problem": "confwarden.config.spec",
     "ResolvedValue": "confwarden.config.spec",
     "Rule": "confwarden.config.validation",
+    "SecretStr": "confwarden.config.convert",
     "SecurityConfig": "confwarden.config.common",
     "ServiceConfig": "confwarden.config.common",
     "Severity": "confwarden.config.spec",
@@ -62,13 +63,60 @@ _EXPORTS: dict[str, str] = {
     "reset_unified_config": "confwarden.config.manager",
 }
 
-__all__ = sorted(_EXPORTS)  # noqa: PLE0605 - computed once; a test pins it complete
+__all__ = [
+    "Change",
+    "ChangeClass",
+    "ChangeReport",
+    "ChangeTracker",
+    "ConfigDependency",
+    "ConfigDependencyMap",
+    "ConfigInspection",
+    "ConfigLoadResult",
+    "ConfigSchema",
+    "ConfigurationValidator",
+    "DoctorReport",
+    "Env",
+    "EnvironmentSource",
+    "FallbackSource",
+    "FieldSpec",
+    "HealthScore",
+    "Impact",
+    "LastKnownGood",
+    "LiveConfig",
+    "LoadContext",
+    "OverridesSource",
+    "Problem",
+    "ResolvedValue",
+    "Rule",
+    "SecretStr",
+    "SecurityConfig",
+    "ServiceConfig",
+    "Severity",
+    "UnifiedConfigManager",
+    "ValidationContext",
+    "ValidationMode",
+    "ValidationResult",
+    "check_change",
+    "compute_health",
+    "default_rules",
+    "default_sources",
+    "diagnose_platform",
+    "fields_of",
+    "get_config_summary",
+    "get_unified_config",
+    "inspect_service",
+    "load_config",
+    "register_service",
+    "reset_unified_config",
+]
 
 
 __getattr__, __dir__ = lazy_exports(__name__, globals(), _EXPORTS)
 
 
 if TYPE_CHECKING:
+    # Explicit re-exports ("import X as X"): mypy --strict in a user's project accepts
+    # "from confwarden import get_env" only for names re-exported this way.
     from confwarden.config.change_tracker import ChangeTracker as ChangeTracker
     from confwarden.config.changes import Change as Change
     from confwarden.config.changes import ChangeClass as ChangeClass
@@ -76,6 +124,7 @@ if TYPE_CHECKING:
     from confwarden.config.changes import check_change as check_change
     from confwarden.config.common import SecurityConfig as SecurityConfig
     from confwarden.config.common import ServiceConfig as ServiceConfig
+    from confwarden.config.convert import SecretStr as SecretStr
     from confwarden.config.dependencies import ConfigDependency as ConfigDependency
     from confwarden.config.dependencies import ConfigDependencyMap as ConfigDependencyMap
     from confwarden.config.dependencies import Impact as Impact

@@ -17,7 +17,7 @@ second path around the manager (spec/001). The JWT secret goes through
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BeforeValidator, SecretStr
@@ -60,6 +60,15 @@ def _upper(value: object) -> object:
 
 def _secret_text(value: SecretStr | None) -> str | None:
     return None if value is None else value.get_secret_value()
+
+
+@lru_cache(maxsize=32)
+def _jwt_secret(variables: tuple[tuple[str, str], ...], environment: Environment) -> str:
+    from confwarden.components.jwt_secret import SharedJWTSecretManager
+
+    # A failure is not cached (lru_cache does not store exceptions): it is raised each time.
+    manager = SharedJWTSecretManager(dict(variables), environment=environment)
+    return manager.get_jwt_secret(log_warnings=False)
 
 
 class ServiceConfig(ConfigSchema):
@@ -242,14 +251,16 @@ class ServiceConfig(ConfigSchema):
     def get_jwt_secret(self) -> str:
         """The JWT signing secret, through :class:`SharedJWTSecretManager` (the one JWT path).
 
+        Resolved once per distinct JWT settings in a process (a service asks for it on every
+        request). The manager's warnings (a short development secret...) are not logged
+        again here: validating this configuration reported them (``bootstrap`` logs them once
+        per start, with every other warning).
+
         Raises:
             ComponentConfigError: the secret is missing, weak or a placeholder where that is
                 an error in this environment.
         """
-        from confwarden.components.jwt_secret import SharedJWTSecretManager
-
-        manager = SharedJWTSecretManager(self.jwt_variables(), environment=self.environment)
-        return manager.get_jwt_secret()
+        return _jwt_secret(tuple(sorted(self.jwt_variables().items())), self.environment)
 
     def jwt_fingerprint(self) -> str:
         """The fingerprint of the JWT secret: equal across services that agree, never the secret."""

@@ -12,13 +12,12 @@ import typing
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import SecretStr
-
+from confwarden.config.convert import is_secret_type
 from confwarden.config.schema import ConfigSchema, fields_of
 from confwarden.config.spec import DEPLOYED, FieldSpec
 from confwarden.environment.detection import Environment
 
-__all__ = ["render_env_example", "render_markdown"]
+__all__ = ["describe_fields", "json_schema_of", "render_env_example", "render_markdown"]
 
 
 def _type_name(annotation: Any) -> str:
@@ -28,7 +27,7 @@ def _type_name(annotation: Any) -> str:
     if args and type(None) in args:
         inner = [a for a in args if a is not type(None)]
         return " | ".join(_type_name(a) for a in inner) + " (optional)"
-    if annotation is SecretStr:
+    if is_secret_type(annotation):
         return "secret"
     if typing.get_origin(annotation) is typing.Literal:
         return " / ".join(str(a) for a in args)
@@ -151,3 +150,54 @@ def render_env_example(schema: type[ConfigSchema]) -> str:
             prefix = "" if spec.sensitive or spec.required_in or spec.example else "# "
             lines.append(f"{prefix}{spec.canonical}={value}")
     return "\n".join(lines) + "\n"
+
+
+def describe_fields(schema: type[ConfigSchema]) -> list[tuple[str, str, str, str, str]]:
+    """One row per field: variable, type, default (never a secret's), required in, secret.
+
+    Example:
+        >>> from confwarden.config.common import ServiceConfig
+        >>> ("SERVICE_SECRET", "secret (optional)", "-", "staging, production", "yes") in (
+        ...     describe_fields(ServiceConfig))
+        True
+    """
+    return [
+        (
+            spec.canonical,
+            _type_name(schema.__confwarden_annotations__[spec.name]),
+            _default(schema, spec),
+            _required(spec) if spec.required_in else "-",
+            "yes" if spec.sensitive else "no",
+        )
+        for spec in fields_of(schema)
+    ]
+
+
+def json_schema_of(schema: type[ConfigSchema]) -> dict[str, Any]:
+    """The JSON Schema of ``schema``'s values, each property naming its variables.
+
+    Uses the schema's own ``json_schema()`` when it has one; otherwise pydantic's JSON
+    Schema of the model behind the class, where each property gains ``env`` (the variables
+    it reads, canonical first) and ``sensitive``, and secret fields lose their default, so
+    no secret can reach the document.
+
+    Example:
+        >>> from confwarden.config.common import ServiceConfig
+        >>> json_schema_of(ServiceConfig)["properties"]["service_secret"]["env"]
+        ['SERVICE_SECRET']
+    """
+    own = getattr(schema, "json_schema", None)
+    if callable(own):
+        return dict(own())
+    document: dict[str, Any] = schema.__confwarden_model__.model_json_schema()
+    document.setdefault("title", schema.__name__)
+    properties = document.get("properties", {})
+    for spec in fields_of(schema):
+        prop = properties.get(spec.name)
+        if prop is None:
+            continue
+        prop["env"] = [*spec.env_names, *spec.deprecated_names]
+        prop["sensitive"] = spec.sensitive
+        if spec.sensitive:
+            prop.pop("default", None)
+    return document

@@ -7,11 +7,12 @@ and the auth service signed and verified with different JWT secrets), and what w
 this same platform were deployed to staging and production? This module answers it as data
 (:class:`DoctorReport`, masked, JSON-ready); the CLI only prints it.
 
-A platform names its services' schemas in its ``pyproject.toml``::
+A project names its services' schemas in its ``pyproject.toml`` (found by walking up, see
+:mod:`confwarden.project`)::
 
     [tool.confwarden.configs]
-    backend = "backend.config:BackendConfig"
-    auth = "auth_service.config:AuthSettings"
+    shop = "shop.config:ShopConfig"
+    billing = "billing.config:BillingConfig"
 
 ``.env`` files are read as ``bootstrap`` reads them (only where the environment's policy
 allows it): a service's own directory first, then the platform root. A deployment is
@@ -32,7 +33,6 @@ from confwarden.config.spec import ValidationMode
 from confwarden.environment.detection import Detection, Environment, EnvironmentDetector
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.process import load_env_files
-from confwarden.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from confwarden.config.inspection import ConfigInspection
@@ -222,22 +222,15 @@ class DoctorReport:
 
 
 def platform_services(root: str | os.PathLike[str]) -> dict[str, type[ConfigSchema]]:
-    """The services of the platform at ``root``: its ``[tool.confwarden.configs]``, else the
-    built-in ``backend`` and ``auth``.
+    """The services of the project at or above ``root``: its ``[tool.confwarden.configs]``.
 
     Raises:
-        ConfigurationError: a schema reference cannot be imported.
+        ProjectError: no project is found (it says how to start), or a schema reference
+            cannot be imported.
     """
-    from confwarden.config.services import (
-        configs_from_pyproject,
-        load_schema_reference,
-        registered_services,
-    )
+    from confwarden.project import require_project
 
-    references = configs_from_pyproject(root)
-    if not references:
-        return registered_services()
-    return {name: load_schema_reference(ref, root) for name, ref in references.items()}
+    return require_project(root).schemas()
 
 
 def diagnose_platform(
@@ -248,16 +241,19 @@ def diagnose_platform(
     services: Mapping[str, type[ConfigSchema]] | None = None,
     targets: Sequence[Environment] = DEPLOYED_TARGETS,
 ) -> DoctorReport:
-    """Diagnose every service of the platform at ``root``.
+    """Diagnose every service of the project at or above ``root``.
 
     Args:
-        root: the platform's directory.
+        root: the project's directory, or a directory inside it.
         environ: the process environment (default ``os.environ``; never modified).
         environment: force the environment instead of detecting it.
         services: service -> schema; default :func:`platform_services`.
         targets: the deployments to simulate.
     """
-    base = Path(root)
+    from confwarden.project import find_project
+
+    project = find_project(root)
+    base = project.root if project is not None else Path(root)
     env_vars = dict(os.environ if environ is None else environ)
     detection = EnvironmentDetector(env_vars).detect()
     if environment is not None:
@@ -294,24 +290,17 @@ def diagnose_platform(
 
 
 def secret_dirs_of(root: str | os.PathLike[str]) -> dict[Environment, Path]:
-    """``[tool.confwarden.secrets_dirs]`` of the platform: environment -> mounted secrets dir.
+    """``[tool.confwarden.secrets_dirs]`` of the project: environment -> mounted secrets dir.
 
     Example (``pyproject.toml``)::
 
         [tool.confwarden.secrets_dirs]
         staging = "secrets/staging"
     """
-    from confwarden.config.services import confwarden_settings
+    from confwarden.project import find_project
 
-    path = Path(root) / "pyproject.toml"
-    table = confwarden_settings(root).get("secrets_dirs", {})
-    if not isinstance(table, dict):
-        raise ConfigurationError(f"{path}: [tool.confwarden.secrets_dirs] must be a table")
-    return {
-        Environment.parse(name, variable="[tool.confwarden.secrets_dirs]"): Path(root) / value
-        for name, value in table.items()
-        if isinstance(value, str)
-    }
+    project = find_project(root)
+    return project.secret_dirs() if project is not None else {}
 
 
 def _service_dir(base: Path, schema: type[ConfigSchema]) -> Path | None:

@@ -3,22 +3,26 @@
 For each field, each source (highest precedence first) is asked for each of the field's
 variable names; the first hit wins, lower hits are recorded as what it overrode (slow
 sources are skipped once a value is found, unless the full chain is asked for). Values are
-sanitized, converted by the frozen pydantic model in one ``model_validate`` call, and every
-conversion failure becomes a :class:`~confwarden.config.spec.Problem` naming the variable
-and its origin, never its value, so that type errors and validation-rule errors can be
+sanitized and converted by the schema in one call, and every conversion failure becomes a
+*blocking* :class:`~confwarden.config.spec.Problem` (an error in every environment: a value
+that was set but cannot be used is never replaced by a default or a fallback) naming the
+variable and its origin, never its value, so that type errors and validation-rule errors are
 reported together in one :class:`~confwarden.errors.ConfigurationError`.
+
+Names match exactly unless the schema says ``case_sensitive=False``; a nested group
+(``payment: PaymentSettings``) reads its whole value as JSON from its variable and single
+keys from ``SHOP_PAYMENT__PROVIDER``-style variables, which win over the JSON's keys.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
-from confwarden.config.schema import ConfigSchema, FieldPlan, fields_of, plan_of
+from confwarden.config.schema import ConfigSchema, FieldPlan, fields_of, plan_of, safe_value
 from confwarden.config.sources import LoadContext
 from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity, ValidationMode
 from confwarden.environment.detection import Environment
@@ -84,6 +88,10 @@ class ConfigLoadResult:
             return None if default is None else (MASK if spec.sensitive else str(default))
         if spec.sensitive:
             return MASK
+        if resolved.raw.startswith("{") and self.config is not None:
+            # A nested group: its keys masked one by one (``api_key`` inside is a secret).
+            value = getattr(self.config, spec.name, None)
+            return json.dumps(safe_value(spec.canonical, value), default=str)
         return mask_value(resolved.variable or spec.canonical, resolved.raw)
 
     def describe(self, name_or_variable: str) -> dict[str, Any] | None:
@@ -201,9 +209,15 @@ def load_config(
     defaults, cache = _records(schema)
     isolated = context.env if isinstance(context.env, IsolatedEnvironment) else None
     problems: list[Problem] = []
-    for spec, names, deprecated, convert in plan:
+    variables = context.all_variables()
+    variables.update(context.overrides)
+    if not schema.__confwarden_case_sensitive__:
+        lookups = _case_insensitive(lookups, variables)
+    for spec, names, deprecated, convert, nested in plan:
         winner: SourceHit | None = None
         shadowed: list[tuple[str, Source]] = []
+        if nested is not None:
+            winner = _nested(spec, names[0], nested, lookups, variables, schema)
         for source, lookup, eager in lookups:
             if winner is not None and not eager:
                 continue
@@ -272,7 +286,8 @@ def load_config(
             try:
                 data[name] = convert(raw)
             except ValueError:
-                problems.append(_type_problem(spec, values[name], "is not a list"))
+                what = "a JSON object" if nested is not None else "a list"
+                problems.append(_type_problem(spec, values[name], f"is not {what}"))
     if "environment" in schema.__confwarden_annotations__:
         # The detected (or requested) environment is authoritative; ENVIRONMENT was only
         # one input of the detection, and may be an alias ("prod").
@@ -281,8 +296,6 @@ def load_config(
             values["environment"] = ResolvedValue(
                 "environment", None, environment.value, _DETECTED_SOURCE
             )
-    variables = context.all_variables()
-    variables.update(context.overrides)
     config, invalid = _build(schema, data, values, problems)
     return ConfigLoadResult(
         schema=schema,
@@ -365,17 +378,21 @@ def _history(
     return [(variable, source) for source in found if (variable, source) not in known]
 
 
-def _type_problem(spec: FieldSpec, resolved: ResolvedValue, message: str) -> Problem:
+def _type_problem(
+    spec: FieldSpec, resolved: ResolvedValue, message: str, rule: str = "schema.type"
+) -> Problem:
     variable = resolved.variable or spec.canonical
     example = f" (for example {spec.example})" if spec.example and not spec.sensitive else ""
+    unset = resolved.raw is None
     return Problem(
         variable=variable,
-        origin=str(resolved.source),
+        origin="not set" if unset else str(resolved.source),
         message=f"{message.rstrip('.')}.",
-        fix=f"Set {variable} to a valid value{example}.",
-        rule="schema.type",
+        fix=f"Set {variable}{example}." if unset else f"Set {variable} to a valid value{example}.",
+        rule=rule,
         severity=Severity.ERROR,
         critical=spec.critical,
+        blocking=True,
     )
 
 
@@ -385,14 +402,14 @@ _VALIDATOR_ERRORS = frozenset({"value_error", "assertion_error"})
 
 
 def _safe_message(
-    detail: Mapping[str, Any], spec: FieldSpec, values: Mapping[str, ResolvedValue]
+    kind: str, message: str, spec: FieldSpec, values: Mapping[str, ResolvedValue]
 ) -> str:
     """A conversion message that shows no secret (issue 11 item 1).
 
     A sensitive field's validator message is dropped; every message is masked against the
     field's raw value and every sensitive raw value, in their usual encodings.
     """
-    if spec.sensitive and detail["type"] in _VALIDATOR_ERRORS:
+    if spec.sensitive and kind in _VALIDATOR_ERRORS:
         return "its validator rejected it (the message is hidden: the value is a secret)"
     secrets = [values[spec.name].raw]
     secrets += [
@@ -400,7 +417,7 @@ def _safe_message(
         for resolved in values.values()
         if resolved.raw and is_sensitive_name(resolved.variable or resolved.field)
     ]
-    return mask_text(str(detail["msg"]), secrets)
+    return mask_text(message, secrets)
 
 
 def _build(
@@ -409,26 +426,107 @@ def _build(
     values: dict[str, ResolvedValue],
     problems: list[Problem],
 ) -> tuple[ConfigSchema | None, frozenset[str]]:
-    try:
-        return schema.model_validate(data), frozenset()
-    except ValidationError as exc:
-        details = exc.errors(include_url=False, include_input=False, include_context=False)
+    converted, errors = schema.convert_values(data)
     specs = {spec.name: spec for spec in fields_of(schema)}
     invalid: set[str] = set()
-    for detail in details:
-        location = detail["loc"]
-        name = str(location[0]) if location else ""
+    for name, kind, message, _expected in errors:
         spec = specs.get(name)
         if spec is None:
             continue
         invalid.add(name)
-        problems.append(
-            _type_problem(
-                spec, values[name], f"cannot be used: {_safe_message(detail, spec, values)}"
+        if kind == "missing":
+            problems.append(
+                _type_problem(
+                    spec, values[name], "is not set, and the field has no default", "schema.missing"
+                )
             )
-        )
-    remaining = {key: value for key, value in data.items() if key not in invalid}
-    try:
-        return schema.model_validate(remaining), frozenset(invalid)
-    except ValidationError:
+        else:
+            shown = _safe_message(kind, message, spec, values)
+            problems.append(_type_problem(spec, values[name], f"cannot be used: {shown}"))
+    if len(converted) < len(schema.__confwarden_annotations__):
         return None, frozenset(invalid)
+    # Fields that failed conversion are shown with their defaults (the config is not used:
+    # the problems above are errors in every mode).
+    return schema._from_converted(converted), frozenset(invalid)
+
+
+def _case_insensitive(
+    lookups: list[tuple[ValueSource, Callable[[str], SourceHit | None], bool]],
+    variables: dict[str, str],
+) -> list[tuple[ValueSource, Callable[[str], SourceHit | None], bool]]:
+    """Lookups that also find ``shop_page_size`` for ``SHOP_PAGE_SIZE``."""
+    actual = {name.upper(): name for name in variables}
+
+    def wrap(lookup: Callable[[str], SourceHit | None]) -> Callable[[str], SourceHit | None]:
+        def find(variable: str) -> SourceHit | None:
+            hit = lookup(variable)
+            if hit is None:
+                other = actual.get(variable.upper())
+                if other is not None and other != variable:
+                    hit = lookup(other)
+            return hit
+
+        return find
+
+    return [(source, wrap(lookup), eager) for source, lookup, eager in lookups]
+
+
+def _nested(  # noqa: PLR0917 - one internal call site
+    spec: FieldSpec,
+    variable: str,
+    prefix: str,
+    lookups: list[tuple[ValueSource, Callable[[str], SourceHit | None], bool]],
+    variables: dict[str, str],
+    schema: type[ConfigSchema],
+) -> SourceHit | None:
+    """The value of a nested group: its JSON variable with ``PREFIX__KEY`` variables merged in.
+
+    Returns None when no ``PREFIX__KEY`` variable is set (the JSON variable, if any, is
+    then found by the normal lookup); otherwise one hit holding the merged JSON, from the
+    source of the first key variable.
+    """
+    folded = not schema.__confwarden_case_sensitive__
+    upper_prefix = prefix.upper()
+    keys = sorted(
+        name
+        for name in variables
+        if (name.upper().startswith(upper_prefix) if folded else name.startswith(prefix))
+    )
+    if not keys:
+        return None
+    hits = [hit for hit in (_first_hit(lookups, name) for name in keys) if hit is not None]
+    if not hits:
+        return None
+    whole = _first_hit(lookups, variable)
+    merged: dict[str, Any] = {}
+    if whole is not None:
+        try:
+            parsed = json.loads(whole.value)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict):
+            merged.update(parsed)
+    delimiter = schema.__confwarden_nested_delimiter__ or "__"
+    for hit in hits:
+        path = hit.variable[len(prefix) :].lower().split(delimiter)
+        target = merged
+        for part in path[:-1]:
+            child = target.get(part)
+            if not isinstance(child, dict):
+                child = target[part] = {}
+            target = child
+        target[path[-1]] = hit.value
+    return SourceHit(hits[0].variable, json.dumps(merged), hits[0].source)
+
+
+def _first_hit(
+    lookups: list[tuple[ValueSource, Callable[[str], SourceHit | None], bool]], variable: str
+) -> SourceHit | None:
+    for _source, lookup, _eager in lookups:
+        try:
+            hit = lookup(variable)
+        except Exception:  # a failing source is reported by the main lookup of the field
+            continue
+        if hit is not None:
+            return hit
+    return None

@@ -23,12 +23,11 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from confwarden.config.common import SecurityConfig, ServiceConfig
 from confwarden.config.inspection import ConfigInspection, inspect_service
 from confwarden.config.schema import ConfigSchema
-from confwarden.config.services import resolve_service
+from confwarden.config.services import find_service
 from confwarden.config.sources import EnvInput
 from confwarden.config.spec import ValidationMode
 from confwarden.environment.detection import Environment, EnvironmentDetector
@@ -36,6 +35,9 @@ from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.policy import policy_for
 from confwarden.errors import ConfigurationError
 from confwarden.secrets.base import ValueSource
+
+if TYPE_CHECKING:
+    from confwarden.config.common import SecurityConfig
 
 __all__ = [
     "UnifiedConfigManager",
@@ -48,6 +50,8 @@ __all__ = [
 
 logger = logging.getLogger("confwarden.config")
 
+C = TypeVar("C", bound=ConfigSchema)
+
 _USE_POLICY = -1.0  # ttl sentinel: take the cache lifetime from the environment's policy
 
 
@@ -55,7 +59,8 @@ class UnifiedConfigManager:
     """Load, validate, cache and summarise one service's configuration.
 
     Args:
-        service: a registered service name (``"backend"``, ``"auth"``) or a schema class.
+        service: a service of the project (``[tool.confwarden.configs]``), one registered
+            in code, or a schema class; None for the project's only service.
         env: where variables come from; by default the process-wide ``get_env()``.
         environment: the environment; by default detected from ``env``.
         mode: the validation mode; by default the environment's.
@@ -67,14 +72,15 @@ class UnifiedConfigManager:
             environment policy's (30 s in testing).
 
     Example:
-        >>> manager = UnifiedConfigManager("backend", env={}, environment=Environment.TESTING)
+        >>> from confwarden.config.common import ServiceConfig
+        >>> manager = UnifiedConfigManager(ServiceConfig, env={}, environment=Environment.TESTING)
         >>> manager.get_config().service_id
         'test-service'
     """
 
     def __init__(
         self,
-        service: str | type[ConfigSchema] = "backend",
+        service: str | type[ConfigSchema] | None = None,
         *,
         env: EnvInput | None = None,
         environment: Environment | None = None,
@@ -85,7 +91,7 @@ class UnifiedConfigManager:
         clock: Callable[[], float] = time.monotonic,
         ttl: float | None = _USE_POLICY,
     ) -> None:
-        self.service, self.schema = resolve_service(service)
+        self.service, self.schema = find_service(service)
         self._env = env
         self._environment = environment
         self.mode = mode
@@ -215,6 +221,8 @@ class UnifiedConfigManager:
             ConfigurationError: the configuration is invalid, or its schema has no security
                 values.
         """
+        from confwarden.config.common import ServiceConfig  # pydantic: only when asked
+
         config = self.get_config()
         if not isinstance(config, ServiceConfig):
             raise ConfigurationError(
@@ -289,7 +297,7 @@ def set_unified_manager(manager: UnifiedConfigManager | None) -> None:
 
 
 def get_unified_manager() -> UnifiedConfigManager:
-    """The process-wide manager, created for the ``backend`` service on first use."""
+    """The process-wide manager, created for the project's only service on first use."""
     global _manager
     manager = _manager
     if manager is None:
@@ -301,16 +309,30 @@ def get_unified_manager() -> UnifiedConfigManager:
     return manager
 
 
-def get_unified_config() -> ConfigSchema:
+@overload
+def get_unified_config() -> ConfigSchema: ...
+@overload
+def get_unified_config(schema: type[C]) -> C: ...
+def get_unified_config(schema: type[ConfigSchema] | None = None) -> ConfigSchema:
     """The validated, immutable config of this process (cached; 30 s under test).
+
+    Args:
+        schema: the class the config must be an instance of: the result is then typed as
+            that class (``get_unified_config(ShopConfig).page_size`` type-checks).
 
     Raises:
         ConfigurationError: the configuration is invalid in this environment's mode.
+        TypeError: the process-wide config is not a ``schema``.
     """
     config = _fast
-    if config is not None:
-        return config
-    return _slow_get_unified_config()
+    if config is None:
+        config = _slow_get_unified_config()
+    if schema is not None and not isinstance(config, schema):
+        raise TypeError(
+            f"the process-wide configuration is a {type(config).__name__}, not a "
+            f"{schema.__name__}: start the service with bootstrap({schema.__name__})."
+        )
+    return config
 
 
 def _slow_get_unified_config() -> ConfigSchema:

@@ -17,275 +17,98 @@ model: pydantic's ``BaseModel.__getattr__`` makes every attribute read about 3x 
 
 A subclass may change a default without repeating the binding (``debug: bool = True``): a
 field without an :class:`Env` marker inherits its parent's binding.
+
+As in pydantic-settings, a class-level prefix names every field without a marker::
+
+    class ShopConfig(ConfigSchema, env_prefix="SHOP_"):
+        page_size: int = 50          # SHOP_PAGE_SIZE
+        payment: PaymentSettings     # SHOP_PAYMENT (JSON) or SHOP_PAYMENT__PROVIDER...
 """
 
 from __future__ import annotations
 
-import json
-import types
 import typing
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self, Union
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Self, dataclass_transform
 
-from pydantic import BaseModel, ConfigDict, SecretStr, create_model
-
+from confwarden.config.binding import (
+    REQUIRED,
+    Env,
+    FieldPlan,
+    build_bindings,
+    pydantic_model,
+)
+from confwarden.config.convert import ConversionError, Converter, SecretStr
 from confwarden.config.spec import FieldSpec
 from confwarden.environment.detection import Environment
+from confwarden.environment.masking import MASK, mask_value
 
 if TYPE_CHECKING:
     from confwarden.config.sources import LoadContext
     from confwarden.secrets.base import ValueSource
 
-__all__ = ["ConfigSchema", "Env", "FieldPlan", "fields_of", "plan_of"]
+__all__ = [
+    "ConfigSchema",
+    "Env",
+    "FieldError",
+    "FieldPlan",
+    "SecretStr",
+    "fields_of",
+    "plan_of",
+    "safe_value",
+]
+
+FieldError = tuple[str, str, str, str | None]
+"""A conversion failure: (field name, pydantic error type, message, expected choices)."""
 
 
-class Env:
-    """Binds a configuration field to its variables, with the metadata every tool reads.
+def safe_value(name: str, value: Any) -> Any:
+    """``value`` as it may be shown for variable ``name``: secrets and URL credentials masked.
 
-    Args:
-        *names: the variables, in lookup order; the first is canonical. ``{ENVIRONMENT}``
-            is replaced by the upper-case environment (``JWT_SECRET_{ENVIRONMENT}``).
-        deprecated: older names still read, with a warning naming the canonical one.
-        sensitive: a secret: the field must be typed ``SecretStr`` and is masked everywhere.
-        critical: a missing or invalid value stops startup under ENFORCE_CRITICAL.
-        required_in: environments where the field must have a value.
-        restart_required: a change needs a restart (no hot reload).
-        description: one line for docs and error messages.
-        example: an example value for docs and ``.env.example`` (never a real secret).
-        group: a section for docs and summaries.
-        fallback_allowed: a development/testing fallback may fill it in.
-        secret: the stored secret of this field in secret stores, for every one of its
-            names (``"jwt-secret-key-{environment}"``); see ``confwarden.secrets.mapping``.
+    Strings go through :func:`~confwarden.environment.masking.mask_value` (a password in a
+    URL typed ``str`` is masked), secret types become ``***``, containers and nested models
+    are masked item by item.
 
     Example:
-        >>> Env("REDIS_URL", group="redis").names
-        ('REDIS_URL',)
+        >>> safe_value("METRICS_URL", "https://admin:hunter2@metrics.example.com")
+        'https://admin:***@metrics.example.com'
     """
-
-    __slots__ = (
-        "critical",
-        "deprecated",
-        "description",
-        "example",
-        "fallback_allowed",
-        "group",
-        "names",
-        "required_in",
-        "restart_required",
-        "secret",
-        "sensitive",
-    )
-
-    def __init__(
-        self,
-        *names: str,
-        deprecated: Iterable[str] = (),
-        sensitive: bool = False,
-        critical: bool = False,
-        required_in: Iterable[Environment] = (),
-        restart_required: bool = False,
-        description: str = "",
-        example: str | None = None,
-        group: str | None = None,
-        fallback_allowed: bool = True,
-        secret: str | None = None,
-    ) -> None:
-        self.names = names
-        self.deprecated = tuple(deprecated)
-        self.sensitive = sensitive
-        self.critical = critical
-        self.required_in = frozenset(required_in)
-        self.restart_required = restart_required
-        self.description = description
-        self.example = example
-        self.group = group
-        self.fallback_allowed = fallback_allowed
-        self.secret = secret
-
-    def __repr__(self) -> str:
-        return f"Env({', '.join(repr(n) for n in self.names)})"
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if hasattr(value, "get_secret_value"):
+        return MASK
+    if isinstance(value, str):
+        return mask_value(name, value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return type(value)(safe_value(name, item) for item in value)
+    if isinstance(value, dict):
+        return {key: safe_value(f"{name}__{key}", item) for key, item in value.items()}
+    if hasattr(value, "__pydantic_fields__"):
+        return {key: safe_value(f"{name}__{key}", item) for key, item in dict(value).items()}
+    return value
 
 
-class FieldPlan(typing.NamedTuple):
-    """How the loader fills one field in one environment (precomputed per class)."""
-
-    spec: FieldSpec
-    variables: tuple[str, ...]  # canonical and aliases, then deprecated names
-    deprecated: frozenset[str]
-    convert: Callable[[str], Any] | None  # pre-conversion for collections (comma lists)
-
-
-def _split_list(raw: str) -> Any:
-    text = raw.strip()
-    if text.startswith("["):
-        return json.loads(text)
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def _strip_annotated(annotation: Any) -> Any:
-    return (
-        typing.get_args(annotation)[0] if typing.get_origin(annotation) is Annotated else annotation
-    )
-
-
-def _unwrap(annotation: Any) -> tuple[Any, ...]:
-    """The member types of ``annotation`` (``X | None`` -> ``(X, NoneType)``)."""
-    annotation = _strip_annotated(annotation)
-    origin = typing.get_origin(annotation)
-    if origin is Union or origin is types.UnionType:
-        return typing.get_args(annotation)
-    return (annotation,)
-
-
-def _is_collection(annotation: Any) -> bool:
-    return any(
-        typing.get_origin(member) in (list, tuple, set, frozenset) or member in (list, tuple)
-        for member in _unwrap(annotation)
-    )
-
-
-def _is_secret(annotation: Any) -> bool:
-    return any(
-        isinstance(member, type) and issubclass(member, SecretStr) for member in _unwrap(annotation)
-    )
-
-
-def _marker(annotation: Any) -> Env | None:
-    if typing.get_origin(annotation) is not Annotated:
-        return None
-    return next((m for m in annotation.__metadata__ if isinstance(m, Env)), None)
-
-
-_REQUIRED: Any = ...
-
-
-def _field_annotations(cls: type[ConfigSchema]) -> dict[str, Any]:
-    """Field name -> annotation, base classes first; a subclass re-annotating a field without
-    an :class:`Env` marker changes its default only and keeps the parent's annotation."""
-    inherited: dict[str, Any] = {}
-    for base in reversed(cls.__mro__[1:]):
-        inherited.update(getattr(base, "__confwarden_annotations__", {}))
-    try:
-        hints = typing.get_type_hints(cls, include_extras=True)
-    except NameError as exc:
-        raise TypeError(
-            f"{cls.__qualname__}: cannot resolve the field annotations ({exc}). With "
-            "'from __future__ import annotations', every type a field names must be importable "
-            "from the module's globals: import it at module level."
-        ) from None
-    result: dict[str, Any] = {}
-    for name, hint in hints.items():
-        if name.startswith("_") or typing.get_origin(hint) is ClassVar or hint is ClassVar:
-            continue
-        if name in inherited and _marker(hint) is None:
-            result[name] = inherited[name]
-        else:
-            result[name] = hint
-    return result
-
-
-def _build_bindings(cls: type[ConfigSchema]) -> None:
-    parent_specs: dict[str, FieldSpec] = {}
-    for base in cls.__mro__[1:]:
-        for spec in getattr(base, "__confwarden_fields__", ()):
-            parent_specs.setdefault(spec.name, spec)
-    annotations = _field_annotations(cls)
-    inherited: dict[str, Any] = {}
-    for base in reversed(cls.__mro__[1:]):
-        inherited.update(getattr(base, "__confwarden_defaults__", {}))
-    defaults = {
-        name: cls.__dict__.get(name, inherited.get(name, _REQUIRED)) for name in annotations
-    }
-    # Defaults live in __confwarden_defaults__, not as class attributes: a class attribute
-    # of the same name as an instance attribute defeats CPython's attribute-read fast path
-    # (a field read would cost 2-3x a plain attribute read).
-    for name in annotations:
-        if name in cls.__dict__:
-            delattr(cls, name)
-    default_group = cls.__confwarden_group__
-    specs: list[FieldSpec] = []
-    for name, annotation in annotations.items():
-        marker = _marker(annotation)
-        if marker is None and name in parent_specs:
-            spec = parent_specs[name]
-        else:
-            marker = marker or Env(name.upper())
-            spec = FieldSpec(
-                name=name,
-                env_names=marker.names or (name.upper(),),
-                deprecated_names=marker.deprecated,
-                sensitive=marker.sensitive,
-                critical=marker.critical,
-                required_in=marker.required_in,
-                restart_required=marker.restart_required,
-                description=marker.description,
-                example=marker.example,
-                group=marker.group or default_group,
-                fallback_allowed=marker.fallback_allowed,
-                secret=marker.secret,
-            )
-        if spec.sensitive and not _is_secret(annotation):
-            raise TypeError(
-                f"{cls.__qualname__}.{name} is sensitive but typed {annotation!r}: "
-                "type it SecretStr (or SecretStr | None) so repr and str never show it."
-            )
-        specs.append(spec)
-    fields = tuple(specs)
-    plans: dict[Environment, tuple[FieldPlan, ...]] = {}
-    for environment in Environment:
-        plans[environment] = tuple(
-            FieldPlan(
-                spec,
-                spec.variable_names(environment),
-                frozenset(spec.variable_names(environment)[len(spec.env_names) :]),
-                _split_list if _is_collection(annotations[spec.name]) else None,
-            )
-            for spec in fields
-        )
-    model = create_model(  # type: ignore[call-overload]
-        cls.__name__,
-        __config__=_MODEL_CONFIG,
-        __module__=cls.__module__,
-        **{name: (annotations[name], defaults[name]) for name in annotations},
-    )
-    # Instances are of a hidden slotted subclass: a field read is then a slot read, as fast
-    # as a plain attribute read (pydantic's BaseModel.__getattr__, or a large instance
-    # __dict__, makes it 2-3x slower).
-    storage = type(
-        cls.__name__,
-        (cls,),
-        {
-            "__slots__": tuple(annotations),
-            "__module__": cls.__module__,
-            "__qualname__": cls.__qualname__,
-            "__confwarden_is_storage__": True,
-        },
-    )
-    cls.__confwarden_annotations__ = annotations
-    cls.__confwarden_defaults__ = defaults
-    cls.__confwarden_model__ = model
-    cls.__confwarden_storage__ = storage
-    cls.__confwarden_setters__ = tuple(
-        (name, storage.__dict__[name].__set__) for name in annotations
-    )
-    cls.__confwarden_fields__ = fields
-    cls.__confwarden_plans__ = plans
-    cls.__confwarden_env_vars__ = frozenset(
-        variable for plan in plans.values() for item in plan for variable in item.variables
-    )
-
-
-_MODEL_CONFIG = ConfigDict(extra="ignore", frozen=True, validate_default=False)
-
-
+@dataclass_transform(kw_only_default=True, frozen_default=True)
 class ConfigSchema:
     """Base of every configuration class: typed, immutable, bound to variables once.
 
-    Fields are declared as annotated class attributes (with defaults), as for a dataclass.
-    Values are converted and checked by pydantic (a model built once per class from the same
-    annotations, so ``SecretStr``, ``Literal``, ``BeforeValidator``... all work), then stored
-    on a plain object: reading a field is a plain attribute read, and the object refuses
-    every change.
+    Fields are declared as annotated class attributes (with defaults), as for a dataclass;
+    type checkers see them as keyword parameters of the constructor (PEP 681). Common types
+    (``str``, ``int``, ``float``, ``bool``, ``SecretStr``, ``Literal``/enum choices,
+    ``list[str]``/``list[int]``, ``Path``, optional) are converted without pydantic; any other
+    annotation (validators, nested models, constrained types) makes the class use a pydantic
+    model built once from the same annotations. Values are stored on a plain object: reading
+    a field is a plain attribute read, and the object refuses every change.
+
+    Class keyword arguments (as pydantic-settings' ``model_config``, inherited by subclasses):
+
+    * ``env_prefix``: prefix of the variable of every field without an :class:`Env` name
+      (``env_prefix="SHOP_"``: ``page_size`` reads ``SHOP_PAGE_SIZE``); also the prefix the
+      unknown-variable check watches;
+    * ``case_sensitive``: False to match variable names in any case (default True);
+    * ``env_nested_delimiter``: the separator of nested group variables (default ``"__"``:
+      ``SHOP_PAYMENT__PROVIDER`` sets ``payment.provider``; ``SHOP_PAYMENT`` may hold the whole
+      group as JSON); ``None`` turns it off.
 
     Class attributes set on every subclass:
 
@@ -294,33 +117,59 @@ class ConfigSchema:
       expanded for all four environments (the static checker reads it);
     * ``ENVIRONMENT``: the environment a profile class is for (None for a base class).
 
-    Class attributes a schema may set: ``__confwarden_prefix__`` (the project's variable
-    prefix, for unknown-variable checks) and ``__confwarden_group__`` (the default group).
-
     An instance's class is a hidden slotted subclass with the same name (``isinstance`` works,
     ``type(config) is ProductionConfig`` does not); copies and pickles rebuild the public class.
     Cross-field checks belong in validation rules, not in the class.
 
+    Example:
+        >>> class ShopConfig(ConfigSchema, env_prefix="SHOP_"):
+        ...     page_size: int = 50
+        >>> ShopConfig(page_size="10").page_size
+        10
+        >>> fields_of(ShopConfig)[0].canonical
+        'SHOP_PAGE_SIZE'
+
     Raises:
-        pydantic.ValidationError: on construction, when a value cannot be converted.
+        pydantic.ValidationError: on construction, when a value cannot be converted (the
+            message never shows the value).
     """
 
     ENVIRONMENT: ClassVar[Environment | None] = None
     __confwarden_group__: ClassVar[str] = "general"
     __confwarden_prefix__: ClassVar[str | None] = None
+    __confwarden_env_prefix__: ClassVar[str] = ""
+    __confwarden_case_sensitive__: ClassVar[bool] = True
+    __confwarden_nested_delimiter__: ClassVar[str | None] = "__"
     __confwarden_fields__: ClassVar[tuple[FieldSpec, ...]] = ()
     __confwarden_plans__: ClassVar[dict[Environment, tuple[FieldPlan, ...]]] = {}
     __confwarden_env_vars__: ClassVar[frozenset[str]] = frozenset()
     __confwarden_annotations__: ClassVar[dict[str, Any]] = {}
     __confwarden_defaults__: ClassVar[dict[str, Any]] = {}
-    __confwarden_model__: ClassVar[type[BaseModel]]
+    __confwarden_converters__: ClassVar[tuple[tuple[str, Converter, Any, bool], ...] | None] = ()
+    __confwarden_model__: ClassVar[type[Any]]  # a pydantic model, built on first use
     __confwarden_storage__: ClassVar[type[ConfigSchema]]
     __confwarden_setters__: ClassVar[tuple[tuple[str, Callable[[Any, Any], None]], ...]] = ()
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(
+        cls,
+        *,
+        env_prefix: str | None = None,
+        case_sensitive: bool | None = None,
+        env_nested_delimiter: str | None = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init_subclass__(**kwargs)
-        if not cls.__dict__.get("__confwarden_is_storage__", False):
-            _build_bindings(cls)
+        if cls.__dict__.get("__confwarden_is_storage__", False):
+            return
+        if env_prefix is not None:
+            cls.__confwarden_env_prefix__ = env_prefix
+            if "__confwarden_prefix__" not in cls.__dict__ and env_prefix:
+                cls.__confwarden_prefix__ = env_prefix
+        if case_sensitive is not None:
+            cls.__confwarden_case_sensitive__ = case_sensitive
+        if env_nested_delimiter != "":  # "" (the default): keep the inherited delimiter
+            cls.__confwarden_nested_delimiter__ = env_nested_delimiter
+        build_bindings(cls)
 
     def __new__(cls, **values: Any) -> Self:
         return cls.model_validate(values)
@@ -329,30 +178,116 @@ class ConfigSchema:
         """Build a config from field values (converted and checked); see :meth:`model_validate`."""
 
     @classmethod
+    def convert_values(cls, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+        """Convert ``data`` (field name -> value): the converted fields and every failure.
+
+        Fields missing from ``data`` take their defaults (a field without one is a
+        ``missing`` failure); a field that fails takes its default too, if it has one, so
+        tools can still show a whole config. Failures never carry the value.
+        """
+        converters = cls.__confwarden_converters__
+        if converters is None:
+            return _convert_with_pydantic(cls, data)
+        result: dict[str, Any] = {}
+        errors: list[FieldError] = []
+        get = data.get
+        for name, convert, default, nullable in converters:
+            value = get(name, REQUIRED)
+            if value is not REQUIRED:
+                if value is None and nullable:
+                    result[name] = None
+                    continue
+                try:
+                    result[name] = convert(value)
+                except ConversionError as exc:
+                    errors.append((name, exc.kind, exc.message, exc.expected))
+                    if default is not REQUIRED:
+                        result[name] = default  # shown by tools; never used as the config
+            elif default is REQUIRED:
+                errors.append((name, "missing", "Field required", None))
+            elif type(default) in _MUTABLE:
+                result[name] = default.copy()  # as pydantic: no default shared between configs
+            else:
+                result[name] = default
+        return result, errors
+
+    @classmethod
     def model_validate(cls, data: Mapping[str, Any]) -> Self:
         """Convert and check ``data`` (field name -> value) into an immutable config.
 
         Raises:
-            pydantic.ValidationError: every value that cannot be converted.
+            pydantic.ValidationError: every value that cannot be converted (never the value).
         """
-        validated = cls.__confwarden_model__.model_validate(data).__dict__
+        validated, errors = cls.convert_values(data)
+        if errors:
+            raise _validation_error(cls, errors)
+        return cls._from_converted(validated)
+
+    @classmethod
+    def _from_converted(cls, validated: Mapping[str, Any]) -> Self:
         instance: Any = object.__new__(cls.__confwarden_storage__)
         for name, set_slot in cls.__confwarden_setters__:
             set_slot(instance, validated[name])
         return typing.cast(Self, instance)
 
+    @classmethod
+    def json_schema(cls) -> dict[str, Any]:
+        """The JSON schema of this configuration, each property naming its variables.
+
+        Every property carries ``env`` (its variable names, canonical first) and
+        ``sensitive``; what ``confwarden schema --json`` prints.
+
+        Example:
+            >>> class ShopConfig(ConfigSchema, env_prefix="SHOP_"):
+            ...     page_size: int = 50
+            >>> ShopConfig.json_schema()["properties"]["page_size"]["env"]
+            ['SHOP_PAGE_SIZE']
+        """
+        schema = pydantic_model(cls).model_json_schema()
+        properties = schema.setdefault("properties", {})
+        for spec in cls.__confwarden_fields__:
+            entry = properties.setdefault(spec.name, {})
+            entry["env"] = list(spec.env_names)
+            entry["sensitive"] = spec.sensitive
+            if spec.description:
+                entry.setdefault("description", spec.description)
+            if spec.required_in:
+                entry["required_in"] = sorted(e.value for e in spec.required_in)
+        return schema
+
     def replace(self, **changes: Any) -> Self:
         """A copy with ``changes`` applied (and validated); this object is left unchanged."""
-        return type(self).model_validate({**self.to_dict(), **changes})
+        return type(self).model_validate({**self._values(), **changes})
 
-    def to_dict(self) -> dict[str, Any]:
-        """Field name -> value (secrets stay ``SecretStr``, masked when printed)."""
+    def _values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__confwarden_annotations__}
+
+    def to_dict(self, *, reveal: bool = False) -> dict[str, Any]:
+        """Field name -> value, safe to print: secrets ``***``, URL credentials masked.
+
+        Args:
+            reveal: return the real values instead (secrets unwrapped to ``str``): only for
+                code that passes them on (a driver), never for output.
+
+        Example:
+            >>> class Demo(ConfigSchema):
+            ...     api_key: SecretStr
+            >>> Demo(api_key="k3y").to_dict(), Demo(api_key="k3y").to_dict(reveal=True)
+            ({'api_key': '***'}, {'api_key': 'k3y'})
+        """
+        if reveal:
+            return {name: _revealed(value) for name, value in self._values().items()}
+        return {
+            spec.name: MASK
+            if spec.sensitive
+            else safe_value(spec.canonical, getattr(self, spec.name))
+            for spec in self.__confwarden_fields__
+        }
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The hidden storage class is not importable by name: rebuild through the public one.
         public = next(c for c in type(self).__mro__ if "__confwarden_storage__" in c.__dict__)
-        return (_rebuild, (public, self.to_dict()))
+        return (_rebuild, (public, self._values()))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(
@@ -367,10 +302,10 @@ class ConfigSchema:
         if type(other) is not type(self):
             return False
         assert isinstance(other, ConfigSchema)
-        return other.to_dict() == self.to_dict()
+        return other._values() == self._values()
 
     def __hash__(self) -> int:
-        return hash((type(self), tuple(self.to_dict().items())))
+        return hash((type(self), tuple(self._values().items())))
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={value!r}" for name, value in self.to_dict().items())
@@ -421,6 +356,72 @@ class ConfigSchema:
 
 def _rebuild(cls: type[ConfigSchema], values: dict[str, Any]) -> ConfigSchema:
     return cls.model_validate(values)
+
+
+def _revealed(value: Any) -> Any:
+    if hasattr(value, "get_secret_value"):
+        return value.get_secret_value()
+    if isinstance(value, list | tuple):
+        return type(value)(_revealed(item) for item in value)
+    return value
+
+
+def _convert_with_pydantic(
+    cls: type[ConfigSchema], data: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[FieldError]]:
+    from pydantic import ValidationError
+
+    model = pydantic_model(cls)
+    try:
+        return dict(model.model_validate(data).__dict__), []
+    except ValidationError as exc:
+        details = exc.errors(include_url=False, include_input=False, include_context=False)
+    errors: list[FieldError] = []
+    for detail in details:
+        location = detail["loc"]
+        name = str(location[0]) if location else ""
+        path = ".".join(str(part) for part in location[1:])
+        message = f"{path}: {detail['msg']}" if path else detail["msg"]
+        errors.append((name, detail["type"], message, None))
+    failed = {error[0] for error in errors}
+    # The fields that did convert: validate them alone (defaults for the failed ones).
+    remaining = {key: value for key, value in data.items() if key not in failed}
+    try:
+        converted = dict(model.model_validate(remaining).__dict__)
+    except ValidationError:
+        converted = {}  # a failed field has no default: no config can be built
+    return converted, errors
+
+
+def _validation_error(cls: type[ConfigSchema], errors: list[FieldError]) -> Exception:
+    """The pydantic ``ValidationError`` of ``errors`` (pydantic_core loads only here)."""
+    from pydantic_core import ValidationError
+
+    line_errors: list[Any] = []
+    for name, kind, message, expected in errors:
+        if kind in ("literal_error", "enum"):
+            line_errors.append(
+                {"type": "literal_error", "loc": (name,), "input": None,
+                 "ctx": {"expected": expected or "a listed value"}}
+            )  # fmt: skip
+        elif kind in _PYDANTIC_TYPES:
+            line_errors.append({"type": kind, "loc": (name,), "input": None})
+        else:
+            line_errors.append(
+                {"type": "value_error", "loc": (name,), "input": None,
+                 "ctx": {"error": ValueError(message)}}
+            )  # fmt: skip
+    return ValidationError.from_exception_data(cls.__name__, line_errors, hide_input=True)
+
+
+_MUTABLE = (list, dict, set)
+
+_PYDANTIC_TYPES = frozenset(
+    {
+        "bool_parsing", "bool_type", "float_parsing", "float_type", "int_parsing",
+        "int_type", "list_type", "missing", "path_type", "string_type",
+    }
+)  # fmt: skip
 
 
 def fields_of(cls: type[ConfigSchema]) -> tuple[FieldSpec, ...]:

@@ -14,19 +14,18 @@ directly. A preset registers its platform's services only when asked
 
 from __future__ import annotations
 
-import importlib
 import os
 import threading
-import tomllib
 from pathlib import Path
 from typing import Any
 
-from confwarden._importing import import_from_tree
 from confwarden.config.schema import ConfigSchema
-from confwarden.errors import ConfigurationError
+from confwarden.errors import ProjectError
+from confwarden.project import find_project, load_schema, read_table, require_project
 
 __all__ = [
     "configs_from_pyproject",
+    "confwarden_settings",
     "find_service",
     "load_schema_reference",
     "register_service",
@@ -68,10 +67,10 @@ def registered_services() -> dict[str, type[ConfigSchema]]:
 
 
 def resolve_service(service: str | type[ConfigSchema]) -> tuple[str, type[ConfigSchema]]:
-    """``(name, schema base class)`` of a service name or class.
+    """``(name, schema base class)`` of a class or of a name registered in code.
 
     Raises:
-        ConfigurationError: the name is not registered.
+        ProjectError: the name is not registered.
     """
     if isinstance(service, type):
         return service.__name__, service
@@ -80,7 +79,7 @@ def resolve_service(service: str | type[ConfigSchema]) -> tuple[str, type[Config
         return service, known[service]
     except KeyError:
         listed = ", ".join(sorted(known)) or "none registered"
-        raise ConfigurationError(
+        raise ProjectError(
             f"unknown service {service!r} (known services: {listed}). Name its schema in "
             '[tool.confwarden.configs] of pyproject.toml (service = "package.module:Class") '
             "or register it with confwarden.config.register_service(name, ConfigClass)."
@@ -90,80 +89,68 @@ def resolve_service(service: str | type[ConfigSchema]) -> tuple[str, type[Config
 def load_schema_reference(
     reference: str, root: str | os.PathLike[str] | None = None
 ) -> type[ConfigSchema]:
-    """Import ``"package.module:Class"`` (with ``root`` first on ``sys.path``).
+    """Import ``"package.module:Class"`` (from the project tree at ``root``, else the cwd).
 
     Raises:
-        ConfigurationError: the reference is malformed, cannot be imported, or is not a
+        ProjectError: the reference is malformed, cannot be imported, or is not a
             configuration schema class.
     """
-    module_name, _, attribute = reference.partition(":")
-    if not module_name or not attribute:
-        raise ConfigurationError(
-            f"{reference!r} is not a schema reference; write it as 'package.module:Class'."
-        )
-    try:
-        module = (
-            importlib.import_module(module_name)
-            if root is None
-            else import_from_tree(module_name, root)
-        )
-        obj = getattr(module, attribute)
-    except (ImportError, AttributeError) as exc:
-        raise ConfigurationError(
-            f"cannot import the schema {reference!r}: {type(exc).__name__}: {exc}. "
-            "Run from the project root or pass its directory."
-        ) from None
-    if not (isinstance(obj, type) and issubclass(obj, ConfigSchema)):
-        raise ConfigurationError(f"{reference!r} is not a confwarden ConfigSchema class.")
-    return obj
+    return load_schema(reference, Path.cwd() if root is None else root)
 
 
 def confwarden_settings(root: str | os.PathLike[str] = ".") -> dict[str, Any]:
-    """The ``[tool.confwarden]`` table of ``root/pyproject.toml`` (empty when absent).
+    """The ``[tool.confwarden]`` table of ``root/pyproject.toml`` itself (empty when absent).
 
     Raises:
-        ConfigurationError: the file cannot be read or parsed.
+        ProjectError: the file cannot be read or parsed.
     """
-    path = Path(root) / "pyproject.toml"
-    if not path.is_file():
-        return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"{path}: cannot read [tool.confwarden]: {exc}") from None
-    table = data.get("tool", {}).get("confwarden", {})
-    return table if isinstance(table, dict) else {}
+    return read_table(Path(root) / "pyproject.toml") or {}
 
 
 def configs_from_pyproject(root: str | os.PathLike[str] = ".") -> dict[str, str]:
-    """``[tool.confwarden] configs`` of ``root/pyproject.toml``: service name -> schema reference.
+    """``[tool.confwarden.configs]`` of the project at or above ``root``: name -> reference.
 
-    A missing file or table gives an empty mapping.
+    No project gives an empty mapping.
 
     Raises:
-        ConfigurationError: the file cannot be parsed or ``configs`` is not a table of strings.
+        ProjectError: the file cannot be parsed or ``configs`` is not a table of strings.
     """
-    path = Path(root) / "pyproject.toml"
-    configs = confwarden_settings(root).get("configs", {})
-    if not isinstance(configs, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in configs.items()
-    ):
-        raise ConfigurationError(
-            f"{path}: [tool.confwarden] configs must map service names to "
-            f'"package.module:Class" references; got {configs!r}.'
-        )
-    return dict(configs)
+    project = find_project(root)
+    return project.configs if project is not None else {}
 
 
 def find_service(
-    service: str | type[ConfigSchema], root: str | os.PathLike[str] = "."
+    service: str | type[ConfigSchema] | None = None,
+    root: str | os.PathLike[str] | None = None,
 ) -> tuple[str, type[ConfigSchema]]:
-    """Like :func:`resolve_service`, also trying ``root``'s ``[tool.confwarden] configs``.
+    """``(name, schema)`` of a service of the project at or above ``root`` (default: cwd).
 
-    The project's own declaration wins over names registered in code.
+    A class is used as it is. A name is looked up in the project's
+    ``[tool.confwarden.configs]`` first, then among the services registered in code. None
+    means the project's only service (or the only one registered in code).
+
+    Raises:
+        ProjectError: no project and nothing registered, several services and none named,
+            an unknown name, or a schema that cannot be imported.
+
+    Example:
+        >>> from confwarden.config.schema import ConfigSchema
+        >>> class ShopConfig(ConfigSchema):
+        ...     page_size: int = 50
+        >>> find_service(ShopConfig)[0]
+        'ShopConfig'
     """
-    if isinstance(service, str):
-        reference = configs_from_pyproject(root).get(service)
-        if reference is not None:
-            return service, load_schema_reference(reference, root)
-    return resolve_service(service)
+    if isinstance(service, type):
+        return resolve_service(service)
+    project = find_project(root)
+    if project is not None and (service is None or service in project.configs):
+        return project.schema(service)
+    if service is not None:
+        return resolve_service(service)
+    registered = registered_services()
+    if len(registered) == 1:
+        return next(iter(registered.items()))
+    if project is not None:
+        return project.schema(None)  # raises: names no service
+    require_project(root)  # raises: says how to start
+    raise AssertionError("unreachable")  # pragma: no cover

@@ -68,8 +68,9 @@ class LoadContext:
     """
 
     environment: Environment
-    env: EnvInput
-    overrides: Mapping[str, str] = field(default_factory=dict)
+    # Raw variables, secrets among them: never in the repr.
+    env: EnvInput = field(repr=False)
+    overrides: Mapping[str, str] = field(default_factory=dict, repr=False)
     secret_dirs: Sequence[str | os.PathLike[str]] = ()
     override_source: Source = field(default_factory=lambda: Source(SourceKind.SET, "overrides"))
     fields: tuple[FieldSpec, ...] = ()

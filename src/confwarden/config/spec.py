@@ -49,6 +49,9 @@ class FieldSpec:
         fallback_allowed: whether a development/testing fallback may fill it in.
         secret: the stored secret feeding every name of the field, ``{environment}``
             filled in (``jwt-secret-key-{environment}``); see ``confwarden.secrets.mapping``.
+        multiple: the field holds a list (``a,b`` or a JSON array): rules judge each item.
+        nested_delimiter: for a nested group, the separator of its key variables
+            (``SHOP_PAYMENT__PROVIDER`` with ``"__"``); None otherwise.
     """
 
     name: str
@@ -63,6 +66,8 @@ class FieldSpec:
     group: str = "general"
     fallback_allowed: bool = True
     secret: str | None = None
+    multiple: bool = False
+    nested_delimiter: str | None = None
 
     @property
     def canonical(self) -> str:
@@ -137,6 +142,9 @@ class Problem:
         rule: the code of the rule that found it (``database.localhost``).
         severity: how bad it is on its own.
         critical: it concerns a critical field (ENFORCE_CRITICAL makes it an error).
+        blocking: an error in every validation mode, WARN included: a value that was set
+            but cannot be used, or a field with neither a value nor a default. Fallbacks
+            fill *missing* values; they never replace a wrong one.
     """
 
     variable: str
@@ -146,6 +154,7 @@ class Problem:
     rule: str
     severity: Severity = Severity.ERROR
     critical: bool = False
+    blocking: bool = False
 
     def __str__(self) -> str:
         return f"{self.variable} (from {self.origin}): {self.message} Fix: {self.fix} [{self.rule}]"

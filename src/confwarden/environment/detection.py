@@ -4,27 +4,38 @@ spec/000: every service detected "staging" its own way and two of them disagreed
 rules are explicit and ordered:
 
 1. ``ENVIRONMENT`` decides, with aliases (``dev``/``local``, ``test``, ``stage``, ``prod``).
-   An unknown value is an error, never a silent default.
-2. Without it, a test context (``PYTEST_CURRENT_TEST``, ``TESTING``/``TEST_MODE`` truthy,
+   An unknown value is an error, never a silent default; so is a blank one (an unset
+   template variable, ``ENVIRONMENT=${ENV}``), wherever the variable is present.
+2. Without it, a deployment marker (Kubernetes, Cloud Run, ECS, Lambda, Nomad, App Engine,
+   Azure App Service, Fly, Heroku, Render: see ``markers.py``) is an error naming the marker.
+   A deployment never silently becomes development, and never testing either: a marker beats
+   every test signal (``K_SERVICE`` plus ``TESTING=true`` is a misconfigured deployment, not
+   a test run).
+3. Without either, a test context (``PYTEST_CURRENT_TEST``, ``TESTING``/``TEST_MODE`` truthy,
    pytest imported) means testing.
-3. Without it, a Cloud Run deployment (``K_SERVICE`` set) is inferred from the service name
-   only when exactly one environment is named in it; otherwise detection fails with an error
-   saying what to set. A cloud deployment never silently becomes development.
-4. Otherwise: development.
+4. Otherwise: development. A container alone (devcontainer, CI, compose on a laptop) does
+   not mean deployed.
 """
 
 from __future__ import annotations
 
-import re
+import os
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import ModuleType
 
+from confwarden.environment.markers import container_reason, deployment_marker
 from confwarden.errors import EnvironmentDetectionError
 
-__all__ = ["Detection", "Environment", "EnvironmentDetector", "detect_environment"]
+__all__ = [
+    "ENVIRONMENT_ALIASES",
+    "Detection",
+    "Environment",
+    "EnvironmentDetector",
+    "detect_environment",
+]
 
 
 class Environment(StrEnum):
@@ -74,24 +85,28 @@ _ALIASES: dict[str, Environment] = {
     "prod": Environment.PRODUCTION,
 }
 
+# Every spelling of each environment (documented; ``JWT_SECRET_PROD`` spellings are checked
+# against it by the configuration's ``variants`` rule).
+ENVIRONMENT_ALIASES: Mapping[str, Environment] = _ALIASES
+
 _TRUTHY = frozenset({"1", "true", "yes", "on"})
-# Words in a Cloud Run service name that point to one environment.
-_SERVICE_NAME_HINTS: dict[Environment, tuple[str, ...]] = {
-    Environment.STAGING: ("staging", "stage", "stg"),
-    Environment.PRODUCTION: ("production", "prod", "prd"),
-    Environment.DEVELOPMENT: ("development", "dev"),
-    Environment.TESTING: ("testing", "test"),
-}
-_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
 class Detection:
-    """The outcome of detection and the reason for it, for logs and ``doctor``."""
+    """The outcome of detection and the reason for it, for logs and ``doctor``.
+
+    Attributes:
+        environment: the detected environment.
+        reason: why (``ENVIRONMENT='prod'``, ``running under pytest``).
+        is_test_context: a test signal was seen and no deployment marker overrides it.
+        deployment_marker: the deployment marker seen (``K_SERVICE (Cloud Run service)``).
+    """
 
     environment: Environment
     reason: str
     is_test_context: bool
+    deployment_marker: str | None = None
 
 
 class EnvironmentDetector:
@@ -101,6 +116,8 @@ class EnvironmentDetector:
         environ: the variables to read; usually ``get_env().get_all()`` or ``os.environ``.
         modules: the loaded modules, to notice pytest; defaults to ``sys.modules``.
         variable: the name of the variable that decides (``ENVIRONMENT``).
+        root: the file system root container detection looks under (a temporary directory
+            in tests).
 
     Example:
         >>> EnvironmentDetector({"ENVIRONMENT": "stage"}).detect().environment
@@ -113,10 +130,24 @@ class EnvironmentDetector:
         *,
         modules: Mapping[str, ModuleType] | None = None,
         variable: str = "ENVIRONMENT",
+        root: str | os.PathLike[str] = "/",
     ) -> None:
         self._environ = environ
         self._modules = sys.modules if modules is None else modules
         self._variable = variable
+        self._root = root
+
+    def test_runner_reason(self) -> str | None:
+        """Why a test runner (pytest) is running this process, or None.
+
+        Stricter than :meth:`test_context_reason`: a ``TESTING=true`` flag copied into a
+        deployment is not a test runner. Test defaults are only served under one.
+        """
+        if self._environ.get("PYTEST_CURRENT_TEST"):
+            return "PYTEST_CURRENT_TEST is set"
+        if "pytest" in self._modules and "_pytest.main" in self._modules:
+            return "running under pytest"
+        return None
 
     def test_context_reason(self) -> str | None:
         """Why this looks like a test run, or None."""
@@ -125,55 +156,57 @@ class EnvironmentDetector:
         for name in ("TESTING", "TEST_MODE"):
             if self._environ.get(name, "").strip().lower() in _TRUTHY:
                 return f"{name} is set"
-        if "pytest" in self._modules and "_pytest.main" in self._modules:
-            return "running under pytest"
-        return None
+        return self.test_runner_reason()
+
+    def deployment_marker(self) -> str | None:
+        """The deployment marker seen (``KUBERNETES_SERVICE_HOST (Kubernetes)``), or None."""
+        return deployment_marker(self._environ)
+
+    def container_reason(self) -> str | None:
+        """Why this looks like a container (``/.dockerenv exists (Docker)``), or None.
+
+        Informational: a container is not a deployment.
+        """
+        return container_reason(self._environ, root=self._root)
 
     def detect(self) -> Detection:
         """Detect the environment.
 
         Raises:
-            EnvironmentDetectionError: ``ENVIRONMENT`` is unknown, or a cloud deployment
-                cannot be mapped to exactly one environment.
+            EnvironmentDetectionError: ``ENVIRONMENT`` is unknown or blank, or a deployment
+                marker is present without ``ENVIRONMENT``.
         """
         test_reason = self.test_context_reason()
-        explicit = self._environ.get(self._variable, "").strip()
-        if explicit:
+        marker = self.deployment_marker()
+        raw = self._environ.get(self._variable)
+        if raw is not None:
+            explicit = raw.strip()
+            if not explicit:
+                raise EnvironmentDetectionError(
+                    f"{self._variable} is set but blank (an unset template variable?). "
+                    f"A blank {self._variable} is never read as unset: set it to development, "
+                    f"testing, staging or production, or remove it."
+                )
             environment = Environment.parse(explicit, variable=self._variable)
-            return Detection(
-                environment,
-                f"{self._variable}={explicit!r}",
-                is_test_context=test_reason is not None or environment is Environment.TESTING,
+            in_test = environment is Environment.TESTING or (
+                test_reason is not None and marker is None
+            )
+            return Detection(environment, f"{self._variable}={explicit!r}", in_test, marker)
+        if marker is not None:
+            ignored = f" The test signal ({test_reason}) is ignored there." if test_reason else ""
+            raise EnvironmentDetectionError(
+                f"{marker} says this process is deployed, but {self._variable} is not set. "
+                f"A deployment is never treated as development or testing.{ignored} Set "
+                f"{self._variable}=staging or {self._variable}=production in the deployment "
+                f"(or {self._variable}=testing for a test job running on that platform)."
             )
         if test_reason is not None:
             return Detection(Environment.TESTING, test_reason, is_test_context=True)
-        service = self._environ.get("K_SERVICE", "").strip()
-        if service:
-            return Detection(self._from_service_name(service), f"K_SERVICE={service!r}", False)
         return Detection(Environment.DEVELOPMENT, f"{self._variable} is not set", False)
-
-    def _from_service_name(self, service: str) -> Environment:
-        tokens = set(_TOKEN_SPLIT.split(service.lower()))
-        matches = [
-            env
-            for env, hints in _SERVICE_NAME_HINTS.items()
-            if any(hint in tokens for hint in hints)
-        ]
-        if len(matches) == 1 and matches[0].is_deployed:
-            return matches[0]
-        found = ", ".join(m.value for m in matches) or "no environment"
-        raise EnvironmentDetectionError(
-            f"K_SERVICE={service!r} says this is a cloud deployment, but {self._variable} is "
-            f"not set and the service name names {found}. A cloud deployment is never "
-            f"treated as development. Set {self._variable}=staging or "
-            f"{self._variable}=production in the service's deployment."
-        )
 
 
 def detect_environment(environ: Mapping[str, str] | None = None) -> Environment:
     """Shortcut: the detected environment for ``environ`` (default: the process environment)."""
     if environ is None:
-        import os
-
         environ = os.environ
     return EnvironmentDetector(environ).detect().environment

@@ -27,6 +27,7 @@ import threading
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 
+from confwarden.environment.bulk import BulkOperations
 from confwarden.environment.outputs import ChangeCallback, EnvironmentOutputs
 from confwarden.environment.provenance import OS_SOURCE, Source, SourceKind, set_source
 from confwarden.environment.results import EnvValidationResult, LoadResult, VariableExplanation
@@ -47,7 +48,7 @@ _MISSING = object()
 _SCOPE_EXIT = Source(SourceKind.SET, "scope exit")
 
 
-class IsolatedEnvironment(EnvironmentOutputs):
+class IsolatedEnvironment(EnvironmentOutputs, BulkOperations):
     """Controlled access to environment variables, with isolation and provenance.
 
     Args:

@@ -18,8 +18,8 @@ __all__ = ["POLICIES", "EnvironmentPolicy", "FallbackKind", "Severity", "policy_
 class FallbackKind(StrEnum):
     """What fills in a missing value after every real source."""
 
-    GENERATED = "generated"  # development: deterministic generated dev secrets
-    TEST_DEFAULTS = "test_defaults"  # testing: built-in test values
+    GENERATED = "generated"  # development: random dev secrets, one set per checkout and machine
+    TEST_DEFAULTS = "test_defaults"  # testing: test values, under a test runner only
     NONE = "none"  # staging/production: nothing, fail fast
 
 

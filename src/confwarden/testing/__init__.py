@@ -10,8 +10,12 @@ logic lives here so that it can be tested and reused without pytest:
 * :mod:`confwarden.testing.session`: the pytest hooks that run the checks and report leaks.
 * :mod:`confwarden.testing.fixtures`: installing a fresh isolated process environment for one
   test, and resetting the configuration cache.
+* :mod:`confwarden.testing.live`: :class:`TestEnvironment`, the process environment under
+  test: ``os.environ`` read live (``monkeypatch`` works), the test's own writes kept apart.
 
 Nothing here is imported by ``import confwarden``.
 """
 
 from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,11 +1,12 @@
 """The process environment of one test: a fresh isolated ``get_env()`` and a clean config cache.
 
 spec/003 "Test Setup": a test gets an isolated environment whose changes vanish after it. The
-``isolated_env`` fixture installs a *fresh* :class:`IsolatedEnvironment` as the process-wide
-instance rather than scoping the session's one, because a fresh one starts from ``os.environ``
-as it is when the test starts: what ``monkeypatch.setenv`` (in the test's fixtures) put there
-is visible through ``get_env()``, which is the "syncs with os.environ for pytest compatibility"
-the spec asks for. What earlier code set through the session's ``get_env()`` (a session fixture
+``isolated_env`` fixture installs a *fresh*
+:class:`~confwarden.testing.live.TestEnvironment` as the process-wide instance rather than
+scoping the session's one: it reads ``os.environ`` live, so what ``monkeypatch.setenv`` puts
+there (before or during the test) is visible through ``get_env()``, which is the "syncs with
+os.environ for pytest compatibility" the spec asks for, and it writes only to its own
+overlay. What earlier code set through the session's ``get_env()`` (a session fixture
 calling ``get_env().set(...)``) is carried over, so nothing set on purpose is lost. At the end
 the previous instance is put back, untouched.
 
@@ -123,7 +124,9 @@ def fresh_test_env(
         >>> get_env().get("FEATURE_X") is None
         True
     """
-    env = IsolatedEnvironment(isolated=True)
+    from confwarden.testing.live import TestEnvironment
+
+    env = TestEnvironment()
     previous = install_process_env(env)
     try:
         if previous is not None and previous.is_isolated():

@@ -26,7 +26,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("secret_key", ("SECRET_KEY",), sensitive=True, critical=True, required_in=DEPLOYED),
     FieldSpec("service_secret", ("SERVICE_SECRET",), sensitive=True, critical=True),
     FieldSpec("frontend_url", ("FRONTEND_URL",), group="frontend"),
-    FieldSpec("redis_url", ("REDIS_URL",), group="redis"),
+    FieldSpec("redis_url", ("REDIS_URL",), sensitive=True, group="redis"),
     FieldSpec("backend_port", ("BACKEND_PORT",)),
     FieldSpec("auth_port", ("AUTH_SERVICE_PORT",)),
     FieldSpec(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from confwarden.config.spec import FieldSpec, Problem, Severity
+from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity
 from confwarden.config.validation import Rule, ValidationContext
 from confwarden.config.validation.base import policy_severity
 from confwarden.environment.detection import Environment
@@ -88,3 +88,21 @@ def test_rule_base_check_is_abstract() -> None:
     ctx = ValidationContext.from_variables(Environment.STAGING, {})
     with pytest.raises(NotImplementedError):
         Rule().check(ctx)
+
+
+def test_merged_variables_answer_as_get_for_every_name() -> None:
+    os_source = Source(SourceKind.OS)
+    fields = (
+        FieldSpec("redis_url", ("REDIS_URL", "CACHE_URL")),
+        FieldSpec("port", ("PORT",)),
+    )
+    variables = {"REDIS_URL": "redis://raw", "CACHE_URL": "redis://alias", "OTHER": "x"}
+    values = {
+        "redis_url": ResolvedValue("redis_url", "CACHE_URL", "redis://alias", os_source),
+        "port": ResolvedValue("port", "PORT", "8000", Source(SourceKind.SET, "launcher")),
+    }
+    ctx = ValidationContext(Environment.STAGING, fields, values, variables)
+    merged = ctx.merged_variables
+    names = {*variables, "PORT", "MISSING"}
+    assert {name: merged.get(name) for name in names} == {name: ctx.get(name) for name in names}
+    assert all(type(value) is str for value in merged.values())

@@ -82,3 +82,10 @@ def test_consistency_url_of_other_environment_warns() -> None:
 
 def test_consistency_other_environment_urls_fine_in_development() -> None:
     assert _problems(Environment.DEVELOPMENT, {"API_URL": "https://api.staging.example.com"}) == []
+
+
+def test_consistency_blank_environment_is_an_error() -> None:
+    ctx = ValidationContext.from_variables(Environment.STAGING, {"ENVIRONMENT": " "})
+    (problem,) = [p for p in ConsistencyRule().check(ctx) if p.variable == "ENVIRONMENT"]
+    assert "blank" in problem.message
+    assert problem.critical

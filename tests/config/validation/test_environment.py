@@ -52,4 +52,5 @@ def test_deployed_url_rule_requires_https_and_wss_in_production() -> None:
     assert problems == {
         "FRONTEND_URL": ("environment.https_only", Severity.ERROR),
         "EVENTS_WS_URL": ("environment.https_only", Severity.ERROR),
+        "REDIS_URL": ("environment.https_only", Severity.ERROR),
     }

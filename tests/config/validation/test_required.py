@@ -66,3 +66,15 @@ def test_required_missing_default_source_without_value() -> None:
         {},
     )
     assert [p.rule for p in RequiredRule().check(ctx)] == ["required.missing"]
+
+
+def test_required_in_staging_means_staging_refuses_it() -> None:
+    # issue 10.9: "FRONTEND_URL is required in staging" and staging started anyway.
+
+    from confwarden.config.validation import ConfigurationValidator
+
+    fields = (FieldSpec("frontend_url", ("FRONTEND_URL",), required_in=DEPLOYED),)
+    ctx = ValidationContext.from_variables(Environment.STAGING, {}, fields)
+    result = ConfigurationValidator().validate(ctx)
+    assert [p.variable for p in result.errors] == ["FRONTEND_URL"]
+    assert "required in staging" in result.errors[0].message

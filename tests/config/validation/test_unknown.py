@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from confwarden.config.spec import FieldSpec, Severity
 from confwarden.config.validation import ValidationContext
 from confwarden.config.validation.unknown import UnknownVariableRule, suggest
@@ -73,3 +75,26 @@ def test_suggest_returns_none_for_unrelated_name() -> None:
 def test_unknown_rule_suggests_for_lowercase_name() -> None:
     (message,) = _messages({"redis_url": "redis://x"})
     assert "did you mean REDIS_URL?" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("\u0420OSTGRES_USER", "POSTGRES_USER"),  # Cyrillic Er
+        ("POSTGRES\u200b_DB", "POSTGRES_DB"),  # zero-width space
+        ("JWT_SECR\u0415T_KEY", "JWT_SECRET_KEY"),  # Cyrillic Ie
+        ("\ufeffSERVICE_ID", "SERVICE_ID"),  # byte order mark
+    ],
+)
+def test_unknown_rule_reports_look_alike_names(name: str, meant: str) -> None:
+    from confwarden.config.common import ServiceConfig
+    from confwarden.config.schema import fields_of
+
+    ctx = ValidationContext.from_variables(
+        Environment.PRODUCTION, {name: "value"}, fields_of(ServiceConfig)
+    )
+    problems = [p for p in UnknownVariableRule().check(ctx) if p.rule == "unknown.look_alike"]
+    assert len(problems) == 1
+    assert f"did you mean {meant}?" in problems[0].message
+    assert problems[0].severity is Severity.ERROR
+    assert "\\u" in problems[0].message  # the odd character is shown escaped

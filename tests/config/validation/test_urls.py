@@ -57,3 +57,26 @@ def test_parse_url_returns_none_without_scheme() -> None:
 def test_allowed_schemes_match_suffix() -> None:
     assert allowed_schemes("CACHE_REDIS_URL") == allowed_schemes("REDIS_URL")
     assert allowed_schemes("SOMETHING_URL") is None
+
+
+def test_url_rule_credentials_in_a_plain_url_field_reported() -> None:
+    from confwarden.config.spec import FieldSpec, Severity
+
+    fields = (FieldSpec("webhook_url", ("BILLING_WEBHOOK_URL",)),)
+    url = "https://admin:hunter2CANARY@hooks.example.com/in"
+    ctx = ValidationContext.from_variables(
+        Environment.PRODUCTION, {"BILLING_WEBHOOK_URL": url}, fields
+    )
+    (problem,) = [p for p in UrlFormatRule().check(ctx) if p.rule == "urls.credentials"]
+    assert problem.severity is Severity.WARNING
+    assert "sensitive" in problem.fix
+    assert "hunter2CANARY" not in str(problem)
+
+
+def test_url_rule_credentials_allowed_in_a_sensitive_url_field() -> None:
+    from confwarden.config.spec import FieldSpec
+
+    fields = (FieldSpec("redis_url", ("REDIS_URL",), sensitive=True),)
+    url = "rediss://:Xq9Lk2Pz8Mn4Vb6Rt1Wy3aBcD@cache.example.com:6380/0"
+    ctx = ValidationContext.from_variables(Environment.PRODUCTION, {"REDIS_URL": url}, fields)
+    assert [p for p in UrlFormatRule().check(ctx) if p.rule == "urls.credentials"] == []

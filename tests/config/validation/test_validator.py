@@ -132,7 +132,7 @@ def test_validator_health_score_uses_penalties() -> None:
 
 def test_validator_default_rules_have_unique_codes() -> None:
     codes = [rule.code for rule in default_rules()]
-    assert len(codes) == len(set(codes)) == 9
+    assert len(codes) == len(set(codes)) == 12
 
 
 def test_validator_clean_production_config_is_valid(make_ctx: MakeCtx, strong: str) -> None:
@@ -142,7 +142,7 @@ def test_validator_clean_production_config_is_valid(make_ctx: MakeCtx, strong: s
         "SECRET_KEY": strong[::-1],
         "SERVICE_SECRET": strong.upper(),
         "FRONTEND_URL": "https://app.example.com",
-        "REDIS_URL": "rediss://cache.internal:6380/0",
+        "REDIS_URL": "rediss://:Wq8Er5Ty2Ui9Op3As6Df1@cache.internal:6380/0",
         "BACKEND_PORT": "8000",
         "AUTH_SERVICE_PORT": "8081",
     }

@@ -15,10 +15,14 @@ def _property(text: str) -> str:
 
 def render(result: CheckResult) -> str:
     """One workflow command per finding, one ``::warning::`` per run warning."""
+    levels = {rule.code: rule.level for rule in result.rules}
+    command = {"error": "error", "warning": "warning", "note": "notice"}
     lines = [
-        f"::error file={_property(f.path)},line={f.line},col={f.column},"
+        f"::{command.get(levels.get(f.code, 'error'), 'error')} file={_property(f.path)},"
+        f"line={f.line},col={f.column},"
         f"title={_property(f'{f.code} {f.rule}')}::{_data(f.message)}"
         for f in result.findings
     ]
     lines.extend(f"::warning title=confwarden::{_data(w)}" for w in result.warnings)
+    lines.extend(f"::notice title=confwarden::{_data(n)}" for n in result.notes)
     return "\n".join(lines)

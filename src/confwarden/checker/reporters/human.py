@@ -25,6 +25,7 @@ def render(result: CheckResult) -> str:
                 lines.append(f"       | {finding.source}")
         lines.append("")
     lines.extend(f"warning: {warning}" for warning in result.warnings)
+    lines.extend(f"note: {note}" for note in result.notes)
     files_with = len({f.path for f in result.findings})
     extra = []
     if result.suppressed:

@@ -15,6 +15,7 @@ def render(result: CheckResult) -> str:
     payload = {
         "findings": [finding.as_dict() for finding in result.findings],
         "warnings": list(result.warnings),
+        "notes": list(result.notes),
         "summary": result.summary(),
     }
     return _json.dumps(payload, indent=2)

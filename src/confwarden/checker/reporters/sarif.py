@@ -16,11 +16,12 @@ def render(result: CheckResult) -> str:
 
     rules = list(result.rules)
     index = {rule.code: i for i, rule in enumerate(rules)}
+    levels = {rule.code: rule.level for rule in rules}
     results = []
     for finding in result.findings:
         item: dict[str, object] = {
             "ruleId": finding.code,
-            "level": "error",
+            "level": levels.get(finding.code, "error"),
             "message": {"text": finding.message},
             "locations": [
                 {
@@ -39,7 +40,7 @@ def render(result: CheckResult) -> str:
         results.append(item)
     notifications = [
         {"level": "warning", "message": {"text": warning}} for warning in result.warnings
-    ]
+    ] + [{"level": "note", "message": {"text": note}} for note in result.notes]
     run: dict[str, object] = {
         "tool": {
             "driver": {
@@ -52,6 +53,7 @@ def render(result: CheckResult) -> str:
                         "name": rule.name,
                         "shortDescription": {"text": rule.summary},
                         "helpUri": rule.help_uri,
+                        "defaultConfiguration": {"level": rule.level},
                     }
                     for rule in rules
                 ],

@@ -18,11 +18,13 @@ from confwarden.checker.rules import (
     critical_variable_bypass,
     cross_service_import,
     database_url_read,
+    env_call_signature,
     mixed_env_access,
     os_environ_access,
     secret_logged,
     undeclared_env_var,
     undefined_name,
+    undefined_name_in_annotation,
     unused_declared_var,
 )
 
@@ -56,8 +58,8 @@ class FileContext:
 
     @property
     def in_config_layer(self) -> bool:
-        """The file belongs to the configuration layer (or may touch the environment)."""
-        return self.env_access_allowed or path_matches(self.path, self.config.config_layer)
+        """The file is one of the configuration layer's modules the project names."""
+        return path_matches(self.path, self.config.config_layer)
 
 
 FileCheck = Callable[[FileFacts, FileContext], Iterable[Finding]]
@@ -82,6 +84,8 @@ ALL_RULES: tuple[Rule, ...] = (
     undeclared_env_var.RULE,
     unused_declared_var.RULE,
     secret_logged.RULE,
+    undefined_name_in_annotation.RULE,
+    env_call_signature.RULE,
 )
 
 _BY_CODE = {rule.code: rule for rule in ALL_RULES}

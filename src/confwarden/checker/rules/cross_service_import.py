@@ -13,6 +13,11 @@ What it does:
     Services and shared packages come from ``[tool.confwarden]``; without settings they are
     inferred (top-level packages with a ``main``/``app`` module; ``shared``/``common``).
 
+    An import in the body of a ``try`` whose handler catches ``ImportError`` (or
+    ``ModuleNotFoundError``, ``Exception``, a bare ``except``) is not reported, and no chain
+    goes through it: the code already survives the package being absent, which is the
+    failure this rule is about. The ``else`` branch of such a ``try`` is not guarded.
+
 Why is this bad:
     spec 002: each service is deployed alone. The backend imported the auth service's
     token validator; on staging, where the auth package is not installed beside the backend,
@@ -89,7 +94,9 @@ class _Graph:
 
     def imports(self, module: Module) -> Iterator[tuple[ImportFact, str]]:
         for fact in module.imports:
-            if fact.kind == "type_checking" and self.allow_type_checking:
+            if fact.kind == "guarded" or (
+                fact.kind == "type_checking" and self.allow_type_checking
+            ):
                 continue
             for target in self.targets(fact):
                 yield fact, target

@@ -47,7 +47,8 @@ def check(facts: FileFacts, ctx: FileContext) -> Iterator[Finding]:
                 access.line,
                 access.column,
                 RULE.code,
-                f"DATABASE_URL read directly with `{access.form}`; build it with "
+                f"DATABASE_URL read directly with `{access.form}`"
+                f"{' ' + access.indirect if access.indirect else ''}; build it with "
                 "DatabaseURLBuilder(...).get_url_for_environment() in the configuration layer",
                 RULE.name,
             )

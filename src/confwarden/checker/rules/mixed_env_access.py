@@ -39,8 +39,8 @@ RULE = Rule("CW102", "mixed-env-access", "file mixes direct and sanctioned envir
 
 def check(facts: FileFacts, ctx: FileContext) -> Iterator[Finding]:
     """Yield one finding per file that mixes both patterns."""
-    direct = [a for a in facts.env if a.via == VIA_OS]
-    sanctioned = [a for a in facts.env if a.via == VIA_ACCESSOR]
+    direct = [a for a in facts.env if a.via == VIA_OS and not a.indirect]
+    sanctioned = [a for a in facts.env if a.via == VIA_ACCESSOR and not a.indirect]
     if not direct or not sanctioned or ctx.env_access_allowed:
         return
     first, other = direct[0], sanctioned[0]

@@ -55,7 +55,7 @@ def check(facts: FileFacts, ctx: FileContext) -> Iterator[Finding]:
     if ctx.env_access_allowed:
         return
     for access in facts.env:
-        if access.via != VIA_OS:
+        if access.via != VIA_OS or access.indirect:
             continue
         what = describe(access.form, access.name)
         yield Finding(

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from confwarden.checker.facts import FileFacts
 from confwarden.checker.findings import Finding, Rule
-from confwarden.environment.masking import is_sensitive_name
+from confwarden.checker.names import is_secret_variable
 
 if TYPE_CHECKING:
     from confwarden.checker.rules import FileContext
@@ -40,7 +40,7 @@ _SECRET_URLS = frozenset({"DATABASE_URL", "REDIS_URL", "CLICKHOUSE_URL"})
 
 
 def _sensitive(name: str) -> bool:
-    return is_sensitive_name(name) or name in _SECRET_URLS
+    return is_secret_variable(name) or name in _SECRET_URLS
 
 
 def check(facts: FileFacts, ctx: FileContext) -> Iterator[Finding]:

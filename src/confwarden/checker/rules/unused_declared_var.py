@@ -1,8 +1,12 @@
 """CW108 unused-declared-var: a variable declared in the schema that no code reads.
 
 What it does:
-    When a schema is configured, reports each declared variable that no file of the tree
-    reads through any accessor. The finding points at the schema's module.
+    When a schema is configured, reports each field the tree's schema declares that no code
+    reads: not its variable by name (through any accessor), not its attribute
+    (``config.worker_count``, ``getattr(config, "worker_count")``), and the schema class is
+    not loaded through ``bootstrap()``/``load_config()`` (the loader reads every field). The
+    fields a schema inherits from a library (confwarden's presets) are the library's
+    business and never reported. The finding points at the declaration.
 
 Why is this bad:
     A dead declaration is still validated, still required in staging and production, and
@@ -17,28 +21,46 @@ Use instead:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
+from typing import TYPE_CHECKING
 
 from confwarden.checker.findings import Finding, Rule
+
+if TYPE_CHECKING:
+    from confwarden.checker.schema import SchemaInfo
 
 RULE = Rule("CW108", "unused-declared-var", "variable declared in the schema but never read")
 
 
 def check_project(
-    declared: frozenset[str], read: set[str], schema: str, location: dict[str, tuple[str, int]]
+    schema: SchemaInfo,
+    read: Set[str],
+    attributes: Set[str],
+    loaded: Set[str],
+    spec: str,
 ) -> Iterator[Finding]:
-    """Yield a finding for each declared name nobody reads.
+    """Yield a finding for each own field nobody reads.
 
-    ``location`` maps a name to where it is declared (path, line), when known.
+    Args:
+        schema: what the schema declares.
+        read: variables read by name anywhere in the tree.
+        attributes: attribute names read anywhere in the tree.
+        loaded: classes of the tree loaded through ``bootstrap()``, with their bases.
+        spec: the ``schema`` setting, for the message.
     """
-    for name in sorted(declared - read):
-        path, line = location.get(name, ("", 0))
+    if schema.classes & loaded:
+        return
+    for field, names in sorted(schema.own.items()):
+        if field in attributes or any(name in read for name in names):
+            continue
+        name = names[0] if names else field
+        shown = name if name == field else f"{name} (field {field})"
         yield Finding(
-            path,
-            line,
+            schema.path or "pyproject.toml",
+            schema.lines.get(name, 1),
             1,
             RULE.code,
-            f"{name} is declared in the schema {schema} but no code reads it; "
+            f"{shown} is declared in the schema {spec} but no code reads it; "
             "remove it from the schema or use it",
             RULE.name,
         )

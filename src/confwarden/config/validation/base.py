@@ -10,9 +10,10 @@ tested with a plain dict. Rules describe a value's shape, never the value itself
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
+from types import MappingProxyType
 from typing import ClassVar, NamedTuple
 
 from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity
@@ -62,6 +63,10 @@ class ConfigItem(NamedTuple):
     spec: FieldSpec | None
     kind: int = 0
 
+    def __repr__(self) -> str:
+        # The raw value may be a secret: the repr names the variable and its origin only.
+        return f"ConfigItem(variable={self.variable!r}, source={self.source!s}, raw=<hidden>)"
+
     @property
     def origin(self) -> str:
         """Where the value came from, as text (``.env file .env:3``, ``os environment``)."""
@@ -99,9 +104,10 @@ class ValidationContext:
     """
 
     environment: Environment
-    fields: Sequence[FieldSpec]
-    values: Mapping[str, ResolvedValue]
-    variables: Mapping[str, str]
+    fields: Sequence[FieldSpec] = field(repr=False)
+    # Raw values, secrets among them: never in the repr.
+    values: Mapping[str, ResolvedValue] = field(repr=False)
+    variables: Mapping[str, str] = field(repr=False)
     prefix: str | None = None
     extra_problems: Sequence[Problem] = ()
 
@@ -270,49 +276,28 @@ class ValidationContext:
     def merged_variables(self) -> Mapping[str, str]:
         """Every raw variable, with each field's resolved value on top (what components read).
 
-        A read-only view: components look up a handful of names, so nothing is copied.
+        The same answers as :meth:`get`, as one read-only mapping built once per context:
+        components iterate it (to check every value is text), so a view calling :meth:`get`
+        per key cost more than the rest of a validation.
         """
-        return _MergedView(self)
+        merged = dict(self.variables)
+        by_variable = self.index.by_variable
+        for name, resolved in self.values.items():
+            variable = resolved.variable
+            if variable is None:
+                continue
+            spec = by_variable.get(variable)
+            if spec is None or spec.name != name:
+                continue  # not a name of this field (a nested group's key): raw value stays
+            if resolved.raw is None:
+                merged.pop(variable, None)
+            else:
+                merged[variable] = resolved.raw
+        return MappingProxyType(merged)
 
     def known_variables(self) -> frozenset[str]:
         """Every variable name any declared field binds to, in any environment."""
         return self.index.known
-
-
-class _MergedView(Mapping[str, str]):
-    """``ctx.get`` as a mapping: resolved values first, then the raw variables."""
-
-    __slots__ = ("_ctx",)
-
-    def __init__(self, ctx: ValidationContext) -> None:
-        self._ctx = ctx
-
-    def __getitem__(self, key: str) -> str:
-        value = self._ctx.get(key)
-        if value is None:
-            raise KeyError(key)
-        return value
-
-    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        value = self._ctx.get(key)
-        return default if value is None else value
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self._ctx.get(key) is not None
-
-    def _keys(self) -> set[str]:
-        ctx = self._ctx
-        keys = set(ctx.variables)
-        for resolved in ctx.values.values():
-            if resolved.variable is not None and resolved.raw is not None:
-                keys.add(resolved.variable)
-        return {k for k in keys if ctx.get(k) is not None}
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._keys()))
-
-    def __len__(self) -> int:
-        return len(self._keys())
 
 
 def policy_severity(severity: PolicySeverity) -> Severity | None:

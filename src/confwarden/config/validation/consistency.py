@@ -69,7 +69,18 @@ class ConsistencyRule(Rule):
 
     def _environment_name(self, ctx: ValidationContext) -> Iterator[Problem]:
         raw = ctx.get("ENVIRONMENT")
-        if raw is None or not raw.strip():
+        if raw is None:
+            return
+        if not raw.strip():
+            yield self.problem(
+                ctx,
+                "ENVIRONMENT",
+                "is set but blank (an unset template variable?); a blank value is never "
+                "read as unset",
+                "Set ENVIRONMENT to development, testing, staging or production, or remove it",
+                critical=True,
+                code="consistency.environment",
+            )
             return
         try:
             named = Environment.parse(raw)

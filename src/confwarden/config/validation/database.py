@@ -4,15 +4,18 @@ spec/003 "Database URL SSOT": there is one implementation of "is this database c
 right for this environment" (localhost, credentials, TLS, weak passwords, a stale
 ``DATABASE_URL``), and it is :class:`~confwarden.components.database_url.DatabaseURLBuilder`.
 This rule only translates its findings into validation problems with origins, so the two can
-never disagree.
+never disagree; what the builder would refuse on first use (``POSTGRES_SSLMODE=disable`` or
+``USE_MEMORY_DB`` in staging) is a critical problem, so startup refuses it first.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 from confwarden.config.spec import Problem
-from confwarden.config.validation.base import Rule, ValidationContext, policy_severity
+from confwarden.config.validation.base import Rule, ValidationContext
+from confwarden.config.validation.components import component_problems
 
 __all__ = ["DATABASE_VARIABLES", "DatabaseRule"]
 
@@ -52,21 +55,17 @@ class DatabaseRule(Rule):
         builder = DatabaseURLBuilder(
             ctx.merged_variables, environment=ctx.environment, in_docker=False
         )
-        for found in builder.validate().problems:
-            severity = policy_severity(found.severity)
-            if severity is None:
-                continue
-            variable = found.variable.split("/")[-1]
-            if _left_to_required_rule(ctx, variable):
-                continue
-            yield self.problem(
-                ctx,
-                variable,
-                found.message,
-                found.action,
-                severity=severity,
-                critical=variable in _CRITICAL or _is_critical_field(ctx, variable),
-            )
+        result = builder.validate()
+        skip = frozenset(
+            p.variable.split("/")[-1]
+            for p in result.problems
+            if _left_to_required_rule(ctx, p.variable.split("/")[-1])
+        )
+        for problem in component_problems(self, ctx, result, skip=skip):
+            if problem.variable in _CRITICAL and not problem.critical:
+                yield dataclasses.replace(problem, critical=True)
+            else:
+                yield problem
 
 
 def _uses_database(ctx: ValidationContext) -> bool:
@@ -82,8 +81,3 @@ def _left_to_required_rule(ctx: ValidationContext, variable: str) -> bool:
         return False
     raw = ctx.get(variable)
     return raw is None or not raw.strip()
-
-
-def _is_critical_field(ctx: ValidationContext, variable: str) -> bool:
-    spec = ctx.spec_for(variable)
-    return spec is not None and spec.critical

@@ -20,13 +20,22 @@ from confwarden.config.validation.urls import is_url_setting, parse_url
 
 __all__ = ["DeployedUrlRule"]
 
-_PLAIN_SCHEMES = {"http": "https", "ws": "wss"}
+# Schemes with a TLS twin: the plain one sends credentials and data in clear.
+_PLAIN_SCHEMES = {
+    "http": "https",
+    "ws": "wss",
+    "redis": "rediss",
+    "amqp": "amqps",
+    "mqtt": "mqtts",
+    "ldap": "ldaps",
+    "ftp": "ftps",
+}
 _SKIPPED = frozenset({"POSTGRES_HOST", "DATABASE_URL"})
 
 
 class DeployedUrlRule(Rule):
-    """A URL or host points at this machine, or an http/ws URL is used where the policy
-    forbids local URLs (staging and production)."""
+    """A URL or host points at this machine, or a plain-text URL (http, ws, redis...) is used
+    where the policy forbids local URLs (staging and production)."""
 
     code = "environment.deployed_urls"
     description = "No localhost and https/wss only in staging and production."

@@ -19,7 +19,12 @@ __all__ = ["RequiredRule"]
 
 
 class RequiredRule(Rule):
-    """A field required in the environment has no value (or only an empty one)."""
+    """A field required in the environment has no value (or only an empty one).
+
+    Always critical: "required in staging" means staging does not start without it, also
+    under ENFORCE_CRITICAL (the message and the rule agree), whether or not the field is
+    marked critical for its other problems.
+    """
 
     code = "required.missing"
     description = "Every field required in the environment has a non-empty value."
@@ -43,7 +48,7 @@ class RequiredRule(Rule):
                     f"is set to an empty value; {spec.name} is required in {ctx.environment.value}",
                     f"Give it a value{_described(spec.description)} or unset it and set one "
                     f"of: {', '.join(names)}",
-                    critical=spec.critical,
+                    critical=True,
                 )
                 continue
             yield Problem(
@@ -58,7 +63,7 @@ class RequiredRule(Rule):
                     f"secret store of {ctx.environment.value}"
                 ),
                 rule=self.code,
-                critical=spec.critical,
+                critical=True,
             )
 
 

@@ -25,6 +25,7 @@ from confwarden.config.spec import Problem, Severity
 from confwarden.config.validation.base import Rule, ValidationContext
 from confwarden.config.validation.database import DATABASE_VARIABLES
 from confwarden.config.validation.jwt import JWT_VARIABLES
+from confwarden.config.validation.lookalike import odd_characters, skeleton
 
 __all__ = ["NEAR_MISS_CUTOFF", "UnknownVariableRule", "suggest"]
 
@@ -111,7 +112,8 @@ def _tokens(name: str) -> set[str]:
 
 
 class UnknownVariableRule(Rule):
-    """A prefixed variable no field declares, or a near miss of a declared name."""
+    """A prefixed variable no field declares, a near miss of a declared name, or a name that
+    only looks like a declared one (a Cyrillic letter, a zero-width space)."""
 
     code = "unknown.variable"
     description = "No unknown prefixed variables and no near misses of declared names."
@@ -124,7 +126,19 @@ class UnknownVariableRule(Rule):
         current = ctx.index.current
         unset: frozenset[str] | None = None
         prefix = ctx.prefix
+        # Keys of nested groups (SHOP_PAYMENT__PROVIDER) belong to their group's field.
+        nested = tuple(
+            f"{name}{spec.nested_delimiter}"
+            for spec in ctx.fields
+            if spec.nested_delimiter
+            for name in spec.env_names
+        )
         for name in sorted(ctx.variables.keys() - known - _COMPONENT_VARIABLES):
+            if not name.isascii():
+                yield from self._look_alike(ctx, name)
+                continue
+            if nested and name.startswith(nested):
+                continue
             prefixed = bool(prefix) and name.startswith(prefix or "")
             if not prefixed and not _CONFIG_LIKE.match(name):
                 continue
@@ -159,3 +173,21 @@ class UnknownVariableRule(Rule):
                     critical=False,
                     code="unknown.prefixed",
                 )
+
+    def _look_alike(self, ctx: ValidationContext, name: str) -> Iterator[Problem]:
+        meant = skeleton(name)
+        if meant == name or meant not in ctx.index.known:
+            return
+        unset = ctx.get(meant) is None
+        spec = ctx.spec_for(meant)
+        yield self.problem(
+            ctx,
+            name,
+            f"is not a known variable: {name!a} only looks like {meant} (it contains "
+            f"{odd_characters(name)}); did you mean {meant}?",
+            f"Retype the name as {meant} in plain ASCII"
+            + (" (the real one is not set)" if unset else " and remove this one"),
+            severity=Severity.ERROR if unset else Severity.WARNING,
+            critical=bool(unset and (ctx.environment.is_deployed or (spec and spec.critical))),
+            code="unknown.look_alike",
+        )

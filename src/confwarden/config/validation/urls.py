@@ -3,16 +3,18 @@
 spec/003 "Validation Rules" 1, URL format validation (Redis, ClickHouse, the frontend,
 monitoring endpoints; the database goes through DatabaseURLBuilder). A URL without a scheme
 or with ``redis://`` in ``CLICKHOUSE_URL`` starts fine and fails at the first connection.
-Messages name the scheme and the missing part, never the URL (it may carry a password).
+Messages name the scheme and the missing part, never the URL (it may carry a password). A URL
+setting that is not declared sensitive must not carry a password at all (``urls.credentials``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
 
-from confwarden.config.spec import Problem
+from confwarden.config.spec import Problem, Severity
 from confwarden.config.validation.base import ConfigItem, Rule, ValidationContext
 from confwarden.config.validation.index import URL, URL_SCHEMES, is_url_item
 
@@ -77,14 +79,63 @@ class UrlFormatRule(Rule):
     description = "URL settings have a scheme, a host, a valid port and an accepted scheme."
 
     def check(self, ctx: ValidationContext) -> Iterator[Problem]:
-        """Yield one problem per malformed URL setting."""
+        """Yield one problem per malformed URL setting, and per password in a plain one."""
         for item in ctx.items(URL):
             if not item.raw.strip():
+                continue
+            if item.spec is not None and item.spec.multiple:
+                # A list of URLs: each item on its own (a comma is no part of a port).
+                parts = _list_items(item.raw)
+                for index, part in enumerate(parts, start=1):
+                    reason = _url_problem(item.variable, part)
+                    if reason is not None:
+                        message, fix = reason
+                        fix = f"{fix} (item {index} of {len(parts)})"
+                        yield self.problem(ctx, item.variable, f"item {index}: {message}", fix)
                 continue
             reason = _url_problem(item.variable, item.raw)
             if reason is not None:
                 message, fix = reason
                 yield self.problem(ctx, item.variable, message, fix)
+            elif item.spec is not None and not item.sensitive and _has_password(item.raw):
+                yield self._credentials(ctx, item.variable)
+
+    def _credentials(self, ctx: ValidationContext, variable: str) -> Problem:
+        # A field not declared sensitive is a plain str: repr(config) and the service's own
+        # logs show it whole (confwarden's outputs mask URL passwords by shape). Reported in
+        # every environment, as a warning: a DSN in a URL field is a common, working pattern.
+        # Components that refuse credentials outright (service URLs) make it an error. The
+        # message is port discovery's, so both read as one problem.
+        return self.problem(
+            ctx,
+            variable,
+            "contains credentials (not shown)",
+            f"Declare {variable}'s field sensitive (SecretStr), or move the password out of "
+            "the URL into a secret variable",
+            severity=Severity.WARNING,
+            critical=False,
+            code="urls.credentials",
+        )
+
+
+def _has_password(raw: str) -> bool:
+    try:
+        return bool(urlsplit(raw.strip()).password)
+    except ValueError:
+        return False
+
+
+def _list_items(raw: str) -> list[str]:
+    """The items of a list value: a JSON array of strings, or comma-separated."""
+    text = raw.strip()
+    if text.startswith("["):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, list):
+            return [str(part) for part in parsed]
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def _url_problem(variable: str, raw: str) -> tuple[str, str] | None:

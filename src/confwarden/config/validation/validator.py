@@ -29,26 +29,32 @@ def default_rules() -> tuple[Rule, ...]:
     Rules about one platform's variables (OAuth naming, LLM key shapes) are not built in: a
     schema adds them in ``__confwarden_rules__`` (see :func:`rules_for`).
     """
+    from confwarden.config.validation.components import ComponentRule
     from confwarden.config.validation.consistency import ConsistencyRule
     from confwarden.config.validation.database import DatabaseRule
     from confwarden.config.validation.environment import DeployedUrlRule
     from confwarden.config.validation.jwt import JwtSecretRule
+    from confwarden.config.validation.numbers import NumberRule
     from confwarden.config.validation.ports import PortRule
     from confwarden.config.validation.required import RequiredRule
     from confwarden.config.validation.secrets import SecretStrengthRule
     from confwarden.config.validation.unknown import UnknownVariableRule
     from confwarden.config.validation.urls import UrlFormatRule
+    from confwarden.config.validation.variants import UnreadVariantRule
 
     return (
         RequiredRule(),
         DatabaseRule(),
+        ComponentRule(),
         JwtSecretRule(),
         UrlFormatRule(),
         DeployedUrlRule(),
+        NumberRule(),
         SecretStrengthRule(),
         PortRule(),
         ConsistencyRule(),
         UnknownVariableRule(),
+        UnreadVariantRule(),
     )
 
 
@@ -73,11 +79,14 @@ def rules_for(schema: type) -> tuple[Rule, ...]:
 def is_error_in_mode(problem: Problem, mode: ValidationMode) -> bool:
     """Whether ``problem`` stops startup in ``mode``.
 
-    * WARN: never.
+    * every mode: a ``blocking`` problem (a set value that cannot be converted).
+    * WARN: nothing else.
     * ENFORCE_CRITICAL: an ``error``-severity problem on a critical field (or marked critical
       by its rule).
     * ENFORCE_ALL: every ``error``-severity problem; warnings stay warnings.
     """
+    if problem.blocking:
+        return True
     if mode is ValidationMode.WARN or problem.severity is not Severity.ERROR:
         return False
     if mode is ValidationMode.ENFORCE_CRITICAL:
@@ -122,10 +131,12 @@ class ConfigurationValidator:
             problems.append(problem)
         for rule in self.rules:
             problems.extend(self._run(rule, ctx))
-        seen: set[tuple[str, str, str]] = set()
+        # Keyed without the rule: a component's finding and a rule's read alike when they
+        # come from the same table (a weak password), and are one problem.
+        seen: set[tuple[str, str]] = set()
         result: list[Problem] = []
         for problem in problems:
-            key = (problem.variable, problem.rule, problem.message)
+            key = (problem.variable, problem.message)
             if key in seen:
                 continue
             seen.add(key)

@@ -11,16 +11,21 @@ never show them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import partial
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 
 from confwarden.config.common import LogLevel, SecurityConfig, ServiceConfig
 from confwarden.config.schema import Env
 from confwarden.config.spec import DEPLOYED
 from confwarden.presets.agent_platform.llm import LlmKeyFormatRule
 from confwarden.presets.agent_platform.oauth import OAuthRule
+
+if TYPE_CHECKING:
+    from confwarden.config.sources import LoadContext
+    from confwarden.secrets.base import ValueSource
 
 __all__ = ["AppConfig", "LogLevel", "PlatformServiceConfig", "SecurityConfig"]
 
@@ -43,6 +48,25 @@ class PlatformServiceConfig(ServiceConfig):
     """
 
     __confwarden_rules__ = (OAuthRule(), LlmKeyFormatRule())
+
+    # The platform's test suite runs with no configuration: OAuth test clients. Public
+    # values, served only in testing under a test runner (the core names no vendor variable).
+    TEST_DEFAULTS: ClassVar[Mapping[str, str]] = {
+        "GOOGLE_CLIENT_ID": "test-oauth-client-id.apps.googleusercontent.com",
+        "GOOGLE_CLIENT_SECRET": "test-oauth-client-secret",
+        "GOOGLE_OAUTH_CLIENT_ID_TESTING": "test-oauth-client-id.apps.googleusercontent.com",
+        "GOOGLE_OAUTH_CLIENT_SECRET_TESTING": "test-oauth-client-secret",
+    }
+
+    @classmethod
+    def config_sources(cls, context: LoadContext) -> tuple[ValueSource, ...]:
+        """The default sources, then the platform's test defaults (testing only)."""
+        from confwarden.config.fallbacks import TestDefaultsSource
+
+        return (
+            *super().config_sources(context),
+            TestDefaultsSource(context.environment, cls.TEST_DEFAULTS),
+        )
 
     frontend_url: Annotated[
         str,
@@ -234,5 +258,8 @@ class AppConfig(PlatformServiceConfig):
         _agent("EXECUTION_CLEANUP_INTERVAL", description="Seconds between execution cleanups"),
     ] = 60
     max_concurrent_agents: Annotated[
-        int, _agent("MAX_CONCURRENT_AGENTS", description="Maximum concurrent agent executions")
+        int,
+        # A bound declared on the field (pydantic constraint): 10**6 agents is a typo.
+        Field(ge=1, le=1000),
+        _agent("MAX_CONCURRENT_AGENTS", description="Maximum concurrent agent executions"),
     ] = 10

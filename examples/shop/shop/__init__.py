@@ -1,0 +1,1 @@
+"""The shop service: a FastAPI app configured by confwarden."""

@@ -1,0 +1,32 @@
+"""The shop's API against real PostgreSQL and Redis (POSTGRES_* and REDIS_* in the environment)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from shop.app import create_app
+
+
+@pytest.fixture
+def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("SHOP_PAGE_SIZE", "10")
+    with TestClient(create_app()) as test_client:
+        yield test_client
+
+
+def test_health_reaches_the_database_and_the_cache(client: TestClient) -> None:
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok"}
+
+
+def test_items_are_paged_by_the_configured_page_size(client: TestClient) -> None:
+    response = client.get("/items", params={"page": 2})
+    assert response.json() == {"page": 2, "currency": "EUR", "items": list(range(11, 21))}
+
+
+def test_visits_are_counted_in_redis(client: TestClient) -> None:
+    first = client.post("/visits").json()["visits"]
+    assert client.post("/visits").json()["visits"] == first + 1

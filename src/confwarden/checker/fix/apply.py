@@ -1,0 +1,282 @@
+"""Apply the rewrite to a checked tree: whole files or nothing, verified by a second check.
+
+1. ``confwarden check`` runs on the given paths; the files with CW101 findings are the
+   candidates.
+2. Each candidate is rewritten in memory (:func:`~confwarden.checker.fix.rewrite.rewrite_source`)
+   and re-analysed; a rewrite that does not parse is refused.
+3. With ``write=True`` each rewritten file replaces the old one atomically (same mode), then
+   the whole check (ruff's undefined names included) runs again. A file that now has a
+   finding it did not have (other than the direct accesses left on purpose) is restored to
+   its original bytes and reported as refused.
+
+What could not be rewritten safely stays as it is and is listed with the reason.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from confwarden.checker.config import CheckerConfig, FixSettings, load_config
+from confwarden.checker.discovery import module_name
+from confwarden.checker.engine import resolve_paths, run_check
+from confwarden.checker.excerpts import mask_secrets
+from confwarden.checker.facts import VIA_OS, EnvAccess
+from confwarden.checker.files import read_regular
+from confwarden.checker.findings import CheckResult, Finding
+from confwarden.checker.fix.rewrite import rewrite_source
+from confwarden.checker.rules import undefined_name
+from confwarden.checker.visitor import analyze_source
+
+__all__ = ["FixReport", "Untouched", "fix_tree"]
+
+# Direct accesses may remain after a fix (they are listed); anything else new refuses it.
+_EXPECTED_AFTER = frozenset({"CW101", "CW102"})
+_KEYED_BY_MESSAGE = frozenset({"CW000", "CW105", "CW106", "CW110", "CW111"})
+_NUMBER = re.compile(r"\d+")
+# Below this many files, starting worker processes costs more than it saves.
+_PARALLEL_MIN_FILES = 48
+
+
+@dataclass(frozen=True)
+class Untouched:
+    """A direct access ``--fix`` left as it is, and why."""
+
+    path: str
+    line: int
+    code: str
+    why: str
+
+
+@dataclass
+class FixReport:
+    """What ``--fix`` (or ``--diff``) did.
+
+    Attributes:
+        root: the project root.
+        changed: path -> (old text, new text) of every file rewritten (or to rewrite).
+        rewritten: accesses rewritten in those files.
+        untouched: direct accesses left as they are, with the reason.
+        refused: path -> why the rewrite of that file was refused (the file is unchanged).
+        result: the check after fixing (``None`` for ``--diff``).
+    """
+
+    root: str
+    changed: dict[str, tuple[str, str]] = field(default_factory=dict)
+    rewritten: int = 0
+    untouched: list[Untouched] = field(default_factory=list)
+    refused: dict[str, str] = field(default_factory=dict)
+    result: CheckResult | None = None
+
+    def diff(self) -> str:
+        """A unified diff of every rewritten file, paths relative to the root.
+
+        Like every report, it masks the values of secrets hard-coded in the lines it shows
+        (``"***"``), so it is a preview to read, not a patch to apply: ``--fix`` applies.
+        """
+        chunks: list[str] = []
+        for path, (old, new) in sorted(self.changed.items()):
+            for raw in difflib.unified_diff(
+                old.splitlines(keepends=True),
+                new.splitlines(keepends=True),
+                fromfile=f"a/{path}",
+                tofile=f"b/{path}",
+            ):
+                line = raw
+                if raw[:1] in "+- " and not raw.startswith(("+++", "---")):
+                    body = raw[1:].rstrip("\r\n")
+                    line = f"{raw[0]}{mask_secrets(body)}{raw[1 + len(body) :]}"
+                chunks.append(line)
+        return "".join(chunks)
+
+
+def _why(access: EnvAccess, subscript: bool) -> str:
+    if access.op == "write":
+        return (
+            "writes the process environment; the sanctioned accessor's set()/delete() do not "
+            "write os.environ under isolation: change it by hand (load_from_file for .env)"
+        )
+    if access.form == "os.environ[...]":
+        if subscript:
+            return "os.environ[...] through an alias or a local import: rewrite it by hand"
+        return (
+            "raises KeyError when unset and the accessor has no [] (set "
+            "[tool.confwarden.fix] subscript = true if yours has one), or use .get() and "
+            "handle None"
+        )
+    if access.form.startswith("in "):
+        return "a membership test: use the accessor's exists() by hand"
+    if access.op == "ref":
+        return "uses os.environ as an object (passed, iterated, copied or aliased)"
+    return "reads through an alias or an import inside a function: rewrite it by hand"
+
+
+def _untouched(root: Path, paths: Sequence[str], subscript: bool) -> list[Untouched]:
+    found: list[Untouched] = []
+    for path in paths:
+        try:
+            data = read_regular(root / path)
+        except OSError:
+            continue
+        module, package = module_name(path)
+        facts = analyze_source(data, module=module, is_package=package)
+        for access in facts.env:
+            if access.via == VIA_OS and not access.indirect:
+                found.append(Untouched(path, access.line, "CW101", _why(access, subscript)))
+    return found
+
+
+_Outcome = tuple[str, str | None, str | None, int, str]  # path, old, new, count, refused
+
+
+def _rewrite_one(root: str, path: str, settings: FixSettings) -> _Outcome:
+    import libcst
+
+    try:
+        text = read_regular(Path(root) / path).decode("utf-8")
+        outcome = rewrite_source(
+            text,
+            accessor=settings.accessor,
+            import_line=settings.import_line,
+            subscript=settings.subscript,
+        )
+    except (OSError, UnicodeDecodeError, libcst.ParserSyntaxError) as exc:
+        return path, None, None, 0, f"cannot be rewritten: {type(exc).__name__}"
+    if outcome.source is None:
+        return path, text, None, 0, ""
+    if analyze_source(outcome.source.encode()).error is not None:
+        return path, text, None, 0, "the rewrite would not parse"
+    return path, text, outcome.source, outcome.rewritten, ""
+
+
+def _rewrite_chunk(root: str, paths: list[str], settings: FixSettings) -> list[_Outcome]:
+    return [_rewrite_one(root, path, settings) for path in paths]
+
+
+def _rewrite_all(root: str, paths: list[str], settings: FixSettings, jobs: int) -> list[_Outcome]:
+    """Rewrite every candidate, on ``jobs`` processes when there are enough of them."""
+    if jobs <= 1 or len(paths) < _PARALLEL_MIN_FILES:
+        return _rewrite_chunk(root, paths, settings)
+    size = max(8, len(paths) // (jobs * 8))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    outcomes: list[_Outcome] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for done in pool.map(
+            _rewrite_chunk, [root] * len(chunks), chunks, [settings] * len(chunks)
+        ):
+            outcomes.extend(done)
+    return outcomes
+
+
+def _key(finding: Finding) -> tuple[str, str, str]:
+    if finding.code in _KEYED_BY_MESSAGE:
+        return finding.path, finding.code, _NUMBER.sub("#", finding.message)
+    return finding.path, finding.code, ""
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace ``path`` atomically, keeping its permission bits."""
+    mode = path.stat().st_mode & 0o7777
+    tmp = path.with_name(f".{path.name}.confwarden-fix.{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+
+
+def fix_tree(
+    paths: Path | str | Sequence[Path | str] = ".",
+    config: CheckerConfig | None = None,
+    *,
+    root: Path | None = None,
+    write: bool = True,
+    jobs: int = 2,
+    use_cache: bool = True,
+    find_ruff: Callable[[], str | None] = undefined_name.find_ruff,
+) -> FixReport:
+    """Rewrite direct environment reads under ``paths`` to the sanctioned accessor.
+
+    Args:
+        paths: what to fix (as for :func:`~confwarden.checker.run_check`).
+        config: the settings (``[tool.confwarden]`` and ``[tool.confwarden.fix]``).
+        root: the project root, when known.
+        write: write the files (``False``: compute the rewrite for ``--diff`` only).
+        jobs, use_cache, find_ruff: as for :func:`~confwarden.checker.run_check`.
+
+    Returns:
+        What was rewritten, left, or refused, and the check after fixing.
+
+    Raises:
+        ImportError: libcst is not installed (``pip install 'confwarden[check]'``).
+        CheckerConfigError: as for :func:`~confwarden.checker.run_check`.
+
+    Example:
+        >>> report = fix_tree("services/", write=False)  # doctest: +SKIP
+        >>> print(report.diff())  # doctest: +SKIP
+    """
+    import libcst  # noqa: F401  (fail early, with the extra to install, before any work)
+
+    items = [paths] if isinstance(paths, str | Path) else list(paths)
+    root, _ = resolve_paths(items, root)
+    config = config if config is not None else load_config(root)
+    options = {"jobs": jobs, "use_cache": use_cache, "find_ruff": find_ruff}
+    before = run_check(items, config, root=root, **options)  # type: ignore[arg-type]
+    root = Path(before.root)
+    report = FixReport(root=str(root))
+    candidates = sorted({f.path for f in before.findings if f.code == "CW101"})
+    settings = config.fix
+    counts: dict[str, int] = {}
+    for path, text, new, count, refused in _rewrite_all(str(root), candidates, settings, jobs):
+        if refused:
+            report.refused[path] = refused
+        elif new is not None and text is not None:
+            report.changed[path] = (text, new)
+            counts[path] = count
+    report.rewritten = sum(counts.values())
+    if not write or not report.changed:
+        for path, (_, new) in report.changed.items():
+            facts = analyze_source(new.encode(), module=module_name(path)[0])
+            report.untouched.extend(
+                Untouched(path, a.line, "CW101", _why(a, settings.subscript))
+                for a in facts.env
+                if a.via == VIA_OS and not a.indirect
+            )
+        unchanged = [p for p in candidates if p not in report.changed]
+        report.untouched.extend(_untouched(root, unchanged, settings.subscript))
+        report.untouched.sort(key=lambda u: (u.path, u.line))
+        report.result = None if not write else before
+        return report
+    for path, (_, new) in report.changed.items():
+        _write(root / path, new)
+    after = run_check(items, config, root=root, **options)  # type: ignore[arg-type]
+    before_keys = Counter(_key(f) for f in before.findings)
+    new_findings = [
+        f
+        for f in after.findings
+        if f.code not in _EXPECTED_AFTER
+        and (Counter(_key(g) for g in after.findings if _key(g) == _key(f)) - before_keys)
+    ]
+    blamed: set[str] = set()
+    for finding in new_findings:
+        hit = [p for p in report.changed if p == finding.path or p in finding.message]
+        blamed.update(hit or report.changed)
+        for path in hit or report.changed:
+            report.refused[path] = (
+                f"the rewrite brought {finding.code} at {finding.path}:{finding.line} "
+                f"({finding.message}); the file was restored"
+            )
+    for path in blamed:
+        old, _ = report.changed.pop(path)
+        _write(root / path, old)
+    if blamed:
+        after = run_check(items, config, root=root, **options)  # type: ignore[arg-type]
+    report.rewritten = sum(counts[path] for path in report.changed)
+    report.untouched = _untouched(root, candidates, settings.subscript)
+    report.result = after
+    return report

@@ -1,0 +1,59 @@
+"""Which variable names hold a secret *value*, as the checker judges them.
+
+The masking layer's :func:`~confwarden.environment.masking.is_sensitive_name` errs on the
+side of hiding: a value is masked when its name merely mentions a secret. The checker must
+err the other way, or a platform team stops reading its findings: on a real platform,
+``TOKEN_VALIDATION_ENABLED``, ``ACCESS_TOKEN_EXPIRE_MINUTES`` and ``SHOP_SECRETS_DIR`` were
+reported as secrets read around the configuration layer. A flag, a duration, a count, a path
+or a directory *about* a secret is not the secret, and it is named so by its last word (or
+its first, for flags such as ``USE_SECRET_MANAGER``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from confwarden.environment.masking import is_sensitive_name
+
+__all__ = ["NOT_A_SECRET_FIRST", "NOT_A_SECRET_LAST", "is_secret_variable"]
+
+# The last word of a name that holds a setting about a secret, not the secret.
+NOT_A_SECRET_LAST = frozenset(
+    {
+        # flags
+        "ENABLED", "DISABLED", "ENABLE", "DISABLE", "REQUIRED", "ENFORCED", "STRICT", "MODE",
+        # durations
+        "SECONDS", "SECS", "SEC", "MINUTES", "MINS", "HOURS", "DAYS", "MS", "TTL", "TIMEOUT",
+        "EXPIRE", "EXPIRES", "EXPIRY", "EXPIRATION", "LIFETIME", "INTERVAL", "AGE", "DELAY",
+        # counts and sizes
+        "COUNT", "LENGTH", "LEN", "SIZE", "LIMIT", "MAX", "MIN", "RETRIES", "ATTEMPTS", "NUM",
+        "BYTES", "BITS", "ROUNDS", "ITERATIONS",
+        # paths, directories, locations and descriptions
+        "DIR", "DIRS", "DIRECTORY", "PATH", "PATHS", "FILE", "FILES", "FOLDER", "MOUNT",
+        "NAME", "NAMES", "ID", "IDS", "VERSION", "TYPE", "ALGORITHM", "ALG", "HEADER",
+        "PREFIX", "ISSUER", "AUDIENCE", "URL", "URI", "ENDPOINT", "HOST", "PORT", "PROVIDER",
+        "BACKEND", "SOURCE", "FORMAT", "LOCATION", "PROJECT",
+    }
+)  # fmt: skip
+# The first word of a flag about a secret (USE_SECRET_MANAGER, ENABLE_TOKEN_AUTH).
+NOT_A_SECRET_FIRST = frozenset({"USE", "ENABLE", "DISABLE", "IS", "HAS", "ALLOW", "REQUIRE"})
+
+
+@lru_cache(maxsize=4096)
+def is_secret_variable(name: str) -> bool:
+    """Tell whether the variable ``name`` holds a secret value.
+
+    Example:
+        >>> is_secret_variable("JWT_SECRET_KEY"), is_secret_variable("SMTP_PASSWORD")
+        (True, True)
+        >>> is_secret_variable("ACCESS_TOKEN_EXPIRE_MINUTES")
+        False
+        >>> is_secret_variable("SHOP_SECRETS_DIR"), is_secret_variable("TOKEN_VALIDATION_ENABLED")
+        (False, False)
+    """
+    if not is_sensitive_name(name):
+        return False
+    words = [w for w in name.upper().split("_") if w]
+    if len(words) < 2:
+        return True
+    return words[-1] not in NOT_A_SECRET_LAST and words[0] not in NOT_A_SECRET_FIRST

@@ -1,0 +1,185 @@
+"""Component rules: startup runs each shared component's own validation, for what it uses.
+
+Staging used to start with ``POSTGRES_SSLMODE=disable`` and fail on the first
+``config.database_url``; production started with a plain-text, weak-password ``REDIS_URL`` and
+an ``AUTH_SERVICE_URL`` carrying a password, which the Redis builder and port discovery
+refuse on use. Whatever a component would refuse on first use is refused at startup, with
+every other problem, in one :class:`~confwarden.errors.ConfigurationError`: a component
+error is a critical problem (``ENFORCE_CRITICAL`` stops on it too).
+
+The components are asked only about what the configuration uses: a component runs when one
+of its variables that the schema declares has a value. The database goes through
+``database.py`` (its own rule, with the same severity mapping).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from confwarden.components.problems import Problem as ComponentProblem
+from confwarden.components.problems import ValidationResult as ComponentResult
+from confwarden.config.spec import Problem
+from confwarden.config.validation.base import Rule, ValidationContext, policy_severity
+from confwarden.environment.detection import Environment
+from confwarden.environment.policy import Severity as PolicySeverity
+
+__all__ = ["COMPONENT_CHECKS", "ComponentCheck", "ComponentRule", "component_problems"]
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentCheck:
+    """One component and the variables that show the configuration uses it.
+
+    Attributes:
+        name: the component, for docs.
+        variables: it runs when one of these has a value (a suffix when it starts with ``_``).
+        validate: builds the component over the variables and validates it.
+    """
+
+    name: str
+    variables: tuple[str, ...]
+    validate: Callable[[Mapping[str, str], Environment, tuple[str, ...]], ComponentResult]
+
+    def used(self, ctx: ValidationContext) -> tuple[str, ...]:
+        """The variables of this component that have a value in ``ctx``."""
+        # With a schema, only what it declares: a service is not judged on a neighbour's
+        # variables that happen to be in the same environment.
+        names = (
+            _declared(self.variables, ctx.index.current)
+            if ctx.fields
+            else _matching(self.variables, ctx.merged_variables)
+        )
+        found: list[str] = []
+        for name in names:
+            raw = ctx.get(name)
+            if raw is not None and raw.strip():
+                found.append(name)
+        return tuple(found)
+
+
+def _matching(patterns: tuple[str, ...], names: Iterable[str]) -> tuple[str, ...]:
+    exact = frozenset(p for p in patterns if not p.startswith("_"))
+    suffixes = tuple(p for p in patterns if p.startswith("_"))
+    return tuple(n for n in names if n in exact or (suffixes and n.endswith(suffixes)))
+
+
+@lru_cache(maxsize=256)
+def _declared(patterns: tuple[str, ...], declared: frozenset[str]) -> tuple[str, ...]:
+    # Per schema and environment (a frozenset caches its hash): startup stays cheap.
+    return tuple(sorted(_matching(patterns, declared)))
+
+
+def _redis(
+    variables: Mapping[str, str], environment: Environment, _: tuple[str, ...]
+) -> ComponentResult:
+    from confwarden.components.redis_url import RedisURLBuilder
+
+    return RedisURLBuilder(variables, environment=environment, in_docker=False).validate()
+
+
+def _clickhouse(
+    variables: Mapping[str, str], environment: Environment, _: tuple[str, ...]
+) -> ComponentResult:
+    from confwarden.components.clickhouse_url import ClickHouseURLBuilder
+
+    return ClickHouseURLBuilder(variables, environment=environment, in_docker=False).validate()
+
+
+def _services(
+    variables: Mapping[str, str], environment: Environment, used: tuple[str, ...]
+) -> ComponentResult:
+    from confwarden.components.ports import PortDiscovery, ServiceSpec
+
+    # Every ``<NAME>_SERVICE_URL`` that is set names a service this configuration calls.
+    names = [u[: -len("_SERVICE_URL")].lower().replace("_", "-") for u in used]
+    specs = [ServiceSpec(name, 0, name) for name in names if name]
+    discovery = PortDiscovery(variables, environment=environment, services=specs, in_docker=False)
+    return discovery.validate()
+
+
+COMPONENT_CHECKS: tuple[ComponentCheck, ...] = (
+    ComponentCheck(
+        "RedisURLBuilder",
+        (
+            "REDIS_URL",
+            "REDIS_HOST",
+            "REDIS_PORT",
+            "REDIS_USERNAME",
+            "REDIS_PASSWORD",
+            "REDIS_DB",
+            "REDIS_TLS",
+            "REDIS_SOCKET",
+        ),
+        _redis,
+    ),
+    ComponentCheck(
+        "ClickHouseURLBuilder",
+        (
+            "CLICKHOUSE_URL",
+            "CLICKHOUSE_HOST",
+            "CLICKHOUSE_PORT",
+            "CLICKHOUSE_USER",
+            "CLICKHOUSE_PASSWORD",
+            "CLICKHOUSE_DB",
+        ),
+        _clickhouse,
+    ),
+    ComponentCheck("PortDiscovery", ("_SERVICE_URL",), _services),
+)
+
+
+def component_problems(
+    rule: Rule,
+    ctx: ValidationContext,
+    found: ComponentResult,
+    *,
+    skip: frozenset[str] = frozenset(),
+) -> Iterator[Problem]:
+    """A component's findings as validation problems; its errors are critical."""
+    for item in found.problems:
+        severity = policy_severity(item.severity)
+        if severity is None:
+            continue
+        variable = _variable(item, ctx)
+        if variable in skip:
+            continue
+        yield rule.problem(
+            ctx,
+            variable,
+            item.message,
+            item.action,
+            severity=severity,
+            # The component raises on first use for its errors: stop startup instead.
+            critical=True if item.severity is PolicySeverity.ERROR else None,
+        )
+
+
+def _variable(item: ComponentProblem, ctx: ValidationContext) -> str:
+    # "A/B" problems name several variables: report the first that is set.
+    names = item.variable.split("/")
+    return next((n for n in names if ctx.get(n) is not None), names[-1])
+
+
+class ComponentRule(Rule):
+    """A shared component (Redis, ClickHouse, service URLs) refuses its variables."""
+
+    code = "components"
+    description = "Each shared component the configuration uses accepts its variables."
+
+    def check(self, ctx: ValidationContext) -> Iterator[Problem]:
+        """Yield every used component's problems, errors critical."""
+        for check in COMPONENT_CHECKS:
+            used = check.used(ctx)
+            if not used:
+                continue
+            result = check.validate(ctx.merged_variables, ctx.environment, used)
+            for problem in component_problems(self, ctx, result):
+                yield _with_code(problem, f"components.{check.name}")
+
+
+def _with_code(problem: Problem, code: str) -> Problem:
+    import dataclasses
+
+    return dataclasses.replace(problem, rule=code)

@@ -1,0 +1,165 @@
+"""``confwarden check --fix`` and ``--diff`` (issue 12, "Beyond every anchor")."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from confwarden.checker import run_check
+from confwarden.checker.fix import fix_tree, rewrite_source
+from confwarden.cli.main import cli
+
+_DEFAULT = {"accessor": "get_env()", "import_line": "from confwarden import get_env"}
+_ENV_ACCESS = {"CW101", "CW102"}
+
+
+def _fixture_tests(root: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:confwarden",
+         "--rootdir", str(root), str(root / "tests")],
+        capture_output=True, text=True, env=env, cwd=root, check=False, timeout=120,
+    )  # fmt: skip
+
+
+def test_fix_broken_platform_leaves_only_what_it_lists_and_tests_still_pass(copy_tree) -> None:
+    root = copy_tree("broken_platform")
+    assert _fixture_tests(root).returncode == 0
+    before = run_check(root)
+    report = fix_tree(root)
+    assert report.refused == {}
+    assert set(report.changed) == {
+        "auth_service/core/secrets.py",
+        "auth_service/main.py",
+        "backend/app/factory_config.py",
+        "backend/main.py",
+    }
+    after = run_check(root)
+    left = {(f.path, f.line) for f in after.findings if f.code in _ENV_ACCESS}
+    assert left == {(u.path, u.line) for u in report.untouched} == {("backend/main.py", 8)}
+    assert "writes the process environment" in report.untouched[0].why
+    others = lambda result: {(f.path, f.code) for f in result.findings if f.code not in _ENV_ACCESS}  # noqa: E731
+    assert others(after) == others(before)
+    run = _fixture_tests(root)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_rewrite_source_keeps_formatting_and_comments() -> None:
+    source = (
+        '"""Doc."""\n'
+        "import os\n\n"
+        "# a comment about A\n"
+        'A = os.getenv("A", "1")  # trailing\n'
+        "B = os.environ.get(\n"
+        '    "B",   # odd spacing\n'
+        "    'x',\n"
+        ")\n"
+    )
+    new = rewrite_source(source, **_DEFAULT).source
+    assert new == (
+        '"""Doc."""\n'
+        "from confwarden import get_env\n\n"
+        "# a comment about A\n"
+        'A = get_env().get("A", "1")  # trailing\n'
+        "B = get_env().get(\n"
+        '    "B",   # odd spacing\n'
+        "    'x',\n"
+        ")\n"
+    )
+
+
+def test_rewrite_source_adds_the_import_once_and_not_when_bound() -> None:
+    twice = rewrite_source("import os\na = os.getenv('A')\nb = os.getenv('B')\n", **_DEFAULT)
+    assert twice.source is not None
+    assert twice.source.count("from confwarden import get_env") == 1
+    assert twice.rewritten == 2
+    bound = "import os\n\nfrom shared.env import get_env\n\na = os.getenv('A')\n"
+    assert "confwarden" not in (rewrite_source(bound, **_DEFAULT).source or "")
+
+
+def test_rewrite_source_follows_aliases_and_from_imports() -> None:
+    source = "import os as _os\nfrom os import environ as E, getenv\n"
+    source += "a = _os.getenv('A')\nb = E.get('B')\nc = getenv('C')\n"
+    new = rewrite_source(source, **_DEFAULT).source or ""
+    assert "os" not in new.replace("confwarden", "")
+    assert new.count("get_env().get(") == 3
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "os.environ['A'] = '1'",
+        "del os.environ['A']",
+        "os.environ.setdefault('A', '1')",
+        "subprocess.run(['x'], env=os.environ)",
+        "present = 'A' in os.environ",
+        "value = os.environ['A']",
+        "values = dict(os.environ)",
+    ],
+)
+def test_rewrite_source_leaves_what_is_not_safe(line: str) -> None:
+    assert rewrite_source(f"import os\n{line}\n", **_DEFAULT).source is None
+
+
+def test_rewrite_source_subscript_reads_with_a_subscriptable_accessor() -> None:
+    new = rewrite_source(
+        "import os\nv = os.environ['A']\nos.environ['B'] = v\n", **_DEFAULT, subscript=True
+    ).source
+    assert (
+        new
+        == "import os\nfrom confwarden import get_env\nv = get_env()['A']\nos.environ['B'] = v\n"
+    )
+
+
+def test_fix_refuses_and_restores_a_rewrite_that_brings_a_new_finding(tmp_path: Path) -> None:
+    # An import that does not bind the accessor: the rewrite would be a NameError (CW106).
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.confwarden]\n[tool.confwarden.fix]\nimport = "import confwarden"\n'
+    )
+    original = "import os\n\nTIMEOUT = os.getenv('TIMEOUT', '5')\n"
+    (tmp_path / "app.py").write_text(original)
+    report = fix_tree(tmp_path)
+    assert "app.py" in report.refused
+    assert "CW106" in report.refused["app.py"]
+    assert (tmp_path / "app.py").read_text() == original
+    assert report.changed == {}
+
+
+def test_check_diff_shows_the_rewrite_and_writes_nothing(copy_tree) -> None:
+    root = copy_tree("broken_platform")
+    original = (root / "backend" / "app" / "factory_config.py").read_text()
+    result = CliRunner().invoke(cli, ["check", str(root), "--diff"])
+    assert result.exit_code == 1
+    assert "+TARGET_MS = float(get_env().get(" in result.stdout
+    assert "left 1 as they are" in result.stderr
+    assert (root / "backend" / "app" / "factory_config.py").read_text() == original
+
+
+def test_check_fix_reports_the_remaining_findings(copy_tree) -> None:
+    root = copy_tree("broken_platform")
+    result = CliRunner().invoke(cli, ["check", str(root), "--fix", "--json"])
+    assert "fixed 6 direct environment access(es) in 4 file(s)" in result.stderr
+    assert "backend/main.py:8" in result.stderr
+    assert result.exit_code == 1
+    assert '"CW105"' in result.stdout
+
+
+def test_check_diff_never_shows_a_hard_coded_secret(tmp_path: Path) -> None:
+    canary = "CANARY-5f0e1d"
+    (tmp_path / "app.py").write_text(
+        f'import os\nTOKEN = os.getenv("API_TOKEN", "{canary}")\nPASSWORD = "{canary}"\n'
+        'LEVEL = os.getenv("LOG_LEVEL", "INFO")\n'
+    )
+    result = CliRunner().invoke(cli, ["check", str(tmp_path), "--diff"])
+    assert result.exit_code == 1
+    assert canary not in result.output
+    assert '+TOKEN = get_env().get("API_TOKEN", "***")' in result.stdout
+    assert '+LEVEL = get_env().get("LOG_LEVEL", "INFO")' in result.stdout
+    fixed = CliRunner().invoke(cli, ["check", str(tmp_path), "--fix"])
+    assert canary not in fixed.output
+    assert f'get_env().get("API_TOKEN", "{canary}")' in (tmp_path / "app.py").read_text()
