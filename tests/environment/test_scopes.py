@@ -166,3 +166,13 @@ def test_exit_in_another_thread_is_refused() -> None:
     env.__exit__(None, None, None)
     assert len(failure) == 1
     assert "thread or task" in str(failure[0])
+
+
+def test_bulk_operations_see_the_scope() -> None:
+    env = IsolatedEnvironment(environ={"APP_A": "1", "OTHER": "x"}, isolated=True)
+    with env.scoped():
+        env.set("APP_B", "2", source="test")
+        assert env.get_all_with_prefix("APP_") == {"APP_A": "1", "APP_B": "2"}
+        env.clear()
+        assert env.get_all() == {}
+    assert env.get_all() == {"APP_A": "1", "OTHER": "x"}
