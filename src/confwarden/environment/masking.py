@@ -286,10 +286,13 @@ _VALUE = r"(?P<value>'(?:[^'\\\n]|\\.){0,4096}'|\"(?:[^\"\\\n]|\\.){0,4096}\"|[^
 
 
 @lru_cache(maxsize=256)
-def _parameter_pattern(keys: frozenset[str]) -> re.Pattern[str]:
+def _parameter_pattern(keys: frozenset[str], query: bool) -> re.Pattern[str]:
     """``key=value`` for these keys: the key starts a word (lookbehind); the value is quoted
-    (bounded, escapes allowed) or runs to the next separator."""
+    (bounded, escapes allowed) or runs to the next separator. With ``query``, only URL query
+    parameters (after ``?``, ``&`` or ``;``, no blanks)."""
     names = "|".join(re.escape(key) for key in sorted(keys, key=len, reverse=True))
+    if query:
+        return re.compile(rf"(?<=[?&;])(?P<key>{names})=(?P<value>[^&;#\s]*)")
     return re.compile(rf"(?<![A-Za-z0-9_.\-])(?P<key>{names})[ \t]{{0,8}}=[ \t]{{0,8}}" + _VALUE)
 
 
@@ -307,7 +310,8 @@ def _secret_parameter(key: str) -> bool:
     return lowered in SECRET_PARAMETERS or is_sensitive_name(key)
 
 
-def _marked_spans(text: str) -> list[tuple[int, int]]:
+def _marked_spans(text: str, *, urls_only: bool = False) -> list[tuple[int, int]]:
+    """The spans to mask; ``urls_only``: URL passwords, query parameters, webhook paths."""
     spans = url_password_spans(text) if "://" in text else []
     if "=" in text:
         # Most texts have many keys and no secret one: find the keys first (in C), and run
@@ -316,11 +320,12 @@ def _marked_spans(text: str) -> list[tuple[int, int]]:
             key for key in set(_KEY_BEFORE_EQUALS.findall(text)) if _secret_parameter(key)
         }
         if secret_keys:
-            for match in _parameter_pattern(frozenset(secret_keys)).finditer(text):
+            pattern = _parameter_pattern(frozenset(secret_keys), urls_only)
+            for match in pattern.finditer(text):
                 start, end = match.span(2)
                 if end > start:
                     spans.append((start, end))
-    if '"' in text and ":" in text:
+    if '"' in text and ":" in text and not urls_only:
         for match in _JSON_PAIR.finditer(text):
             if match["value"] and _secret_parameter(match["key"]):
                 spans.append(match.span("value"))
@@ -328,6 +333,8 @@ def _marked_spans(text: str) -> list[tuple[int, int]]:
         for match in _WEBHOOK.finditer(text):
             head = match.group().split("/", 2)
             spans.append((match.start() + len(head[0]) + len(head[1]) + 2, match.end()))
+    if urls_only:
+        return spans
     if "-----BEGIN" in text:
         # One search for the end of each block, continued after it: no block is read twice.
         pos = 0
@@ -360,13 +367,16 @@ def mask_embedded(text: str) -> str:
 
 
 def mask_url(url: str) -> str:
-    """Hide the password (and secret query parameters) of every URL inside ``url``.
+    """Hide the password, secret query parameters and webhook path of every URL in ``url``.
+
+    Only URLs: the text around them is left as written (code stays readable in a checker
+    excerpt). :func:`mask_embedded` also masks DSNs, JSON members, keys and token shapes.
 
     Example:
-        >>> mask_url("postgresql://app:s3cret@db:5432/app?sslmode=require")
-        'postgresql://app:***@db:5432/app?sslmode=require'
+        >>> mask_url("postgresql://app:s3cret@db:5432/app?sslmode=require&password=x")
+        'postgresql://app:***@db:5432/app?sslmode=require&password=***'
     """
-    return mask_embedded(url)
+    return apply_spans(url, _marked_spans(url, urls_only=True))
 
 
 def value_is_sensitive(value: str) -> bool:
