@@ -15,3 +15,12 @@ echo
 # (starts and stops its own etcd; skipped when etcd is not installed).
 echo
 bash examples/demo-etcd.sh
+
+# The live dashboard (issue 15) runs until Ctrl-C, so the demo prints the command instead of
+# blocking on it.
+echo
+echo "Live health dashboard of the same backend (health score, validation issues, variables"
+echo "with their sources, executions and the live event feed), until Ctrl-C:"
+echo "  .venv/bin/confwarden serve --project examples/platform --service backend \\"
+echo "      --env-file examples/platform/.env.development"
+echo "then open http://127.0.0.1:8700/ in a browser."

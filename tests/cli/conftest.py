@@ -1,7 +1,8 @@
 """Every CLI test runs inside a project, as a user does: a pyproject.toml naming its services.
 
 The project here is the spec platform preset's two services; tests about discovery itself
-(no project, a subdirectory, ``--project``) build their own.
+(no project, a subdirectory, ``--project``) build their own. ``confwarden secrets`` tests also
+get the Secret Manager protocol server (see tests/servers/README.md).
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.servers.gcp_secret_manager import gcp_secret_manager
+
+__all__ = ["gcp_secret_manager", "platform_project"]
 
 PLATFORM_PYPROJECT = """\
 [project]

@@ -290,3 +290,43 @@ def test_malformed_pyproject_exits_2(shop: Path) -> None:
     code, output = _invoke("validate")
     assert code == 2
     assert "cannot read [tool.confwarden]" in output
+
+
+def test_explain_a_nested_group_key_shows_its_group(tmp_path: Path) -> None:
+    (tmp_path / "nested_shop.py").write_text(
+        "from pydantic import BaseModel\n"
+        "from confwarden import ConfigSchema\n\n"
+        "class Payment(BaseModel):\n    provider: str = 'stripe'\n\n"
+        "class NestedShop(ConfigSchema, env_prefix='SHOP_'):\n    payment: Payment = Payment()\n"
+    )
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.confwarden.configs]\nshop = "nested_shop:NestedShop"\n'
+    )
+    code, output = _invoke(
+        "--project",
+        str(tmp_path),
+        "explain",
+        "SHOP_PAYMENT__PROVIDER",
+        "--env",
+        "testing",
+        "--json",
+        env={"SHOP_PAYMENT__PROVIDER": "adyen"},
+    )
+    assert code == 0, output
+    (info,) = json.loads(output)["services"]
+    assert info["field"] == "payment"
+    assert "adyen" in info["value"]
+
+
+def test_output_cut_short_by_the_reader_is_not_an_internal_error(shop: Path) -> None:
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "confwarden", "schema"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdout is not None
+    reader.stdout.close()  # the reader leaves at once, like `| head -0`
+    _, stderr = reader.communicate()
+    assert "internal error" not in stderr
+    assert "Traceback" not in stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,16 +72,6 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeSecretManager]:
-    server = FakeSecretManager()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def test_secrets_plan_prints_mappings_and_set_secrets(tmp_path: Path) -> None:
     root = project(
         tmp_path, '[tool.confwarden.secret_versions]\n"redis-password-production" = "5"\n'
@@ -127,11 +116,13 @@ def test_secrets_plan_reports_an_unmapped_critical_secret(tmp_path: Path) -> Non
 
 
 @pytest.mark.integration
-def test_secrets_plan_pins_latest_from_the_store(tmp_path: Path, fake: FakeSecretManager) -> None:
-    fake.add_version("jwt-secret-key-production", CANARY)
-    fake.add_version("jwt-secret-key-production", CANARY)
-    fake.add_version("redis-password-production", CANARY)
-    root = project(tmp_path, gcp=fake)
+def test_secrets_plan_pins_latest_from_the_store(
+    tmp_path: Path, gcp_secret_manager: FakeSecretManager
+) -> None:
+    gcp_secret_manager.add_version("jwt-secret-key-production", CANARY)
+    gcp_secret_manager.add_version("jwt-secret-key-production", CANARY)
+    gcp_secret_manager.add_version("redis-password-production", CANARY)
+    root = project(tmp_path, gcp=gcp_secret_manager)
     code, output = invoke(
         "secrets", "plan", "--env", "production", "--source", "gcp", "--root", str(root)
     )
@@ -141,16 +132,16 @@ def test_secrets_plan_pins_latest_from_the_store(tmp_path: Path, fake: FakeSecre
         in output
     )
     assert CANARY not in output
-    assert fake.access_count("jwt-secret-key-production") == 0  # metadata only
+    assert gcp_secret_manager.access_count("jwt-secret-key-production") == 0  # metadata only
 
 
 @pytest.mark.integration
 def test_secrets_check_gcp_passes_without_printing_values(
-    tmp_path: Path, fake: FakeSecretManager
+    tmp_path: Path, gcp_secret_manager: FakeSecretManager
 ) -> None:
-    fake.add_version("jwt-secret-key-staging", CANARY)
-    fake.add_version("redis-password-staging", CANARY + "-redis")
-    root = project(tmp_path, gcp=fake)
+    gcp_secret_manager.add_version("jwt-secret-key-staging", CANARY)
+    gcp_secret_manager.add_version("redis-password-staging", CANARY + "-redis")
+    root = project(tmp_path, gcp=gcp_secret_manager)
     for extra in ((), ("--json",)):
         code, output = invoke(
             "secrets", "check", "--env", "staging", "--source", "gcp", "--root", str(root), *extra
@@ -161,11 +152,13 @@ def test_secrets_check_gcp_passes_without_printing_values(
 
 
 @pytest.mark.integration
-def test_secrets_check_gcp_lists_every_problem(tmp_path: Path, fake: FakeSecretManager) -> None:
-    fake.add_version("jwt-secret-key-staging", CANARY[:16])
-    fake.add_version("redis-password-staging", CANARY)
-    fake.permission_denied.add("redis-password-staging")
-    root = project(tmp_path, gcp=fake)
+def test_secrets_check_gcp_lists_every_problem(
+    tmp_path: Path, gcp_secret_manager: FakeSecretManager
+) -> None:
+    gcp_secret_manager.add_version("jwt-secret-key-staging", CANARY[:16])
+    gcp_secret_manager.add_version("redis-password-staging", CANARY)
+    gcp_secret_manager.permission_denied.add("redis-password-staging")
+    root = project(tmp_path, gcp=gcp_secret_manager)
     code, output = invoke(
         "secrets", "check", "--env", "staging", "--source", "gcp", "--root", str(root)
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Generator
 
 import pytest
+from tests.servers.etcd import lone_etcd  # noqa: F401
+from tests.servers.gcp_secret_manager import gcp_secret_manager  # noqa: F401
 
 from confwarden.config.manager import reset_unified_config
 

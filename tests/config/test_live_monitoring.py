@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import queue
-import threading
-import time
-from collections.abc import Callable
 from typing import Annotated
 
 import pytest
-from tests.servers.etcd import EtcdWriter, start_etcd
+from tests.servers.etcd import EtcdCluster, EtcdWriter, eventually_down
 
 from confwarden.config.live import LiveConfig
 from confwarden.config.schema import ConfigSchema, Env
@@ -26,23 +23,13 @@ class MonitoredConfig(ConfigSchema):
     workers: Annotated[int, Env("WORKERS")] = 1
 
 
-def _eventually(condition: Callable[[], bool], *, seconds: float) -> bool:
-    # No event announces "the watch broke": poll the source's status briefly.
-    deadline = time.monotonic() + seconds
-    tick = threading.Event()
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        tick.wait(0.05)
-    return True
-
-
-def test_live_monitoring_reports_reloads_rejections_and_an_etcd_outage() -> None:
-    cluster = start_etcd(1)
-    member = cluster.members[0]
-    writer = EtcdWriter(cluster.endpoints)
+def test_live_monitoring_reports_reloads_rejections_and_an_etcd_outage(
+    lone_etcd: EtcdCluster,
+) -> None:
+    member = lone_etcd.members[0]
+    writer = EtcdWriter(lone_etcd.endpoints)
     prefix = etcd_prefix("monitored", "production")
-    source = EtcdSource(cluster.endpoints, prefix, timeout=0.5, reconnect=(0.05, 0.5))
+    source = EtcdSource(lone_etcd.endpoints, prefix, timeout=0.5, reconnect=(0.05, 0.5))
     try:
         writer.put(prefix + "WORKERS", "2")
         live = LiveConfig(
@@ -63,11 +50,10 @@ def test_live_monitoring_reports_reloads_rejections_and_an_etcd_outage() -> None
             assert "WORKERS" in failed.message
             assert CANARY not in failed.message + str(failed.detail)
             member.kill()
-            assert _eventually(lambda: not source.status().up, seconds=20)
+            assert eventually_down(source, seconds=20)
             monitor.check()
             assert alerts.get(timeout=10).kind == "source_down"
             assert live.config.workers == 3
     finally:
         source.close()
         writer.close()
-        cluster.stop()

@@ -3,7 +3,6 @@ environment secrets, the plan, and reading every secret from a store without sho
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
 import pytest
@@ -146,29 +145,19 @@ def test_secret_plan_lists_each_service_and_the_cloud_run_argument() -> None:
     assert {row.secret.version for row in pinned} == {"9", "4"}
 
 
-@pytest.fixture
-def store() -> Iterator[FakeSecretManager]:
-    server = FakeSecretManager()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 @pytest.mark.integration
 def test_check_secrets_reports_missing_empty_and_invalid_without_values(
-    store: FakeSecretManager,
+    gcp_secret_manager: FakeSecretManager,
 ) -> None:
-    store.add_version("jwt-secret-key-staging", CANARY[:20])  # too short for staging
-    store.add_version("google-oauth-client-id-staging", "   ")  # empty
+    gcp_secret_manager.add_version("jwt-secret-key-staging", CANARY[:20])  # too short for staging
+    gcp_secret_manager.add_version("google-oauth-client-id-staging", "   ")  # empty
     # service-secret-staging does not exist
     mappings = project_mappings(SERVICES, GOOD)
     source = GoogleSecretManagerSource(
-        store.project,
+        gcp_secret_manager.project,
         mappings=mappings,
         environment=Environment.STAGING,
-        client=make_client(store.endpoint, anonymous=True),
+        client=make_client(gcp_secret_manager.endpoint, anonymous=True),
     )
     rows, problems = check_secrets(SERVICES, mappings, Environment.STAGING, source)
     assert len(rows) == 6
@@ -185,17 +174,19 @@ def test_check_secrets_reports_missing_empty_and_invalid_without_values(
 
 
 @pytest.mark.integration
-def test_check_secrets_passes_for_good_secrets(store: FakeSecretManager) -> None:
-    store.add_version("jwt-secret-key-staging", CANARY)
-    store.add_version("google-oauth-client-id-staging", "1234-abc.apps.googleusercontent.com")
-    store.add_version("service-secret-staging", CANARY + "-service")
-    store.add_version("google-oauth-client-secret-staging", "GOCSPX-" + CANARY)
+def test_check_secrets_passes_for_good_secrets(gcp_secret_manager: FakeSecretManager) -> None:
+    gcp_secret_manager.add_version("jwt-secret-key-staging", CANARY)
+    gcp_secret_manager.add_version(
+        "google-oauth-client-id-staging", "1234-abc.apps.googleusercontent.com"
+    )
+    gcp_secret_manager.add_version("service-secret-staging", CANARY + "-service")
+    gcp_secret_manager.add_version("google-oauth-client-secret-staging", "GOCSPX-" + CANARY)
     mappings = project_mappings(SERVICES, GOOD)
     source = GoogleSecretManagerSource(
-        store.project,
+        gcp_secret_manager.project,
         mappings=mappings,
         environment=Environment.STAGING,
-        client=make_client(store.endpoint, anonymous=True),
+        client=make_client(gcp_secret_manager.endpoint, anonymous=True),
     )
     rows, problems = check_secrets(SERVICES, mappings, Environment.STAGING, source)
     assert problems == []

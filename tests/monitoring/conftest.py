@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.clock import FakeClock
 
 from confwarden.monitoring import MonitoringSettings
-
-
-class FakeClock:
-    """POSIX seconds that move only when a test says so."""
-
-    def __init__(self, start: float = 1_736_454_600.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from tests.monitoring.conftest import FakeClock
+from tests.clock import FakeClock
 
 from confwarden.monitoring import EventFlowAlert, EventFlowMonitor, MonitoringSettings
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from tests.monitoring.conftest import FakeClock
+from tests.clock import FakeClock
 
 from confwarden.monitoring import (
     DeathCause,

@@ -11,7 +11,7 @@ from typing import Annotated, NamedTuple
 
 import pytest
 from pydantic import SecretStr
-from tests.monitoring.conftest import FakeClock
+from tests.clock import FakeClock
 
 from confwarden.config.change_tracker import ChangeTracker
 from confwarden.config.manager import UnifiedConfigManager

@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from tests.monitoring.conftest import FakeClock
+from tests.clock import FakeClock
 
 from confwarden.monitoring import (
     DeathCause,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import pytest
 from pydantic import SecretStr
-from tests.monitoring.conftest import FakeClock
+from tests.clock import FakeClock
 from tests.monitoring.test_health_loop import FlakySource
 from tests.monitoring.test_health_loop import Status as SourceStatus
 

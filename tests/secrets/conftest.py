@@ -1,8 +1,8 @@
 """Real servers for the remote secret sources: etcd, OpenBao and the Secret Manager protocol
 server (see tests/servers/README.md)."""
 
-from tests.servers.etcd import etcd_server
+from tests.servers.etcd import etcd_server, lone_etcd
 from tests.servers.gcp_secret_manager import gcp_secret_manager
 from tests.servers.openbao import openbao_server
 
-__all__ = ["etcd_server", "gcp_secret_manager", "openbao_server"]
+__all__ = ["etcd_server", "gcp_secret_manager", "lone_etcd", "openbao_server"]

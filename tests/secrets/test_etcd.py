@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import queue
-import threading
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import pytest
 from pydantic import SecretStr
 from tests.servers import free_port
-from tests.servers.etcd import EtcdCluster, EtcdWriter, start_etcd
+from tests.servers.etcd import EtcdCluster, EtcdWriter, eventually_down
 
 from confwarden.config.last_known_good import LastKnownGood
 from confwarden.config.live import ConfigUpdate, LiveConfig, LiveState
@@ -60,16 +58,6 @@ def _live(source: EtcdSource, **options: object) -> LiveConfig[FleetConfig]:
     return LiveConfig(
         FleetConfig, environment=Environment.STAGING, env={}, remote=[source], **options
     )  # type: ignore[arg-type]
-
-
-def _eventually(condition: Callable[[], bool], *, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    tick = threading.Event()
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        tick.wait(0.05)
-    return True
 
 
 def _updates(live: LiveConfig[FleetConfig]) -> queue.Queue[ConfigUpdate]:
@@ -201,12 +189,11 @@ def test_etcd_source_down_at_startup_fails_fast_in_staging_naming_the_source(
 
 
 def test_etcd_source_killed_and_restarted_changes_nothing_then_recovers(
-    prefix: str, tmp_path: Path
+    lone_etcd: EtcdCluster, prefix: str, tmp_path: Path
 ) -> None:
-    cluster = start_etcd(1)
-    member = cluster.members[0]
-    writer = EtcdWriter(cluster.endpoints)
-    source = EtcdSource(cluster.endpoints, prefix, timeout=1.0, reconnect=(0.05, 0.5))
+    member = lone_etcd.members[0]
+    writer = EtcdWriter(lone_etcd.endpoints)
+    source = EtcdSource(lone_etcd.endpoints, prefix, timeout=1.0, reconnect=(0.05, 0.5))
     try:
         writer.put(prefix + "WORKERS", "4")
         with _live(source, last_known_good=LastKnownGood(tmp_path / "lkg.json")) as live:
@@ -223,25 +210,23 @@ def test_etcd_source_killed_and_restarted_changes_nothing_then_recovers(
     finally:
         source.close()
         writer.close()
-        cluster.stop()
 
 
 def test_etcd_source_restart_while_etcd_is_down_starts_from_the_last_known_good(
-    prefix: str, tmp_path: Path
+    lone_etcd: EtcdCluster, prefix: str, tmp_path: Path
 ) -> None:
-    cluster = start_etcd(1)
-    member = cluster.members[0]
-    writer = EtcdWriter(cluster.endpoints)
+    member = lone_etcd.members[0]
+    writer = EtcdWriter(lone_etcd.endpoints)
     lkg = LastKnownGood(tmp_path / "lkg.json", key=KEY)
     try:
         writer.put(prefix + "WORKERS", "7")
         writer.put(prefix + "API_TOKEN", CANARY)
-        first = EtcdSource(cluster.endpoints, prefix, timeout=1.0)
+        first = EtcdSource(lone_etcd.endpoints, prefix, timeout=1.0)
         with _live(first, last_known_good=lkg):
             pass
         first.close()
         member.kill()
-        second = EtcdSource(cluster.endpoints, prefix, timeout=0.5, reconnect=(0.05, 0.5))
+        second = EtcdSource(lone_etcd.endpoints, prefix, timeout=0.5, reconnect=(0.05, 0.5))
         live = _live(second, last_known_good=lkg)
         try:
             live.start()
@@ -259,13 +244,11 @@ def test_etcd_source_restart_while_etcd_is_down_starts_from_the_last_known_good(
             second.close()
     finally:
         writer.close()
-        cluster.stop()
 
 
-def test_etcd_source_slow_server_does_not_hang_startup(prefix: str) -> None:
-    cluster = start_etcd(1)
-    member = cluster.members[0]
-    source = EtcdSource(cluster.endpoints, prefix, timeout=0.5)
+def test_etcd_source_slow_server_does_not_hang_startup(lone_etcd: EtcdCluster, prefix: str) -> None:
+    member = lone_etcd.members[0]
+    source = EtcdSource(lone_etcd.endpoints, prefix, timeout=0.5)
     try:
         member.pause()
         with pytest.raises(ConfigurationError, match="no answer in time"):
@@ -273,17 +256,16 @@ def test_etcd_source_slow_server_does_not_hang_startup(prefix: str) -> None:
     finally:
         member.resume()
         source.close()
-        cluster.stop()
 
 
 def test_etcd_source_paused_server_while_running_shows_down_then_recovers(
+    lone_etcd: EtcdCluster,
     prefix: str,
 ) -> None:
-    cluster = start_etcd(1)
-    member = cluster.members[0]
-    writer = EtcdWriter(cluster.endpoints)
+    member = lone_etcd.members[0]
+    writer = EtcdWriter(lone_etcd.endpoints)
     source = EtcdSource(
-        cluster.endpoints, prefix, timeout=0.5, reconnect=(0.05, 0.5), keepalive=0.5
+        lone_etcd.endpoints, prefix, timeout=0.5, reconnect=(0.05, 0.5), keepalive=0.5
     )
     try:
         writer.put(prefix + "WORKERS", "4")
@@ -294,7 +276,7 @@ def test_etcd_source_paused_server_while_running_shows_down_then_recovers(
                 updates.get(timeout=10)
             member.pause()
             # The liveness read notices the silent server (no event exists for that).
-            assert _eventually(lambda: not source.status().up, seconds=30)
+            assert eventually_down(source, seconds=30)
             assert live.config.workers == 5
             assert live.status().state is LiveState.DEGRADED
             member.resume()
@@ -306,4 +288,3 @@ def test_etcd_source_paused_server_while_running_shows_down_then_recovers(
         member.resume()
         source.close()
         writer.close()
-        cluster.stop()

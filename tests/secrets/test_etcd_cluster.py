@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import queue
-import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Annotated
 
 import pytest
-from tests.servers.etcd import EtcdCluster, EtcdWriter, start_etcd
+from tests.servers.etcd import EtcdCluster, EtcdWriter, eventually_down, start_etcd
 
 from confwarden.config.live import ConfigUpdate, LiveConfig, LiveState
 from confwarden.config.schema import ConfigSchema, Env
@@ -65,7 +63,7 @@ def test_etcd_cluster_leader_killed_mid_watch_updates_keep_arriving(
     finally:
         source.close()
         writer.close()
-        if leader.process is None:
+        if leader.running is None:
             leader.start()  # the next test needs the whole cluster
 
 
@@ -73,7 +71,7 @@ def test_etcd_cluster_member_cut_off_from_the_quorum_counts_as_down(
     cluster: EtcdCluster,
 ) -> None:
     prefix = etcd_prefix("partition", "production")
-    alone, *others = [m for m in cluster.members if m.process is not None]
+    alone, *others = [m for m in cluster.members if m.running is not None]
     writer = EtcdWriter(cluster.endpoints)
     # Only the isolated member is known: it accepts connections but cannot serve reads.
     source = EtcdSource([alone.endpoint], prefix, timeout=0.5, reconnect=(0.05, 0.5), keepalive=0.5)
@@ -91,7 +89,7 @@ def test_etcd_cluster_member_cut_off_from_the_quorum_counts_as_down(
             for member in others:
                 member.pause()
             try:
-                assert _eventually(lambda: not source.status().up, seconds=30)
+                assert eventually_down(source, seconds=30)
                 assert live.config.workers == 4
                 assert live.status().state is LiveState.DEGRADED
             finally:
@@ -104,14 +102,3 @@ def test_etcd_cluster_member_cut_off_from_the_quorum_counts_as_down(
     finally:
         source.close()
         writer.close()
-
-
-def _eventually(condition: Callable[[], bool], *, seconds: float) -> bool:
-    # No event announces "this member stopped answering": poll its status briefly.
-    deadline = time.monotonic() + seconds
-    tick = threading.Event()
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        tick.wait(0.05)
-    return True

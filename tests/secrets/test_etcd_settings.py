@@ -58,12 +58,17 @@ def test_etcd_settings_missing_extra_names_the_install_command(
 
 
 def test_etcd_settings_without_endpoint_or_project_are_refused() -> None:
+    def build(settings: dict[str, object]) -> EtcdSource:
+        return from_settings(
+            settings, mappings=SecretMappings(), environment=Environment.STAGING, environ={}
+        )
+
     with pytest.raises(SecretSourceError, match="ETCDCTL_ENDPOINTS"):
-        from_settings({"project": "acme"}, mappings=None, environment="staging", environ={})
+        build({"project": "acme"})
     with pytest.raises(SecretSourceError, match="project"):
-        from_settings({"endpoints": ["h:1"]}, mappings=None, environment="staging", environ={})
+        build({"endpoints": ["h:1"]})
     with pytest.raises(SecretSourceError, match="unknown key 'url'"):
-        from_settings({"url": "x"}, mappings=None, environment="staging", environ={})
+        build({"url": "x"})
 
 
 @pytest.mark.integration

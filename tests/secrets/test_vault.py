@@ -8,6 +8,7 @@ import threading
 from typing import Any
 
 import pytest
+from tests.clock import FakeClock
 from tests.servers.openbao import OpenBaoServer, start_openbao, stop_openbao
 
 from confwarden.environment.detection import Environment
@@ -19,14 +20,6 @@ from confwarden.secrets.vault import AppRoleAuth, TokenAuth, VaultSource, VaultU
 pytestmark = pytest.mark.integration
 
 CANARY = "CANARY-9b3e-vault-0123456789abcdef0123456789abcdef"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

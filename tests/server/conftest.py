@@ -9,6 +9,7 @@ from typing import Annotated
 import pytest
 from pydantic import SecretStr
 from starlette.testclient import TestClient, WebSocketTestSession
+from tests.clock import FakeClock
 
 from confwarden.config.change_tracker import ChangeTracker
 from confwarden.config.manager import UnifiedConfigManager
@@ -21,6 +22,16 @@ from confwarden.server import create_app
 CANARY = "CANARY-server-4f3e2d1c0b9a8f7e6d5c4b3a29181716"
 DB_CANARY = "dbpw-CANARY-91ab"
 DEPLOYED = frozenset({Environment.STAGING, Environment.PRODUCTION})
+# Every JSON endpoint of the app (the dashboard page and its script come on top).
+API_PATHS = [
+    "/health",
+    "/health/live",
+    "/health/ready",
+    "/config",
+    "/config/validation",
+    "/executions",
+    "/metrics",
+]
 
 
 class ShopConfig(MonitoringSettings):
@@ -32,17 +43,6 @@ class ShopConfig(MonitoringSettings):
     # a plain URL field, since repr(config) would show it).
     shop_db_url: Annotated[SecretStr | None, Env("SHOP_DB_URL", sensitive=True)] = None
     shop_name: str = "shop"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_736_454_600.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def make_hub(variables: dict[str, str], **kwargs: object) -> MonitoringHub:

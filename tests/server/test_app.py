@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
-from tests.server.conftest import FakeClock, StreamEnded, make_hub
+from tests.clock import FakeClock
+from tests.server.conftest import StreamEnded, make_hub
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import create_app

@@ -5,22 +5,13 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
-from tests.server.conftest import StreamEnded
+from tests.server.conftest import API_PATHS, StreamEnded
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import TokenGuard, create_app, is_loopback
 from confwarden.server.auth import token_matches
 
 TOKEN = "t0ken-CANARY-3a7f"
-PROTECTED = [
-    "/health",
-    "/health/live",
-    "/health/ready",
-    "/config",
-    "/config/validation",
-    "/executions",
-    "/metrics",
-]
 
 
 @pytest.fixture
@@ -28,7 +19,7 @@ def guarded(hub: MonitoringHub) -> TestClient:
     return TestClient(create_app(hub, token=TOKEN, manage_hub=False))
 
 
-@pytest.mark.parametrize("path", PROTECTED)
+@pytest.mark.parametrize("path", API_PATHS)
 def test_auth_refuses_a_request_without_the_token(guarded: TestClient, path: str) -> None:
     response = guarded.get(path)
     assert response.status_code == 401
@@ -36,7 +27,7 @@ def test_auth_refuses_a_request_without_the_token(guarded: TestClient, path: str
     assert TOKEN not in response.text
 
 
-@pytest.mark.parametrize("path", PROTECTED)
+@pytest.mark.parametrize("path", API_PATHS)
 def test_auth_refuses_a_wrong_token(guarded: TestClient, path: str) -> None:
     assert guarded.get(path, headers={"Authorization": "Bearer nope"}).status_code == 401
 

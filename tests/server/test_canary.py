@@ -5,23 +5,14 @@ from __future__ import annotations
 import json
 
 from starlette.testclient import TestClient
-from tests.server.conftest import CANARY, DB_CANARY, FakeClock, StreamEnded
+from tests.clock import FakeClock
+from tests.server.conftest import API_PATHS, CANARY, DB_CANARY, StreamEnded
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import create_app
 
 TOKEN = "token-CANARY-77e1"
-ENDPOINTS = [
-    "/",
-    "/dashboard.js",
-    "/health",
-    "/health/live",
-    "/health/ready",
-    "/config",
-    "/config/validation",
-    "/executions",
-    "/metrics",
-]
+ENDPOINTS = ["/", "/dashboard.js", *API_PATHS]
 ROTATED = CANARY + "-rotated"
 SHORT = "CANARYshort"
 

@@ -12,9 +12,9 @@ import asyncio
 import os
 import shutil
 import signal
-import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +23,19 @@ from typing import Any
 import aetcd
 import pytest
 from tests.servers import free_port
+from tests.servers.process import LoggedProcess
 
-__all__ = ["EtcdCluster", "EtcdMember", "EtcdWriter", "etcd_server", "start_etcd"]
+from confwarden.secrets.base import ValueSource
+
+__all__ = [
+    "EtcdCluster",
+    "EtcdMember",
+    "EtcdWriter",
+    "etcd_server",
+    "eventually_down",
+    "lone_etcd",
+    "start_etcd",
+]
 
 _READY = "ready to serve client requests"
 
@@ -38,8 +49,7 @@ class EtcdMember:
     peer_port: int
     data_dir: str
     cluster: str = field(repr=False)
-    process: subprocess.Popen[str] | None = field(default=None, repr=False)
-    reader: threading.Thread | None = field(default=None, repr=False)
+    running: LoggedProcess | None = field(default=None, repr=False)
 
     @property
     def endpoint(self) -> str:
@@ -49,8 +59,8 @@ class EtcdMember:
     @property
     def pid(self) -> int:
         """The running process id."""
-        assert self.process is not None
-        return self.process.pid
+        assert self.running is not None
+        return self.running.pid
 
     def start(self, *, wait: bool = True) -> threading.Event:
         """Start (or restart, keeping the data) and wait for the ready line."""
@@ -59,34 +69,18 @@ class EtcdMember:
             raise RuntimeError("etcd is not installed: run `make system-deps`")
         peer = f"http://127.0.0.1:{self.peer_port}"
         client = f"http://127.0.0.1:{self.client_port}"
-        self.process = subprocess.Popen(
+        self.running = LoggedProcess.start(
             [executable, "--name", self.name, "--data-dir", self.data_dir,
              "--listen-client-urls", client, "--advertise-client-urls", client,
              "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
              "--initial-cluster", self.cluster, "--initial-cluster-state", "new",
              "--initial-cluster-token", "confwarden-tests",
              "--heartbeat-interval", "50", "--election-timeout", "500"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            ready_line=_READY, name=f"etcd-log-{self.name}",
         )  # fmt: skip
-        ready = threading.Event()
-        seen: list[str] = []
-        process = self.process
-
-        def drain() -> None:
-            # Reads the log until the member exits, so that it never blocks on a full pipe.
-            assert process.stdout is not None
-            for line in process.stdout:
-                seen.append(line)
-                del seen[:-50]
-                if _READY in line:
-                    ready.set()
-
-        self.reader = threading.Thread(target=drain, name=f"etcd-log-{self.name}", daemon=True)
-        self.reader.start()
-        if wait and not ready.wait(timeout=60):
-            self.kill()
-            raise RuntimeError(f"etcd {self.name} did not become ready:\n" + "".join(seen))
-        return ready
+        if wait:
+            self.running.wait_ready(f"etcd {self.name}", timeout=60)
+        return self.running.ready
 
     def kill(self) -> None:
         """SIGKILL by PID (a crash), and reap it."""
@@ -105,22 +99,9 @@ class EtcdMember:
         os.kill(self.pid, signal.SIGCONT)
 
     def _end(self, sig: signal.Signals) -> None:
-        process = self.process
-        if process is None:
-            return
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGCONT)
-            process.send_signal(sig)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=20)
-        if self.reader is not None:
-            self.reader.join(timeout=20)
-        if process.stdout is not None:
-            process.stdout.close()
-        self.process = None
+        if self.running is not None:
+            self.running.stop(sig)
+            self.running = None
 
 
 @dataclass
@@ -138,7 +119,7 @@ class EtcdCluster:
     def leader(self) -> EtcdMember:
         """The current leader (asked of the first running member)."""
         for member in self.members:
-            if member.process is None:
+            if member.running is None:
                 continue
             name = asyncio.run(_leader_name(member))
             if name is not None:
@@ -232,9 +213,34 @@ class EtcdWriter:
         self._loop.close()
 
 
+def eventually_down(source: ValueSource, *, seconds: float) -> bool:
+    """Whether ``source`` reports itself down within ``seconds``.
+
+    Polled (every 50 ms): no event announces that a watch broke or that a member stopped
+    answering.
+    """
+    deadline = time.monotonic() + seconds
+    tick = threading.Event()
+    while source.status().up:
+        if time.monotonic() > deadline:
+            return False
+        tick.wait(0.05)
+    return True
+
+
 @pytest.fixture(scope="session")
 def etcd_server() -> Iterator[EtcdCluster]:
     """A single-node etcd for the whole session of this (xdist) worker."""
+    cluster = start_etcd(1)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def lone_etcd() -> Iterator[EtcdCluster]:
+    """A single-node etcd of one test's own, which the test may kill, pause or restart."""
     cluster = start_etcd(1)
     try:
         yield cluster

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import shutil
 import socket
-import subprocess
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from tests.servers import free_port
+from tests.servers.process import LoggedProcess
 
 __all__ = ["OpenBaoServer", "openbao_server", "start_openbao", "stop_openbao"]
 
@@ -37,8 +36,7 @@ class OpenBaoServer:
 
     port: int
     base_dir: str
-    process: subprocess.Popen[str] = field(repr=False)
-    log_reader: threading.Thread = field(repr=False)
+    running: LoggedProcess = field(repr=False)
     root_token: str = field(default=ROOT_TOKEN, repr=False)
     role_id: str = field(default="", repr=False)
     secret_id: str = field(default="", repr=False)
@@ -51,7 +49,7 @@ class OpenBaoServer:
     @property
     def pid(self) -> int:
         """The server's process id."""
-        return self.process.pid
+        return self.running.pid
 
     def client(self) -> object:
         """An hvac client with the root token (to write test secrets)."""
@@ -84,30 +82,18 @@ def start_openbao(port: int | None = None) -> OpenBaoServer:
     """Start a dev server (on ``port``, or a free one) and wait for its "ready" banner."""
     base = Path(tempfile.mkdtemp(prefix="cwbao", dir="/tmp"))
     port = port or _two_free_ports()
-    process = subprocess.Popen(
+    running = LoggedProcess.start(
         [_binary(), "server", "-dev", f"-dev-listen-address=127.0.0.1:{port}",
          f"-dev-root-token-id={ROOT_TOKEN}", "-dev-no-store-token"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        ready_line=_READY, name=f"openbao-log-{port}",
         env={"HOME": str(base), "PATH": "/usr/bin:/bin"}, cwd=base,
     )  # fmt: skip
-    ready = threading.Event()
-    seen: list[str] = []
-
-    def drain() -> None:
-        # Reads the log until the server exits, so that it never blocks on a full pipe.
-        assert process.stdout is not None
-        for line in process.stdout:
-            seen.append(line)
-            if _READY in line:
-                ready.set()
-
-    reader = threading.Thread(target=drain, name=f"openbao-log-{port}", daemon=True)
-    reader.start()
-    server = OpenBaoServer(port, str(base), process, reader)
-    if not ready.wait(timeout=60):
-        stop_openbao(server)
-        raise RuntimeError("OpenBao did not become ready:\n" + "".join(seen[-20:]))
-    return server
+    try:
+        running.wait_ready("OpenBao", timeout=60)
+    except RuntimeError:
+        shutil.rmtree(base, ignore_errors=True)
+        raise
+    return OpenBaoServer(port, str(base), running)
 
 
 def prepare(server: OpenBaoServer) -> None:
@@ -125,16 +111,7 @@ def prepare(server: OpenBaoServer) -> None:
 
 def stop_openbao(server: OpenBaoServer) -> None:
     """Terminate by PID, kill if it does not stop, and remove the files."""
-    if server.process.poll() is None:
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait(timeout=20)
-    server.log_reader.join(timeout=20)
-    if server.process.stdout is not None:
-        server.process.stdout.close()
+    server.running.stop()
     shutil.rmtree(server.base_dir, ignore_errors=True)
 
 

@@ -8,15 +8,14 @@ stopped by PID.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from tests.servers import free_port, self_signed_cert
+from tests.servers.process import LoggedProcess
 
 __all__ = ["RedisServer", "redis_server", "start_redis"]
 
@@ -33,15 +32,14 @@ class RedisServer:
     cert_file: str
     socket_path: str
     base_dir: str
-    process: subprocess.Popen[str] = field(repr=False)
-    log_reader: threading.Thread = field(repr=False)
+    running: LoggedProcess = field(repr=False)
     host: str = "127.0.0.1"
     password: str = field(default=REDIS_PASSWORD, repr=False)
 
     @property
     def pid(self) -> int:
         """The server's process id."""
-        return self.process.pid
+        return self.running.pid
 
     def component_vars(self, *, socket: bool = False, db: int = 0) -> dict[str, str]:
         """``REDIS_*`` variables pointing at this server over TCP or the socket."""
@@ -78,45 +76,20 @@ def start_redis() -> RedisServer:
         f"tls-ca-cert-file {cert}\ntls-auth-clients no\n",
         encoding="utf-8",
     )
-    process = subprocess.Popen(
-        [executable, str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    running = LoggedProcess.start(
+        [executable, str(config)], ready_line=_READY, name=f"redis-log-{port}"
     )
-    ready = threading.Event()
-    seen: list[str] = []
-
-    def drain() -> None:
-        # Reads the log until the server exits, so that it never blocks on a full pipe.
-        assert process.stdout is not None
-        for line in process.stdout:
-            seen.append(line)
-            if _READY in line:
-                ready.set()
-
-    reader = threading.Thread(target=drain, name=f"redis-log-{port}", daemon=True)
-    reader.start()
-    if not ready.wait(timeout=30):
-        process.kill()
-        process.wait(timeout=10)
-        reader.join(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+    try:
+        running.wait_ready("redis-server", timeout=30)
+    except RuntimeError:
         shutil.rmtree(base, ignore_errors=True)
-        raise RuntimeError("redis-server did not become ready:\n" + "".join(seen[-20:]))
-    return RedisServer(port, tls_port, str(cert), str(socket_path), str(base), process, reader)
+        raise
+    return RedisServer(port, tls_port, str(cert), str(socket_path), str(base), running)
 
 
 def stop_redis(server: RedisServer) -> None:
     """Terminate by PID, kill if it does not stop, and remove the files."""
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait(timeout=20)
-    # The reader ends at end of file, once the server is gone; then the pipe can be closed.
-    server.log_reader.join(timeout=20)
-    if server.process.stdout is not None:
-        server.process.stdout.close()
+    server.running.stop()
     shutil.rmtree(server.base_dir, ignore_errors=True)
 
 

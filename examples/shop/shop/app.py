@@ -1,4 +1,9 @@
-"""The shop's HTTP API: FastAPI, with the configuration built once by ``bootstrap()``."""
+"""The shop's HTTP API: FastAPI, with the configuration built once by ``bootstrap()``.
+
+confwarden's health routes are mounted under ``/confwarden`` (docs/server.md "Mount it in
+your service"): ``/confwarden/health``, ``/confwarden/metrics``, the dashboard at
+``/confwarden/``; they serve the configuration ``bootstrap()`` installed, masked.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,9 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from confwarden import bootstrap
+from confwarden.config.manager import get_unified_manager
+from confwarden.monitoring import MonitoringHub
+from confwarden.server import create_app as create_health_app
 from shop.config import ShopConfig
 from shop.resources import create_cache, create_engine
 
@@ -20,14 +28,18 @@ def create_app(config: ShopConfig | None = None) -> FastAPI:
     settings = config if config is not None else _bootstrap()
     engine = create_engine(settings)
     cache = create_cache(settings)
+    hub = MonitoringHub(get_unified_manager())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        hub.start()  # a mounted app's own lifespan is not run: the host starts the hub
         yield
+        hub.stop()
         await cache.aclose()
         await engine.dispose()
 
     app = FastAPI(title="shop", lifespan=lifespan)
+    app.mount("/confwarden", create_health_app(hub, manage_hub=False))
 
     @app.get("/health")
     async def health() -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -30,3 +31,12 @@ def test_items_are_paged_by_the_configured_page_size(client: TestClient) -> None
 def test_visits_are_counted_in_redis(client: TestClient) -> None:
     first = client.post("/visits").json()["visits"]
     assert client.post("/visits").json()["visits"] == first + 1
+
+
+def test_confwarden_health_routes_are_mounted_and_masked(client: TestClient) -> None:
+    health = client.get("/confwarden/health")
+    assert health.status_code == 200
+    assert health.json()["status"] in ("UP", "DEGRADED")
+    config = client.get("/confwarden/config").text
+    assert "SHOP_PAGE_SIZE" in config
+    assert os.environ["POSTGRES_PASSWORD"] not in config

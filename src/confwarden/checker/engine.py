@@ -18,11 +18,9 @@ the findings inside the given paths.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from confwarden.checker.baseline import apply_baseline, read_baseline
@@ -34,7 +32,7 @@ from confwarden.checker.config import (
     infer_services,
     load_config,
 )
-from confwarden.checker.discovery import SourceFile, discover, module_name
+from confwarden.checker.discovery import discover, module_name
 from confwarden.checker.excerpts import safe_source
 from confwarden.checker.facts import (
     EnvAccess,
@@ -44,10 +42,10 @@ from confwarden.checker.facts import (
     ParseError,
     Plain,
     facts_from_plain,
-    facts_to_plain,
 )
 from confwarden.checker.files import is_special, read_regular
 from confwarden.checker.findings import CheckResult, Finding
+from confwarden.checker.parsing import Progress, changed_files, parse_files
 from confwarden.checker.rules import (
     ALL_RULES,
     FILE_RULES,
@@ -62,105 +60,13 @@ from confwarden.checker.rules import (
 )
 from confwarden.checker.schema import class_family, load_schema
 from confwarden.checker.suppressions import apply_suppressions
-from confwarden.checker.visitor import analyze_source
 
 __all__ = ["CHECKER_VERSION", "Progress", "resolve_paths", "run_check"]
 
 CHECKER_VERSION = "0.2.0"
 
-# Below this many files, starting worker processes costs more than it saves.
-_PARALLEL_MIN_FILES = 48
 # Parse errors that no Python version would accept (not a newer-syntax problem).
 _NEVER_PARSES = ("ValueError", "RecursionError", "MemoryError", "UTF-16", "UTF-32")
-
-Progress = Callable[[int, int], None]
-_Parsed = tuple[str, str, tuple[object, ...]]  # (path, digest, plain facts)
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-_Options = tuple[tuple[str, ...], bool]  # (accessors, collect attribute names)
-
-
-def _analyze(root: str, path: str, options: _Options) -> _Parsed:
-    try:
-        data = read_regular(Path(root) / path)
-    except OSError as exc:
-        facts = FileFacts(0, error=_unreadable(exc))
-        return path, "", facts_to_plain(facts)
-    module, is_package = module_name(path)
-    facts = analyze_source(
-        data,
-        module=module,
-        is_package=is_package,
-        accessors=options[0],
-        attributes=options[1],
-    )
-    return path, _digest(data), facts_to_plain(facts)
-
-
-def _unreadable(exc: OSError) -> ParseError:
-    return ParseError(1, 1, f"cannot read the file: {exc.strerror or exc}")
-
-
-def _analyze_chunk(root: str, paths: list[str], options: _Options) -> list[_Parsed]:
-    return [_analyze(root, path, options) for path in paths]
-
-
-def _parse_all(
-    root: Path,
-    paths: list[str],
-    accessors: _Options,
-    jobs: int,
-    progress: Progress | None,
-) -> list[_Parsed]:
-    total = len(paths)
-    if jobs <= 1 or total < _PARALLEL_MIN_FILES:
-        parsed = []
-        for done, path in enumerate(paths, start=1):
-            parsed.append(_analyze(str(root), path, accessors))
-            if progress is not None and done % 64 == 0:
-                progress(done, total)
-        return parsed
-    # Biggest files first, in small chunks: no worker is left alone with a 30,000-line file
-    # at the end while the other one idles.
-    size = max(4, total // (jobs * 48))
-    chunks = [paths[i : i + size] for i in range(0, total, size)]
-    parsed = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_analyze_chunk, str(root), chunk, accessors) for chunk in chunks]
-        for future in as_completed(futures):
-            parsed.extend(future.result())
-            if progress is not None:
-                progress(len(parsed), total)
-    return parsed
-
-
-def _lookup(
-    root: Path, files: list[SourceFile], cache: dict[str, CacheEntry]
-) -> tuple[dict[str, CacheEntry], list[str], bool]:
-    """Entries still valid, files to parse, and whether the cache needs writing."""
-    entries: dict[str, CacheEntry] = {}
-    to_parse: list[str] = []
-    dirty = len(files) != len(cache)
-    for source in files:
-        entry = cache.get(source.path)
-        if entry is not None and entry[0] == source.mtime_ns and entry[1] == source.size:
-            entries[source.path] = entry
-            continue
-        dirty = True
-        if entry is not None:
-            try:
-                digest = _digest(read_regular(root / source.path))
-            except OSError:
-                digest = ""
-            if digest and digest == entry[2]:
-                entries[source.path] = (source.mtime_ns, source.size, digest, entry[3], entry[4])
-                continue
-        to_parse.append(source.path)
-    return entries, to_parse, dirty
 
 
 def _newer_syntax(error: ParseError, config: CheckerConfig) -> bool:
@@ -487,7 +393,7 @@ def _run(
     key = f"{CHECKER_VERSION}:{config.fingerprint()}"
     files = discover(root, config.exclude)
     cache = load_cache(root, key) if use_cache else {}
-    entries, to_parse, dirty = _lookup(root, files, cache)
+    entries, to_parse, dirty = changed_files(root, files, cache)
 
     result = CheckResult(root=str(root), files=len(files), files_checked=len(to_parse))
     result.rules = tuple(r for r in ALL_RULES if config.enabled(r.code))
@@ -511,7 +417,7 @@ def _run(
     stats = {f.path: f for f in files}
     to_parse.sort(key=lambda path: -stats[path].size)
     attributes = bool(config.schema) and config.enabled(unused_declared_var.RULE.code)
-    parsed = _parse_all(root, to_parse, (config.accessors, attributes), jobs, progress)
+    parsed = parse_files(root, to_parse, (config.accessors, attributes), jobs, progress)
     for path, digest, plain in parsed:
         source = stats[path]
         entries[path] = (source.mtime_ns, source.size, digest, plain, None)

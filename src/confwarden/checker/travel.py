@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import ast
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
-__all__ = ["Helper", "Strings", "helper_calls", "module_strings"]
+from confwarden.checker.facts import EnvAccess
+from confwarden.checker.walking import dotted_name
+
+__all__ = ["Helper", "Strings", "helper_calls", "module_strings", "travelled_accesses"]
 
 _FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
@@ -226,3 +229,57 @@ def helper_calls(
         names = strings.within(function).values(argument)
         if names:
             yield node, helper, names
+
+
+def travelled_accesses(
+    tree: ast.Module,
+    env: Sequence[EnvAccess],
+    pending: Iterable[tuple[int, ast.expr]],
+    functions: Mapping[int, tuple[str, tuple[str, ...]]],
+    function_nodes: Mapping[int, ast.AST],
+) -> list[EnvAccess]:
+    """Named copies of the accesses whose key is a constant, a loop variable or a helper's
+    parameter.
+
+    Args:
+        tree: the module.
+        env: the accesses the walk recorded.
+        pending: ``(index in env, key expression)`` of those whose key is not a literal.
+        functions: scope -> the function's name and positional parameters.
+        function_nodes: scope -> the function's node.
+    """
+    helpers: dict[str, Helper] = {}
+    keys: list[tuple[EnvAccess, ast.expr]] = []
+    for index, key in pending:
+        access = env[index]
+        function = functions.get(access.scope)
+        if type(key) is ast.Name and function is not None and key.id in function[1]:
+            name, params = function
+            helpers[name] = Helper(
+                name, params.index(key.id), key.id, access.via, access.form, access.op
+            )
+        else:
+            keys.append((access, key))
+    strings = module_strings(tree)
+    found: list[EnvAccess] = []
+    for access, key in keys:
+        shown = dotted_name(key) or type(key).__name__
+        local = strings.within(function_nodes.get(access.scope))
+        for name in sorted(local.values(key)):
+            found.append(access._replace(name=name, indirect=f"through `{shown}`"))
+    for call, helper, names in helper_calls(tree, helpers, strings):
+        for name in sorted(names):
+            found.append(
+                EnvAccess(
+                    call.lineno,
+                    call.col_offset + 1,
+                    helper.via,
+                    helper.form,
+                    name,
+                    helper.op,
+                    -1,
+                    "",
+                    f"through helper {helper.name}()",
+                )
+            )
+    return found

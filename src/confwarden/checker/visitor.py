@@ -5,8 +5,9 @@ Speed matters here (the target is 100,000 lines/s on two processes, close to wha
 node type to a handful of handlers; every rule then works from the recorded facts. The
 explicit stack also means a deeply nested file cannot exhaust the recursion limit.
 
-Aliases are followed in source order: ``import os as _os``, ``from os import environ as E``,
-``e = os.environ``, ``self._env = get_env()``, ``g = os.getenv``, ``getattr(os, "environ")``.
+Aliases are followed in source order (``import os as _os``, ``e = os.environ``,
+``self._env = get_env()``...): the collector is an :class:`~confwarden.checker.aliases.
+AliasTracker` that its import and assignment handlers keep up to date.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import codecs
 import re
 from collections.abc import Iterable
 
+from confwarden.checker.aliases import ACCESSOR, ENVIRON, OS, AliasTracker
 from confwarden.checker.facts import (
     VIA_ACCESSOR,
     VIA_OS,
@@ -27,18 +29,14 @@ from confwarden.checker.facts import (
     ParseError,
 )
 from confwarden.checker.patterns import (
-    ACCESSOR_METHODS,
     CALL_ATTRS,
     CALL_NAMES,
-    ENV_FUNCS,
-    ENVIRON_METHODS,
     LOG_METHODS,
     OS_ATTRS,
     SAFE_WRAPPERS,
-    WRAPPERS,
 )
 from confwarden.checker.suppressions import find_suppressions
-from confwarden.checker.travel import Helper, helper_calls, module_strings
+from confwarden.checker.travel import travelled_accesses
 from confwarden.checker.walking import (
     FIELDS_OF,
     MAY_HOLD_NONE,
@@ -52,8 +50,6 @@ from confwarden.checker.walking import (
 )
 
 __all__ = ["analyze_source", "count_lines"]
-
-_OS, _ENVIRON, _ACCESSOR = "os", "environ", "accessor"
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _TOP, _FUNCTION, _TYPE_CHECKING, _GUARDED = "", "function", "type_checking", "guarded"
@@ -74,30 +70,18 @@ def count_lines(data: bytes) -> int:
     return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 
-class _Collector:
+class _Collector(AliasTracker):
     """Walks one tree and records its facts; one instance per file."""
 
     def __init__(self, module: str, is_package: bool, accessors: Iterable[str]) -> None:
-        self.module = module
-        self.is_package = is_package
-        self.factories = frozenset({"get_env", *accessors})
-        self.bindings: dict[str, str] = {"os": _OS, "IsolatedEnvironment": _ACCESSOR}
-        for name in self.factories:
-            self.bindings[name] = "factory"
-        self.bound_attrs: set[str] = set()
+        super().__init__(module, is_package, accessors)
         self.consumed: set[int] = set()
-        self.targets: dict[int, str] = {}
         self.env: list[EnvAccess] = []
         self.imports: list[ImportFact] = []
         self.outputs: list[OutputCall] = []
         self.calls: list[EnvCall] = []
-        self.origins: dict[str, str] = {}  # factory local name -> module it comes from
-        self.functions: dict[int, tuple[str, tuple[str, ...]]] = {}
         self.function_nodes: dict[int, ast.AST] = {}
         self.pending: list[tuple[int, ast.expr]] = []  # (index in env, key expression)
-        # accessor variable -> (factory "module:name", scope it was bound in)
-        self.sources: dict[str, tuple[str, int]] = {}
-        self.scope = 0
         self.flag = _TOP
         self.next_scope = 0
         self.handlers = {
@@ -149,11 +133,7 @@ class _Collector:
                 self.functions[self.scope] = _signature(node)  # type: ignore[arg-type]
                 self.function_nodes[self.scope] = node  # type: ignore[assignment]
             elif node_type is ast.If and is_type_checking(node.test):  # type: ignore[attr-defined]
-                push((self.scope, self.flag))
-                extend(reversed(node.orelse))  # type: ignore[attr-defined]
-                push((self.scope, self.flag))
-                extend(reversed(node.body))  # type: ignore[attr-defined]
-                self.flag = _TYPE_CHECKING
+                self._type_checking(node, push, extend)  # type: ignore[arg-type]
                 continue
             elif node_type in _TRY and catches_import_error(node):  # type: ignore[arg-type]
                 self._guarded(node, push, extend)  # type: ignore[arg-type]
@@ -191,11 +171,7 @@ class _Collector:
                 self.next_scope += 1
                 self.scope, self.flag = self.next_scope, self.flag or _FUNCTION
             elif node_type is ast.If and is_type_checking(node.test):  # type: ignore[attr-defined]
-                push((self.scope, self.flag))
-                extend(reversed(node.orelse))  # type: ignore[attr-defined]
-                push((self.scope, self.flag))
-                extend(reversed(node.body))  # type: ignore[attr-defined]
-                self.flag = _TYPE_CHECKING
+                self._type_checking(node, push, extend)  # type: ignore[arg-type]
                 continue
             elif node_type in _TRY and catches_import_error(node):  # type: ignore[arg-type]
                 self._guarded(node, push, extend)  # type: ignore[arg-type]
@@ -204,6 +180,14 @@ class _Collector:
                 value = getattr(node, field, None)
                 if type(value) is list and value:
                     extend(reversed(value))
+
+    def _type_checking(self, node: ast.If, push: object, extend: object) -> None:
+        """Push an ``if TYPE_CHECKING:``: its body's imports happen for type checkers only."""
+        push((self.scope, self.flag))  # type: ignore[operator]
+        extend(reversed(node.orelse))  # type: ignore[operator]
+        push((self.scope, self.flag))  # type: ignore[operator]
+        extend(reversed(node.body))  # type: ignore[operator]
+        self.flag = _TYPE_CHECKING
 
     def _guarded(self, node: ast.Try, push: object, extend: object) -> None:
         """Push a ``try`` whose handler catches ``ImportError``: its body is guarded."""
@@ -215,38 +199,6 @@ class _Collector:
         extend(reversed(node.body))  # type: ignore[operator]
         if self.flag != _TYPE_CHECKING:
             self.flag = _GUARDED
-
-    # -- classification ---------------------------------------------------------------------
-
-    def kind(self, node: ast.expr) -> str | None:
-        """What an expression denotes: the os module, os.environ, an os function
-        (``envfunc:getenv``), a sanctioned accessor object, or nothing of interest."""
-        node_type = type(node)
-        if node_type is ast.Name:
-            return self.bindings.get(node.id)  # type: ignore[attr-defined]
-        if node_type is ast.Attribute:
-            attr = node.attr  # type: ignore[attr-defined]
-            if attr not in OS_ATTRS and attr not in self.bound_attrs:
-                return None
-            dotted = dotted_name(node)
-            if dotted in self.bindings:
-                return self.bindings[dotted]
-            if self.kind(node.value) == _OS:  # type: ignore[attr-defined]
-                return _ENVIRON if attr in ("environ", "environb") else f"envfunc:{attr}"
-            return None
-        if node_type is ast.Call:
-            func = node.func  # type: ignore[attr-defined]
-            func_kind = self.kind(func)
-            if func_kind in ("factory", _ACCESSOR):
-                return _ACCESSOR
-            dotted = dotted_name(func)
-            if dotted.rpartition(".")[2] in self.factories:
-                return _ACCESSOR
-            if dotted == "getattr" and len(node.args) >= 2:  # type: ignore[attr-defined]
-                attr = literal(node.args[1])  # type: ignore[attr-defined]
-                if attr in OS_ATTRS and self.kind(node.args[0]) == _OS:  # type: ignore[attr-defined]
-                    return _ENVIRON if attr in ("environ", "environb") else f"envfunc:{attr}"
-        return None
 
     def record(
         self,
@@ -273,37 +225,6 @@ class _Collector:
             )
         )
 
-    def read_of(self, node: ast.Call) -> tuple[str, str, str, str, ast.AST] | None:
-        """(via, form, name, op, receiver) when the call reads or writes the environment.
-
-        The key expression of the call is ``node.args[0]`` when the name is not a literal
-        (see :meth:`key_of`)."""
-        func = node.func
-        if type(func) is ast.Attribute:
-            attr = func.attr
-            if attr not in CALL_ATTRS:
-                return None
-            receiver_kind = self.kind(func.value)
-            if receiver_kind == _ENVIRON and attr in ENVIRON_METHODS:
-                op, named = ENVIRON_METHODS[attr]
-                name = literal(node.args[0]) if named and node.args else ""
-                return VIA_OS, f"os.environ.{attr}", name, op, func.value
-            if receiver_kind in (_ACCESSOR, "factory") and attr in ACCESSOR_METHODS:
-                op, named = ACCESSOR_METHODS[attr]
-                name = literal(node.args[0]) if named and node.args else ""
-                shown = dotted_name(func.value) or "get_env()"
-                return VIA_ACCESSOR, f"{shown}.{attr}", name, op, func.value
-            if receiver_kind == _OS and attr in ENV_FUNCS:
-                name = literal(node.args[0]) if node.args else ""
-                return VIA_OS, f"os.{attr}", name, ENV_FUNCS[attr], func
-            return None
-        func_kind = self.kind(func)
-        if func_kind is not None and func_kind.startswith("envfunc:"):
-            fn = func_kind[8:]
-            name = literal(node.args[0]) if node.args else ""
-            return VIA_OS, f"os.{fn}", name, ENV_FUNCS.get(fn, "ref"), func
-        return None
-
     # -- handlers ---------------------------------------------------------------------------
 
     def on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -325,33 +246,10 @@ class _Collector:
             )
         )
 
-    def _factory_origin(self, receiver: ast.expr) -> str | None:
-        """The module of the factory behind an accessor expression, None if not one."""
-        if type(receiver) is ast.Call:
-            func = receiver.func
-            if type(func) is ast.Name and self.bindings.get(func.id) == "factory":
-                return self.origins.get(func.id, "")
-            return None
-        if type(receiver) is ast.Name or type(receiver) is ast.Attribute:
-            dotted = dotted_name(receiver)
-            found = self.sources.get(dotted)
-            if found is None:
-                return None
-            origin, scope = found
-            # A variable bound elsewhere is trusted only from module level, and not where a
-            # parameter of the same name shadows it.
-            function = self.functions.get(self.scope)
-            if scope == self.scope or (
-                scope == 0 and (function is None or dotted.partition(".")[0] not in function[1])
-            ):
-                return origin
-            return None
-        return None
-
     def on_import(self, node: ast.Import) -> None:
         for alias in node.names:
             if alias.name == "os" and alias.asname:
-                self.bindings[alias.asname] = _OS
+                self.bindings[alias.asname] = OS
             elif alias.name == "importlib" and alias.asname:
                 self.bindings[alias.asname] = "importlib"
             self.imports.append(
@@ -370,61 +268,22 @@ class _Collector:
         for alias in node.names:
             local = alias.asname or alias.name
             if module == "os" and alias.name in OS_ATTRS:
-                kind = (
-                    _ENVIRON if alias.name in ("environ", "environb") else f"envfunc:{alias.name}"
-                )
+                kind = ENVIRON if alias.name in ("environ", "environb") else f"envfunc:{alias.name}"
                 self.bindings[local] = kind
                 self.record(node, VIA_OS, f"from os import {alias.name}", "", "ref")
             elif alias.name in self.factories:
                 self.bindings[local] = "factory"
                 self.origins[local] = f"{module}:{alias.name}"
             elif alias.name == "IsolatedEnvironment":
-                self.bindings[local] = _ACCESSOR
+                self.bindings[local] = ACCESSOR
             elif module == "importlib" and alias.name == "import_module":
                 self.bindings[local] = "import_module"
-
-    def on_assign(self, node: ast.Assign | ast.AnnAssign | ast.NamedExpr) -> None:
-        value = node.value
-        if value is None:
-            return
-        targets = node.targets if type(node) is ast.Assign else [node.target]  # type: ignore[union-attr]
-        kind = self.kind(value)
-        if kind is not None:
-            origin = self._factory_origin(value) if kind == _ACCESSOR else None
-            for target in targets:
-                dotted = dotted_name(target)
-                if dotted:
-                    self.bindings[dotted] = kind
-                    self.bound_attrs.add(dotted.rpartition(".")[2])
-                    if origin is not None:
-                        self.sources[dotted] = (origin, self.scope)
-        else:
-            for target in targets:
-                self.bindings.pop(dotted_name(target), None)
-                self.sources.pop(dotted_name(target), None)
-        if len(targets) == 1 and type(targets[0]) is ast.Name:
-            self._mark_target(value, targets[0].id, 3)
-
-    def _mark_target(self, value: ast.expr, name: str, depth: int) -> None:
-        """Remember that the read inside ``value`` lands in local ``name`` (rule CW109)."""
-        value_type = type(value)
-        if value_type is ast.Call or value_type is ast.Subscript:
-            self.targets[id(value)] = name
-            if depth and value_type is ast.Call and dotted_name(value.func) in WRAPPERS:  # type: ignore[attr-defined]
-                for arg in value.args:  # type: ignore[attr-defined]
-                    self._mark_target(arg, name, depth - 1)
-        elif depth and value_type is ast.BoolOp:
-            for item in value.values:  # type: ignore[attr-defined]
-                self._mark_target(item, name, depth - 1)
-        elif depth and value_type is ast.IfExp:
-            self._mark_target(value.body, name, depth - 1)  # type: ignore[attr-defined]
-            self._mark_target(value.orelse, name, depth - 1)  # type: ignore[attr-defined]
 
     def on_call(self, node: ast.Call) -> None:
         func = node.func
         func_type = type(func)
         if func_type is ast.Attribute:
-            origin = self._factory_origin(func.value)  # type: ignore[attr-defined]
+            origin = self.factory_origin(func.value)  # type: ignore[attr-defined]
             if origin is not None:
                 self._env_call(node, "method", func.attr, origin)  # type: ignore[attr-defined]
             if func.attr not in CALL_ATTRS and func.attr != "import_module":  # type: ignore[attr-defined]
@@ -486,8 +345,8 @@ class _Collector:
                 if found is not None and found[2]:
                     env_names.append(found[2])
             elif item_type is ast.Subscript and self.kind(item.value) in (  # type: ignore[attr-defined,operator]
-                _ENVIRON,
-                _ACCESSOR,
+                ENVIRON,
+                ACCESSOR,
             ):
                 name = literal(item.slice)  # type: ignore[attr-defined]
                 if name:
@@ -506,12 +365,12 @@ class _Collector:
 
     def on_subscript(self, node: ast.Subscript) -> None:
         kind = self.kind(node.value)
-        if kind in (_ENVIRON, _ACCESSOR):
+        if kind in (ENVIRON, ACCESSOR):
             op = "read" if type(node.ctx) is ast.Load else "write"
-            via = VIA_OS if kind == _ENVIRON else VIA_ACCESSOR
+            via = VIA_OS if kind == ENVIRON else VIA_ACCESSOR
             form = (
                 "os.environ[...]"
-                if kind == _ENVIRON
+                if kind == ENVIRON
                 else f"{dotted_name(node.value) or 'get_env()'}[...]"
             )
             self.consumed.add(id(node.value))
@@ -521,10 +380,10 @@ class _Collector:
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             if type(op) in (ast.In, ast.NotIn):
                 kind = self.kind(comparator)
-                if kind in (_ENVIRON, _ACCESSOR):
+                if kind in (ENVIRON, ACCESSOR):
                     self.consumed.add(id(comparator))
-                    via = VIA_OS if kind == _ENVIRON else VIA_ACCESSOR
-                    form = "in os.environ" if kind == _ENVIRON else "in get_env()"
+                    via = VIA_OS if kind == ENVIRON else VIA_ACCESSOR
+                    form = "in os.environ" if kind == ENVIRON else "in get_env()"
                     self.record(node, via, form, literal(node.left), "read", key=node.left)
 
     def on_reference(self, node: ast.Name | ast.Attribute) -> None:
@@ -535,52 +394,13 @@ class _Collector:
         ):
             return
         load = type(node.ctx) is ast.Load
-        if not load and (node.attr not in OS_ATTRS or self.kind(node.value) != _OS):  # type: ignore[union-attr]
+        if not load and (node.attr not in OS_ATTRS or self.kind(node.value) != OS):  # type: ignore[union-attr]
             return  # rebinding a name that held os.environ is not an access
         kind = self.kind(node)
-        if kind == _ENVIRON or (kind is not None and kind.startswith("envfunc:")):
+        if kind == ENVIRON or (kind is not None and kind.startswith("envfunc:")):
             op = "ref" if load else "write"
             shown = dotted_name(node)
             self.record(node, VIA_OS, shown, "", op)
-
-    # -- names that travel ---------------------------------------------------------------
-
-    def resolve(self, tree: ast.Module) -> None:
-        """Give a name to the accesses whose key is a constant, a loop variable or a helper's
-        parameter (see :mod:`confwarden.checker.travel`)."""
-        helpers: dict[str, Helper] = {}
-        keys: list[tuple[EnvAccess, ast.expr]] = []
-        for index, key in self.pending:
-            access = self.env[index]
-            function = self.functions.get(access.scope)
-            if type(key) is ast.Name and function is not None and key.id in function[1]:
-                name, params = function
-                helpers[name] = Helper(
-                    name, params.index(key.id), key.id, access.via, access.form, access.op
-                )
-            else:
-                keys.append((access, key))
-        strings = module_strings(tree)
-        for access, key in keys:
-            shown = dotted_name(key) or type(key).__name__
-            local = strings.within(self.function_nodes.get(access.scope))
-            for name in sorted(local.values(key)):
-                self.env.append(access._replace(name=name, indirect=f"through `{shown}`"))
-        for call, helper, names in helper_calls(tree, helpers, strings):
-            for name in sorted(names):
-                self.env.append(
-                    EnvAccess(
-                        call.lineno,
-                        call.col_offset + 1,
-                        helper.via,
-                        helper.form,
-                        name,
-                        helper.op,
-                        -1,
-                        "",
-                        f"through helper {helper.name}()",
-                    )
-                )
 
 
 def _signature(
@@ -631,7 +451,13 @@ def analyze_source(
     if needs_full_walk(data, collector.factories):
         collector.walk(tree)
         if collector.pending:
-            collector.resolve(tree)
+            collector.env += travelled_accesses(
+                tree,
+                collector.env,
+                collector.pending,
+                collector.functions,
+                collector.function_nodes,
+            )
     else:
         collector.walk_statements(tree)
     read: tuple[str, ...] = ()

@@ -68,12 +68,24 @@ class ConfwardenGroup(click.Group):
         except ConfwardenError as exc:
             click.echo(f"error: {exc}", err=True)
             raise click.exceptions.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            # `confwarden ... | head`: the reader left. Not a bug: stop quietly (the
+            # interpreter would otherwise complain again while flushing stdout at exit).
+            _silence_stdout()
+            raise click.exceptions.Exit(EXIT_PROBLEMS) from None
         except Exception:
             import traceback
 
             click.echo("internal error in confwarden (please report it):", err=True)
             click.echo(traceback.format_exc(), err=True)
             raise click.exceptions.Exit(EXIT_INTERNAL) from None
+
+
+def _silence_stdout() -> None:
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 @click.group(cls=ConfwardenGroup, context_settings={"help_option_names": ["-h", "--help"]})

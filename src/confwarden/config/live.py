@@ -354,7 +354,8 @@ class LiveConfig(Generic[T]):
         return [str(p) for p in problems]
 
     def _startup_sources(self) -> tuple[ValueSource, ...]:
-        probe = fields_of(self.schema)[0].canonical if fields_of(self.schema) else "ENVIRONMENT"
+        specs = fields_of(self.schema)
+        probe = specs[0].canonical if specs else "ENVIRONMENT"
         failures = {s.name: _failure(s, probe) for s in self.remote}
         down = [s for s in self.remote if failures[s.name] is not None]
         if not down:
@@ -370,7 +371,6 @@ class LiveConfig(Generic[T]):
                 reason = str(exc).rstrip(".")
         if saved is None:
             if self.environment in DEPLOYED:
-                specs = fields_of(self.schema)
                 wanted = ", ".join(spec.canonical for spec in specs[:20])
                 more = f" and {len(specs) - 20} more" if len(specs) > 20 else ""
                 raise ConfigurationError(
@@ -440,23 +440,19 @@ class LiveConfig(Generic[T]):
                 return  # never overwrite a good copy with values that came from it
         inspection = inspection or self.inspection
         assert inspection is not None
-        plan = [
-            (spec, spec.variable_names(self.environment))
+        variables = [
+            variable
             for spec in fields_of(self.schema)
             if not spec.sensitive
+            for variable in spec.variable_names(self.environment)
         ]
         saved: dict[str, dict[str, str]] = {}
         for source in self.remote:
-            values: dict[str, str] = {}
-            for _spec, names in plan:
-                for variable in names:
-                    try:
-                        hit = source.lookup(variable)
-                    except Exception:
-                        return  # a source failing now: keep the previous copy
-                    if hit is not None:
-                        values[variable] = hit.value
-            saved[source.name] = values
+            try:
+                hits = [(variable, source.lookup(variable)) for variable in variables]
+            except Exception:
+                return  # a source failing now: keep the previous copy
+            saved[source.name] = {v: hit.value for v, hit in hits if hit is not None}
         try:
             lkg.save(self.schema.__name__, self.environment.value, saved)
         except (LastKnownGoodError, OSError) as exc:

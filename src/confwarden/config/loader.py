@@ -72,11 +72,16 @@ class ConfigLoadResult:
         return fields_of(self.schema)
 
     def spec(self, name_or_variable: str) -> FieldSpec | None:
-        """The field named ``name_or_variable``, or bound to that variable."""
+        """The field named ``name_or_variable``, or bound to that variable (a nested group's
+        key, ``SHOP_PAYMENT__PROVIDER``, gives the group's field)."""
         for spec in self.fields:
             if spec.name == name_or_variable:
                 return spec
-        return self.schema.field_for_variable(name_or_variable)
+        found = self.schema.field_for_variable(name_or_variable)
+        delimiter = self.schema.__confwarden_nested_delimiter__
+        if found is None and delimiter and delimiter in name_or_variable:
+            found = self.schema.field_for_variable(name_or_variable.split(delimiter, 1)[0])
+        return found
 
     def shown_value(self, spec: FieldSpec) -> str | None:
         """The value of ``spec`` as it may be displayed (secrets masked)."""

@@ -20,6 +20,7 @@ from collections import Counter, OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from confwarden.monitoring._listeners import Listeners
 from confwarden.monitoring.settings import MonitoringSettings, MonitoringValues
 
 __all__ = ["ConnectionHealth", "EventFlowAlert", "EventFlowMonitor", "SilentFailure"]
@@ -132,11 +133,10 @@ class EventFlowMonitor:
         self._heap: list[tuple[float, str, str]] = []  # (deadline, connection, event id)
         self._runs: OrderedDict[str, set[str]] = OrderedDict()
         self._waiters: dict[tuple[str, str], threading.Event] = {}
-        self._alert_callbacks: list[Callable[[EventFlowAlert], None]] = []
+        self._listeners: Listeners[EventFlowAlert] = Listeners("event-flow alert", logger)
         self.alerts: deque[EventFlowAlert] = deque(maxlen=100)
         self._failures: deque[float] = deque(maxlen=10_000)
         self.totals: Counter[str] = Counter()
-        self.callback_errors = 0
 
     def now(self) -> float:
         """The monitor's clock."""
@@ -231,22 +231,19 @@ class EventFlowMonitor:
                 if state.failures % threshold == 0:
                     alerts.append(EventFlowAlert(connection, state.failures, threshold, now))
             self.alerts.extend(alerts)
-            callbacks = tuple(self._alert_callbacks)
         for alert in alerts:
             logger.critical("silent failures: %s", alert.message)
-            for callback in callbacks:
-                try:
-                    callback(alert)
-                except Exception as exc:
-                    with self._lock:
-                        self.callback_errors += 1
-                    logger.warning("event-flow alert callback failed: %s", type(exc).__name__)
+            self._listeners.call(alert)
         return failures
 
     def add_alert_callback(self, callback: Callable[[EventFlowAlert], None]) -> None:
         """Call ``callback(alert)`` whenever a connection reaches the threshold."""
-        with self._lock:
-            self._alert_callbacks.append(callback)
+        self._listeners.add(callback)
+
+    @property
+    def callback_errors(self) -> int:
+        """Alert callbacks that raised (logged by exception type, never raised)."""
+        return self._listeners.errors
 
     def connections(self) -> list[ConnectionHealth]:
         """Every followed connection with its counters; unhealthy after 2 × the heartbeat

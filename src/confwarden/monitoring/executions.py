@@ -31,6 +31,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from confwarden.errors import ConfwardenError
+from confwarden.monitoring._listeners import Listeners
 from confwarden.monitoring.deaths import DeathCause, DeathEvent
 from confwarden.monitoring.settings import MonitoringSettings, MonitoringValues
 
@@ -185,11 +186,10 @@ class ExecutionTracker:
         self._cleanup_heap: list[tuple[float, str]] = []
         self._next_cleanup = clock() + self.settings.execution_cleanup_interval
         self._deaths: deque[tuple[float, DeathCause]] = deque(maxlen=10_000)
-        self._callbacks: list[DeathCallback] = []
+        self._listeners: Listeners[DeathEvent] = Listeners("death", logger)
         self._wakeup: list[Callable[[], None]] = []
         self.deaths_by_cause: Counter[DeathCause] = Counter()
         self.finished_by_state: Counter[ExecutionState] = Counter()
-        self.callback_errors = 0
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -384,10 +384,6 @@ class ExecutionTracker:
         heapq.heappush(self._cleanup_heap, (now, record.id))
 
     def _notify(self, events: list[DeathEvent]) -> None:
-        if not events:
-            return
-        with self._lock:
-            callbacks = tuple(self._callbacks)
         for event in events:
             logger.error(
                 "execution %s (%s) declared dead: %s",
@@ -395,33 +391,22 @@ class ExecutionTracker:
                 event.agent_name,
                 event.cause.value,
             )
-            for callback in callbacks:
-                try:
-                    callback(event)
-                except Exception as exc:
-                    # The exception text may quote anything the callback touched: only its
-                    # type is logged, and the tracker goes on.
-                    with self._lock:
-                        self.callback_errors += 1
-                    logger.warning(
-                        "death callback %r failed for %s: %s",
-                        getattr(callback, "__qualname__", callback),
-                        event.run_id,
-                        type(exc).__name__,
-                    )
+            self._listeners.call(event)
 
     # -- callbacks and views ----------------------------------------------------------------
 
     def add_death_callback(self, callback: DeathCallback) -> None:
         """Call ``callback(event)`` for every death (``event.to_dict()`` is spec/003's)."""
-        with self._lock:
-            self._callbacks.append(callback)
+        self._listeners.add(callback)
 
     def remove_death_callback(self, callback: DeathCallback) -> None:
         """Stop calling ``callback``; unknown callbacks are ignored."""
-        with self._lock:
-            if callback in self._callbacks:
-                self._callbacks.remove(callback)
+        self._listeners.remove(callback)
+
+    @property
+    def callback_errors(self) -> int:
+        """Death callbacks that raised (logged by exception type, never raised)."""
+        return self._listeners.errors
 
     def add_wakeup(self, wake: Callable[[], None]) -> None:
         """Call ``wake()`` when a new deadline may be earlier than the known ones (the

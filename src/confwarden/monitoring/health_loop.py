@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
+from confwarden.monitoring._listeners import Listeners
+
 if TYPE_CHECKING:
     from confwarden.config.change_tracker import ChangeTracker, TrackedChange
     from confwarden.config.manager import UnifiedConfigManager
@@ -192,14 +194,13 @@ class ConfigHealthMonitor:
         self.last_error: str | None = None
         self.validator_failures = 0
         self.source_errors = 0
-        self.callback_errors = 0
         self.reloads = 0
         self.reload_failures = 0
         self.last_reload: float | None = None
         self._source_up: dict[str, bool] = {}
         self._source_status: dict[str, SourceStatusLike] = {}
         self._failing: set[tuple[str, str]] = set()
-        self._callbacks: list[Callable[[Alert], None]] = []
+        self._listeners: Listeners[Alert] = Listeners("alert", logger)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         if change_tracker is not None:
@@ -355,22 +356,19 @@ class ConfigHealthMonitor:
 
     def add_alert_callback(self, callback: Callable[[Alert], None]) -> None:
         """Call ``callback(alert)`` for every alert (from the thread that raised it)."""
-        with self._lock:
-            self._callbacks.append(callback)
+        self._listeners.add(callback)
+
+    @property
+    def callback_errors(self) -> int:
+        """Alert callbacks that raised (logged by exception type, never raised)."""
+        return self._listeners.errors
 
     def _raise(self, alert: Alert) -> None:
         level = logging.CRITICAL if alert.severity is AlertSeverity.CRITICAL else logging.INFO
         logger.log(level, "%s: %s", alert.kind, alert.message)
         with self._lock:
             self.alerts.append(alert)
-            callbacks = tuple(self._callbacks)
-        for callback in callbacks:
-            try:
-                callback(alert)
-            except Exception as exc:
-                with self._lock:
-                    self.callback_errors += 1
-                logger.warning("alert callback failed: %s", type(exc).__name__)
+        self._listeners.call(alert)
 
     # -- the loop ---------------------------------------------------------------------------
 

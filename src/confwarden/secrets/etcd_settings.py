@@ -17,8 +17,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from confwarden.environment.detection import Environment
 from confwarden.secrets.base import SecretSourceError
 from confwarden.secrets.etcd import EtcdSource, etcd_prefix
+from confwarden.secrets.mapping import SecretMappings
+from confwarden.secrets.registry import checked
 
 __all__ = ["from_settings"]
 
@@ -34,8 +37,8 @@ _SETTINGS: dict[str, type | tuple[type, ...]] = {
 def from_settings(
     settings: Mapping[str, Any],
     *,
-    mappings: Any,
-    environment: Any,
+    mappings: SecretMappings,
+    environment: Environment,
     environ: Mapping[str, str],
 ) -> EtcdSource:
     """A source from ``[tool.confwarden.secret_sources.etcd]`` (``--source etcd``).
@@ -48,8 +51,6 @@ def from_settings(
     Raises:
         SecretSourceError: no endpoint, or neither ``project`` nor ``prefix``.
     """
-    from confwarden.secrets.registry import checked
-
     values = checked(settings, "etcd", _SETTINGS)
     endpoints = values.get("endpoints") or environ.get("ETCDCTL_ENDPOINTS", "")
     if isinstance(endpoints, str):
@@ -66,7 +67,7 @@ def from_settings(
                 "etcd: set [tool.confwarden.secret_sources.etcd] project (the prefix is then "
                 "/confwarden/<project>/<environment>/) or prefix."
             )
-        prefix = etcd_prefix(values["project"], str(getattr(environment, "value", environment)))
+        prefix = etcd_prefix(values["project"], environment.value)
     username = values.get("username") or environ.get("ETCDCTL_USER") or None
     password = environ.get("ETCDCTL_PASSWORD") or None
     if username and ":" in username and password is None:

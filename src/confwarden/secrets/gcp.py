@@ -32,15 +32,14 @@ import ipaddress
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 from confwarden.environment.detection import Environment
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.errors import MissingDependencyError
+from confwarden.secrets._cache import SecretCache
 from confwarden.secrets._crc32c import crc32c
-from confwarden.secrets._remote import Poller, RemoteStatus
+from confwarden.secrets._remote import RemoteStatus
 from confwarden.secrets.base import (
     SecretSourceError,
     SourceHit,
@@ -49,24 +48,16 @@ from confwarden.secrets.base import (
     ValueSource,
 )
 from confwarden.secrets.mapping import SecretMappings, SecretRef
+from confwarden.secrets.registry import checked
 
 __all__ = ["GoogleSecretManagerSource", "SecretManagerUnavailable", "make_client"]
 
 _RETRIED = (429, 503)
-_UNREADABLE = "unreadable"  # the version a watch remembers for a secret that failed to load
 _MAX_PAYLOAD = 64 * 1024  # Secret Manager's own limit; anything larger is not a real payload
 
 
 class SecretManagerUnavailable(SecretSourceError):
     """The store did not answer (unreachable, timed out, or still 429/503 after retries)."""
-
-
-@dataclass(frozen=True)
-class _Fetched:
-    value: str | None = field(repr=False)  # the payload; None when ``error`` is set
-    version: str | None
-    error: SecretSourceError | None
-    at: float  # monotonic time of the fetch
 
 
 def _client_module() -> Any:
@@ -177,12 +168,16 @@ class GoogleSecretManagerSource(ValueSource):
         self._client = client
         self._ttl, self._timeout = ttl, timeout
         self._attempts, self._backoff = max(1, attempts), backoff
-        self._max_workers = max_workers
         self._poll_interval = poll_interval
-        self._clock, self._sleep = clock, sleep
-        self._lock = threading.Lock()
-        self._cache: dict[SecretRef, _Fetched] = {}
-        self._inflight: dict[SecretRef, threading.Event] = {}
+        self._sleep = sleep
+        self._lock = threading.Lock()  # guards the lazy client
+        self._cache = SecretCache(
+            self._fetch,
+            ttl=ttl,
+            clock=clock,
+            max_workers=max_workers,
+            thread_name="confwarden-gcp",
+        )
         self._status = RemoteStatus(self.name)
 
     # -- the client -------------------------------------------------------------------------------
@@ -235,60 +230,17 @@ class GoogleSecretManagerSource(ValueSource):
 
     # -- fetching ---------------------------------------------------------------------------------
 
-    def _fetch(self, ref: SecretRef) -> _Fetched:
-        try:
-            answer = self._call("access_secret_version", ref)
-            value = _verified(ref, answer.payload)
-            version = str(answer.name).rsplit("/", 1)[-1] or ref.version
-            return _Fetched(value, version, None, self._clock())
-        except SecretSourceError as exc:
-            return _Fetched(None, None, exc, self._clock())
-
-    def _fresh(self, ref: SecretRef, fetched: _Fetched | None) -> bool:
-        if fetched is None:
-            return False
-        if fetched.error is not None:
-            # A failure is kept for this load only: the next load asks again.
-            return self._clock() - fetched.at < min(self._ttl, 1.0)
-        return ref.pinned or self._clock() - fetched.at < self._ttl
-
-    def _get(self, ref: SecretRef) -> _Fetched:
-        """The cached answer for ``ref``, fetching it once even under concurrent callers."""
-        while True:
-            with self._lock:
-                fetched = self._cache.get(ref)
-                if self._fresh(ref, fetched):
-                    assert fetched is not None
-                    return fetched
-                waiting = self._inflight.get(ref)
-                if waiting is None:
-                    done = self._inflight[ref] = threading.Event()
-                    break
-            waiting.wait()
-        try:
-            fetched = self._fetch(ref)
-            with self._lock:
-                self._cache[ref] = fetched
-            return fetched
-        finally:
-            with self._lock:
-                del self._inflight[ref]
-            done.set()
+    def _fetch(self, ref: SecretRef) -> tuple[str, str, float]:
+        answer = self._call("access_secret_version", ref)
+        value = _verified(ref, answer.payload)
+        return value, _version(answer) or ref.version, self._ttl
 
     def prefetch(self, variables: Iterable[str]) -> None:
         """Fetch the secrets of ``variables`` (those mapped) in parallel, into the cache.
 
         Failures are kept and raised by :meth:`lookup` for the variables asked for.
         """
-        refs = {ref for v in variables if (ref := self._mapping.get(v)) is not None}
-        stale = [ref for ref in refs if not self._fresh(ref, self._cache.get(ref))]
-        if len(stale) <= 1:
-            for ref in stale:
-                self._get(ref)
-            return
-        workers = min(self._max_workers, len(stale))
-        with ThreadPoolExecutor(workers, thread_name_prefix="confwarden-gcp") as pool:
-            list(pool.map(self._get, stale))
+        self._cache.prefetch(ref for v in variables if (ref := self._mapping.get(v)) is not None)
 
     def lookup(self, variable: str) -> SourceHit | None:
         """The value of the secret mapped to ``variable``, or None when it is not mapped.
@@ -299,14 +251,11 @@ class GoogleSecretManagerSource(ValueSource):
         ref = self._mapping.get(variable)
         if ref is None:
             return None
-        fetched = self._get(ref)
-        if fetched.error is not None:
-            raise fetched.error
-        assert fetched.value is not None
+        value, version = self._cache.value(ref)
         return SourceHit(
             variable,
-            fetched.value,
-            Source(SourceKind.SECRET, detail=ref.name, path=self.name, version=fetched.version),
+            value,
+            Source(SourceKind.SECRET, detail=ref.name, path=self.name, version=version),
         )
 
     def current_version(self, variable: str) -> str | None:
@@ -319,7 +268,7 @@ class GoogleSecretManagerSource(ValueSource):
         ref = self._mapping.get(variable)
         if ref is None:
             return None
-        return str(self._call("get_secret_version", ref).name).rsplit("/", 1)[-1]
+        return _version(self._call("get_secret_version", ref))
 
     # -- health and changes -----------------------------------------------------------------------
 
@@ -337,29 +286,19 @@ class GoogleSecretManagerSource(ValueSource):
         watched = {v: ref for v, ref in self._mapping.items() if not ref.pinned}
         if not watched:
             return None
-        seen: dict[SecretRef, str | None] = {}
+        return self._cache.watch(
+            watched,
+            on_change,
+            current=lambda ref: _version(self._call("get_secret_version", ref)),
+            marker=lambda kept: kept.version,
+            interval=self._poll_interval,
+            name="confwarden-gcp-watch",
+        )
 
-        def check() -> None:
-            changed: set[str] = set()
-            for ref in set(watched.values()):
-                try:
-                    now = str(self._call("get_secret_version", ref).name).rsplit("/", 1)[-1]
-                except SecretSourceError:
-                    continue  # down or refused: status() shows it, the running config stays
-                with self._lock:
-                    cached = self._cache.get(ref)
-                # A secret that could not be read at load time and now exists is a change.
-                known = None if cached is None else (cached.version or _UNREADABLE)
-                before = seen.get(ref, known)
-                seen[ref] = now
-                if before is not None and before != now:
-                    with self._lock:
-                        self._cache.pop(ref, None)
-                    changed.update(v for v, r in watched.items() if r == ref)
-            if changed:
-                on_change(frozenset(changed))
 
-        return Poller(check, self._poll_interval, name="confwarden-gcp-watch")
+def _version(answer: Any) -> str:
+    """The version number at the end of an answer's resource name."""
+    return str(answer.name).rsplit("/", 1)[-1]
 
 
 def _reason(exc: Any) -> str:
@@ -446,8 +385,6 @@ def from_settings(
     endpoint or a local test server) and ``credentials = "anonymous"`` (local servers only)
     are optional.
     """
-    from confwarden.secrets.registry import checked
-
     values = checked(settings, "gcp", _SETTINGS)
     credentials = values.get("credentials", "default")
     if credentials not in ("default", "anonymous"):

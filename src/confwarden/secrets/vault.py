@@ -34,14 +34,14 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from confwarden.environment.detection import Environment
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.errors import MissingDependencyError
-from confwarden.secrets._remote import Poller, RemoteStatus
+from confwarden.secrets._cache import SecretCache
+from confwarden.secrets._remote import RemoteStatus
 from confwarden.secrets.base import (
     SecretSourceError,
     SourceHit,
@@ -50,6 +50,7 @@ from confwarden.secrets.base import (
     ValueSource,
 )
 from confwarden.secrets.mapping import SecretMappings, SecretRef
+from confwarden.secrets.registry import checked
 
 __all__ = ["AppRoleAuth", "TokenAuth", "VaultSource", "VaultUnavailable"]
 
@@ -81,15 +82,6 @@ class AppRoleAuth:
     role_id: str = field(repr=False)
     secret_id: str = field(repr=False)
     mount: str = "approle"
-
-
-@dataclass(frozen=True)
-class _Fetched:
-    value: str | None = field(repr=False)
-    version: str | None
-    error: SecretSourceError | None
-    at: float
-    ttl: float  # seconds this answer may be used (a KV v1 lease shortens it)
 
 
 def _hvac() -> Any:
@@ -155,12 +147,17 @@ class VaultSource(ValueSource):
         self._mapping = mappings.for_environment(environment)
         self._namespace, self._timeout, self._verify = namespace, timeout, verify
         self._ttl, self._poll_interval = ttl, poll_interval
-        self._max_workers = max_workers
         self._clock = clock
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()  # guards the client, its login and token renewal
         self._client: Any = None
         self._token_renew_at: float | None = None
-        self._cache: dict[SecretRef, _Fetched] = {}
+        self._cache = SecretCache(
+            self._fetch,
+            ttl=ttl,
+            clock=clock,
+            max_workers=max_workers,
+            thread_name="confwarden-vault",
+        )
         self._status = RemoteStatus(self.name)
 
     # -- authentication and leases ----------------------------------------------------------------
@@ -272,63 +269,35 @@ class VaultSource(ValueSource):
         number = metadata.get("version")
         return body.get("data") or {}, None if number is None else str(number), 0.0
 
-    def _fetch(self, ref: SecretRef) -> _Fetched:
+    def _fetch(self, ref: SecretRef) -> tuple[str, str | None, float]:
         path, key = split_ref(ref)
-        try:
-            data, version, lease = self._read(ref)
-            if key not in data:
-                raise SecretSourceError(
-                    f"secret {path!r} has no key {key!r} (it has "
-                    f"{len(data)} key(s)). Fix the mapping's '#key' or write the key."
-                )
-            raw = data[key]
-            if isinstance(raw, bool) or not isinstance(raw, str | int | float):
-                raise SecretSourceError(
-                    f"secret {path!r} key {key!r} is a {type(raw).__name__}, not "
-                    "text. Store the value as a string."
-                )
-            text = str(raw)
-            if len(text) > _MAX_VALUE:
-                raise SecretSourceError(
-                    f"secret {path!r} key {key!r} holds {len(text)} characters, more than the "
-                    "1 MiB a secret can be. Check the mapping points at the secret itself."
-                )
-            ttl = self._ttl if lease <= 0 else min(self._ttl, lease * 2 / 3)
-            return _Fetched(text, version, None, self._clock(), ttl)
-        except SecretSourceError as exc:
-            return _Fetched(None, None, exc, self._clock(), min(self._ttl, 1.0))
-
-    def _fresh(self, ref: SecretRef, fetched: _Fetched | None) -> bool:
-        if fetched is None:
-            return False
-        if fetched.error is None and ref.pinned:
-            return True
-        return self._clock() - fetched.at < fetched.ttl
-
-    def _get(self, ref: SecretRef) -> _Fetched:
-        with self._lock:
-            fetched = self._cache.get(ref)
-        if self._fresh(ref, fetched):
-            assert fetched is not None
-            return fetched
-        fetched = self._fetch(ref)
-        with self._lock:
-            self._cache[ref] = fetched
-        return fetched
+        data, version, lease = self._read(ref)
+        if key not in data:
+            raise SecretSourceError(
+                f"secret {path!r} has no key {key!r} (it has "
+                f"{len(data)} key(s)). Fix the mapping's '#key' or write the key."
+            )
+        raw = data[key]
+        if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+            raise SecretSourceError(
+                f"secret {path!r} key {key!r} is a {type(raw).__name__}, not "
+                "text. Store the value as a string."
+            )
+        text = str(raw)
+        if len(text) > _MAX_VALUE:
+            raise SecretSourceError(
+                f"secret {path!r} key {key!r} holds {len(text)} characters, more than the "
+                "1 MiB a secret can be. Check the mapping points at the secret itself."
+            )
+        # A KV v1 value is read again before its lease (Vault's refresh interval) runs out.
+        return text, version, self._ttl if lease <= 0 else min(self._ttl, lease * 2 / 3)
 
     def prefetch(self, variables: Iterable[str]) -> None:
         """Read the secrets of ``variables`` (those mapped) in parallel, into the cache."""
-        refs = {ref for v in variables if (ref := self._mapping.get(v)) is not None}
-        stale = [r for r in refs if not self._fresh(r, self._cache.get(r))]
-        if len(stale) > 1:
-            self._logged_in()  # log in once, before the parallel reads
-            with ThreadPoolExecutor(
-                min(self._max_workers, len(stale)), thread_name_prefix="confwarden-vault"
-            ) as pool:
-                list(pool.map(self._get, stale))
-        else:
-            for ref in stale:
-                self._get(ref)
+        self._cache.prefetch(
+            (ref for v in variables if (ref := self._mapping.get(v)) is not None),
+            before_parallel=self._logged_in,  # log in once, not in every thread
+        )
 
     def lookup(self, variable: str) -> SourceHit | None:
         """The value mapped to ``variable``, or None when it is not mapped.
@@ -339,19 +308,16 @@ class VaultSource(ValueSource):
         ref = self._mapping.get(variable)
         if ref is None:
             return None
-        fetched = self._get(ref)
-        if fetched.error is not None:
-            raise fetched.error
-        assert fetched.value is not None
+        value, version = self._cache.value(ref)
         path, key = split_ref(ref)
         return SourceHit(
             variable,
-            fetched.value,
+            value,
             Source(
                 SourceKind.SECRET,
                 detail=f"{self.mount}/{path}#{key}",
                 path=self.name,
-                version=fetched.version,
+                version=version,
             ),
         )
 
@@ -388,43 +354,24 @@ class VaultSource(ValueSource):
         }
         if not watched:
             return None
-        seen: dict[SecretRef, str] = {}
 
         def digest(value: object) -> str:
             return hashlib.sha256(str(value).encode("utf-8")).hexdigest()
 
-        def marker(ref: SecretRef) -> str:
+        def current(ref: SecretRef) -> str:
             if self.kv_version == 2:
                 return self._metadata_version(ref)
             data, _, _ = self._read(ref)
             return digest(data.get(split_ref(ref)[1]))
 
-        def remembered(ref: SecretRef) -> str | None:
-            with self._lock:
-                cached = self._cache.get(ref)
-            if cached is None:
-                return None
-            if cached.error is not None:
-                return "unreadable"  # it failed at load time: now readable is a change
-            return cached.version if self.kv_version == 2 else digest(cached.value)
-
-        def check() -> None:
-            changed: set[str] = set()
-            for ref in set(watched.values()):
-                try:
-                    now = marker(ref)
-                except SecretSourceError:
-                    continue  # down or refused: status() shows it, the running config stays
-                before = seen.get(ref) or remembered(ref)
-                seen[ref] = now
-                if before is not None and before != now:
-                    with self._lock:
-                        self._cache.pop(ref, None)
-                    changed.update(v for v, r in watched.items() if r == ref)
-            if changed:
-                on_change(frozenset(changed))
-
-        return Poller(check, self._poll_interval, name="confwarden-vault-watch")
+        return self._cache.watch(
+            watched,
+            on_change,
+            current=current,
+            marker=lambda kept: kept.version if self.kv_version == 2 else digest(kept.value),
+            interval=self._poll_interval,
+            name="confwarden-vault-watch",
+        )
 
 
 _SETTINGS: dict[str, type | tuple[type, ...]] = {
@@ -461,8 +408,6 @@ def from_settings(
     environment only: ``VAULT_TOKEN`` for ``auth = "token"`` (the default when it is set),
     ``VAULT_ROLE_ID`` and ``VAULT_SECRET_ID`` for ``auth = "approle"``.
     """
-    from confwarden.secrets.registry import checked
-
     values = checked(settings, "vault", _SETTINGS)
     url = values.get("url") or _env(environ, "VAULT_ADDR", "BAO_ADDR")
     if not url:

@@ -12,8 +12,9 @@ that the symlink swap replaces, so a watch must be re-armed after every update a
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Hashable
+
+from confwarden.secrets._remote import Poller
 
 __all__ = ["PollingWatch"]
 
@@ -45,30 +46,22 @@ class PollingWatch:
     ) -> None:
         self._fingerprint = fingerprint
         self._on_change = on_change
-        self._interval = interval
-        self._stop = threading.Event()
         self._last = fingerprint()
-        self._thread = threading.Thread(
-            target=self._run, name=f"confwarden-poll {name}", daemon=True
-        )
-        self._thread.start()
+        self._poller = Poller(self._check, interval, name=f"confwarden-poll {name}")
 
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
+    def _check(self) -> None:
+        try:
+            current = self._fingerprint()
+        except Exception as exc:  # never let the watch die; report and keep polling
+            logger.warning("fingerprint failed: %s", type(exc).__name__)
+            return
+        if current != self._last:
+            self._last = current
             try:
-                current = self._fingerprint()
-            except Exception as exc:  # never let the watch die; report and keep polling
-                logger.warning("fingerprint failed: %s", type(exc).__name__)
-                continue
-            if current != self._last:
-                self._last = current
-                try:
-                    self._on_change(frozenset())
-                except Exception as exc:
-                    logger.warning("change listener failed: %s", type(exc).__name__)
+                self._on_change(frozenset())
+            except Exception as exc:
+                logger.warning("change listener failed: %s", type(exc).__name__)
 
     def close(self) -> None:
         """Stop polling and wait for the thread (idempotent)."""
-        self._stop.set()
-        if self._thread is not threading.current_thread():
-            self._thread.join(timeout=10)
+        self._poller.close()
