@@ -1,7 +1,8 @@
 """Environment layer: the cost of reading and writing through IsolatedEnvironment.
 
 Targets (issue 2):
-* ``env.get(key)`` in isolation: at most 2.5x a plain ``dict.get``;
+* ``env.get(key)`` in isolation: at most 2.5x a plain ``dict.get``, also while a scope is open
+  in another thread (reads then look at the context's overlay: issue 11) and inside a scope;
 * ``env.get(key)`` without isolation: at most 1.2x ``os.environ.get``;
 * ``env.set(key, value, source=...)`` with one callback: at most 5x ``os.environ[key] = value``;
 * ``import confwarden``: at most 60 ms (a fresh interpreter, ``-X importtime``).
@@ -47,6 +48,51 @@ def bench_get() -> list[Measurement]:
             t_os,
             at_most=1.2,
             detail=f"{t_pass * 1e9:.0f} ns vs {t_os * 1e9:.0f} ns",
+        ),
+    ]
+
+
+def bench_get_with_scopes() -> list[Measurement]:
+    """Reads with contextvars scopes about: one open elsewhere, and one open here."""
+    import threading
+
+    os.environ[KEY] = "value"
+    plain = dict(os.environ)
+    env = IsolatedEnvironment(isolated=True)
+    dict_get = plain.get
+    t_dict = per_call(lambda: dict_get(KEY), number=N)
+    opened, release = threading.Event(), threading.Event()
+
+    def hold_scope() -> None:
+        with env.scoped():
+            opened.set()
+            release.wait()
+
+    holder = threading.Thread(target=hold_scope)
+    holder.start()
+    opened.wait()
+    try:
+        t_elsewhere = per_call(lambda: env.get(KEY), number=N)
+        with env.scoped():
+            env.set(KEY, "scoped", source="bench")
+            t_inside = per_call(lambda: env.get(KEY), number=N)
+    finally:
+        release.set()
+        holder.join()
+    return [
+        ratio(
+            "env.get() isolated, a scope open in another thread / dict.get",
+            t_elsewhere,
+            t_dict,
+            at_most=2.5,
+            detail=f"{t_elsewhere * 1e9:.0f} ns vs {t_dict * 1e9:.0f} ns",
+        ),
+        ratio(
+            "env.get() isolated, inside a scope (overlay hit) / dict.get",
+            t_inside,
+            t_dict,
+            at_most=2.5,
+            detail=f"{t_inside * 1e9:.0f} ns vs {t_dict * 1e9:.0f} ns",
         ),
     ]
 
@@ -138,4 +184,7 @@ def bench_import() -> list[Measurement]:
 
 
 if __name__ == "__main__":
-    report("Environment layer", bench_get() + bench_set() + bench_import())
+    report(
+        "Environment layer",
+        bench_get() + bench_get_with_scopes() + bench_set() + bench_import(),
+    )

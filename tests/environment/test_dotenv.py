@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from confwarden.environment.dotenv import DotenvEntry, DotenvResult, parse_dotenv, read_dotenv
+from confwarden.environment.dotenv import (
+    MAX_VALUE_CHARS,
+    DotenvEntry,
+    DotenvResult,
+    parse_dotenv,
+    read_dotenv,
+)
 from confwarden.errors import DotenvError, DotenvProblem
 
 CANARY = "CANARY-5f0e1d"
@@ -177,7 +183,6 @@ def test_parse_dotenv_interpolation_is_linear_on_pathological_input() -> None:
         ('X=1\nA="open\nB=2\n', 2, "unterminated double quote starting here"),
         ("X=1\nA='open\n", 2, "unterminated single quote starting here"),
         ('A="x" y\n', 1, "unexpected text after the closing quote"),
-        ('A="a\nb" y\n', 2, "unexpected text after the closing quote"),
     ],
 )
 def test_parse_dotenv_problem_kinds(text: str, line: int, fragment: str) -> None:
@@ -281,3 +286,59 @@ def test_read_dotenv_other_encoding(tmp_path: Path) -> None:
 def test_read_dotenv_missing_file_raises_oserror(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         read_dotenv(tmp_path / "absent.env")
+
+
+# -- issue 11: hostile .env files ------------------------------------------------------------
+
+
+def test_parse_dotenv_caps_an_expansion_bomb_naming_the_line() -> None:
+    bomb = "A=x\n" + "A=${A}${A}\n" * 40  # 2**40 characters if nothing stopped it
+    with pytest.raises(DotenvError) as info:
+        parse_dotenv(bomb, path=".env.bomb")
+    first = info.value.problems[0]
+    assert (first.path, first.line) == (".env.bomb", 22)
+    assert "larger than" in first.message
+    assert str(first).startswith(".env.bomb:22: ")
+
+
+def test_parse_dotenv_caps_expansion_over_the_whole_file() -> None:
+    big = "x" * (MAX_VALUE_CHARS - 10)
+    text = f"A={big}\n" + "".join(f"B{i}=${{A}}\n" for i in range(20))
+    result = parse_dotenv(text, strict=False)
+    assert len(result.entries) < 21
+    assert result.problems
+    assert all("file larger than" in p.message for p in result.problems)
+
+
+def test_parse_dotenv_unterminated_quote_reports_its_opening_line() -> None:
+    text = "A='1\nB=2\nC='3'\nD=4\n"
+    result = parse_dotenv(text, path=".env", strict=False)
+    assert result.as_dict() == {"B": "2", "C": "3", "D": "4"}
+    assert [(p.line, "unterminated single quote" in p.message) for p in result.problems] == [
+        (1, True)
+    ]
+
+
+def test_parse_dotenv_unterminated_quoted_name_keeps_following_lines() -> None:
+    result = parse_dotenv("'KEY=1\nB=2\nC='3'\n", strict=False)
+    assert result.as_dict() == {"B": "2", "C": "3"}
+    assert [p.line for p in result.problems] == [1]
+
+
+def test_parse_dotenv_multiline_quoted_values_still_work() -> None:
+    text = 'PEM="-----BEGIN X-----\nabc\n-----END X-----"  # key\nNEXT=1\n'
+    assert parse_dotenv(text).as_dict() == {
+        "PEM": "-----BEGIN X-----\nabc\n-----END X-----",
+        "NEXT": "1",
+    }
+
+
+def test_parse_dotenv_records_interpolated_references() -> None:
+    entries = parse_dotenv("DB_PASSWORD=hunter22\nCOPY=x${DB_PASSWORD}y\n").entries
+    assert entries[1].references == ("DB_PASSWORD",)
+    assert "hunter22" not in repr(entries[1])
+
+
+def test_read_dotenv_refuses_dev_zero() -> None:
+    with pytest.raises(OSError, match="not a regular file"):
+        read_dotenv("/dev/zero")

@@ -14,6 +14,9 @@ redefine. Every name carries a prefix that is absent from ``os.environ``.
 Not generated, because they are documented differences (docs/dotenv.md): ``$`` inside
 single quotes (we never expand there), bare ``KEY`` lines referenced later (python-dotenv
 stores None, which shadows defaults), and names outside ``[A-Za-z_][A-Za-z0-9_]*``.
+Excluded with ``assume``: a quote that a later line's quote "closes" with text after it
+(python-dotenv reads up to that quote and drops the rest of its line; we report the opening
+line and read the following lines again, issue 11 item 9).
 """
 
 from __future__ import annotations
@@ -22,10 +25,10 @@ import io
 import os
 
 import dotenv
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from confwarden.environment.dotenv import parse_dotenv
+from confwarden.environment.dotenv import DotenvResult, parse_dotenv
 
 PREFIX = "CWDT_"
 KEYS = [f"{PREFIX}{name}" for name in ("A", "B", "C", "db_host", "_X1")]
@@ -103,6 +106,11 @@ def python_dotenv_values(text: str, env: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in resolved.items() if k in in_file and v is not None}
 
 
+def _reread(result: DotenvResult) -> bool:
+    """True when a quote left open made us read its following lines again (documented)."""
+    return any("cannot close this value" in problem.message for problem in result.problems)
+
+
 @settings(
     max_examples=200,
     deadline=None,
@@ -114,13 +122,15 @@ def python_dotenv_values(text: str, env: dict[str, str]) -> dict[str, str]:
 @example(text="CWDT_A=# #\n", env={})
 @example(text='CWDT_A="x" y\r\nCWDT_B=1\r\nCWDT_C="q\n', env={"CWDT_B": "e"})
 def test_parse_dotenv_matches_python_dotenv(text: str, env: dict[str, str]) -> None:
-    ours = parse_dotenv(text, environ=env, strict=False).as_dict()
-    assert ours == python_dotenv_values(text, env)
+    result = parse_dotenv(text, environ=env, strict=False)
+    assume(not _reread(result))
+    assert result.as_dict() == python_dotenv_values(text, env)
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(text=dotenv_file())
 def test_parse_dotenv_without_interpolation_matches_python_dotenv(text: str) -> None:
-    ours = parse_dotenv(text, interpolate=False, strict=False).as_dict()
+    result = parse_dotenv(text, interpolate=False, strict=False)
+    assume(not _reread(result))
     theirs = dotenv.dotenv_values(stream=io.StringIO(text), interpolate=False)
-    assert ours == {k: v for k, v in theirs.items() if v is not None}
+    assert result.as_dict() == {k: v for k, v in theirs.items() if v is not None}

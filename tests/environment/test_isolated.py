@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -444,3 +445,58 @@ def test_concurrent_set_get_and_callbacks_lose_nothing() -> None:
     assert all(values[f"T{n}_{i}"] == str(i) for n in range(8) for i in range(per_thread))
     assert sum(1 for key in calls if key != "SHARED") == 8 * per_thread
     assert len(env.get_changes_since_init()) == 8 * per_thread + 1
+
+
+# -- issue 11 -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("override", "environ"),
+    [
+        (True, {"A": "old-a", "LOCKED": "keep", "Z": "old-z"}),
+        (False, {"Z": "old-z"}),  # LOCKED unset: the file would set it
+    ],
+)
+def test_load_from_file_is_all_or_nothing(
+    tmp_path: Path, override: bool, environ: dict[str, str]
+) -> None:
+    env = IsolatedEnvironment(environ=dict(environ), isolated=True)
+    env.protect_variable("LOCKED", by="test")
+    path = tmp_path / ".env"
+    path.write_text("A=new-a\nLOCKED=changed\nZ=new-z\nNEW=1\n")
+    with pytest.raises(ProtectedVariableError, match=r"LOCKED.*\.env:2.*nothing of the file"):
+        env.load_from_file(path, override=override)
+    assert env.get_all() == environ
+    assert env.get_changes_since_init() == {}
+
+
+def test_load_from_file_masks_values_interpolated_from_a_secret(tmp_path: Path) -> None:
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    path = tmp_path / ".env"
+    path.write_text(f"DB_PASSWORD={CANARY}\nCOPY=${{DB_PASSWORD}}\nURL=pg://h/${{DB_PASSWORD}}\n")
+    env.load_from_file(path)
+    assert env.get("COPY") == CANARY
+    assert env.is_sensitive("COPY")
+    assert env.explain("COPY").value == "***"
+    shown = {key: value for key, value, _ in env.iter_variables()}
+    assert CANARY not in repr(shown)
+    assert CANARY not in repr(env.get_debug_info())
+    env.set("COPY", "plain", source="test")
+    assert not env.is_sensitive("COPY")
+
+
+def test_callback_errors_are_masked_against_every_known_secret() -> None:
+    other = "Other-Secret-9f8e7d"
+    env = IsolatedEnvironment(environ={"API_TOKEN": other, "PLAIN": "x"}, isolated=True)
+
+    def loud(key: str, old: str | None, new: str | None, source: str) -> None:
+        raise ValueError(
+            f"{new!r} {str(new).upper()} {quote(str(new), safe='')} also {other.lower()}"
+        )
+
+    env.add_change_callback(loud)
+    env.set("DB_PASSWORD", "p\\w/" + CANARY, source="test")
+    (message,) = env.callback_errors
+    assert "CANARY" not in message.upper()
+    assert "other-secret" not in message.lower()
+    assert "ValueError" in message

@@ -93,6 +93,8 @@ class ChangeTracker:
         self._records: list[TrackedChange] = []
         self._listeners: list[ChangeListener] = []
         self.callback_errors: list[str] = []
+        # The environments attached: a listener's error is masked against all their secrets.
+        self._attached: list[IsolatedEnvironment] = []
 
     def __call__(self, key: str, old: str | None, new: str | None, source: str) -> None:
         """Record one change (the :data:`~confwarden.environment.isolated.ChangeCallback`
@@ -126,19 +128,29 @@ class ChangeTracker:
                 message = mask_text(
                     f"change listener failed for {record.change.variable}: "
                     f"{type(exc).__name__}: {exc}",
-                    [v for v in values if v],
+                    [v for v in values if v] + self._known_secrets(),
                 )
                 logger.warning("%s", message)
                 with self._lock:
                     self.callback_errors.append(message)
 
+    def _known_secrets(self) -> list[str]:
+        with self._lock:
+            attached = list(self._attached)
+        return [secret for env in attached for secret in env.known_secrets()]
+
     def attach(self, env: IsolatedEnvironment) -> None:
         """Start recording ``env``'s changes."""
         env.add_change_callback(self)
+        with self._lock:
+            self._attached.append(env)
 
     def detach(self, env: IsolatedEnvironment) -> None:
         """Stop recording ``env``'s changes."""
         env.remove_change_callback(self)
+        with self._lock:
+            if env in self._attached:
+                self._attached.remove(env)
 
     def add_callback(self, listener: ChangeListener) -> None:
         """Call ``listener(tracked_change)`` for every critical or breaking change."""

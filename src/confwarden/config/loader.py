@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,7 @@ from confwarden.config.sources import LoadContext
 from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity, ValidationMode
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
-from confwarden.environment.masking import MASK, mask_value
+from confwarden.environment.masking import MASK, is_sensitive_name, mask_text, mask_value
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.environment.sanitize import sanitize_value
 from confwarden.secrets.base import SecretSourceError, SourceHit, ValueSource
@@ -401,6 +401,30 @@ def _type_problem(
     )
 
 
+# A validator of the schema may copy the value into its message (``ValueError(f"bad {v!r}")``);
+# pydantic's own messages never do (inputs are excluded above).
+_VALIDATOR_ERRORS = frozenset({"value_error", "assertion_error"})
+
+
+def _safe_message(
+    kind: str, message: str, spec: FieldSpec, values: Mapping[str, ResolvedValue]
+) -> str:
+    """A conversion message that shows no secret (issue 11 item 1).
+
+    A sensitive field's validator message is dropped; every message is masked against the
+    field's raw value and every sensitive raw value, in their usual encodings.
+    """
+    if spec.sensitive and kind in _VALIDATOR_ERRORS:
+        return "its validator rejected it (the message is hidden: the value is a secret)"
+    secrets = [values[spec.name].raw]
+    secrets += [
+        resolved.raw
+        for resolved in values.values()
+        if resolved.raw and is_sensitive_name(resolved.variable or resolved.field)
+    ]
+    return mask_text(message, secrets)
+
+
 def _build(
     schema: type[ConfigSchema],
     data: dict[str, Any],
@@ -422,7 +446,8 @@ def _build(
                 )
             )
         else:
-            problems.append(_type_problem(spec, values[name], f"cannot be used: {message}"))
+            shown = _safe_message(kind, message, spec, values)
+            problems.append(_type_problem(spec, values[name], f"cannot be used: {shown}"))
     if len(converted) < len(schema.__confwarden_annotations__):
         return None, frozenset(invalid)
     # Fields that failed conversion are shown with their defaults (the config is not used:

@@ -47,6 +47,9 @@ class BulkOperations:
     def delete(self, key: str, source: str | None = None) -> bool:  # pragma: no cover
         raise NotImplementedError
 
+    def get_all(self) -> dict[str, str]:  # pragma: no cover
+        raise NotImplementedError
+
     def get_all_with_prefix(self, prefix: str) -> dict[str, str]:
         """A copy of every variable whose name starts with ``prefix``.
 
@@ -56,8 +59,8 @@ class BulkOperations:
             >>> env.get_all_with_prefix("APP_")
             {'APP_A': '1'}
         """
-        with self._lock:
-            return {key: value for key, value in self._values.items() if key.startswith(prefix)}
+        # get_all() is what this thread or task sees: its scope's values included.
+        return {key: value for key, value in self.get_all().items() if key.startswith(prefix)}
 
     def clear(self) -> ClearResult:
         """Unset every variable except protected ones (isolated mode only).
@@ -80,9 +83,10 @@ class BulkOperations:
                 "would break the interpreter and every subprocess. Call enable_isolation() "
                 "first, or delete() the variables you mean."
             )
+        visible = self.get_all()  # inside a scope, clear() empties the scope's view only
         with self._lock:
-            kept = tuple(sorted(k for k in self._values if k in self._protected))
-            removed = tuple(sorted(k for k in self._values if k not in self._protected))
+            kept = tuple(sorted(k for k in visible if k in self._protected))
+            removed = tuple(sorted(k for k in visible if k not in self._protected))
         for key in removed:
             self.delete(key, source="IsolatedEnvironment.clear()")
         if kept:

@@ -14,7 +14,10 @@ The parser never executes anything (``$(cmd)`` and backticks stay literal text),
 ``os.environ`` (the caller passes ``environ``) and never puts a value into a problem message,
 because any value may be a secret. It scans the text once, left to right, with ``str.find``
 and a few regular expressions of one unnested quantifier each, so no input can make it
-backtrack.
+backtrack. Hostile files stay cheap: expansion is capped (:data:`MAX_VALUE_CHARS`,
+:data:`MAX_EXPANDED_CHARS`; the error names ``path:line``), a quote left open is reported on
+its own line without swallowing the next ones, and files are read with
+:func:`~confwarden.environment.files.read_small_file` (no FIFO, no device).
 """
 
 from __future__ import annotations
@@ -22,12 +25,27 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from confwarden.environment.masking import mask_value
+from confwarden.environment.files import read_small_file
+from confwarden.environment.results import DotenvEntry, DotenvResult
 from confwarden.errors import DotenvError, DotenvProblem
 
-__all__ = ["DotenvEntry", "DotenvResult", "parse_dotenv", "read_dotenv"]
+__all__ = [
+    "MAX_EXPANDED_CHARS",
+    "MAX_FILE_BYTES",
+    "MAX_VALUE_CHARS",
+    "DotenvEntry",
+    "DotenvResult",
+    "parse_dotenv",
+    "read_dotenv",
+]
+
+MAX_FILE_BYTES = 16 << 20
+"""The largest ``.env`` file read (16 MiB): anything larger is not a configuration file."""
+MAX_VALUE_CHARS = 1 << 20
+"""The largest value interpolation may produce (1 Mi characters)."""
+MAX_EXPANDED_CHARS = 16 << 20
+"""What interpolation may produce over a whole file (16 Mi characters)."""
 
 # python-dotenv's lexical classes, kept identical so both parsers split a file the same way.
 _SPACE = re.compile(r"\s*")  # any whitespace, newlines included
@@ -41,8 +59,6 @@ _REST_OF_LINE = re.compile(r"[^\r\n]*")
 # general path.
 _HEAD = re.compile(r"(?>(?:export[^\S\r\n]+)?)([^=#\s'][^=#\s]*)[^\S\r\n]*=([^\S\r\n]*)")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_DOUBLE_ESCAPE = re.compile(r"\\[\\'\"abfnrtv]")
-_SINGLE_ESCAPE = re.compile(r"\\[\\']")
 _ESCAPES = {
     "\\\\": "\\",
     "\\'": "'",
@@ -56,51 +72,6 @@ _ESCAPES = {
     "\\v": "\v",
 }
 _NAME_RULE = "names start with a letter or '_' and contain only letters, digits and '_'"
-
-
-@dataclass(frozen=True, slots=True)
-class DotenvEntry:
-    """One assignment of a .env file.
-
-    Attributes:
-        key: the variable name.
-        value: the value, unquoted, unescaped and interpolated.
-        line: the 1-based line where the assignment starts.
-    """
-
-    key: str
-    value: str
-    line: int
-
-    def __repr__(self) -> str:
-        # The value may be a secret: show it only through the one masking function.
-        shown = mask_value(self.key, self.value)
-        return f"DotenvEntry(key={self.key!r}, value={shown!r}, line={self.line})"
-
-
-@dataclass(frozen=True, slots=True)
-class DotenvResult:
-    """The outcome of parsing one .env input.
-
-    Attributes:
-        path: the file path, or ``"<string>"`` for text.
-        entries: the assignments in file order; a key may repeat (the last one wins).
-        problems: the malformed lines that were skipped (always empty in strict mode,
-            which raises instead).
-    """
-
-    path: str
-    entries: tuple[DotenvEntry, ...]
-    problems: tuple[DotenvProblem, ...]
-
-    def as_dict(self) -> dict[str, str]:
-        """Return ``{key: value}``, the last assignment of a key winning.
-
-        Example:
-            >>> parse_dotenv("A=1\\nA=2\\n").as_dict()
-            {'A': '2'}
-        """
-        return {entry.key: entry.value for entry in self.entries}
 
 
 class _Malformed(Exception):
@@ -119,29 +90,45 @@ def _newlines(text: str, start: int, end: int) -> int:
     )
 
 
+# The content of a quoted value up to its closing quote: runs without quote or backslash, or
+# a backslash and the character it escapes. Possessive, so a missing quote fails at once
+# instead of backtracking; one C-level pass over the value.
+_CONTENT = {
+    '"': re.compile(r'(?:[^"\\]++|\\.)*+"', re.DOTALL),
+    "'": re.compile(r"(?:[^'\\]++|\\.)*+'", re.DOTALL),
+}
+_DOUBLE_SINGLES = (("\\'", "'"), ('\\"', '"'), *((f"\\{c}", _ESCAPES[f"\\{c}"]) for c in "abfnrtv"))
+_SINGLE_SINGLES = (("\\'", "'"),)
+
+
 def _closing_quote(text: str, start: int, quote: str) -> int:
     """Index of the quote closing a value whose content starts at ``start``, or -1.
 
     A backslash escapes the character after it, so a quote preceded by an odd run of
-    backslashes is content. Each backslash run is counted once: linear time.
+    backslashes is content.
     """
-    i = start
-    while True:
-        j = text.find(quote, i)
-        if j < 0:
-            return -1
-        k = j
-        while k > start and text[k - 1] == "\\":
-            k -= 1
-        if (j - k) % 2 == 0:
-            return j
-        i = j + 1
+    match = _CONTENT[quote].match(text, start)
+    return -1 if match is None else match.end() - 1
 
 
-def _decode(pattern: re.Pattern[str], value: str) -> str:
+def _decode(value: str, quote: str) -> str:
+    """Resolve the escapes python-dotenv resolves in a ``quote``-quoted value.
+
+    Escaped backslashes pair up from the left of each run, exactly as a left-to-right
+    scan would; the pieces between them then hold single backslashes only, so plain
+    ``str.replace`` passes finish the job, all in C.
+    """
     if "\\" not in value:
         return value
-    return pattern.sub(lambda m: _ESCAPES[m.group(0)], value)
+    singles = _DOUBLE_SINGLES if quote == '"' else _SINGLE_SINGLES
+    pieces = value.split("\\\\")
+    for index, piece in enumerate(pieces):
+        if "\\" in piece:
+            decoded = piece
+            for escape, char in singles:
+                decoded = decoded.replace(escape, char)
+            pieces[index] = decoded
+    return "\\".join(pieces)
 
 
 def _strip_inline_comment(part: str) -> str:
@@ -155,20 +142,32 @@ def _strip_inline_comment(part: str) -> str:
     return part.rstrip()
 
 
-def _interpolate(value: str, defined: Mapping[str, str], environ: Mapping[str, str]) -> str:
+class _TooLarge(Exception):
+    """Internal: interpolation went over a cap."""
+
+
+def _interpolate(
+    value: str,
+    defined: Mapping[str, str],
+    environ: Mapping[str, str],
+    references: list[str],
+    budget: int,
+) -> str:
     """Expand ``${NAME}`` and ``${NAME:-default}`` exactly where python-dotenv does.
 
     python-dotenv's pattern is ``\\$\\{([^}:]*)(?::-([^}]*))?\\}``; we follow it with two
     cached ``find`` positions (next ``}``, next ``:``) that only move forward, so the
     expansion is linear in the value even for input such as ``${${${...``.
     Variables defined earlier in the file win over ``environ``; an unknown name without a
-    default expands to the empty string.
+    default expands to the empty string. Every name looked up is added to ``references``;
+    :class:`_TooLarge` is raised as soon as the result would exceed ``budget`` characters,
+    before it is built.
     """
     start = value.find("${")
     if start < 0:
         return value
     parts: list[str] = []
-    cursor = 0
+    cursor = size = 0
     close = colon = -1
     no_colon = False
     length = len(value)
@@ -190,15 +189,22 @@ def _interpolate(value: str, defined: Mapping[str, str], environ: Mapping[str, s
         else:
             name, default = value[name_start:close], ""
         parts.append(value[cursor:start])
+        references.append(name)
         if name in defined:
-            parts.append(defined[name])
+            part = defined[name]
         elif name in environ:
-            parts.append(environ[name])
+            part = environ[name]
         else:
-            parts.append(default)
+            part = default
+        parts.append(part)
+        size += start - cursor + len(part)
+        if size > budget:
+            raise _TooLarge
         cursor = close + 1
         start = value.find("${", cursor)
     parts.append(value[cursor:])
+    if size + length - cursor > budget:
+        raise _TooLarge
     return "".join(parts)
 
 
@@ -218,6 +224,7 @@ class _Parser:
         self.environ = environ
         self.interpolate = interpolate
         self.defined: dict[str, str] = {}
+        self.expanded = 0  # characters produced by interpolation so far, for the file cap
         self.entries: list[DotenvEntry] = []
         self.problems: list[tuple[int, str]] = []
 
@@ -287,7 +294,18 @@ class _Parser:
         text, pos = self.text, self.pos
         char = text[pos : pos + 1]
         if char in ("'", '"'):
+            open_line = self.line
             value, literal = self._quoted(char), char == "'"
+            if self.line != open_line and not self._at_line_end():
+                # The quote that "closed" it belongs to a later line (``C='3'``): this one
+                # was never closed. Report it here and read the following lines again.
+                closing_line = self.line
+                self.pos, self.line = pos, open_line
+                raise _Malformed(
+                    f"{self._unterminated(char)} (the {char} on line {closing_line} is followed "
+                    "by more text, so it cannot close this value)",
+                    open_line,
+                )
         elif char in ("", "\n", "\r") or (spaced and char == "#"):
             value, literal = "", True
         else:
@@ -302,14 +320,28 @@ class _Parser:
             self._end_of_line("unexpected text after the closing quote; put a '#' before a comment")
         if _NAME.fullmatch(key) is None:
             raise _Malformed(f"invalid variable name: {_NAME_RULE}", start_line)
+        references: list[str] = []
         if self.interpolate and not literal and "${" in value:
-            value = _interpolate(value, self.defined, self.environ)
+            budget = min(MAX_VALUE_CHARS, MAX_EXPANDED_CHARS - self.expanded)
+            try:
+                value = _interpolate(value, self.defined, self.environ, references, budget)
+            except _TooLarge:
+                limit = "value" if budget == MAX_VALUE_CHARS else "file"
+                cap = MAX_VALUE_CHARS if limit == "value" else MAX_EXPANDED_CHARS
+                raise _Malformed(
+                    f"interpolation makes this {limit} larger than {cap} characters "
+                    "(a variable expanding into itself?); write the value out",
+                    start_line,
+                ) from None
+            self.expanded += len(value)
         self.defined[key] = value
-        self.entries.append(DotenvEntry(key, value, start_line))
+        self.entries.append(DotenvEntry(key, value, start_line, tuple(references)))
 
     def _key(self, exported: bool, start_line: int) -> str:
         if self._peek() == "'":
-            end = self.text.find("'", self.pos + 1)
+            # A name never spans lines: look for its closing quote on this line only.
+            line_end = self.text.find("\n", self.pos + 1)
+            end = self.text.find("'", self.pos + 1, len(self.text) if line_end < 0 else line_end)
             if end <= self.pos + 1:
                 raise _Malformed("unterminated or empty single-quoted variable name", start_line)
             key = self.text[self.pos + 1 : end]
@@ -325,15 +357,23 @@ class _Parser:
     def _quoted(self, quote: str) -> str:
         end = _closing_quote(self.text, self.pos + 1, quote)
         if end < 0:
-            kind = "single" if quote == "'" else "double"
-            raise _Malformed(
-                f"unterminated {kind} quote starting here (column {self._column()}); "
-                f"close the value with {quote}",
-                self.line,
-            )
+            raise _Malformed(self._unterminated(quote), self.line)
         raw = self.text[self.pos + 1 : end]
         self._advance(end + 1)
-        return _decode(_SINGLE_ESCAPE if quote == "'" else _DOUBLE_ESCAPE, raw)
+        return _decode(raw, quote)
+
+    def _unterminated(self, quote: str) -> str:
+        kind = "single" if quote == "'" else "double"
+        return (
+            f"unterminated {kind} quote starting here (column {self._column()}); "
+            f"close the value with {quote}"
+        )
+
+    def _at_line_end(self) -> bool:
+        """True when only blanks, a comment or nothing follow on this line (nothing read)."""
+        match = _HSPACE.match(self.text, self.pos)
+        char = self.text[match.end() : match.end() + 1] if match else ""
+        return char in ("", "\n", "\r", "#")
 
     def _end_of_line(self, message: str) -> None:
         """Accept an optional inline comment, then a line break or the end of the text."""
@@ -401,11 +441,11 @@ def read_dotenv(
     Raises:
         DotenvError: in strict mode for malformed lines, and in both modes when the file is
             not valid ``encoding`` (the problem gives the line, not the bytes).
-        OSError: when the file cannot be read.
+        OSError: when the file cannot be read, is not a regular file (a FIFO, a device) or
+            is larger than :data:`MAX_FILE_BYTES`.
     """
     name = os.fspath(path)
-    with open(name, "rb") as stream:
-        data = stream.read()
+    data = read_small_file(name, limit=MAX_FILE_BYTES)
     try:
         decoded = data.decode(encoding)
     except UnicodeDecodeError as error:

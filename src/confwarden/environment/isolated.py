@@ -10,25 +10,29 @@ puts one door in front of it:
   tracked.
 * Every value knows its :class:`~confwarden.environment.provenance.Source` and what it
   overrode; protected variables refuse changes; change callbacks see every change; values
-  are sanitized on the way in; every output is masked.
+  are sanitized on the way in; every output is masked, including values interpolated from
+  a secret (``COPY=${DB_PASSWORD}`` in a ``.env`` file).
+* Scopes (``with env.scoped():``, ``with env:``) are per thread and per asyncio task
+  overlays, see :mod:`confwarden.environment.scopes`.
 
-Reads are a single dictionary lookup on the hot path; bookkeeping happens on writes only.
+Reads are a single dictionary lookup on the hot path (plus one integer test for scopes);
+bookkeeping happens on writes only.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 
 from confwarden.environment.bulk import BulkOperations
-from confwarden.environment.masking import is_sensitive_name, mask_text, mask_value
+from confwarden.environment.outputs import ChangeCallback, EnvironmentOutputs
 from confwarden.environment.provenance import OS_SOURCE, Source, SourceKind, set_source
 from confwarden.environment.results import EnvValidationResult, LoadResult, VariableExplanation
 from confwarden.environment.sanitize import sanitize_value
+from confwarden.environment.scopes import Scope, ScopeStack
 from confwarden.errors import EnvironmentLayerError, ProtectedVariableError
 
 __all__ = [
@@ -39,16 +43,12 @@ __all__ = [
     "VariableExplanation",
 ]
 
-logger = logging.getLogger("confwarden.environment")
-
-ChangeCallback = Callable[[str, str | None, str | None, str], None]
-"""``callback(key, old_value, new_value, source)``; ``new_value`` is None for a deletion."""
-
 _MAX_HISTORY = 20  # overridden values remembered per variable, for explain()
-_MAX_CALLBACK_ERRORS = 100
+_MISSING = object()
+_SCOPE_EXIT = Source(SourceKind.SET, "scope exit")
 
 
-class IsolatedEnvironment(BulkOperations):
+class IsolatedEnvironment(EnvironmentOutputs, BulkOperations):
     """Controlled access to environment variables, with isolation and provenance.
 
     Args:
@@ -79,7 +79,12 @@ class IsolatedEnvironment(BulkOperations):
         self._protected: dict[str, str] = {}
         self._callbacks: list[ChangeCallback] = []
         self._loaded_files: list[str] = []
-        self._scopes: list[AbstractContextManager[IsolatedEnvironment]] = []
+        # Variables whose value was interpolated from a secret: masked like their source.
+        self._derived: dict[str, tuple[str, ...]] = {}
+        self._scopes = ScopeStack(f"confwarden.scope.{id(self):x}")
+        self._current_scope = self._scopes.current
+        # Open scopes in every context: zero means reads skip the context lookup.
+        self._open_scopes = 0
         self.callback_errors: list[str] = []
         if isolated:
             self.enable_isolation()
@@ -88,22 +93,38 @@ class IsolatedEnvironment(BulkOperations):
 
     def get(self, key: str, default: str | None = None) -> str | None:
         """The value of ``key``, or ``default`` when unset."""
+        if self._open_scopes and (scope := self._current_scope()) is not None:
+            value = scope.values.get(key, _MISSING)
+            if value is not _MISSING:
+                return default if value is None else value  # type: ignore[return-value]
         return self._values.get(key, default)
 
     def exists(self, key: str) -> bool:
         """True when ``key`` is set (possibly to an empty string)."""
-        return key in self._values
+        return self.get(key) is not None
 
     def __contains__(self, key: object) -> bool:
-        return key in self._values
+        return isinstance(key, str) and self.get(key) is not None
 
     def get_all(self) -> dict[str, str]:
-        """A copy of every variable; changing it changes nothing here."""
+        """A copy of every variable (as this thread or task sees it); changing it changes
+        nothing here."""
         with self._lock:
-            return dict(self._values)
+            values = dict(self._values)
+        scope = self._scopes.current() if self._open_scopes else None
+        if scope is not None:
+            for key, value in scope.values.items():
+                if value is None:
+                    values.pop(key, None)
+                else:
+                    values[key] = value
+        return values
 
     def get_variable_source(self, key: str) -> Source | None:
         """Where the current value of ``key`` came from, or None when unset."""
+        scope = self._scopes.current() if self._open_scopes else None
+        if scope is not None and key in scope.values:
+            return None if scope.values[key] is None else scope.sources.get(key)
         source = self._sources.get(key)
         if source is not None:
             return source
@@ -140,17 +161,24 @@ class IsolatedEnvironment(BulkOperations):
                 f"Convert it with str() first."
             )
         value = sanitize_value(key, value)
+        if self._open_scopes:
+            scope = self._scopes.current()
+            if scope is not None:
+                self._set_scoped(scope, key, value, origin)
+                return
         with self._lock:
             if key in self._protected:
                 raise ProtectedVariableError(
                     key, operation="set", protected_by=self._protected[key]
                 )
+            if self._derived:
+                self._derived.pop(key, None)
             values = self._values
             old = values.get(key)
             values[key] = value
             sources = self._sources
             if old is not None:
-                # Inlined _remember_override: this is the hot path of every set().
+                # Inlined rather than shared with delete(): this is the hot path of set().
                 history = self._overridden.get(key)
                 if history is None:
                     history = self._overridden[key] = []
@@ -162,11 +190,19 @@ class IsolatedEnvironment(BulkOperations):
         if callbacks and old != value:
             self._notify(tuple(callbacks), key, old, value, origin)
 
-    def _remember_override(self, key: str, old: str) -> None:
-        history = self._overridden.setdefault(key, [])
-        history.append((self.get_variable_source(key) or OS_SOURCE, old))
-        if len(history) > _MAX_HISTORY:
-            del history[0]
+    def _set_scoped(self, scope: Scope, key: str, value: str | None, origin: Source) -> None:
+        """Write to the calling context's scope only; ``value`` None deletes."""
+        if key in self._protected:
+            raise ProtectedVariableError(
+                key,
+                operation="set" if value is not None else "delete",
+                protected_by=self._protected[key],
+            )
+        old = self.get(key)
+        scope.values[key] = value
+        scope.sources[key] = origin
+        if self._callbacks and old != value:
+            self._notify(tuple(self._callbacks), key, old, value, origin)
 
     def update(self, values: Mapping[str, str], source: str | None = None) -> None:
         """Set several variables, each as :meth:`set` would."""
@@ -191,6 +227,12 @@ class IsolatedEnvironment(BulkOperations):
             caller.f_code.co_filename,
             caller.f_lineno,
         )
+        scope = self._scopes.current() if self._open_scopes else None
+        if scope is not None:
+            if self.get(key) is None and key not in self._protected:
+                return False
+            self._set_scoped(scope, key, None, origin)
+            return True
         with self._lock:
             if key in self._protected:
                 raise ProtectedVariableError(
@@ -199,7 +241,10 @@ class IsolatedEnvironment(BulkOperations):
             old = self._values.get(key)
             if old is None:
                 return False
-            self._remember_override(key, old)
+            self._derived.pop(key, None)
+            history = self._overridden.setdefault(key, [])
+            history.append((self._sources.get(key, OS_SOURCE), old))
+            del history[:-_MAX_HISTORY]
             del self._values[key]
             self._sources.pop(key, None)
             callbacks = tuple(self._callbacks)
@@ -218,6 +263,10 @@ class IsolatedEnvironment(BulkOperations):
     ) -> LoadResult:
         """Load variables from a ``.env`` file.
 
+        All or nothing: when ``override`` would replace a protected variable, nothing of the
+        file is applied. A value interpolated from a secret (``COPY=${DB_PASSWORD}``) is
+        masked like the secret in every output.
+
         Args:
             path: the file.
             override: let the file replace variables that are already set. Off by default:
@@ -227,8 +276,11 @@ class IsolatedEnvironment(BulkOperations):
             interpolate: expand ``${VAR}`` and ``${VAR:-default}``.
 
         Raises:
-            EnvironmentLayerError: the file cannot be read.
+            EnvironmentLayerError: the file cannot be read (missing, unreadable, not a regular
+                file, too large).
             DotenvError: malformed lines, in strict mode.
+            ProtectedVariableError: ``override`` would replace a protected variable; nothing
+                was applied.
         """
         from confwarden.environment.dotenv import read_dotenv
 
@@ -242,21 +294,37 @@ class IsolatedEnvironment(BulkOperations):
                 f"cannot read .env file {display}: {exc.strerror or exc}. "
                 "Check the path, or do not load it in this environment."
             ) from None
-        last: dict[str, tuple[str, int]] = {}
+        last: dict[str, tuple[str, int, tuple[str, ...]]] = {}
         for entry in parsed.entries:
-            last[entry.key] = (entry.value, entry.line)
+            last[entry.key] = (entry.value, entry.line, entry.references)
         loaded: dict[str, Source] = {}
         skipped: dict[str, Source] = {}
-        for key, (value, line) in last.items():
-            origin = Source(SourceKind.DOTENV, path=display, line=line)
-            if not override and key in self._values:
-                skipped[key] = origin
-                with self._lock:
-                    self._shadowed.setdefault(key, []).append(origin)
-                continue
-            self._set(key, value, origin)
-            loaded[key] = origin
+        # Held across check and apply so that a protection added meanwhile cannot split
+        # the file in two; the lock is re-entrant for the callbacks this thread runs.
         with self._lock:
+            refused = sorted(
+                key
+                for key in last
+                if key in self._protected and (override or self.get(key) is None)
+            )
+            if refused:
+                raise ProtectedVariableError(
+                    refused[0],
+                    operation=f"set (from {display}:{last[refused[0]][1]}; nothing of the "
+                    "file was applied)",
+                    protected_by=self._protected[refused[0]],
+                )
+            for key, (value, line, references) in last.items():
+                origin = Source(SourceKind.DOTENV, path=display, line=line)
+                if not override and self.get(key) is not None:
+                    skipped[key] = origin
+                    self._shadowed.setdefault(key, []).append(origin)
+                    continue
+                self._set(key, value, origin)
+                loaded[key] = origin
+                secret_sources = tuple(name for name in references if self.is_sensitive(name))
+                if secret_sources:
+                    self._derived[key] = secret_sources
             self._loaded_files.append(display)
         return LoadResult(display, loaded, skipped, parsed.problems)
 
@@ -316,8 +384,8 @@ class IsolatedEnvironment(BulkOperations):
 
     def get_changes_since_init(self) -> dict[str, tuple[str | None, str | None]]:
         """``{key: (original, current)}`` for every variable that differs from the start."""
+        current = self.get_all()
         with self._lock:
-            current = dict(self._values)
             original = self._original
         changes: dict[str, tuple[str | None, str | None]] = {}
         for key in original.keys() | current.keys():
@@ -328,7 +396,12 @@ class IsolatedEnvironment(BulkOperations):
 
     @contextmanager
     def scoped(self) -> Iterator[IsolatedEnvironment]:
-        """Scope changes: everything set or deleted inside the block is undone after it.
+        """Scope changes to this block, this thread and this asyncio task.
+
+        Everything set or deleted inside the block is seen only by the thread or task that
+        runs it (and tasks it creates), and is gone after the block; changes others make
+        meanwhile are kept. Leaving the block reports each undone change to the change
+        callbacks. See :mod:`confwarden.environment.scopes`.
 
         Example:
             >>> env = IsolatedEnvironment(environ={}, isolated=True)
@@ -337,30 +410,38 @@ class IsolatedEnvironment(BulkOperations):
             >>> env.exists("FEATURE_X")
             False
         """
-        with self._lock:
-            values = dict(self._values)
-            sources = dict(self._sources)
-            overridden = {k: list(v) for k, v in self._overridden.items()}
-            shadowed = {k: list(v) for k, v in self._shadowed.items()}
+        self._enter_scope()
         try:
             yield self
         finally:
-            with self._lock:
-                current = self._values
-                for key in [k for k in current if k not in values]:
-                    del current[key]
-                for key, value in values.items():
-                    if current.get(key) != value:
-                        current[key] = value
-                self._sources, self._overridden, self._shadowed = sources, overridden, shadowed
+            self._exit_scope()
+
+    def _enter_scope(self) -> None:
+        with self._lock:
+            self._open_scopes += 1
+        self._scopes.push()
+
+    def _exit_scope(self) -> None:
+        scope = self._scopes.pop()
+        with self._lock:
+            self._open_scopes -= 1
+        callbacks = tuple(self._callbacks)
+        if not callbacks:
+            return
+        # Read and report under the lock: a shared write to the same variable cannot slip
+        # between, so the last change a callback sees is the value that stays.
+        with self._lock:
+            for key, value in scope.values.items():
+                restored = self.get(key)
+                if restored != value:
+                    self._notify(callbacks, key, value, restored, _SCOPE_EXIT)
 
     def __enter__(self) -> IsolatedEnvironment:
-        scope = self.scoped()
-        self._scopes.append(scope)
-        return scope.__enter__()
+        self._enter_scope()
+        return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._scopes.pop().__exit__(None, None, None)
+        self._exit_scope()
 
     # -- protection and callbacks ---------------------------------------------------------
 
@@ -379,114 +460,6 @@ class IsolatedEnvironment(BulkOperations):
     def is_protected(self, key: str) -> bool:
         """True when ``key`` refuses changes."""
         return key in self._protected
-
-    def add_change_callback(self, callback: ChangeCallback) -> None:
-        """Call ``callback(key, old, new, source)`` after every change."""
-        with self._lock:
-            self._callbacks.append(callback)
-
-    def remove_change_callback(self, callback: ChangeCallback) -> None:
-        """Stop calling ``callback``; unknown callbacks are ignored."""
-        with self._lock:
-            if callback in self._callbacks:
-                self._callbacks.remove(callback)
-
-    def _notify(
-        self,
-        callbacks: tuple[ChangeCallback, ...],
-        key: str,
-        old: str | None,
-        new: str | None,
-        origin: Source,
-    ) -> None:
-        source = str(origin)
-        for callback in callbacks:
-            try:
-                callback(key, old, new, source)
-            except Exception as exc:  # a callback must never break the set()
-                secrets = [v for v in (old, new) if v]
-                message = mask_text(
-                    f"change callback {getattr(callback, '__qualname__', callback)!s} failed "
-                    f"for {key}: {type(exc).__name__}: {exc}",
-                    secrets,
-                )
-                logger.warning("%s", message)
-                with self._lock:
-                    self.callback_errors.append(message)
-                    del self.callback_errors[:-_MAX_CALLBACK_ERRORS]
-
-    # -- outputs --------------------------------------------------------------------------
-
-    def get_subprocess_env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        """A complete environment for ``subprocess``, isolated values included.
-
-        Example:
-            >>> env = IsolatedEnvironment(environ={"PATH": "/bin"}, isolated=True)
-            >>> env.set("WORKER_ID", "3", source="doc")
-            >>> sorted(env.get_subprocess_env({"EXTRA": "1"}))
-            ['EXTRA', 'PATH', 'WORKER_ID']
-        """
-        result = self.get_all()
-        for key, value in (extra or {}).items():
-            result[key] = sanitize_value(key, value)
-        return result
-
-    def validate_all(self, required: Iterable[str]) -> EnvValidationResult:
-        """Check that every ``required`` variable is set and not empty; report all at once."""
-        missing: list[str] = []
-        empty: list[str] = []
-        for key in required:
-            value = self._values.get(key)
-            if value is None:
-                missing.append(key)
-            elif not value.strip():
-                empty.append(key)
-        return EnvValidationResult(tuple(missing), tuple(empty))
-
-    def explain(self, key: str) -> VariableExplanation:
-        """Value (masked), source and override history of ``key``."""
-        with self._lock:
-            value = self._values.get(key)
-            return VariableExplanation(
-                key=key,
-                value=mask_value(key, value),
-                source=self.get_variable_source(key),
-                overridden=tuple(
-                    (src, mask_value(key, old)) for src, old in self._overridden.get(key, ())
-                ),
-                shadowed=tuple(self._shadowed.get(key, ())),
-                sensitive=is_sensitive_name(key),
-                protected=key in self._protected,
-            )
-
-    def iter_variables(self) -> Iterator[tuple[str, str | None, Source]]:
-        """``(key, masked value, source)`` for every variable, sorted by key."""
-        snapshot = self.get_all()
-        for key in sorted(snapshot):
-            yield key, mask_value(key, snapshot[key]), self.get_variable_source(key) or OS_SOURCE
-
-    def get_debug_info(self) -> dict[str, object]:
-        """The state of this environment for debugging; every value masked."""
-        changes = self.get_changes_since_init()
-        by_kind: dict[str, int] = {}
-        snapshot = self.get_all()
-        for key in snapshot:
-            kind = (self.get_variable_source(key) or OS_SOURCE).kind.value
-            by_kind[kind] = by_kind.get(kind, 0) + 1
-        return {
-            "isolated": self._isolated,
-            "backing": "os.environ" if self._environ is os.environ else "mapping",
-            "variable_count": len(snapshot),
-            "sources": by_kind,
-            "protected": sorted(self._protected),
-            "loaded_files": list(self._loaded_files),
-            "changes": {
-                key: {"before": mask_value(key, old), "after": mask_value(key, new)}
-                for key, (old, new) in sorted(changes.items())
-            },
-            "callbacks": len(self._callbacks),
-            "callback_errors": list(self.callback_errors),
-        }
 
     def __repr__(self) -> str:
         mode = "isolated" if self._isolated else "os.environ"

@@ -1,88 +1,394 @@
-"""The one masking function used everywhere a value may be shown.
+"""The one masking module: every output path of confwarden shows values through it.
 
-A value is sensitive by name (``*SECRET*``, ``*PASSWORD*``, ``*TOKEN*``, ``*_KEY``,
-``*CREDENTIAL*``, ``*PRIVATE*``...) or by content (a URL with a password, a PEM private key).
-Every output path of confwarden (repr, CLI, JSON, logs, exceptions, HTML) goes through
-:func:`mask_value`, so there is exactly one place to get this right.
+A value is hidden when its **name** says it is a secret, when its **shape** says so whatever
+its name (a known token prefix, a JWT, a PEM private key, a long high-entropy string), and
+inside text when it follows a **secret marker** (a URL password, ``password=`` in a DSN or a
+query string, ``"password": "..."`` in JSON). Free text (exception messages, log lines) is
+also masked against every **known** secret in the forms it gets copied in (``repr`` escapes,
+upper or lower case, percent-encoding, JSON escapes, base64).
+
+The rules are data: :data:`SENSITIVE_WORDS`, :data:`SENSITIVE_TOKENS`, :data:`FUZZY_WORDS`,
+:data:`TOKEN_PREFIXES`, :data:`SECRET_PARAMETERS`. docs/masking.md prints the same table;
+change both together.
+
+Hostile input stays cheap: nothing here backtracks. Every regular expression is one literal
+or one character class run after an anchor that a lookbehind pins to the start of a word, or
+a class run that excludes its own terminator, so each character is looked at a bounded number
+of times; URL credentials are found with ``str.find`` and cursors that only move forward.
+A 1 MB value of ``=``, ``:``, ``@`` and ``//`` is masked in milliseconds (tests/security).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-__all__ = ["MASK", "is_sensitive_name", "mask_text", "mask_url", "mask_value", "value_is_sensitive"]
+from confwarden.environment.scanning import MASK, apply_spans, url_password_spans
 
-MASK = "***"
+__all__ = [
+    "FUZZY_WORDS",
+    "MASK",
+    "SECRET_PARAMETERS",
+    "SENSITIVE_TOKENS",
+    "SENSITIVE_WORDS",
+    "TOKEN_PREFIXES",
+    "is_sensitive_name",
+    "known_forms",
+    "looks_like_secret",
+    "mask_embedded",
+    "mask_known",
+    "mask_text",
+    "mask_url",
+    "mask_value",
+    "value_is_sensitive",
+]
 
-# Substrings that make any variable name sensitive, and suffixes that do.
-_SENSITIVE_PARTS = ("SECRET", "PASSWORD", "PASSWD", "TOKEN", "CREDENTIAL", "PRIVATE", "APIKEY")
-_SENSITIVE_SUFFIXES = ("_KEY", "_PASS", "_PWD", "_DSN", "_AUTH")
-_SENSITIVE_EXACT = frozenset({"PASSWORD", "KEY", "AUTH", "DSN"})
+# -- names --------------------------------------------------------------------------------
 
-# scheme://user:password@host  (the password may contain anything but '@' in practice;
-# we stop at the last '@' before the host part so encoded or raw '@' do not leak).
-_URL_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*://)(?P<userinfo>[^/?#\s]*)@")
-_QUERY_SECRET = re.compile(
-    r"(?P<key>[?&;](?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?token|sslpassword)=)"
-    r"(?P<value>[^&;#\s]*)",
-    re.IGNORECASE,
+SENSITIVE_WORDS = (
+    "SECRET",
+    "PASSWORD",
+    "PASSWD",
+    "PASSPHRASE",
+    "TOKEN",
+    "CREDENTIAL",
+    "PRIVATE",
+    "APIKEY",
+    "ACCESSKEY",
+    "SECRETKEY",
 )
-_PEM_PRIVATE = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+"""Anywhere in a name (``DBPASSWORD``, ``JWT_SECRET_KEY``): the name is sensitive."""
+
+SENSITIVE_TOKENS = frozenset(
+    {
+        "KEY",
+        "KEYS",
+        "PASS",
+        "PWD",
+        "PW",
+        "DSN",
+        "AUTH",
+        "PAT",
+        "SK",
+        "SALT",
+        "PEPPER",
+        "SIG",
+        "SIGNATURE",
+        "HMAC",
+        "COOKIE",
+        "SEED",
+        "OTP",
+    }
+)
+"""A whole ``_``-separated part of a name (``GH_PAT``, ``STRIPE_SK_LIVE``, ``HASH_SALT``)."""
+
+FUZZY_WORDS = ("SECRET", "PASSWORD", "PASSPHRASE", "TOKEN", "CREDENTIAL", "CREDENTIALS", "PRIVATE")
+"""A name part one typo away from these (``SERVICE_SECRT``, ``DB_PASWORD``) is sensitive too:
+the validator flags such names as near misses, and the value is still the secret."""
+
+_NAME_SPLIT = re.compile(r"[^A-Z0-9]+")
 
 
-@lru_cache(maxsize=4096)
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by one insertion, deletion, substitution or swap."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    i = 0
+    while i < min(la, lb) and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    if la > lb:
+        return a[i + 1 :] == b[i:]
+    return a[i:] == b[i + 1 :]
+
+
+@lru_cache(maxsize=8192)
 def is_sensitive_name(name: str) -> bool:
     """Tell whether a variable name denotes a secret.
 
     Example:
         >>> is_sensitive_name("SERVICE_SECRET"), is_sensitive_name("STRIPE_API_KEY")
         (True, True)
-        >>> is_sensitive_name("POSTGRES_HOST")
-        False
+        >>> is_sensitive_name("GH_PAT"), is_sensitive_name("SERVICE_SECRT")
+        (True, True)
+        >>> is_sensitive_name("POSTGRES_HOST"), is_sensitive_name("KEYBOARD")
+        (False, False)
     """
     upper = name.upper()
-    if upper in _SENSITIVE_EXACT:
+    if any(word in upper for word in SENSITIVE_WORDS):
         return True
-    if any(part in upper for part in _SENSITIVE_PARTS):
+    parts = [part for part in _NAME_SPLIT.split(upper) if part]
+    if any(part in SENSITIVE_TOKENS for part in parts):
         return True
-    return upper.endswith(_SENSITIVE_SUFFIXES)
+    return any(
+        len(part) >= 4 and _one_edit_apart(part, word) for part in parts for word in FUZZY_WORDS
+    )
 
 
-def value_is_sensitive(value: str) -> bool:
-    """Tell whether a value carries a secret whatever its name (URL password, PEM key)."""
-    if "-----BEGIN" in value and _PEM_PRIVATE.search(value):
+# -- value shapes -------------------------------------------------------------------------
+
+TOKEN_PREFIXES: tuple[tuple[str, int, str], ...] = (
+    ("ghp_", 30, "GitHub personal access token"),
+    ("gho_", 30, "GitHub OAuth token"),
+    ("ghu_", 30, "GitHub user-to-server token"),
+    ("ghs_", 30, "GitHub server-to-server token"),
+    ("ghr_", 30, "GitHub refresh token"),
+    ("github_pat_", 40, "GitHub fine-grained token"),
+    ("glpat-", 20, "GitLab personal access token"),
+    ("sk_live_", 20, "Stripe secret key"),
+    ("sk_test_", 20, "Stripe test secret key"),
+    ("rk_live_", 20, "Stripe restricted key"),
+    ("rk_test_", 20, "Stripe restricted test key"),
+    ("whsec_", 20, "Stripe webhook secret"),
+    ("sk-", 20, "OpenAI / Anthropic API key"),
+    ("xoxb-", 15, "Slack bot token"),
+    ("xoxa-", 15, "Slack app token"),
+    ("xoxp-", 15, "Slack user token"),
+    ("xoxr-", 15, "Slack refresh token"),
+    ("xoxs-", 15, "Slack session token"),
+    ("xapp-", 15, "Slack app-level token"),
+    ("AKIA", 20, "AWS access key id"),
+    ("ASIA", 20, "AWS temporary access key id"),
+    ("AIza", 35, "Google API key"),
+    ("GOCSPX-", 20, "Google OAuth client secret"),
+    ("ya29.", 20, "Google OAuth access token"),
+    ("npm_", 30, "npm token"),
+    ("pypi-", 50, "PyPI token"),
+    ("hf_", 30, "Hugging Face token"),
+    ("dop_v1_", 40, "DigitalOcean token"),
+    ("SG.", 40, "SendGrid API key"),
+    ("shpat_", 30, "Shopify access token"),
+    ("eyJ", 30, "JSON Web Token (three base64url parts)"),
+)
+"""``(prefix, minimal total length, what it is)``: a word starting so is a secret."""
+
+_PREFIXES = tuple(prefix for prefix, _, _ in TOKEN_PREFIXES)
+_MIN_LENGTH = {prefix: length for prefix, length, _ in TOKEN_PREFIXES}
+
+
+@lru_cache(maxsize=256)
+def _token_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """Words starting with one of ``prefixes``: a word start (the lookbehind), the prefix,
+    then one class run, so each character is read once."""
+    names = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9_\-])(?:{names})[A-Za-z0-9_\-.+/=]*")
+
+
+_WEBHOOK = re.compile(
+    r"(?:hooks\.slack\.com/(?:services|workflows|triggers)|discord(?:app)?\.com/api/webhooks)"
+    r"/[A-Za-z0-9_\-/]+"
+)
+_PRIVATE_BLOCK = re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
+_END_BLOCK = "-----END "
+_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+_ENTROPY_CHARS = re.compile(r"[A-Za-z0-9+/=_\-]{24,}")
+_WORD = re.compile(r"[A-Za-z0-9_\-.+/=]+")
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _shape_of(word: str) -> bool:
+    """True when ``word`` (starting with a known prefix) has that prefix's token shape."""
+    word = word.rstrip(".")
+    for prefix in _PREFIXES:
+        if not word.startswith(prefix) or len(word) < _MIN_LENGTH[prefix]:
+            continue
+        body = word[len(prefix) :]
+        if prefix == "eyJ":
+            parts = word.split(".")
+            return len(parts) == 3 and all(parts[:2]) and parts[1].startswith("eyJ")
+        if prefix in ("AKIA", "ASIA"):
+            return len(word) == 20 and word.isalnum() and word.isupper()
+        # Random bodies mix letters and digits; a prose word after "sk-" does not.
+        return any(c.isdigit() for c in body) and any(c.isalpha() for c in body)
+    return False
+
+
+def _high_entropy(value: str) -> bool:
+    """A single word of 24+ key-alphabet characters with the character mix of a random key.
+
+    Hex needs 32+ characters with letters and digits (a 128-bit key; a git hash of 40 counts
+    too, which is the price of not leaking hex keys); other alphabets need lower case, upper
+    case and digits, and at least 3.5 bits of entropy per character. UUIDs are identifiers.
+    """
+    if _ENTROPY_CHARS.fullmatch(value) is None or _UUID.fullmatch(value):
+        return False
+    has_digit = any(c.isdigit() for c in value)
+    if all(c in _HEX for c in value):
+        return len(value) >= 32 and has_digit and any(c.isalpha() for c in value)
+    if not (has_digit and any(c.islower() for c in value) and any(c.isupper() for c in value)):
+        return False
+    counts: dict[str, int] = {}
+    for char in value:
+        counts[char] = counts.get(char, 0) + 1
+    size = len(value)
+    entropy = -sum(n / size * math.log2(n / size) for n in counts.values())
+    return entropy >= 3.5
+
+
+def looks_like_secret(value: str) -> bool:
+    """Tell whether a whole value is a secret by its shape alone.
+
+    Example:
+        >>> looks_like_secret("ghp_" + "a1B2" * 9), looks_like_secret("production")
+        (True, False)
+    """
+    stripped = value.strip()
+    if not stripped:
+        return False
+    if "-----BEGIN" in stripped and _PRIVATE_BLOCK.search(stripped):
         return True
-    match = _URL_CREDENTIALS.search(value)
-    if match and ":" in match.group("userinfo"):
+    if stripped.startswith(_PREFIXES) and _WORD.fullmatch(stripped) and _shape_of(stripped):
         return True
-    return "=" in value and _QUERY_SECRET.search(value) is not None
+    return len(stripped) <= 4096 and _high_entropy(stripped)
+
+
+# -- secrets inside text ------------------------------------------------------------------
+
+SECRET_PARAMETERS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "secret",
+        "token",
+        "key",
+        "apikey",
+        "api_key",
+        "api-key",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "client_secret",
+        "sslpassword",
+        "sig",
+        "signature",
+        "x-amz-signature",
+        "x-goog-signature",
+        "x-amz-credential",
+        "x-amz-security-token",
+        "auth",
+        "code",
+    }
+)
+"""Parameter names (``?key=``, ``&sig=``, ``password=`` in a libpq DSN) whose value is masked,
+beside every name :func:`is_sensitive_name` accepts."""
+
+_VALUE = r"(?P<value>'(?:[^'\\\n]|\\.){0,4096}'|\"(?:[^\"\\\n]|\\.){0,4096}\"|[^&;#\s'\"]*)"
+
+
+@lru_cache(maxsize=256)
+def _parameter_pattern(keys: frozenset[str], query: bool) -> re.Pattern[str]:
+    """``key=value`` for these keys: the key starts a word (lookbehind); the value is quoted
+    (bounded, escapes allowed) or runs to the next separator. With ``query``, only URL query
+    parameters (after ``?``, ``&`` or ``;``, no blanks)."""
+    names = "|".join(re.escape(key) for key in sorted(keys, key=len, reverse=True))
+    if query:
+        return re.compile(rf"(?<=[?&;])(?P<key>{names})=(?P<value>[^&;#\s]*)")
+    return re.compile(rf"(?<![A-Za-z0-9_.\-])(?P<key>{names})[ \t]{{0,8}}=[ \t]{{0,8}}" + _VALUE)
+
+
+# "key": "value" in JSON; the value class excludes its own terminator, so no rescans.
+_JSON_PAIR = re.compile(
+    r"\"(?P<key>[A-Za-z0-9_.\-]{1,64})\"[ \t]{0,16}:[ \t]{0,16}\"(?P<value>(?:[^\"\\\n]|\\.)*+)\""
+)
+# "key=" alone, to learn which keys a text has before looking at any value.
+_KEY_BEFORE_EQUALS = re.compile(r"(?<![A-Za-z0-9_.\-])([A-Za-z][A-Za-z0-9_.\-]{0,63})[ \t]{0,8}=")
+
+
+@lru_cache(maxsize=4096)
+def _secret_parameter(key: str) -> bool:
+    lowered = key.lower()
+    return lowered in SECRET_PARAMETERS or is_sensitive_name(key)
+
+
+def _marked_spans(text: str, *, urls_only: bool = False) -> list[tuple[int, int]]:
+    """The spans to mask; ``urls_only``: URL passwords, query parameters, webhook paths."""
+    spans = url_password_spans(text) if "://" in text else []
+    if "=" in text:
+        # Most texts have many keys and no secret one: find the keys first (in C), and run
+        # the value-reading expression only for the secret ones.
+        secret_keys = {
+            key for key in set(_KEY_BEFORE_EQUALS.findall(text)) if _secret_parameter(key)
+        }
+        if secret_keys:
+            pattern = _parameter_pattern(frozenset(secret_keys), urls_only)
+            for match in pattern.finditer(text):
+                start, end = match.span(2)
+                if end > start:
+                    spans.append((start, end))
+    if '"' in text and ":" in text and not urls_only:
+        for match in _JSON_PAIR.finditer(text):
+            if match["value"] and _secret_parameter(match["key"]):
+                spans.append(match.span("value"))
+    if "hooks." in text or "/webhooks/" in text:
+        for match in _WEBHOOK.finditer(text):
+            head = match.group().split("/", 2)
+            spans.append((match.start() + len(head[0]) + len(head[1]) + 2, match.end()))
+    if urls_only:
+        return spans
+    if "-----BEGIN" in text:
+        # One search for the end of each block, continued after it: no block is read twice.
+        pos = 0
+        while (block := _PRIVATE_BLOCK.search(text, pos)) is not None:
+            end = text.find(_END_BLOCK, block.end())
+            end = len(text) if end < 0 else end
+            spans.append((block.end(), end))
+            pos = end
+    # Thirty substring searches (in C) are cheaper than trying thirty prefixes at every
+    # position; usually none is present and the expression is never run.
+    present = tuple(prefix for prefix in _PREFIXES if prefix in text)
+    if present:
+        for match in _token_pattern(present).finditer(text):
+            if _shape_of(match.group()):
+                spans.append(match.span())
+    return spans
+
+
+def mask_embedded(text: str) -> str:
+    """Mask the secrets ``text`` shows by their markers and shapes, whoever wrote it.
+
+    URL passwords, secret ``key=value`` parameters (query strings, libpq DSNs), JSON secret
+    members, chat webhook paths, PEM/PGP private key bodies and known token shapes.
+
+    Example:
+        >>> mask_embedded("host=db user=app password='s3 cr#t' sslmode=require")
+        'host=db user=app password=*** sslmode=require'
+    """
+    return apply_spans(text, _marked_spans(text))
 
 
 def mask_url(url: str) -> str:
-    """Hide the password (and secret query parameters) of every URL inside ``url``.
+    """Hide the password, secret query parameters and webhook path of every URL in ``url``.
+
+    Only URLs: the text around them is left as written (code stays readable in a checker
+    excerpt). :func:`mask_embedded` also masks DSNs, JSON members, keys and token shapes.
 
     Example:
-        >>> mask_url("postgresql://app:s3cret@db:5432/app?sslmode=require")
-        'postgresql://app:***@db:5432/app?sslmode=require'
+        >>> mask_url("postgresql://app:s3cret@db:5432/app?sslmode=require&password=x")
+        'postgresql://app:***@db:5432/app?sslmode=require&password=***'
     """
+    return apply_spans(url, _marked_spans(url, urls_only=True))
 
-    def _userinfo(match: re.Match[str]) -> str:
-        userinfo = match.group("userinfo")
-        user, sep, _password = userinfo.partition(":")
-        if not sep:
-            return match.group(0)
-        return f"{match.group('scheme')}{user}:{MASK}@"
 
-    masked = _URL_CREDENTIALS.sub(_userinfo, url)
-    return _QUERY_SECRET.sub(lambda m: f"{m.group('key')}{MASK}", masked)
+def value_is_sensitive(value: str) -> bool:
+    """Tell whether a value carries a secret whatever its name (shape or embedded marker)."""
+    return looks_like_secret(value) or bool(_marked_spans(value))
 
 
 def mask_value(name: str, value: str | None) -> str | None:
     """Return ``value`` as it may be shown for variable ``name``.
 
-    Sensitive names are masked whole; other values have embedded credentials masked.
+    Sensitive names and secret-shaped values are masked whole; other values have their
+    embedded secrets (URL passwords, ``password=``...) masked.
 
     Example:
         >>> mask_value("JWT_SECRET_KEY", "x" * 40)
@@ -96,21 +402,82 @@ def mask_value(name: str, value: str | None) -> str | None:
         return None
     if value == "":
         return ""
-    if is_sensitive_name(name):
+    if is_sensitive_name(name) or looks_like_secret(value):
         return MASK
-    if "-----BEGIN" in value and _PEM_PRIVATE.search(value):
-        return MASK
-    if "://" in value or "=" in value:
-        return mask_url(value)
-    return value
+    return mask_embedded(value)
 
 
-def mask_text(text: str, secrets: Iterable[str]) -> str:
-    """Replace every occurrence of each known secret in free text (exception messages, logs).
+# -- known secrets in free text -----------------------------------------------------------
 
-    Secrets shorter than 4 characters are ignored: masking "a" everywhere would destroy the text
-    and reveal more than it hides.
+_MIN_KNOWN = 4  # masking "a" everywhere would destroy the text and reveal more than it hides
+
+
+def known_forms(secret: str) -> set[str]:
+    """The forms a secret takes when copied into a message, besides itself.
+
+    ``repr`` and JSON escapes, percent-encoding (both flavours), base64 (standard and
+    URL-safe, padded or not). Case variants are matched by :func:`mask_known` directly.
+
+    Example:
+        >>> sorted(known_forms("a/b c"))[:3]
+        ['YS9iIGM', 'YS9iIGM=', 'a%2Fb%20c']
     """
-    for secret in sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True):
-        text = text.replace(secret, MASK)
-    return text
+    # Imported here: only an error message being built needs them, never an import or a read.
+    import base64
+    import json
+    from urllib.parse import quote, quote_plus
+
+    forms = {
+        secret,
+        repr(secret)[1:-1],
+        json.dumps(secret)[1:-1],
+        quote(secret, safe=""),
+        quote_plus(secret, safe=""),
+    }
+    raw = secret.encode("utf-8", "surrogatepass")
+    for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
+        text = encoded.decode("ascii")
+        forms.add(text)
+        forms.add(text.rstrip("="))
+    return {form for form in forms if len(form) >= _MIN_KNOWN}
+
+
+def mask_known(text: str, secrets: Iterable[str | None]) -> str:
+    """Replace every known secret in ``text``, in any of its usual forms and any letter case.
+
+    Args:
+        text: a message about to be shown (exception, log line).
+        secrets: every sensitive value the caller knows of; ``None``, empty and values
+            shorter than 4 characters are ignored.
+
+    Example:
+        >>> mask_known("bad value 'S3CRET\\\\n' (s3cret%0a)", ["s3cret\\n"])
+        "bad value '***' (***)"
+    """
+    forms: set[str] = set()
+    for secret in secrets:
+        if secret and len(secret) >= _MIN_KNOWN:
+            forms |= known_forms(secret)
+    if not forms:
+        return text
+    ascii_text = text.isascii()
+    haystack = text.lower() if ascii_text else text
+    spans: list[tuple[int, int]] = []
+    for form in forms:
+        variants = (form.lower(),) if ascii_text else (form, form.lower(), form.upper())
+        for variant in variants:
+            start = haystack.find(variant)
+            while start >= 0:
+                spans.append((start, start + len(variant)))
+                start = haystack.find(variant, start + len(variant))
+    return apply_spans(text, spans)
+
+
+def mask_text(text: str, secrets: Iterable[str | None]) -> str:
+    """Mask free text: every known secret in every form, then embedded secret markers.
+
+    Example:
+        >>> mask_text("login failed for redis://u:pw@h with key hunter22", ["hunter22"])
+        'login failed for redis://u:***@h with key ***'
+    """
+    return mask_embedded(mask_known(text, secrets))

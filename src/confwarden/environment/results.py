@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from confwarden.environment.masking import MASK, is_sensitive_name, mask_value
 from confwarden.environment.provenance import Source
 from confwarden.errors import DotenvProblem
 
-__all__ = ["EnvValidationResult", "LoadResult", "VariableExplanation"]
+__all__ = [
+    "DotenvEntry",
+    "DotenvResult",
+    "EnvValidationResult",
+    "LoadResult",
+    "VariableExplanation",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +89,54 @@ class VariableExplanation:
             "overridden": [{"source": s.to_dict(), "value": v} for s, v in self.overridden],
             "shadowed": [s.to_dict() for s in self.shadowed],
         }
+
+
+@dataclass(frozen=True, slots=True)
+class DotenvEntry:
+    """One assignment of a .env file.
+
+    Attributes:
+        key: the variable name.
+        value: the value, unquoted, unescaped and interpolated.
+        line: the 1-based line where the assignment starts.
+        references: the variables ``${...}`` interpolated into the value, so that a copy of
+            a secret (``COPY=${DB_PASSWORD}``) can be masked like the secret.
+    """
+
+    key: str
+    value: str
+    line: int
+    references: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        # The value may be a secret: show it only through the one masking function.
+        shown = mask_value(self.key, self.value)
+        if any(is_sensitive_name(name) for name in self.references):
+            shown = MASK
+        return f"DotenvEntry(key={self.key!r}, value={shown!r}, line={self.line})"
+
+
+@dataclass(frozen=True, slots=True)
+class DotenvResult:
+    """The outcome of parsing one .env input.
+
+    Attributes:
+        path: the file path, or ``"<string>"`` for text.
+        entries: the assignments in file order; a key may repeat (the last one wins).
+        problems: the malformed lines that were skipped (always empty in strict mode,
+            which raises instead).
+    """
+
+    path: str
+    entries: tuple[DotenvEntry, ...]
+    problems: tuple[DotenvProblem, ...]
+
+    def as_dict(self) -> dict[str, str]:
+        """Return ``{key: value}``, the last assignment of a key winning.
+
+        Example:
+            >>> from confwarden.environment.dotenv import parse_dotenv
+            >>> parse_dotenv("A=1\\nA=2\\n").as_dict()
+            {'A': '2'}
+        """
+        return {entry.key: entry.value for entry in self.entries}

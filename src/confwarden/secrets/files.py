@@ -22,6 +22,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from confwarden.environment.files import read_small_file
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.secrets.base import SecretSourceError, SourceHit, Subscription, ValueSource
 from confwarden.secrets.watching import PollingWatch
@@ -44,22 +45,20 @@ def _file_state(path: str | os.PathLike[str]) -> tuple[str, int, int, int] | Non
 def read_secret_file(path: Path, *, variable: str) -> str:
     """The content of a secret file, without its final line break.
 
+    The file is read with :func:`~confwarden.environment.files.read_small_file`: a FIFO or a
+    device (``/dev/zero``) is refused at once instead of hanging or filling memory.
+
     Raises:
-        SecretSourceError: the file is unreadable, too large or not UTF-8 (the message names
-            the file and the variable, never the content).
+        SecretSourceError: the file is unreadable, not a regular file, larger than 1 MiB or
+            not UTF-8 (the message names the file and the variable, never the content).
     """
     try:
-        size = path.stat().st_size
-        if size > _MAX_SECRET_BYTES:
-            raise SecretSourceError(
-                f"{variable}: secret file {path} is {size} bytes, more than the 1 MiB a secret "
-                "can be. Point it at the secret file itself, not a directory or an archive."
-            )
-        data = path.read_bytes()
+        data = read_small_file(path, limit=_MAX_SECRET_BYTES)
     except OSError as exc:
         raise SecretSourceError(
             f"{variable}: cannot read secret file {path}: {exc.strerror or type(exc).__name__}. "
-            "Check the mount and the file's permissions."
+            "Point it at the secret file itself (not a FIFO, a device or a directory) and check "
+            "the mount and the file's permissions."
         ) from None
     try:
         text = data.decode("utf-8")

@@ -1,0 +1,178 @@
+"""Scopes: per thread and per asyncio task overlays that undo only their own changes."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from confwarden.environment.isolated import IsolatedEnvironment
+
+
+def _tracking(env: IsolatedEnvironment) -> dict[str, str | None]:
+    """A view rebuilt from change callbacks alone, as a ChangeTracker keeps one."""
+    view: dict[str, str | None] = dict(env.get_all())
+    lock = threading.Lock()
+
+    def record(key: str, old: str | None, new: str | None, source: str) -> None:
+        with lock:
+            view[key] = new
+
+    env.add_change_callback(record)
+    return view
+
+
+def test_scope_exit_keeps_changes_made_outside_it() -> None:
+    env = IsolatedEnvironment(environ={"A": "1"}, isolated=True)
+    with env.scoped():
+        env.set("A", "scoped", source="test")
+        env.set("B", "scoped", source="test")
+        env.set("OUTSIDE", "x", source="test")  # scoped too: we are inside
+        env.delete("A")
+        assert env.get("A") is None
+    assert env.get_all() == {"A": "1"}
+
+
+def test_scope_exit_fires_callbacks_back_to_the_visible_value() -> None:
+    env = IsolatedEnvironment(environ={"A": "1"}, isolated=True)
+    view = _tracking(env)
+    with env.scoped():
+        env.set("A", "2", source="test")
+        env.set("B", "3", source="test")
+        env.delete("A")
+    assert {k: v for k, v in view.items() if v is not None} == env.get_all() == {"A": "1"}
+
+
+def test_nested_scopes_restore_the_parent_scope_values() -> None:
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    with env:
+        env.set("A", "outer", source="test")
+        with env:
+            env.set("A", "inner", source="test")
+            assert env.get("A") == "inner"
+        assert env.get("A") == "outer"
+        source = env.get_variable_source("A")
+        assert source is not None
+        assert source.detail == "test"
+    assert env.get("A") is None
+
+
+def test_scope_values_reach_get_all_and_subprocess_env() -> None:
+    env = IsolatedEnvironment(environ={"KEEP": "1", "DROP": "2"}, isolated=True)
+    with env.scoped():
+        env.set("NEW", "3", source="test")
+        env.delete("DROP")
+        assert env.get_subprocess_env() == {"KEEP": "1", "NEW": "3"}
+        assert "NEW" in env
+        assert "DROP" not in env
+
+
+def test_scope_respects_protection() -> None:
+    env = IsolatedEnvironment(environ={"LOCKED": "1"}, isolated=True)
+    env.protect_variable("LOCKED", by="test")
+    with env.scoped(), pytest.raises(Exception, match="protected"):
+        env.set("LOCKED", "2", source="test")
+
+
+def test_eight_threads_lose_no_update_and_close_only_their_own_scope() -> None:
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    view = _tracking(env)
+    keys = 350
+    writers, scopers = 4, 4
+    start = threading.Barrier(writers + scopers)
+    all_entered = threading.Barrier(scopers)
+    first_exit_done = threading.Event()
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        start.wait()
+        for i in range(n, keys, writers):
+            env.set(f"K{i}", f"w{n}", source="writer")
+
+    def scoper(n: int) -> None:
+        try:
+            start.wait()
+            with env.scoped():
+                for i in range(keys):
+                    env.set(f"K{i}", f"scoped-{n}", source="scope")
+                    env.set(f"S{n}", "mine", source="scope")
+                all_entered.wait()
+                if n != 0:  # thread 0 leaves first, the others check they are still inside
+                    first_exit_done.wait(timeout=30)
+                    # Thread 0 has left its scope: ours is still open and still ours.
+                    assert env.get(f"S{n}") == "mine"
+                    assert all(env.get(f"K{i}") == f"scoped-{n}" for i in range(keys))
+                    assert env.get("S0") is None
+            if n == 0:
+                first_exit_done.set()
+        except BaseException as exc:  # reported after join
+            errors.append(exc)
+            first_exit_done.set()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(writers)]
+    threads += [threading.Thread(target=scoper, args=(n,)) for n in range(scopers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    final = env.get_all()
+    assert final == {f"K{i}": f"w{i % writers}" for i in range(keys)}
+    assert {k: v for k, v in view.items() if v is not None} == final
+
+
+def test_fifty_asyncio_tasks_see_only_their_own_scope() -> None:
+    env = IsolatedEnvironment(environ={"SHARED": "base"}, isolated=True)
+    view = _tracking(env)
+
+    async def request(n: int) -> str | None:
+        with env.scoped():
+            env.set("REQUEST_ID", str(n), source="request")
+            env.set(f"SEEN_{n}", "1", source="request")
+            for _ in range(5):
+                await asyncio.sleep(0)  # let the 49 other tasks run in between
+                assert env.get("REQUEST_ID") == str(n)
+            env.set(f"DONE_{n}", "1", source="request")
+            # A write outside a scope is shared; ours is not.
+            seen = env.get("SHARED")
+        env.set(f"AFTER_{n}", str(n), source="request")
+        return seen
+
+    async def main() -> list[str | None]:
+        return await asyncio.gather(*(request(n) for n in range(50)))
+
+    assert asyncio.run(main()) == ["base"] * 50
+    final = env.get_all()
+    assert "REQUEST_ID" not in final
+    assert final == {"SHARED": "base", **{f"AFTER_{n}": str(n) for n in range(50)}}
+    assert {k: v for k, v in view.items() if v is not None} == final
+
+
+def test_exit_in_another_thread_is_refused() -> None:
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    env.__enter__()
+    failure: list[BaseException] = []
+
+    def leave() -> None:
+        try:
+            env.__exit__(None, None, None)
+        except RuntimeError as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=leave)
+    thread.start()
+    thread.join()
+    env.__exit__(None, None, None)
+    assert len(failure) == 1
+    assert "thread or task" in str(failure[0])
+
+
+def test_bulk_operations_see_the_scope() -> None:
+    env = IsolatedEnvironment(environ={"APP_A": "1", "OTHER": "x"}, isolated=True)
+    with env.scoped():
+        env.set("APP_B", "2", source="test")
+        assert env.get_all_with_prefix("APP_") == {"APP_A": "1", "APP_B": "2"}
+        env.clear()
+        assert env.get_all() == {}
+    assert env.get_all() == {"APP_A": "1", "OTHER": "x"}
