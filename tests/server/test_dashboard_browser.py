@@ -50,23 +50,17 @@ def test_dashboard_shows_the_score_and_an_agent_death_within_two_seconds(
             try:
                 page = context.new_page()
                 page.goto(f"http://127.0.0.1:{port}/")
-                page.wait_for_function(
-                    "document.getElementById('score').textContent === '100'", timeout=10_000
-                )
-                page.wait_for_function(
-                    "document.getElementById('connection').textContent === 'live'",
-                    timeout=10_000,
-                )
+                # Selectors, not wait_for_function: a string predicate is evaluated with eval,
+                # which the page's Content-Security-Policy refuses when Playwright must poll.
+                page.wait_for_selector('#score:text-is("100")', timeout=10_000)
+                page.wait_for_selector('#connection:text-is("live")', timeout=10_000)
                 assert page.inner_text("#status") == "UP"
                 started = time.monotonic()
                 hub.tracker.start(hub.tracker.create("stuck_agent"))
                 page.wait_for_selector('#events li[data-type="agent_death"]', timeout=10_000)
                 seen = time.monotonic()
                 text = page.inner_text('#events li[data-type="agent_death"]')
-                page.wait_for_function(
-                    "document.getElementById('status').textContent === 'DEGRADED'",
-                    timeout=10_000,
-                )
+                page.wait_for_selector('#status:text-is("DEGRADED")', timeout=10_000)
                 page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
                 dom = page.content() + page.inner_text("body")
             finally:
