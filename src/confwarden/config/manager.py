@@ -375,13 +375,7 @@ class UnifiedConfigManager:
         return summarize(inspection, service=self.service)
 
     def __repr__(self) -> str:
-        state = (
-            "live"
-            if self._live is not None
-            else "cached"
-            if self._config is not None
-            else "not loaded"
-        )
+        state = "live" if self._live else "cached" if self._config is not None else "not loaded"
         return (
             f"<UnifiedConfigManager service={self.service} schema={self.schema.__name__} {state}>"
         )
