@@ -88,16 +88,6 @@ def _print_problems(problems: list[Problem]) -> None:
         click.echo(f"  - {problem}")
 
 
-def _problem_dict(problem: Problem) -> dict[str, object]:
-    return {
-        "variable": problem.variable,
-        "origin": problem.origin,
-        "message": problem.message,
-        "fix": problem.fix,
-        "rule": problem.rule,
-    }
-
-
 def _finish(problems: list[Problem]) -> None:
     if problems:
         raise click.exceptions.Exit(1)
@@ -155,7 +145,7 @@ def plan(
                     }
                     for name, mine in grouped.items()
                 },
-                "problems": [_problem_dict(p) for p in problems],
+                "problems": [p.to_dict() for p in problems],
             }
         )
         _finish(problems)
@@ -211,7 +201,7 @@ def check(
                 "source": store.name,
                 "ok": not problems,
                 "secrets": [{**row.to_dict(), "ok": row.variable not in failed} for row in rows],
-                "problems": [_problem_dict(p) for p in problems],
+                "problems": [p.to_dict() for p in problems],
             }
         )
         _finish(problems)
