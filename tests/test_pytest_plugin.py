@@ -926,7 +926,6 @@ def test_unknown_environment_is_a_usage_error_naming_it(
     result.stderr.fnmatch_lines(["*confwarden: ENVIRONMENT='moon' is not a known environment*"])
 
 
-
 @pytest.mark.parametrize("blank", ["", "   "])
 def test_blank_environment_is_a_usage_error_naming_it(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, blank: str
