@@ -14,7 +14,15 @@ from confwarden.config.spec import Problem, Severity
 
 
 def _problem(rule: str, *, critical: bool = False, severity: Severity = Severity.ERROR) -> Problem:
-    return Problem("VAR", "os environment", "is wrong", "fix it", rule, severity, critical)
+    return Problem(
+        variable="VAR",
+        origin="os environment",
+        message="is wrong",
+        fix="fix it",
+        rule=rule,
+        severity=severity,
+        critical=critical,
+    )
 
 
 def test_health_perfect_without_problems() -> None:

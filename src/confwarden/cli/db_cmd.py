@@ -106,7 +106,6 @@ def _print_problems(problems: tuple[Problem, ...]) -> None:
     # Plain lines, not a table: whole messages whatever the width, and no markup to escape.
     for problem in problems:
         click.echo(
-            f"{problem.severity.value}: {problem.variable}: {problem.message} "
-            f"Fix: {problem.action}",
+            f"{problem.severity.value}: {problem.variable}: {problem.message} Fix: {problem.fix}",
             err=True,
         )

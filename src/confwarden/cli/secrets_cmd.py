@@ -79,16 +79,6 @@ def _print_problems(problems: list[Problem]) -> None:
         click.echo(f"  - {problem}")
 
 
-def _problem_dict(problem: Problem) -> dict[str, object]:
-    return {
-        "variable": problem.variable,
-        "origin": problem.origin,
-        "message": problem.message,
-        "fix": problem.fix,
-        "rule": problem.rule,
-    }
-
-
 def _finish(problems: list[Problem]) -> None:
     if problems:
         raise click.exceptions.Exit(1)
@@ -144,7 +134,7 @@ def plan(environment: str, services: tuple[str, ...], kind: str | None, as_json:
                     }
                     for name, mine in grouped.items()
                 },
-                "problems": [_problem_dict(p) for p in problems],
+                "problems": [p.to_dict() for p in problems],
             }
         )
         _finish(problems)
@@ -198,7 +188,7 @@ def check(environment: str, kind: str, services: tuple[str, ...], as_json: bool)
                 "source": store.name,
                 "ok": not problems,
                 "secrets": [{**row.to_dict(), "ok": row.variable not in failed} for row in rows],
-                "problems": [_problem_dict(p) for p in problems],
+                "problems": [p.to_dict() for p in problems],
             }
         )
         _finish(problems)

@@ -65,11 +65,12 @@ def container_alias(
     if not alias or not in_container():
         return default_host, None
     return alias, Problem(
-        host_variable,
-        f"is not set; inside a container {alias_variable}={alias!r} replaces the default "
+        variable=host_variable,
+        message=f"is not set; inside a container {alias_variable}={alias!r} replaces the default "
         f"{default_host!r}",
-        f"Set {host_variable} to choose the host yourself (an explicit host is never rewritten)",
-        Severity.WARNING,
+        fix=f"Set {host_variable} to choose the host yourself "
+        "(an explicit host is never rewritten)",
+        severity=Severity.WARNING,
     )
 
 

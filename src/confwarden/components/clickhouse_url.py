@@ -67,14 +67,16 @@ class ClickHouseURLBuilder(SingleURLBuilder):
         try:
             url = parse_secret_url(self._get("CLICKHOUSE_URL") or "")
         except ValueError as exc:
-            problems.append(Problem("CLICKHOUSE_URL", str(exc), "Fix CLICKHOUSE_URL"))
+            problems.append(
+                Problem(variable="CLICKHOUSE_URL", message=str(exc), fix="Fix CLICKHOUSE_URL")
+            )
             return None
         if url.scheme not in ("http", "https"):
             problems.append(
                 Problem(
-                    "CLICKHOUSE_URL",
-                    f"has scheme {url.scheme!r}; the HTTP interface is used",
-                    "Use https://user:password@host:8443/database",
+                    variable="CLICKHOUSE_URL",
+                    message=f"has scheme {url.scheme!r}; the HTTP interface is used",
+                    fix="Use https://user:password@host:8443/database",
                 )
             )
             return None
@@ -84,9 +86,11 @@ class ClickHouseURLBuilder(SingleURLBuilder):
         if self.environment.is_deployed and self._get("CLICKHOUSE_HOST") is None:
             problems.append(
                 Problem(
-                    "CLICKHOUSE_URL",
-                    f"is not set; ClickHouse in {self.environment.value} is a remote service",
-                    "Set CLICKHOUSE_URL (https://user:password@host:8443/db) from the secret store",
+                    variable="CLICKHOUSE_URL",
+                    message=f"is not set; ClickHouse in {self.environment.value} "
+                    "is a remote service",
+                    fix="Set CLICKHOUSE_URL (https://user:password@host:8443/db) "
+                    "from the secret store",
                 )
             )
             return None
@@ -95,7 +99,13 @@ class ClickHouseURLBuilder(SingleURLBuilder):
         port = 8443 if secure else 8123
         if raw_port is not None:
             if not (raw_port.isdigit() and 0 < int(raw_port) < 65536):
-                problems.append(Problem("CLICKHOUSE_PORT", f"{raw_port!r} is not a port", "Fix it"))
+                problems.append(
+                    Problem(
+                        variable="CLICKHOUSE_PORT",
+                        message=f"{raw_port!r} is not a port",
+                        fix="Fix it",
+                    )
+                )
                 return None
             port = int(raw_port)
         return SecretURL(
@@ -126,24 +136,28 @@ class ClickHouseURLBuilder(SingleURLBuilder):
         if is_local_host(url.host):
             problems.append(
                 Problem(
-                    source,
-                    f"points at this machine ({url.host}); ClickHouse in "
+                    variable=source,
+                    message=f"points at this machine ({url.host}); ClickHouse in "
                     f"{self.environment.value} is remote",
-                    "Use the ClickHouse Cloud host name",
-                    self.policy.localhost_urls,
+                    fix="Use the ClickHouse Cloud host name",
+                    severity=self.policy.localhost_urls,
                 )
             )
         if deployed and url.scheme != "https":
             problems.append(
-                Problem(source, f"uses http:// in {self.environment.value}", "Use https://")
+                Problem(
+                    variable=source,
+                    message=f"uses http:// in {self.environment.value}",
+                    fix="Use https://",
+                )
             )
         if url.password is None or not url.username:
             if deployed:
                 problems.append(
                     Problem(
-                        source,
-                        f"has no credentials; {self.environment.value} requires them",
-                        "Put user and password in CLICKHOUSE_URL",
+                        variable=source,
+                        message=f"has no credentials; {self.environment.value} requires them",
+                        fix="Put user and password in CLICKHOUSE_URL",
                     )
                 )
         else:
@@ -153,10 +167,11 @@ class ClickHouseURLBuilder(SingleURLBuilder):
             if reason is not None:
                 problems.append(
                     Problem(
-                        source,
-                        f"its password {reason} (value not shown)",
-                        f"Use a generated password of at least {_MIN_PASSWORD_LENGTH} characters",
-                        self.policy.short_secret,
+                        variable=source,
+                        message=f"its password {reason} (value not shown)",
+                        fix="Use a generated password of at least "
+                        f"{_MIN_PASSWORD_LENGTH} characters",
+                        severity=self.policy.short_secret,
                     )
                 )
         if any(p.severity is Severity.ERROR for p in problems):

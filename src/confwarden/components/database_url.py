@@ -201,9 +201,10 @@ class DatabaseURLBuilder(ComponentBuilder):
         resolved = self._checked()
         if resolved.transport is Transport.MEMORY:
             problem = Problem(
-                "USE_MEMORY_DB/POSTGRES_HOST",
-                "no PostgreSQL is configured: this environment uses an in-memory SQLite database",
-                "Set POSTGRES_HOST (and unset USE_MEMORY_DB) to get a PostgreSQL DSN",
+                variable="USE_MEMORY_DB/POSTGRES_HOST",
+                message="no PostgreSQL is configured: "
+                "this environment uses an in-memory SQLite database",
+                fix="Set POSTGRES_HOST (and unset USE_MEMORY_DB) to get a PostgreSQL DSN",
             )
             ValidationResult(_COMPONENT, self.environment, (problem,)).raise_for_errors()
         return self._postgres_url(resolved, "postgresql", None)
@@ -347,9 +348,9 @@ class DatabaseURLBuilder(ComponentBuilder):
             return True
         problems.append(
             Problem(
-                "USE_MEMORY_DB",
-                f"asks for an in-memory database in {self.environment.value}",
-                f"Unset USE_MEMORY_DB: {self.environment.value} always uses its real database",
+                variable="USE_MEMORY_DB",
+                message=f"asks for an in-memory database in {self.environment.value}",
+                fix=f"Unset USE_MEMORY_DB: {self.environment.value} always uses its real database",
             )
         )
         return False
@@ -375,9 +376,9 @@ class DatabaseURLBuilder(ComponentBuilder):
             if not self.policy.fallbacks_allowed:
                 problems.append(
                     Problem(
-                        name,
-                        f"is not set; {self.environment.value} has no default for it",
-                        f"Set {name} in the deployment's environment or secret store",
+                        variable=name,
+                        message=f"is not set; {self.environment.value} has no default for it",
+                        fix=f"Set {name} in the deployment's environment or secret store",
                     )
                 )
                 continue
@@ -386,10 +387,10 @@ class DatabaseURLBuilder(ComponentBuilder):
             if self.policy.fallbacks is FallbackKind.GENERATED:
                 problems.append(
                     Problem(
-                        name,
-                        f"is not set; using the development default {default!r}",
-                        f"Set {name} to silence this warning",
-                        Severity.WARNING,
+                        variable=name,
+                        message=f"is not set; using the development default {default!r}",
+                        fix=f"Set {name} to silence this warning",
+                        severity=Severity.WARNING,
                     )
                 )
 
@@ -401,9 +402,9 @@ class DatabaseURLBuilder(ComponentBuilder):
             return int(raw)
         problems.append(
             Problem(
-                "POSTGRES_PORT",
-                f"{raw!r} is not a port number between 1 and 65535",
-                "Set POSTGRES_PORT to the server's port, e.g. 5432",
+                variable="POSTGRES_PORT",
+                message=f"{raw!r} is not a port number between 1 and 65535",
+                fix="Set POSTGRES_PORT to the server's port, e.g. 5432",
             )
         )
         return None
@@ -417,9 +418,9 @@ class DatabaseURLBuilder(ComponentBuilder):
             # else is a socket that does not exist, found only at the first connect.
             resolved.problems.append(
                 Problem(
-                    "POSTGRES_HOST",
-                    f"{resolved.host!r} is not a Cloud SQL socket directory",
-                    "Use /cloudsql/PROJECT:REGION:INSTANCE, the instance connection name "
+                    variable="POSTGRES_HOST",
+                    message=f"{resolved.host!r} is not a Cloud SQL socket directory",
+                    fix="Use /cloudsql/PROJECT:REGION:INSTANCE, the instance connection name "
                     "(gcloud sql instances describe INSTANCE --format='value(connectionName)')",
                 )
             )
@@ -427,12 +428,12 @@ class DatabaseURLBuilder(ComponentBuilder):
             return
         resolved.problems.append(
             Problem(
-                "POSTGRES_HOST",
-                f"{resolved.host!r} is this machine, not a database server, "
+                variable="POSTGRES_HOST",
+                message=f"{resolved.host!r} is this machine, not a database server, "
                 f"in {self.environment.value}",
-                "Set POSTGRES_HOST to the database server's address or a Cloud SQL socket "
+                fix="Set POSTGRES_HOST to the database server's address or a Cloud SQL socket "
                 "directory (/cloudsql/project:region:instance)",
-                self.policy.localhost_urls,
+                severity=self.policy.localhost_urls,
             )
         )
 
@@ -442,9 +443,9 @@ class DatabaseURLBuilder(ComponentBuilder):
             if not self.policy.fallbacks_allowed:
                 resolved.problems.append(
                     Problem(
-                        "POSTGRES_PASSWORD",
-                        f"is not set; {self.environment.value} requires credentials",
-                        "Set POSTGRES_PASSWORD from the secret store",
+                        variable="POSTGRES_PASSWORD",
+                        message=f"is not set; {self.environment.value} requires credentials",
+                        fix="Set POSTGRES_PASSWORD from the secret store",
                     )
                 )
             return
@@ -454,10 +455,10 @@ class DatabaseURLBuilder(ComponentBuilder):
         if reason is not None:
             resolved.problems.append(
                 Problem(
-                    "POSTGRES_PASSWORD",
-                    f"{reason} (value not shown)",
-                    f"Use a generated password of at least {_MIN_PASSWORD_LENGTH} characters",
-                    self.policy.short_secret,
+                    variable="POSTGRES_PASSWORD",
+                    message=f"{reason} (value not shown)",
+                    fix=f"Use a generated password of at least {_MIN_PASSWORD_LENGTH} characters",
+                    severity=self.policy.short_secret,
                 )
             )
 
@@ -467,9 +468,9 @@ class DatabaseURLBuilder(ComponentBuilder):
         if raw is not None and raw.lower() not in _SSLMODES:
             problems.append(
                 Problem(
-                    "POSTGRES_SSLMODE",
-                    f"{raw!r} is not an sslmode",
-                    f"Set POSTGRES_SSLMODE to one of: {', '.join(_SSLMODES)}",
+                    variable="POSTGRES_SSLMODE",
+                    message=f"{raw!r} is not an sslmode",
+                    fix=f"Set POSTGRES_SSLMODE to one of: {', '.join(_SSLMODES)}",
                 )
             )
             return None
@@ -481,9 +482,10 @@ class DatabaseURLBuilder(ComponentBuilder):
         if mode in _INSECURE_SSLMODES:
             problems.append(
                 Problem(
-                    "POSTGRES_SSLMODE",
-                    f"{mode!r} allows an unencrypted connection in {self.environment.value}",
-                    "Set POSTGRES_SSLMODE=require (or verify-full), or unset it",
+                    variable="POSTGRES_SSLMODE",
+                    message=f"{mode!r} allows an unencrypted connection "
+                    f"in {self.environment.value}",
+                    fix="Set POSTGRES_SSLMODE=require (or verify-full), or unset it",
                 )
             )
         return mode or "require"

@@ -312,11 +312,12 @@ class SharedJWTSecretManager:
                 if value != secret:
                     problems.append(
                         Problem(
-                            f"{variable}/{other}",
-                            f"{variable} and {other} hold different secrets; {variable} wins",
-                            f"Remove {other}, or give it the same secret, so that every "
+                            variable=f"{variable}/{other}",
+                            message=f"{variable} and {other} hold different secrets; "
+                            f"{variable} wins",
+                            fix=f"Remove {other}, or give it the same secret, so that every "
                             "service resolves the same one",
-                            Severity.WARNING,
+                            severity=Severity.WARNING,
                         )
                     )
             weak = self._check_secret(variable, secret)
@@ -325,19 +326,20 @@ class SharedJWTSecretManager:
             secret, generated = _generated_secret(self.environment), True
             problems.append(
                 Problem(
-                    "/".join(self.candidates),
-                    f"no JWT secret is set; using a generated {self.environment.value} secret",
-                    f"Set {self.candidates[1]} to a random value of at least "
+                    variable="/".join(self.candidates),
+                    message="no JWT secret is set; using a generated "
+                    f"{self.environment.value} secret",
+                    fix=f"Set {self.candidates[1]} to a random value of at least "
                     f"{MIN_SECRET_LENGTH} characters",
-                    Severity.WARNING,
+                    severity=Severity.WARNING,
                 )
             )
         else:
             problems.append(
                 Problem(
-                    "/".join(self.candidates),
-                    f"no JWT secret is set; {self.environment.value} has no fallback",
-                    f"Set {self.candidates[0]} or {self.candidates[1]} from the secret store "
+                    variable="/".join(self.candidates),
+                    message=f"no JWT secret is set; {self.environment.value} has no fallback",
+                    fix=f"Set {self.candidates[0]} or {self.candidates[1]} from the secret store "
                     "(the same secret for every service)",
                 )
             )
@@ -359,21 +361,21 @@ class SharedJWTSecretManager:
             severity = Severity.ERROR if not self.policy.fallbacks_allowed else Severity.WARNING
             return [
                 Problem(
-                    variable,
-                    f"{reason} (value not shown)",
-                    "Generate a random secret, e.g. `python -c "
+                    variable=variable,
+                    message=f"{reason} (value not shown)",
+                    fix="Generate a random secret, e.g. `python -c "
                     "'import secrets; print(secrets.token_urlsafe(48))'`",
-                    severity,
+                    severity=severity,
                 )
             ]
         if len(secret) < MIN_SECRET_LENGTH:
             return [
                 Problem(
-                    variable,
+                    variable=variable,
                     # The length is not shown: it narrows a brute-force search.
-                    f"is shorter than {MIN_SECRET_LENGTH} characters (value not shown)",
-                    f"Use a random secret of at least {MIN_SECRET_LENGTH} characters",
-                    self.policy.short_secret,
+                    message=f"is shorter than {MIN_SECRET_LENGTH} characters (value not shown)",
+                    fix=f"Use a random secret of at least {MIN_SECRET_LENGTH} characters",
+                    severity=self.policy.short_secret,
                 )
             ]
         return []
@@ -391,9 +393,9 @@ class SharedJWTSecretManager:
             )
             problems.append(
                 Problem(
-                    "JWT_ALGORITHM",
-                    f"{raw!r} is not allowed ({why})",
-                    f"Set JWT_ALGORITHM to one of: {', '.join(ALLOWED_ALGORITHMS)}",
+                    variable="JWT_ALGORITHM",
+                    message=f"{raw!r} is not allowed ({why})",
+                    fix=f"Set JWT_ALGORITHM to one of: {', '.join(ALLOWED_ALGORITHMS)}",
                 )
             )
         return algorithm

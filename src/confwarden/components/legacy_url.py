@@ -41,26 +41,28 @@ def merge_legacy_url(
     if not parse:
         problems.append(
             Problem(
-                "DATABASE_URL",
-                "is set but not read: database URLs are built from POSTGRES_* components",
-                "Move its parts into POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, "
+                variable="DATABASE_URL",
+                message="is set but not read: database URLs are built from POSTGRES_* components",
+                fix="Move its parts into POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER, "
                 "POSTGRES_PASSWORD and POSTGRES_DB and unset DATABASE_URL "
                 "(or opt in with parse_legacy_url=True)",
-                Severity.WARNING,
+                severity=Severity.WARNING,
             )
         )
         return
     try:
         url = parse_secret_url(legacy)
     except ValueError as exc:
-        problems.append(Problem("DATABASE_URL", str(exc), "Fix or unset DATABASE_URL"))
+        problems.append(
+            Problem(variable="DATABASE_URL", message=str(exc), fix="Fix or unset DATABASE_URL")
+        )
         return
     if url.scheme.split("+")[0] not in {"postgresql", "postgres"}:
         problems.append(
             Problem(
-                "DATABASE_URL",
-                f"has scheme {url.scheme!r}, not postgresql",
-                "Use a postgresql:// URL or the POSTGRES_* components",
+                variable="DATABASE_URL",
+                message=f"has scheme {url.scheme!r}, not postgresql",
+                fix="Use a postgresql:// URL or the POSTGRES_* components",
             )
         )
         return
@@ -82,9 +84,9 @@ def merge_legacy_url(
         elif values[name] != value:
             problems.append(
                 Problem(
-                    f"DATABASE_URL/{name}",
-                    f"DATABASE_URL and {name} disagree; {name} wins",
-                    "Unset DATABASE_URL once the POSTGRES_* components are right",
-                    Severity.WARNING,
+                    variable=f"DATABASE_URL/{name}",
+                    message=f"DATABASE_URL and {name} disagree; {name} wins",
+                    fix="Unset DATABASE_URL once the POSTGRES_* components are right",
+                    severity=Severity.WARNING,
                 )
             )

@@ -159,9 +159,9 @@ class PortDiscovery:
         for conflict in self.find_conflicts(services, environment=env):
             problems.append(
                 Problem(
-                    "/".join(self._port_variable(s, env) for s in conflict.services),
-                    f"port conflict: {conflict}",
-                    "Give each service its own port (or host name, or path)",
+                    variable="/".join(self._port_variable(s, env) for s in conflict.services),
+                    message=f"port conflict: {conflict}",
+                    fix="Give each service its own port (or host name, or path)",
                 )
             )
         return collect(_COMPONENT, env, problems, self._origins)
@@ -245,9 +245,9 @@ class PortDiscovery:
         if raw is None and port is None:
             return None, [
                 Problem(
-                    variable,
-                    f"is not set and {spec.name!r} has no default port",
-                    f"Set {variable} (or {spec.prefix}_SERVICE_URL), or describe the service: "
+                    variable=variable,
+                    message=f"is not set and {spec.name!r} has no default port",
+                    fix=f"Set {variable} (or {spec.prefix}_SERVICE_URL), or describe the service: "
                     f"PortDiscovery(..., services=[ServiceSpec({spec.name!r}, PORT)])",
                 )
             ]
@@ -255,9 +255,9 @@ class PortDiscovery:
             if not (raw.isdigit() and 0 < int(raw) < 65536):
                 return None, [
                     Problem(
-                        variable,
-                        f"{raw!r} is not a port number between 1 and 65535",
-                        f"Set {variable} to the port {spec.name} listens on",
+                        variable=variable,
+                        message=f"{raw!r} is not a port number between 1 and 65535",
+                        fix=f"Set {variable} to the port {spec.name} listens on",
                     )
                 ]
             port = int(raw)
@@ -282,9 +282,9 @@ class PortDiscovery:
         if configured is None:
             return None, [
                 Problem(
-                    variable,
-                    f"is not set; {environment.value} does not guess service URLs",
-                    f"Set {variable} to the https URL of {spec.name}",
+                    variable=variable,
+                    message=f"is not set; {environment.value} does not guess service URLs",
+                    fix=f"Set {variable} to the https URL of {spec.name}",
                 )
             ]
         return self._checked_url(spec, configured, environment)
@@ -299,38 +299,42 @@ class PortDiscovery:
         try:
             parts.port  # noqa: B018 - urlsplit validates the port lazily
         except ValueError:
-            return None, [Problem(variable, "has a port that is not a number", "Fix the URL")]
+            return None, [
+                Problem(
+                    variable=variable, message="has a port that is not a number", fix="Fix the URL"
+                )
+            ]
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return None, [
                 Problem(
-                    variable,
-                    "is not an http(s) URL with a host",
-                    f"Set {variable} like https://{spec.name}.example.com",
+                    variable=variable,
+                    message="is not an http(s) URL with a host",
+                    fix=f"Set {variable} like https://{spec.name}.example.com",
                 )
             ]
         if parts.username is not None or parts.password is not None:
             problems.append(
                 Problem(
-                    variable,
-                    "contains credentials (not shown)",
-                    "Remove the user and password from the URL; authenticate with a header",
+                    variable=variable,
+                    message="contains credentials (not shown)",
+                    fix="Remove the user and password from the URL; authenticate with a header",
                 )
             )
         if environment.is_deployed and parts.scheme != "https":
             problems.append(
                 Problem(
-                    variable,
-                    f"uses {parts.scheme}:// in {environment.value}",
-                    f"Use https://{parts.hostname}",
+                    variable=variable,
+                    message=f"uses {parts.scheme}:// in {environment.value}",
+                    fix=f"Use https://{parts.hostname}",
                 )
             )
         if is_local_host(parts.hostname):
             problems.append(
                 Problem(
-                    variable,
-                    f"points at this machine ({parts.hostname}) in {environment.value}",
-                    f"Set {variable} to the deployed address of {spec.name}",
-                    policy.localhost_urls,
+                    variable=variable,
+                    message=f"points at this machine ({parts.hostname}) in {environment.value}",
+                    fix=f"Set {variable} to the deployed address of {spec.name}",
+                    severity=policy.localhost_urls,
                 )
             )
         errors = [p for p in problems if p.severity is Severity.ERROR]

@@ -4,7 +4,8 @@ The four components (database URL, JWT secret, ports, Redis/ClickHouse URLs) all
 mapping of variables against the rules of one environment. They share one vocabulary here so
 that a ``validate()`` result reads the same whichever component produced it, and so that the
 environment and its policy are resolved the same way everywhere (spec/000: four copies of
-"which environment is this" disagreed).
+"which environment is this" disagreed). :class:`Problem` itself is ``confwarden.problems``'s,
+the same class the configuration layer reports, re-exported here.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 from confwarden.environment.detection import Environment
 from confwarden.environment.policy import Severity
 from confwarden.errors import ComponentConfigError, EnvironmentDetectionError
+from confwarden.problems import Problem
 
 __all__ = [
     "Problem",
@@ -100,40 +102,6 @@ def resolve_environment(
             "development, testing, staging or production, or remove it."
         )
     return Environment.parse(raw)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with a component's variables. Never holds a secret value.
-
-    Attributes:
-        variable: the variable concerned (or several, joined by ``/``).
-        message: what is wrong, without the value when the value is secret.
-        action: what to do about it.
-        severity: ``error`` stops the component in this environment; ``warning`` does not.
-        origin: where the variable's value came from (``.env file .env:3``), when the caller
-            passed ``origins=`` to the component.
-    """
-
-    variable: str
-    message: str
-    action: str
-    severity: Severity = Severity.ERROR
-    origin: str | None = None
-
-    def __str__(self) -> str:
-        origin = f" (from {self.origin})" if self.origin else ""
-        return f"{self.variable}{origin}: {self.message}. {self.action}"
-
-    def to_dict(self) -> dict[str, str | None]:
-        """A JSON-ready form."""
-        return {
-            "variable": self.variable,
-            "message": self.message,
-            "action": self.action,
-            "severity": self.severity.value,
-            "origin": self.origin,
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,14 +62,18 @@ class RedisURLBuilder(SingleURLBuilder):
         try:
             base = parse_secret_url(raw)
         except ValueError as exc:
-            problems.append(Problem("REDIS_URL", str(exc), "Fix REDIS_URL or use REDIS_HOST"))
+            problems.append(
+                Problem(
+                    variable="REDIS_URL", message=str(exc), fix="Fix REDIS_URL or use REDIS_HOST"
+                )
+            )
             return None
         if base.scheme not in ("redis", "rediss", "unix"):
             problems.append(
                 Problem(
-                    "REDIS_URL",
-                    f"has scheme {base.scheme!r}",
-                    "Use redis://, rediss:// or unix://",
+                    variable="REDIS_URL",
+                    message=f"has scheme {base.scheme!r}",
+                    fix="Use redis://, rediss:// or unix://",
                 )
             )
             return None
@@ -96,9 +100,9 @@ class RedisURLBuilder(SingleURLBuilder):
             if deployed:
                 problems.append(
                     Problem(
-                        "REDIS_HOST",
-                        f"is not set; {self.environment.value} has no default for it",
-                        "Set REDIS_HOST (or REDIS_SOCKET) in the deployment",
+                        variable="REDIS_HOST",
+                        message=f"is not set; {self.environment.value} has no default for it",
+                        fix="Set REDIS_HOST (or REDIS_SOCKET) in the deployment",
                     )
                 )
             host = "localhost"
@@ -114,10 +118,10 @@ class RedisURLBuilder(SingleURLBuilder):
         if socket is None and host is not None and is_local_host(host):
             problems.append(
                 Problem(
-                    "REDIS_HOST",
-                    f"{host!r} is this machine in {self.environment.value}",
-                    "Set REDIS_HOST to the Redis server's address",
-                    self.policy.localhost_urls,
+                    variable="REDIS_HOST",
+                    message=f"{host!r} is this machine in {self.environment.value}",
+                    fix="Set REDIS_HOST to the Redis server's address",
+                    severity=self.policy.localhost_urls,
                 )
             )
         problems.extend(self._password_problems(password))
@@ -125,9 +129,9 @@ class RedisURLBuilder(SingleURLBuilder):
             if tls_flag is not None and tls_flag.lower() in _FALSY:
                 problems.append(
                     Problem(
-                        "REDIS_TLS",
-                        f"turns TLS off in {self.environment.value}",
-                        "Unset REDIS_TLS or set it to true: deployed Redis uses rediss://",
+                        variable="REDIS_TLS",
+                        message=f"turns TLS off in {self.environment.value}",
+                        fix="Unset REDIS_TLS or set it to true: deployed Redis uses rediss://",
                     )
                 )
             tls = True
@@ -149,9 +153,9 @@ class RedisURLBuilder(SingleURLBuilder):
                 return []
             return [
                 Problem(
-                    "REDIS_PASSWORD",
-                    f"is not set; {self.environment.value} requires authentication",
-                    "Set REDIS_PASSWORD from the secret store",
+                    variable="REDIS_PASSWORD",
+                    message=f"is not set; {self.environment.value} requires authentication",
+                    fix="Set REDIS_PASSWORD from the secret store",
                 )
             ]
         reason = weakness(
@@ -161,10 +165,10 @@ class RedisURLBuilder(SingleURLBuilder):
             return []
         return [
             Problem(
-                "REDIS_PASSWORD",
-                f"{reason} (value not shown)",
-                f"Use a generated password of at least {_MIN_PASSWORD_LENGTH} characters",
-                self.policy.short_secret,
+                variable="REDIS_PASSWORD",
+                message=f"{reason} (value not shown)",
+                fix=f"Use a generated password of at least {_MIN_PASSWORD_LENGTH} characters",
+                severity=self.policy.short_secret,
             )
         ]
 
@@ -177,7 +181,11 @@ class RedisURLBuilder(SingleURLBuilder):
         if raw.isdigit() and low <= int(raw) < high:
             return int(raw)
         problems.append(
-            Problem(name, f"{raw!r} is not a number from {low} to {high - 1}", f"Fix {name}")
+            Problem(
+                variable=name,
+                message=f"{raw!r} is not a number from {low} to {high - 1}",
+                fix=f"Fix {name}",
+            )
         )
         return fallback
 

@@ -15,6 +15,10 @@ from enum import StrEnum
 from confwarden.environment.detection import Environment
 from confwarden.environment.provenance import Source
 
+# One problem class and one severity for every layer (``confwarden.problems``); re-exported
+# here, where the configuration layer's modules and users have always imported them.
+from confwarden.problems import Problem, Severity
+
 __all__ = [
     "ALL_ENVIRONMENTS",
     "DEPLOYED",
@@ -118,43 +122,3 @@ class ValidationMode(StrEnum):
     WARN = "warn"
     ENFORCE_CRITICAL = "enforce_critical"
     ENFORCE_ALL = "enforce_all"
-
-
-class Severity(StrEnum):
-    """How bad a problem is before the validation mode decides if it stops startup."""
-
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One configuration problem, in the Property / Origin / Reason / Action form.
-
-    Never holds a secret value: ``message`` and ``fix`` describe the value's shape only.
-
-    Attributes:
-        variable: the variable (or field) concerned.
-        origin: where its value came from (``str(Source)``), or "not set".
-        message: what is wrong.
-        fix: what to do.
-        rule: the code of the rule that found it (``database.localhost``).
-        severity: how bad it is on its own.
-        critical: it concerns a critical field (ENFORCE_CRITICAL makes it an error).
-        blocking: an error in every validation mode, WARN included: a value that was set
-            but cannot be used, or a field with neither a value nor a default. Fallbacks
-            fill *missing* values; they never replace a wrong one.
-    """
-
-    variable: str
-    origin: str
-    message: str
-    fix: str
-    rule: str
-    severity: Severity = Severity.ERROR
-    critical: bool = False
-    blocking: bool = False
-
-    def __str__(self) -> str:
-        return f"{self.variable} (from {self.origin}): {self.message} Fix: {self.fix} [{self.rule}]"

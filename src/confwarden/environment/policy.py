@@ -24,9 +24,15 @@ class FallbackKind(StrEnum):
 
 
 class Severity(StrEnum):
-    """How a rule's finding counts."""
+    """How bad a problem is, and how a policy counts a rule's finding.
+
+    ``ignore`` appears only in the policy table (no problem is reported at all); ``info`` only
+    on problems (worth showing, never a warning). The configuration layer's validation mode
+    then decides whether an error stops startup.
+    """
 
     IGNORE = "ignore"
+    INFO = "info"
     WARNING = "warning"
     ERROR = "error"
 

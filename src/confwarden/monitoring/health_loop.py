@@ -252,7 +252,7 @@ class ConfigHealthMonitor:
                     AlertSeverity.CRITICAL,
                     f"configuration validation fails in mode {result.mode.value}: {names}",
                     now,
-                    {"errors": [_problem(p) for p in result.errors], "score": result.health_score},
+                    {"errors": [p.to_dict() for p in result.errors], "score": result.health_score},
                 )
             )
         elif self._failing and not failing:
@@ -404,12 +404,3 @@ class ConfigHealthMonitor:
     def __repr__(self) -> str:
         last = self.history[-1].score if self.history else None
         return f"<ConfigHealthMonitor interval={self.interval:g}s last_score={last}>"
-
-
-def _problem(problem: Any) -> dict[str, Any]:
-    return {
-        "variable": problem.variable,
-        "rule": problem.rule,
-        "message": problem.message,
-        "critical": problem.critical,
-    }

@@ -84,6 +84,35 @@ def test_rule_problem_fills_origin_and_critical_from_field() -> None:
     assert (problem.origin, problem.critical, problem.rule) == ("os environment", True, "probe")
 
 
+def test_rule_adopt_keeps_a_component_problem_and_fills_origin_rule_critical() -> None:
+    class Probe(Rule):
+        code = "probe"
+
+        def check(self, ctx: ValidationContext) -> list[Problem]:
+            return []
+
+    found = Problem(
+        variable="A/B",
+        message="is odd",
+        fix="Make it even",
+        severity=Severity.WARNING,
+    )
+    ctx = ValidationContext.from_variables(
+        Environment.STAGING, {"B": "1"}, [FieldSpec("b", ("B",), critical=True)]
+    )
+    adopted = Probe().adopt(ctx, found, variable="B")
+    assert adopted == Problem(
+        variable="B",
+        origin="os environment",
+        message="is odd",
+        fix="Make it even",
+        rule="probe",
+        severity=Severity.WARNING,
+        critical=True,
+    )
+    assert Probe().adopt(ctx, found, critical=False, code="other").rule == "other"
+
+
 def test_rule_base_check_is_abstract() -> None:
     ctx = ValidationContext.from_variables(Environment.STAGING, {})
     with pytest.raises(NotImplementedError):

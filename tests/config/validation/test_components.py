@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Annotated
 
 import pytest
 from pydantic import SecretStr
 
+from confwarden.components.redis_url import RedisURLBuilder
 from confwarden.config.common import ServiceConfig
 from confwarden.config.schema import Env
+from confwarden.config.validation.base import ValidationContext
+from confwarden.config.validation.components import ComponentRule
+from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.errors import ConfigurationError
 from confwarden.startup import bootstrap
@@ -89,3 +94,19 @@ def test_components_plain_text_redis_refused_in_production(
     message = _refused(deployed_vars("production", REDIS_URL=redis))
     assert "uses unencrypted redis://" in message
     assert "Xq9Lk2Pz8Mn4Vb6Rt1Wy3aBcD" not in message
+
+
+def test_components_rule_reports_the_component_problem_itself_with_origin_and_code() -> None:
+    # One Problem class: the rule fills in origin, rule code and criticality, nothing is
+    # rebuilt, so the component's message and fix reach startup word for word.
+    variables = {"REDIS_HOST": "localhost", "REDIS_PASSWORD": "short"}
+    found = RedisURLBuilder(variables, environment=Environment.PRODUCTION, in_docker=False)
+    ctx = ValidationContext.from_variables(Environment.PRODUCTION, variables)
+    reported = list(ComponentRule().check(ctx))
+    assert [p.variable for p in reported] == ["REDIS_HOST", "REDIS_PASSWORD"]
+    assert reported == [
+        dataclasses.replace(
+            p, origin="os environment", rule="components.RedisURLBuilder", critical=True
+        )
+        for p in found.validate().problems
+    ]

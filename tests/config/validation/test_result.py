@@ -20,25 +20,31 @@ def _result(errors: list[Problem], warnings: list[Problem]) -> ValidationResult:
 
 
 _ERROR = Problem(
-    "SECRET_KEY",
-    "os environment",
-    "is 12 characters, needs at least 32",
-    "Use a longer secret",
-    "secrets.length",
+    variable="SECRET_KEY",
+    origin="os environment",
+    message="is 12 characters, needs at least 32",
+    fix="Use a longer secret",
+    rule="secrets.length",
     critical=True,
 )
 _WARNING = Problem(
-    "FRONTEND_URL",
-    ".env file .env:3",
-    "uses unencrypted http://",
-    "Use https://",
-    "environment.https_only",
-    Severity.WARNING,
+    variable="FRONTEND_URL",
+    origin=".env file .env:3",
+    message="uses unencrypted http://",
+    fix="Use https://",
+    rule="environment.https_only",
+    severity=Severity.WARNING,
 )
 
 
 def test_result_raise_for_errors_lists_every_error_in_one_exception() -> None:
-    other = Problem("REDIS_URL", "os environment", "has no host", "Add a host", "urls.format")
+    other = Problem(
+        variable="REDIS_URL",
+        origin="os environment",
+        message="has no host",
+        fix="Add a host",
+        rule="urls.format",
+    )
     with pytest.raises(ConfigurationError) as info:
         _result([_ERROR, other], [_WARNING]).raise_for_errors()
     text = str(info.value)

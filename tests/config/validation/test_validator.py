@@ -43,9 +43,27 @@ class Crashing(Rule):
         raise ValueError(f"cannot parse {ctx.variables['SECRET_KEY']}")
 
 
-_CRITICAL_ERROR = Problem("A", "os", "bad", "fix", "fixed", Severity.ERROR, critical=True)
-_PLAIN_ERROR = Problem("B", "os", "bad", "fix", "fixed", Severity.ERROR)
-_WARNING = Problem("C", "os", "meh", "fix", "fixed", Severity.WARNING, critical=True)
+_CRITICAL_ERROR = Problem(
+    variable="A",
+    origin="os",
+    message="bad",
+    fix="fix",
+    rule="fixed",
+    severity=Severity.ERROR,
+    critical=True,
+)
+_PLAIN_ERROR = Problem(
+    variable="B", origin="os", message="bad", fix="fix", rule="fixed", severity=Severity.ERROR
+)
+_WARNING = Problem(
+    variable="C",
+    origin="os",
+    message="meh",
+    fix="fix",
+    rule="fixed",
+    severity=Severity.WARNING,
+    critical=True,
+)
 
 
 @pytest.mark.parametrize(
@@ -100,7 +118,13 @@ def test_validator_marks_problems_on_critical_fields_critical() -> None:
 
 
 def test_validator_reports_extra_problems_with_rule_problems() -> None:
-    extra = Problem("PORT", "os", "is not an int", "Use a number", "loader.convert")
+    extra = Problem(
+        variable="PORT",
+        origin="os",
+        message="is not an int",
+        fix="Use a number",
+        rule="loader.convert",
+    )
     ctx = ValidationContext(Environment.PRODUCTION, (), {}, {}, extra_problems=[extra])
     result = ConfigurationValidator(rules=[Fixed(_PLAIN_ERROR)]).validate(ctx)
     assert [p.rule for p in result.errors] == ["loader.convert", "fixed"]

@@ -9,6 +9,7 @@ tested with a plain dict. Rules describe a value's shape, never the value itself
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,7 +29,6 @@ from confwarden.config.validation.index import (
 from confwarden.config.validation.result import ValidationResult
 from confwarden.environment.detection import Environment
 from confwarden.environment.policy import EnvironmentPolicy, policy_for
-from confwarden.environment.policy import Severity as PolicySeverity
 from confwarden.environment.provenance import Source, SourceKind
 
 __all__ = [
@@ -300,11 +300,9 @@ class ValidationContext:
         return self.index.known
 
 
-def policy_severity(severity: PolicySeverity) -> Severity | None:
+def policy_severity(severity: Severity) -> Severity | None:
     """A policy severity as a problem severity; None for ``ignore`` (no problem at all)."""
-    if severity is PolicySeverity.IGNORE:
-        return None
-    return Severity.ERROR if severity is PolicySeverity.ERROR else Severity.WARNING
+    return None if severity is Severity.IGNORE else severity
 
 
 class Rule:
@@ -355,6 +353,33 @@ class Rule:
             fix=fix,
             rule=code or self.code,
             severity=severity,
+            critical=critical,
+        )
+
+    def adopt(
+        self,
+        ctx: ValidationContext,
+        found: Problem,
+        *,
+        variable: str | None = None,
+        critical: bool | None = None,
+        code: str | None = None,
+    ) -> Problem:
+        """A problem a shared component found, reported as this rule's, origin from ``ctx``.
+
+        Components and rules share one :class:`Problem` class, so nothing is translated:
+        only the variable (one of ``A/B``), its origin, the rule code and ``critical`` are
+        filled in. ``critical`` defaults to whether ``variable`` belongs to a critical field.
+        """
+        variable = found.variable if variable is None else variable
+        if critical is None:
+            spec = ctx.spec_for(variable)
+            critical = spec is not None and spec.critical
+        return dataclasses.replace(
+            found,
+            variable=variable,
+            origin=ctx.origin(variable),
+            rule=code or self.code,
             critical=critical,
         )
 

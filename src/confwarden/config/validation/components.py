@@ -18,12 +18,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from confwarden.components.problems import Problem as ComponentProblem
 from confwarden.components.problems import ValidationResult as ComponentResult
-from confwarden.config.spec import Problem
-from confwarden.config.validation.base import Rule, ValidationContext, policy_severity
+from confwarden.config.spec import Problem, Severity
+from confwarden.config.validation.base import Rule, ValidationContext
 from confwarden.environment.detection import Environment
-from confwarden.environment.policy import Severity as PolicySeverity
 
 __all__ = ["COMPONENT_CHECKS", "ComponentCheck", "ComponentRule", "component_problems"]
 
@@ -136,27 +134,21 @@ def component_problems(
     found: ComponentResult,
     *,
     skip: frozenset[str] = frozenset(),
+    code: str | None = None,
 ) -> Iterator[Problem]:
-    """A component's findings as validation problems; its errors are critical."""
+    """A component's problems as the rule's, with origins; the component's errors are critical."""
     for item in found.problems:
-        severity = policy_severity(item.severity)
-        if severity is None:
+        if item.severity is Severity.IGNORE:
             continue
         variable = _variable(item, ctx)
         if variable in skip:
             continue
-        yield rule.problem(
-            ctx,
-            variable,
-            item.message,
-            item.action,
-            severity=severity,
-            # The component raises on first use for its errors: stop startup instead.
-            critical=True if item.severity is PolicySeverity.ERROR else None,
-        )
+        # The component raises on first use for its errors: stop startup instead.
+        critical = True if item.severity is Severity.ERROR else None
+        yield rule.adopt(ctx, item, variable=variable, critical=critical, code=code)
 
 
-def _variable(item: ComponentProblem, ctx: ValidationContext) -> str:
+def _variable(item: Problem, ctx: ValidationContext) -> str:
     # "A/B" problems name several variables: report the first that is set.
     names = item.variable.split("/")
     return next((n for n in names if ctx.get(n) is not None), names[-1])
@@ -175,11 +167,4 @@ class ComponentRule(Rule):
             if not used:
                 continue
             result = check.validate(ctx.merged_variables, ctx.environment, used)
-            for problem in component_problems(self, ctx, result):
-                yield _with_code(problem, f"components.{check.name}")
-
-
-def _with_code(problem: Problem, code: str) -> Problem:
-    import dataclasses
-
-    return dataclasses.replace(problem, rule=code)
+            yield from component_problems(self, ctx, result, code=f"components.{check.name}")

@@ -3,9 +3,10 @@
 spec/003 "Database URL SSOT": there is one implementation of "is this database configuration
 right for this environment" (localhost, credentials, TLS, weak passwords, a stale
 ``DATABASE_URL``), and it is :class:`~confwarden.components.database_url.DatabaseURLBuilder`.
-This rule only translates its findings into validation problems with origins, so the two can
-never disagree; what the builder would refuse on first use (``POSTGRES_SSLMODE=disable`` or
-``USE_MEMORY_DB`` in staging) is a critical problem, so startup refuses it first.
+This rule reports the builder's own problems (one ``Problem`` class for both), adding only
+origins, its code and criticality, so the two can never disagree; what the builder would
+refuse on first use (``POSTGRES_SSLMODE=disable`` or ``USE_MEMORY_DB`` in staging) is a
+critical problem, so startup refuses it first.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from confwarden.config.spec import Problem
-from confwarden.config.validation.base import Rule, ValidationContext, policy_severity
+from confwarden.config.spec import Problem, Severity
+from confwarden.config.validation.base import Rule, ValidationContext
 
 __all__ = ["JWT_VARIABLES", "JwtSecretRule"]
 
@@ -46,15 +46,11 @@ class JwtSecretRule(Rule):
             return
         missing = "/".join(manager.candidates)
         for found in manager.validate().problems:
-            severity = policy_severity(found.severity)
-            if severity is None:
+            if found.severity is Severity.IGNORE:
                 continue
             if found.variable == missing and _required_field_covers(ctx, manager.candidates):
                 continue
-            variable = found.variable.split("/")[0]
-            yield self.problem(
-                ctx, variable, found.message, found.action, severity=severity, critical=True
-            )
+            yield self.adopt(ctx, found, variable=found.variable.split("/")[0], critical=True)
 
 
 def _uses_jwt(ctx: ValidationContext, candidates: tuple[str, ...]) -> bool:

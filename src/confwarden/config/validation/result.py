@@ -106,8 +106,8 @@ class ValidationResult:
             "valid": self.is_valid,
             "health_score": self.health_score,
             "health_status": self.health_status,
-            "errors": [_problem_dict(p) for p in self.errors],
-            "warnings": [_problem_dict(p) for p in self.warnings],
+            "errors": [p.to_dict() for p in self.errors],
+            "warnings": [p.to_dict() for p in self.warnings],
             "deductions": [d.to_dict() for d in self.deductions],
         }
 
@@ -120,18 +120,6 @@ def _problem_lines(problem: Problem) -> list[str]:
         f"      problem: {problem.message}",
         f"      fix: {problem.fix}",
     ]
-
-
-def _problem_dict(problem: Problem) -> dict[str, object]:
-    return {
-        "variable": problem.variable,
-        "origin": problem.origin,
-        "message": problem.message,
-        "fix": problem.fix,
-        "rule": problem.rule,
-        "severity": problem.severity.value,
-        "critical": problem.critical,
-    }
 
 
 def _variables(problems: Sequence[Problem]) -> str:
