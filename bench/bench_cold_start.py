@@ -55,7 +55,8 @@ def _environ(count: int) -> dict[str, str]:
     return env
 
 
-def _confwarden_source(count: int) -> str:
+def _annotated_fields(count: int) -> list[str]:
+    """``    name: type`` class-body lines, the same for every pydantic-based contender."""
     types = {
         "str": "str",
         "int": "int",
@@ -65,27 +66,22 @@ def _confwarden_source(count: int) -> str:
         "literal": 'Literal["debug", "info", "warning"]',
         "list": "list[str]",
     }
+    return [f"    {name}: {types[kind]}" for name, kind, _ in _fields(count)]
+
+
+def _confwarden_source(count: int) -> str:
     lines = [
         "from typing import Literal",
         "from confwarden import ConfigSchema, SecretStr, bootstrap",
         "class Settings(ConfigSchema, env_prefix='SVC_'):",
     ]
-    lines += [f"    {name}: {types[kind]}" for name, kind, _ in _fields(count)]
+    lines += _annotated_fields(count)
     lines.append("config = bootstrap(Settings, environment='production', install=False)")
     lines.append("assert config.field_001 == 42")
     return "\n".join(lines)
 
 
 def _pydantic_settings_source(count: int) -> str:
-    types = {
-        "str": "str",
-        "int": "int",
-        "bool": "bool",
-        "float": "float",
-        "secret": "SecretStr",
-        "literal": 'Literal["debug", "info", "warning"]',
-        "list": "list[str]",
-    }
     lines = [
         "from typing import Literal",
         "from pydantic import SecretStr",
@@ -93,7 +89,7 @@ def _pydantic_settings_source(count: int) -> str:
         "class Settings(BaseSettings):",
         "    model_config = SettingsConfigDict(env_prefix='SVC_')",
     ]
-    lines += [f"    {name}: {types[kind]}" for name, kind, _ in _fields(count)]
+    lines += _annotated_fields(count)
     lines.append("config = Settings()")
     lines.append("assert config.field_001 == 42")
     return "\n".join(lines)

@@ -58,3 +58,30 @@ def test_documented_names_are_public() -> None:
 def test_unknown_attribute_raises() -> None:
     with pytest.raises(AttributeError, match="does_not_exist"):
         _ = confwarden.does_not_exist  # type: ignore[attr-defined]
+
+
+def test_environment_package_reexports_dev_secrets_and_marker_functions() -> None:
+    from confwarden import environment
+    from confwarden.environment import dev_secrets, markers
+
+    tree = ast.parse(inspect.getsource(environment))
+    literal = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+    )
+    assert isinstance(literal, ast.List)
+    assert len(set(environment.__all__)) == len(environment.__all__)
+    wanted = {
+        "DevSecretStore": dev_secrets.DevSecretStore,
+        "DeploymentMarker": markers.DeploymentMarker,
+        "container_reason": markers.container_reason,
+        "deployment_marker": markers.deployment_marker,
+        "in_container": markers.in_container,
+    }
+    for name, obj in wanted.items():
+        assert name in environment.__all__
+        assert getattr(environment, name) is obj
+    for name in environment.__all__:
+        assert hasattr(environment, name), name

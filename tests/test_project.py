@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from confwarden.errors import ProjectError
-from confwarden.project import find_project, require_project
+from confwarden.project import Project, find_project, require_project
 
 SCHEMA = """
 from confwarden.config.schema import ConfigSchema
@@ -91,3 +91,23 @@ def test_malformed_settings_are_project_errors(tmp_path: Path, table: str, messa
 
     with pytest.raises(ProjectError, match=message):
         read_everything()
+
+
+def test_find_project_passes_by_a_special_file_named_pyproject(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    root = _project(tmp_path, '[tool.confwarden.configs]\nshop = "shopdisc.config:ShopConfig"\n')
+    inner = root / "fifo"
+    inner.mkdir()
+    os.mkfifo(inner / "pyproject.toml")
+    found: list[object] = []
+    # Opening a FIFO for reading blocks until a writer comes: a daemon thread keeps a
+    # regression from hanging the suite.
+    worker = threading.Thread(target=lambda: found.append(find_project(inner)), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert found, "find_project blocked on a FIFO named pyproject.toml"
+    project = found[0]
+    assert isinstance(project, Project)
+    assert project.root == root.resolve()

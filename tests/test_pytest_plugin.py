@@ -926,6 +926,18 @@ def test_unknown_environment_is_a_usage_error_naming_it(
     result.stderr.fnmatch_lines(["*confwarden: ENVIRONMENT='moon' is not a known environment*"])
 
 
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_blank_environment_is_a_usage_error_naming_it(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, blank: str
+) -> None:
+    monkeypatch.setenv("ENVIRONMENT", blank)
+    _project(pytester)
+    pytester.makepyfile(test_env="def test_nothing():\n    assert True\n")
+    result = pytester.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*confwarden: ENVIRONMENT is set but blank*"])
+
+
 NESTED_LEAKS = """
 import os
 

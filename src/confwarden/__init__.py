@@ -29,6 +29,7 @@ _EXPORTS: dict[str, str] = {
     "ConfwardenError": "confwarden.errors",
     "DotenvError": "confwarden.errors",
     "EnvironmentDetectionError": "confwarden.errors",
+    "EnvironmentFileError": "confwarden.errors",
     "EnvironmentLayerError": "confwarden.errors",
     "MissingDependencyError": "confwarden.errors",
     "ProtectedVariableError": "confwarden.errors",
@@ -88,6 +89,7 @@ __all__ = [
     "Environment",
     "EnvironmentDetectionError",
     "EnvironmentDetector",
+    "EnvironmentFileError",
     "EnvironmentLayerError",
     "EnvironmentPolicy",
     "IsolatedEnvironment",
@@ -170,6 +172,7 @@ if TYPE_CHECKING:
     from confwarden.errors import ConfwardenError as ConfwardenError
     from confwarden.errors import DotenvError as DotenvError
     from confwarden.errors import EnvironmentDetectionError as EnvironmentDetectionError
+    from confwarden.errors import EnvironmentFileError as EnvironmentFileError
     from confwarden.errors import EnvironmentLayerError as EnvironmentLayerError
     from confwarden.errors import MissingDependencyError as MissingDependencyError
     from confwarden.errors import ProtectedVariableError as ProtectedVariableError

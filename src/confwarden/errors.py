@@ -31,6 +31,7 @@ __all__ = [
     "DotenvError",
     "DotenvProblem",
     "EnvironmentDetectionError",
+    "EnvironmentFileError",
     "EnvironmentLayerError",
     "MissingDependencyError",
     "ProjectError",
@@ -68,6 +69,13 @@ class ProtectedVariableError(EnvironmentLayerError):
 
 class EnvironmentDetectionError(EnvironmentLayerError):
     """The deployment environment is unknown or ambiguous."""
+
+    exit_code = 2
+
+
+class EnvironmentFileError(EnvironmentLayerError):
+    """A ``.env`` file given as input cannot be read: missing, unreadable, not a regular file
+    (a FIFO, a device) or too large. Bad input, like a malformed file (exit code 2)."""
 
     exit_code = 2
 

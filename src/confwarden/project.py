@@ -44,8 +44,10 @@ __all__ = [
     "Project",
     "find_project",
     "load_schema",
+    "read_pyproject",
     "read_table",
     "require_project",
+    "table_of",
 ]
 
 PYPROJECT = "pyproject.toml"
@@ -56,26 +58,53 @@ _START_HINT = (
 )
 
 
-def read_table(path: str | os.PathLike[str]) -> dict[str, Any] | None:
-    """The ``[tool.confwarden]`` table of the ``pyproject.toml`` at ``path``, None without one.
+def read_pyproject(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The parsed ``pyproject.toml`` at ``path``; None when there is no regular file there.
+
+    A directory or a special file (a FIFO would block the read) named ``pyproject.toml`` is
+    passed by like a missing one.
 
     Raises:
         ProjectError: the file cannot be read or is not valid TOML.
     """
     file = Path(path)
+    if not file.is_file():
+        return None
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        return tomllib.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ProjectError(f"{file}: cannot read [tool.confwarden]: {exc}") from None
-    tool = data.get("tool")
+
+
+def table_of(document: Mapping[str, Any], path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The ``[tool.confwarden]`` table of a parsed ``pyproject.toml``, None without one.
+
+    Raises:
+        ProjectError: ``tool.confwarden`` is there but is not a table.
+    """
+    tool = document.get("tool")
     table = tool.get("confwarden") if isinstance(tool, dict) else None
     if table is None:
         return None
     if not isinstance(table, dict):
-        raise ProjectError(f"{file}: [tool.confwarden] must be a table, got {table!r}")
+        raise ProjectError(f"{path}: [tool.confwarden] must be a table, got {table!r}")
     return table
+
+
+def read_table(path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """The ``[tool.confwarden]`` table of the ``pyproject.toml`` at ``path``, None without one.
+
+    Example:
+        >>> read_table("/nonexistent/pyproject.toml") is None
+        True
+
+    Raises:
+        ProjectError: the file cannot be read, is not valid TOML, or the entry is no table.
+    """
+    document = read_pyproject(path)
+    return None if document is None else table_of(document, path)
 
 
 @dataclass(frozen=True)

@@ -143,12 +143,13 @@ def pytest_runtestloop(session: pytest.Session) -> None:
     # The session's process environment is a live TestEnvironment (reads os.environ as it
     # is, so monkeypatch.setenv reaches bootstrap(); writes stay out of os.environ). Built
     # here when the environment layer is loaded (a test module imported confwarden) or
-    # ENVIRONMENT is set (an unknown one stops the session now); otherwise before the first
+    # ENVIRONMENT is set (an unknown or blank one stops the session now, as it stops a
+    # service: a blank ENVIRONMENT is never read as unset); otherwise before the first
     # test that loads it (pytest_runtest_setup), so a suite that never uses confwarden's
     # environment layer never imports it.
     if session.config.stash.get(_state_key, None) is None:
         return
-    if _PROCESS_MODULE not in sys.modules and not os.environ.get("ENVIRONMENT", "").strip():
+    if _PROCESS_MODULE not in sys.modules and "ENVIRONMENT" not in os.environ:
         return
     from confwarden.environment.detection import EnvironmentDetector
     from confwarden.errors import ConfwardenError

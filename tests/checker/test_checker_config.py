@@ -11,6 +11,7 @@ import pytest
 
 from confwarden.checker import ALL_RULES, CheckerConfigError, load_config
 from confwarden.checker.config import infer_services, path_matches
+from confwarden.errors import ProjectError
 
 
 def test_load_config_defaults_without_pyproject(tmp_path: Path) -> None:
@@ -92,3 +93,17 @@ def test_load_config_fix_settings_are_validated(tmp_path: Path) -> None:
 
 def test_load_config_has_no_default_config_layer(tmp_path: Path) -> None:
     assert load_config(tmp_path).config_layer == ()
+
+
+def test_checker_config_discovery_is_the_project_discovery(tmp_path: Path) -> None:
+    from confwarden.checker import find_project_root
+    from confwarden.project import find_project
+
+    (tmp_path / "pyproject.toml").write_text("[tool.confwarden]\nshared = []\n")
+    inner = tmp_path / "svc"
+    inner.mkdir()
+    (inner / "pyproject.toml").write_text("[tool]\nconfwarden = 3\n")
+    with pytest.raises(CheckerConfigError, match=r"\[tool.confwarden\] must be a table"):
+        find_project_root(inner)
+    with pytest.raises(ProjectError):
+        find_project(inner)

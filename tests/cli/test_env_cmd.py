@@ -124,3 +124,15 @@ def test_exit_code_bad_env_file_is_2(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert f"{bad}:1" in proc.stderr
     assert CANARY not in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize("command", [("env", "show"), ("env", "explain", "APP_NAME")])
+def test_env_file_that_is_a_fifo_exits_2_as_bad_input(
+    tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    fifo = tmp_path / "env.fifo"
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(cli, [*command, "--env-file", str(fifo)], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "not a regular file" in result.output
+    assert str(fifo) in result.output

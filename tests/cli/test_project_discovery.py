@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -330,3 +331,17 @@ def test_output_cut_short_by_the_reader_is_not_an_internal_error(shop: Path) -> 
     _, stderr = reader.communicate()
     assert "internal error" not in stderr
     assert "Traceback" not in stderr
+
+
+def test_secrets_dir_option_is_one_option_for_every_command() -> None:
+    def declared(*path: str) -> tuple[object, ...]:
+        command: click.Command = cli
+        for name in path:
+            assert isinstance(command, click.Group)
+            found = command.get_command(click.Context(command), name)
+            assert found is not None
+            command = found
+        (option,) = (p for p in command.params if "--secrets-dir" in getattr(p, "opts", ()))
+        return (option.name, option.multiple, option.help)  # type: ignore[attr-defined]
+
+    assert declared("validate") == declared("explain") == declared("serve")

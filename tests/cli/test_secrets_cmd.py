@@ -235,3 +235,36 @@ def test_secrets_plan_example_platform_maps_both_oauth_conventions_to_one_secret
     assert backend["GOOGLE_CLIENT_ID"] == auth["GOOGLE_OAUTH_CLIENT_ID_PRODUCTION"]
     assert backend["GOOGLE_CLIENT_SECRET"] == auth["GOOGLE_OAUTH_CLIENT_SECRET_PRODUCTION"]
     assert backend["JWT_SECRET_KEY"] == auth["JWT_SECRET_KEY"] == "jwt-secret-key-production"
+
+
+def test_secrets_plan_uses_the_global_project_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path / "proj")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, output = invoke("--project", str(root), "secrets", "plan", "--env", "production")
+    assert code == 0, output
+    assert "gcloud run deploy worker" in output
+
+
+def test_secrets_plan_discovers_the_project_from_a_subdirectory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path / "proj")
+    inner = root / "deploy" / "cloudrun"
+    inner.mkdir(parents=True)
+    monkeypatch.chdir(inner)
+    code, output = invoke("secrets", "plan", "--env", "production")
+    assert code == 0, output
+    assert "gcloud run deploy api" in output
+
+
+def test_secrets_plan_without_a_project_says_how_to_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, output = invoke("secrets", "plan", "--env", "production")
+    assert code == 2
+    assert "confwarden init" in output

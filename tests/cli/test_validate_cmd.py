@@ -244,6 +244,18 @@ def test_doctor_exits_one_when_a_service_would_not_start(tmp_path: Path) -> None
     assert [d["environment"] for d in data["deployments"]] == ["production"]
 
 
+def test_doctor_shows_the_deployment_marker_seen(tmp_path: Path) -> None:
+    root = _platform(tmp_path)
+    env = {"ENVIRONMENT": "staging", "K_SERVICE": "backend"}
+    _code, output = _invoke("doctor", str(root), env=env)
+    line = next(line for line in output.splitlines() if line.startswith("Environment:"))
+    assert "deployment marker: K_SERVICE (Cloud Run service)" in line
+    _code, output = _invoke("doctor", str(root), "--json", env=env)
+    assert json.loads(output)["environment"]["deployment_marker"] == "K_SERVICE (Cloud Run service)"
+    _code, output = _invoke("doctor", str(root), "--json", env={"ENVIRONMENT": "development"})
+    assert json.loads(output)["environment"]["deployment_marker"] is None
+
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "platform"
 
 

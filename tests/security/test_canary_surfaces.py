@@ -42,11 +42,9 @@ OUTPUT_METHODS = (
     "print_validation_summary",
     "get_safe_log_message",
 )
-# Names whose purpose is returning a secret to the code that asked (a driver URL, the JWT
-# secret): their *return value* is not output, so only their repr/exceptions/logs are checked.
-RETURNS_SECRETS = frozenset(
-    {"get_env", "get_unified_config", "bootstrap", "parse_dotenv", "read_dotenv"}
-)
+# No name is exempt: every result is rendered through every output method. Configurations,
+# environments and managers reveal a value only when asked by name (``to_dict(reveal=True)``,
+# ``get_secret_value()``), which the sweep never does.
 _NOT_BUILDABLE = object()
 
 
@@ -117,9 +115,7 @@ def _surface(name: str, variables: dict[str, str]) -> str:
     except Exception as exc:
         shown.append("".join(traceback.format_exception(exc)))
         return "\n".join(shown)
-    if result is _NOT_BUILDABLE or (name in RETURNS_SECRETS and not isinstance(result, type)):
-        if result is not _NOT_BUILDABLE:
-            shown.append(repr(result))
+    if result is _NOT_BUILDABLE:
         return "\n".join(shown)
     _render(result, shown)
     return "\n".join(shown)

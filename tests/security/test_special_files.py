@@ -82,6 +82,6 @@ def test_cli_env_file_refuses_special_files(special: str, fifo: Path) -> None:
         timeout=60,
         check=False,
     )
-    assert proc.returncode == 1  # EnvironmentLayerError's exit code: the file is unusable
+    assert proc.returncode == 2  # EnvironmentFileError: bad input, like a malformed file
     assert "not a regular file" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -10,8 +10,10 @@ makes sense without knowing the platform (services are then inferred from the tr
     env_access_allowed = ["shared/env.py"]
     schema = "shared.config:PlatformConfig"
 
-The project root is found as ruff finds its settings: the nearest ``pyproject.toml`` that
-has a ``[tool.confwarden]`` table, walking up from the checked path (:func:`find_project_root`).
+The project root is found as every confwarden tool finds it (:mod:`confwarden.project`, as
+ruff finds its settings): the nearest ``pyproject.toml`` that has a ``[tool.confwarden]``
+table, walking up from the checked path (:func:`find_project_root`). Only the checker's own
+keys are read here.
 Paths in findings and globs are relative to that root, so ``confwarden check backend/app``
 keeps the service mapping of the whole project.
 """
@@ -22,12 +24,12 @@ import fnmatch
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from confwarden.errors import ConfwardenError
+from confwarden.errors import ConfwardenError, ProjectError
+from confwarden.project import PYPROJECT, find_project, read_pyproject, table_of
 
 __all__ = [
     "DEFAULT_CRITICAL",
@@ -190,41 +192,27 @@ def _strings(table: Mapping[str, object], key: str, where: str) -> tuple[str, ..
     return tuple(value)
 
 
-def _read_toml(path: Path) -> dict[str, object]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CheckerConfigError(f"{path}: cannot read [tool.confwarden]: {exc}") from exc
-
-
-def _has_table(path: Path) -> bool:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    if "confwarden" not in text:
-        return False
-    tool = _read_toml(path).get("tool", {})
-    return isinstance(tool, dict) and isinstance(tool.get("confwarden"), dict)
-
-
 def find_project_root(start: Path) -> Path:
     """The project root for ``start`` (a file or a directory), found as ruff finds settings.
 
     The nearest directory, walking up, whose ``pyproject.toml`` has a ``[tool.confwarden]``
-    table; without one, ``start`` itself (its directory for a file).
+    table (:func:`confwarden.project.find_project`); without one, ``start`` itself (its
+    directory for a file).
 
     Example:
         >>> find_project_root(Path("/nonexistent/deep/dir"))
         PosixPath('/nonexistent/deep/dir')
+
+    Raises:
+        CheckerConfigError: a ``pyproject.toml`` on the way cannot be read.
     """
     start = start.resolve()
     base = start if start.is_dir() or not start.exists() else start.parent
-    for directory in (base, *base.parents):
-        candidate = directory / "pyproject.toml"
-        if candidate.is_file() and _has_table(candidate):
-            return directory
-    return base
+    try:
+        project = find_project(base)
+    except ProjectError as exc:
+        raise CheckerConfigError(str(exc)) from None
+    return project.root if project is not None else base
 
 
 _VERSION = re.compile(r"(>=|~=|==|>)\s*3\.(\d+)")
@@ -314,15 +302,17 @@ def load_config(root: Path, overrides: Mapping[str, object] | None = None) -> Ch
     table: dict[str, object] = {}
     source = ""
     target: tuple[int, int] | None = None
-    pyproject = root.resolve() / "pyproject.toml"
-    if pyproject.is_file():
-        data = _read_toml(pyproject)
-        target = _target_version(data)
-        tool = data.get("tool", {})
-        section = tool.get("confwarden", {}) if isinstance(tool, dict) else {}
-        if isinstance(section, dict):
-            table.update({k: v for k, v in section.items() if k in _KNOWN_KEYS})
-            source = str(pyproject)
+    pyproject = root.resolve() / PYPROJECT
+    try:
+        document = read_pyproject(pyproject)
+        section = None if document is None else table_of(document, pyproject)
+    except ProjectError as exc:
+        raise CheckerConfigError(str(exc)) from None
+    if document is not None:
+        target = _target_version(document)
+    if section is not None:
+        table.update({k: v for k, v in section.items() if k in _KNOWN_KEYS})
+        source = str(pyproject)
     table.update(overrides or {})
     where = source or "defaults"
     services = table.get("services", {})

@@ -41,7 +41,9 @@ __all__ = [
     "parse_environment",
     "print_json",
     "project_of",
+    "project_option",
     "schema_option",
+    "secrets_dir_option",
     "service_option",
     "services_of",
 ]
@@ -58,6 +60,44 @@ def env_file_option(func: F) -> F:
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
         help="Load this .env file (repeatable). The process environment still wins.",
     )(func)
+
+
+def secrets_dir_option(func: F) -> F:
+    """``--secrets-dir DIR`` (repeatable): mounted secrets directories that replace the
+    project's ``[tool.confwarden.secrets_dirs]`` entry; the value is ``secret_dirs``."""
+    return click.option(
+        "--secrets-dir",
+        "secret_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Read this mounted secrets directory (repeatable) instead of the project's "
+        "[tool.confwarden.secrets_dirs] entry for the environment.",
+    )(func)
+
+
+def _remember_project(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.find_root().meta["confwarden.project"] = value
+
+
+def project_option(*names: str) -> Callable[[F], F]:
+    """The global ``--project DIR`` repeated after a subcommand (``serve --project DIR``).
+
+    It only records where discovery starts, exactly as ``confwarden --project DIR`` does, so
+    :func:`project_of` answers the same for both spellings. ``names`` adds older spellings
+    (``--root``) that still work.
+    """
+    return click.option(
+        "--project",
+        *names,
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        is_eager=True,
+        callback=_remember_project,
+        help="Start looking for pyproject.toml's [tool.confwarden] here (as `confwarden "
+        "--project DIR`; default: the current directory, then its parents).",
+    )
 
 
 def json_option(func: F) -> F:

@@ -21,6 +21,7 @@ from confwarden.cli._common import (
     json_option,
     print_json,
     schema_option,
+    secrets_dir_option,
     service_option,
     services_of,
 )
@@ -34,13 +35,7 @@ __all__ = ["docs", "explain"]
 @schema_option
 @env_option
 @env_file_option
-@click.option(
-    "--secrets-dir",
-    "secret_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Read this mounted secrets directory instead of [tool.confwarden.secrets_dirs].",
-)
+@secrets_dir_option
 @json_option
 def explain(  # noqa: PLR0917 - click passes every option positionally
     variable: str,

@@ -83,6 +83,11 @@ def _print_doctor(out: Output, report: DoctorReport, failed: list[Environment]) 
     out.heading(f"[bold]confwarden doctor[/]: {esc(report.root)}")
     out.plain(
         f"Environment: {detection.environment.value} ({detection.reason})"
+        + (
+            f" - deployment marker: {detection.deployment_marker}"
+            if detection.deployment_marker
+            else ""
+        )
         + (" - test context" if detection.is_test_context else "")
     )
     for diagnosis in report.services:

@@ -9,12 +9,11 @@ store and judges it. Neither ever prints a value. Exit code 1 lists every proble
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from confwarden.cli._common import json_option, print_json
+from confwarden.cli._common import json_option, print_json, project_of, project_option
 from confwarden.secrets.registry import SOURCES
 
 if TYPE_CHECKING:
@@ -34,30 +33,22 @@ _service_option = click.option(
     multiple=True,
     help="Only this service (repeatable; default: every service of the project).",
 )
-_root_option = click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="The project directory (its pyproject.toml holds [tool.confwarden]).",
-)
+# --root was this group's own spelling before it followed the global --project.
+_project_option = project_option("--root")
 
 
 def _project(
-    root: Path, names: tuple[str, ...]
+    names: tuple[str, ...],
 ) -> tuple[dict[str, Any], dict[str, type[ConfigSchema]], SecretMappings]:
-    """(settings, services, mappings) of the project at ``root``."""
-    from confwarden.config.doctor import platform_services
+    """(settings, services, mappings) of this invocation's project (``--project``, else
+    discovered from the working directory)."""
     from confwarden.config.secret_checks import project_mappings
-    from confwarden.config.services import confwarden_settings, find_service
     from confwarden.secrets.mapping import SecretMappings
 
-    settings = confwarden_settings(root)
-    if names:
-        services = dict(find_service(name, root) for name in names)
-    else:
-        services = platform_services(root)
-    configured = SecretMappings.from_settings(settings, where=str(root / "pyproject.toml"))
+    found = project_of()
+    settings = dict(found.settings)
+    services = found.schemas(names)
+    configured = SecretMappings.from_settings(settings, where=str(found.pyproject))
     return settings, services, project_mappings(services, configured)
 
 
@@ -115,17 +106,15 @@ def secrets() -> None:
     default=None,
     help="Ask this store for the current version of each 'latest' secret, to pin it.",
 )
-@_root_option
+@_project_option
 @json_option
-def plan(
-    environment: str, services: tuple[str, ...], kind: str | None, root: Path, as_json: bool
-) -> None:
+def plan(environment: str, services: tuple[str, ...], kind: str | None, as_json: bool) -> None:
     """Print the secrets every service reads and the Cloud Run --set-secrets argument."""
     from confwarden.config.secret_checks import mapping_problems, secret_plan, set_secrets_argument
     from confwarden.environment.detection import Environment
 
     target = Environment.parse(environment, variable="--env")
-    settings, schemas, mappings = _project(root, services)
+    settings, schemas, mappings = _project(services)
     resolve = None
     if kind is not None:
         store = _source(kind, settings, mappings, target)
@@ -180,17 +169,15 @@ def plan(
     help="The store to read the secrets from.",
 )
 @_service_option
-@_root_option
+@_project_option
 @json_option
-def check(
-    environment: str, kind: str, services: tuple[str, ...], root: Path, as_json: bool
-) -> None:
+def check(environment: str, kind: str, services: tuple[str, ...], as_json: bool) -> None:
     """Verify every mapped secret exists, is not empty and passes validation."""
     from confwarden.config.secret_checks import check_secrets
     from confwarden.environment.detection import Environment
 
     target = Environment.parse(environment, variable="--env")
-    settings, schemas, mappings = _project(root, services)
+    settings, schemas, mappings = _project(services)
     store = _source(kind, settings, mappings, target)
     rows, problems = check_secrets(schemas, mappings, target, store)
     failed = {p.variable for p in problems}

@@ -12,7 +12,10 @@ from confwarden.cli._common import (
     build_env,
     env_file_option,
     env_option,
+    project_of,
+    project_option,
     schema_option,
+    secrets_dir_option,
     service_option,
 )
 
@@ -25,22 +28,10 @@ __all__ = ["serve"]
 @click.command("serve")
 @service_option
 @schema_option
-@click.option(
-    "--project",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    default=None,
-    help="The project whose [tool.confwarden] names the services (as `confwarden --project`).",
-)
+@project_option()
 @env_option
 @env_file_option
-@click.option(
-    "--secrets-dir",
-    "secret_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="A mounted secrets directory to read (repeatable); by default the project's "
-    "[tool.confwarden.secrets_dirs] entry for the environment.",
-)
+@secrets_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8700, show_default=True, type=int, help="Port (0: any free).")
 @click.option(
@@ -55,7 +46,6 @@ __all__ = ["serve"]
 def serve(  # noqa: PLR0917 - click passes every option positionally
     services: tuple[str, ...],
     schema: str | None,
-    project: Path | None,
     environment: str | None,
     env_files: tuple[Path, ...],
     secret_dirs: tuple[Path, ...],
@@ -73,11 +63,10 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
     from confwarden.config.manager import UnifiedConfigManager
     from confwarden.config.resolution import startup_inputs
     from confwarden.monitoring.hub import MonitoringHub
-    from confwarden.project import load_schema, require_project
+    from confwarden.project import load_schema
     from confwarden.server.run import serve as run
 
-    start = project or click.get_current_context().find_root().meta.get("confwarden.project")
-    found = require_project(start)
+    found = project_of()
     if schema:
         chosen: str | type[ConfigSchema] | None = load_schema(schema, found.root)
     elif len(services) > 1:

@@ -24,6 +24,7 @@ from confwarden.cli._common import (
     parse_environment,
     print_json,
     schema_option,
+    secrets_dir_option,
     service_option,
     services_of,
 )
@@ -46,13 +47,7 @@ _MODES = ("warn", "enforce_critical", "enforce_all")
     help="Validation mode (default: the environment's: warn, enforce_critical, enforce_all).",
 )
 @env_file_option
-@click.option(
-    "--secrets-dir",
-    "secret_dirs",
-    multiple=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Read this mounted secrets directory instead of [tool.confwarden.secrets_dirs].",
-)
+@secrets_dir_option
 @service_option
 @schema_option
 @json_option

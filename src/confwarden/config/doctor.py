@@ -214,6 +214,7 @@ class DoctorReport:
                 "name": self.detection.environment.value,
                 "reason": self.detection.reason,
                 "test_context": self.detection.is_test_context,
+                "deployment_marker": self.detection.deployment_marker,
             },
             "services": [s.to_dict() for s in self.services],
             "secrets": [s.to_dict() for s in self.secrets],
@@ -257,7 +258,12 @@ def diagnose_platform(
     env_vars = dict(os.environ if environ is None else environ)
     detection = EnvironmentDetector(env_vars).detect()
     if environment is not None:
-        detection = Detection(environment, "forced by the caller", detection.is_test_context)
+        detection = Detection(
+            environment,
+            "forced by the caller",
+            detection.is_test_context,
+            detection.deployment_marker,
+        )
     schemas = dict(services) if services is not None else platform_services(base)
     secret_dirs = secret_dirs_of(base)
     diagnoses: list[ServiceDiagnosis] = []

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from confwarden.config.schema import ConfigSchema, FieldPlan, fields_of, plan_of, safe_value
+from confwarden.config.lookups import Lookup, case_insensitive, nested_value, prefetch
+from confwarden.config.schema import ConfigSchema, fields_of, plan_of, safe_value
 from confwarden.config.sources import LoadContext
 from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity, ValidationMode
 from confwarden.environment.detection import Environment
@@ -201,14 +202,14 @@ def load_config(
         context = dataclasses.replace(context, fields=fields_of(schema))
     chosen = tuple(schema.config_sources(context) if sources is None else sources)
     fallback_warns = environment is Environment.DEVELOPMENT
-    lookups: list[tuple[ValueSource, Callable[[str], SourceHit | None], bool]] = [
+    lookups: list[Lookup] = [
         (source, source.lookup_function(), source.consult_when_shadowed or full_chain)
         for source in chosen
         if not source.is_empty()
     ]
     plan = plan_of(schema, environment)
     if any(type(s).prefetch is not ValueSource.prefetch for s, _, _ in lookups):
-        _prefetch(plan, lookups)
+        prefetch(plan, lookups)
     values: dict[str, ResolvedValue] = {}
     data: dict[str, Any] = {}
     defaults, cache = _records(schema)
@@ -217,12 +218,12 @@ def load_config(
     variables = context.all_variables()
     variables.update(context.overrides)
     if not schema.__confwarden_case_sensitive__:
-        lookups = _case_insensitive(lookups, variables)
+        lookups = case_insensitive(lookups, variables)
     for spec, names, deprecated, convert, nested in plan:
         winner: SourceHit | None = None
         shadowed: list[tuple[str, Source]] = []
         if nested is not None:
-            winner = _nested(spec, names[0], nested, lookups, variables, schema)
+            winner = nested_value(spec, names[0], nested, lookups, variables, schema)
         for source, lookup, eager in lookups:
             if winner is not None and not eager:
                 continue
@@ -312,42 +313,6 @@ def load_config(
         config=config,
         invalid_fields=invalid,
     )
-
-
-def _prefetch(
-    plan: Sequence[FieldPlan],
-    lookups: Sequence[tuple[ValueSource, Callable[[str], SourceHit | None], bool]],
-) -> None:
-    """Let remote stores fetch, in parallel, every variable they may be asked for.
-
-    A field already supplied by a cheap source above a store (the process environment...)
-    is left out: the store would not be asked for it.
-    """
-    for index, (source, _, _) in enumerate(lookups):
-        if type(source).prefetch is ValueSource.prefetch:
-            continue
-        above = [lookup for s, lookup, _ in lookups[:index] if s.consult_when_shadowed]
-        wanted = [
-            variable
-            for item in plan
-            if not _supplied(above, item.variables)
-            for variable in item.variables
-        ]
-        if wanted:
-            source.prefetch(wanted)
-
-
-def _supplied(
-    lookups: Sequence[Callable[[str], SourceHit | None]], variables: Sequence[str]
-) -> bool:
-    for lookup in lookups:
-        for variable in variables:
-            try:
-                if lookup(variable) is not None:
-                    return True
-            except Exception:  # reported by the load itself
-                continue
-    return False
 
 
 _CACHE_LIMIT = 4096
@@ -453,85 +418,3 @@ def _build(
     # Fields that failed conversion are shown with their defaults (the config is not used:
     # the problems above are errors in every mode).
     return schema._from_converted(converted), frozenset(invalid)
-
-
-def _case_insensitive(
-    lookups: list[tuple[ValueSource, Callable[[str], SourceHit | None], bool]],
-    variables: dict[str, str],
-) -> list[tuple[ValueSource, Callable[[str], SourceHit | None], bool]]:
-    """Lookups that also find ``shop_page_size`` for ``SHOP_PAGE_SIZE``."""
-    actual = {name.upper(): name for name in variables}
-
-    def wrap(lookup: Callable[[str], SourceHit | None]) -> Callable[[str], SourceHit | None]:
-        def find(variable: str) -> SourceHit | None:
-            hit = lookup(variable)
-            if hit is None:
-                other = actual.get(variable.upper())
-                if other is not None and other != variable:
-                    hit = lookup(other)
-            return hit
-
-        return find
-
-    return [(source, wrap(lookup), eager) for source, lookup, eager in lookups]
-
-
-def _nested(  # noqa: PLR0917 - one internal call site
-    spec: FieldSpec,
-    variable: str,
-    prefix: str,
-    lookups: list[tuple[ValueSource, Callable[[str], SourceHit | None], bool]],
-    variables: dict[str, str],
-    schema: type[ConfigSchema],
-) -> SourceHit | None:
-    """The value of a nested group: its JSON variable with ``PREFIX__KEY`` variables merged in.
-
-    Returns None when no ``PREFIX__KEY`` variable is set (the JSON variable, if any, is
-    then found by the normal lookup); otherwise one hit holding the merged JSON, from the
-    source of the first key variable.
-    """
-    folded = not schema.__confwarden_case_sensitive__
-    upper_prefix = prefix.upper()
-    keys = sorted(
-        name
-        for name in variables
-        if (name.upper().startswith(upper_prefix) if folded else name.startswith(prefix))
-    )
-    if not keys:
-        return None
-    hits = [hit for hit in (_first_hit(lookups, name) for name in keys) if hit is not None]
-    if not hits:
-        return None
-    whole = _first_hit(lookups, variable)
-    merged: dict[str, Any] = {}
-    if whole is not None:
-        try:
-            parsed = json.loads(whole.value)
-        except ValueError:
-            parsed = None
-        if isinstance(parsed, dict):
-            merged.update(parsed)
-    delimiter = schema.__confwarden_nested_delimiter__ or "__"
-    for hit in hits:
-        path = hit.variable[len(prefix) :].lower().split(delimiter)
-        target = merged
-        for part in path[:-1]:
-            child = target.get(part)
-            if not isinstance(child, dict):
-                child = target[part] = {}
-            target = child
-        target[path[-1]] = hit.value
-    return SourceHit(hits[0].variable, json.dumps(merged), hits[0].source)
-
-
-def _first_hit(
-    lookups: list[tuple[ValueSource, Callable[[str], SourceHit | None], bool]], variable: str
-) -> SourceHit | None:
-    for _source, lookup, _eager in lookups:
-        try:
-            hit = lookup(variable)
-        except Exception:  # a failing source is reported by the main lookup of the field
-            continue
-        if hit is not None:
-            return hit
-    return None

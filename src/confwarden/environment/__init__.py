@@ -9,6 +9,7 @@ from confwarden.environment.detection import (
     EnvironmentDetector,
     detect_environment,
 )
+from confwarden.environment.dev_secrets import DevSecretStore
 from confwarden.environment.dotenv import DotenvEntry, DotenvResult, parse_dotenv, read_dotenv
 from confwarden.environment.isolated import (
     ChangeCallback,
@@ -16,6 +17,12 @@ from confwarden.environment.isolated import (
     IsolatedEnvironment,
     LoadResult,
     VariableExplanation,
+)
+from confwarden.environment.markers import (
+    DeploymentMarker,
+    container_reason,
+    deployment_marker,
+    in_container,
 )
 from confwarden.environment.masking import is_sensitive_name, mask_url, mask_value
 from confwarden.environment.policy import EnvironmentPolicy, policy_for
@@ -25,7 +32,9 @@ from confwarden.environment.sanitize import sanitize_value
 
 __all__ = [
     "ChangeCallback",
+    "DeploymentMarker",
     "Detection",
+    "DevSecretStore",
     "DotenvEntry",
     "DotenvLoadReport",
     "DotenvResult",
@@ -38,8 +47,11 @@ __all__ = [
     "Source",
     "SourceKind",
     "VariableExplanation",
+    "container_reason",
+    "deployment_marker",
     "detect_environment",
     "get_env",
+    "in_container",
     "is_sensitive_name",
     "load_env_files",
     "mask_url",

@@ -33,7 +33,10 @@ from confwarden.environment.provenance import OS_SOURCE, Source, SourceKind, set
 from confwarden.environment.results import EnvValidationResult, LoadResult, VariableExplanation
 from confwarden.environment.sanitize import sanitize_value
 from confwarden.environment.scopes import Scope, ScopeStack
-from confwarden.errors import EnvironmentLayerError, ProtectedVariableError
+from confwarden.errors import (
+    EnvironmentFileError,
+    ProtectedVariableError,
+)
 
 __all__ = [
     "ChangeCallback",
@@ -276,7 +279,7 @@ class IsolatedEnvironment(EnvironmentOutputs, BulkOperations):
             interpolate: expand ``${VAR}`` and ``${VAR:-default}``.
 
         Raises:
-            EnvironmentLayerError: the file cannot be read (missing, unreadable, not a regular
+            EnvironmentFileError: the file cannot be read (missing, unreadable, not a regular
                 file, too large).
             DotenvError: malformed lines, in strict mode.
             ProtectedVariableError: ``override`` would replace a protected variable; nothing
@@ -290,7 +293,7 @@ class IsolatedEnvironment(EnvironmentOutputs, BulkOperations):
                 path, environ=self.get_all(), interpolate=interpolate, strict=strict
             )
         except OSError as exc:
-            raise EnvironmentLayerError(
+            raise EnvironmentFileError(
                 f"cannot read .env file {display}: {exc.strerror or exc}. "
                 "Check the path, or do not load it in this environment."
             ) from None

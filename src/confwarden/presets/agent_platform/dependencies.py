@@ -13,69 +13,35 @@ Example:
 
 from __future__ import annotations
 
-from confwarden.config.dependencies import ConfigDependency, Impact
+from dataclasses import replace
+
+from confwarden.config.dependencies import BUILTIN_DEPENDENCIES, ConfigDependency, Impact
 
 __all__ = ["PLATFORM_DEPENDENCIES"]
 
-_DB = ("backend", "auth_service", "session_store", "state_persistence")
+# Which of the platform's services (and features) need each variable of the core table; the
+# core's consequence, impact and flags stay as they are.
+_SERVICES: dict[str, tuple[str, ...]] = {
+    "SERVICE_SECRET": ("backend",),
+    "SERVICE_ID": ("backend", "auth_service"),
+    "JWT_SECRET_KEY": ("auth_service", "backend_auth"),
+    "SECRET_KEY": ("backend",),
+    "POSTGRES_HOST": ("backend", "auth_service"),
+    "POSTGRES_USER": ("backend", "auth_service"),
+    "POSTGRES_PASSWORD": ("backend", "auth_service"),
+    "POSTGRES_DB": ("backend", "auth_service"),
+}
+
+
+def _with_services(dependency: ConfigDependency) -> ConfigDependency:
+    services = _SERVICES.get(dependency.variable, ())
+    extra = tuple(s for s in dependency.required_by if s not in services)
+    return replace(dependency, required_by=services + extra)
+
+
 PLATFORM_DEPENDENCIES: tuple[ConfigDependency, ...] = (
-    ConfigDependency(
-        "SERVICE_SECRET",
-        ("backend", "inter_service_auth", "circuit_breaker"),
-        "Complete inter-service auth failure: the circuit breaker stays open and every user "
-        "is locked out",
-        Impact.ULTRA_CRITICAL,
-        sensitive=True,
-    ),
-    ConfigDependency(
-        "SERVICE_ID",
-        ("backend", "auth_service", "inter_service_auth"),
-        "Services cannot identify each other; inter-service calls are refused",
-        Impact.HIGH,
-    ),
-    ConfigDependency(
-        "JWT_SECRET_KEY",
-        ("auth_service", "backend_auth", "token_validation"),
-        "All authentication fails: tokens cannot be signed or verified",
-        Impact.CRITICAL,
-        sensitive=True,
-        alternatives=("JWT_SECRET_{ENVIRONMENT}", "JWT_SECRET"),
-    ),
-    ConfigDependency(
-        "SECRET_KEY",
-        ("backend", "sessions", "csrf_protection"),
-        "Sessions and CSRF tokens cannot be signed; every user is logged out",
-        Impact.CRITICAL,
-        sensitive=True,
-    ),
-    ConfigDependency(
-        "POSTGRES_HOST",
-        _DB,
-        "No database server to connect to: complete backend failure with no data access",
-        Impact.CRITICAL,
-        fallback_allowed=True,
-    ),
-    ConfigDependency(
-        "POSTGRES_USER",
-        _DB,
-        "Database login fails: complete backend failure with no data access",
-        Impact.CRITICAL,
-        fallback_allowed=True,
-    ),
-    ConfigDependency(
-        "POSTGRES_PASSWORD",
-        _DB,
-        "Database login fails: complete backend failure with no data access",
-        Impact.CRITICAL,
-        sensitive=True,
-    ),
-    ConfigDependency(
-        "POSTGRES_DB",
-        _DB,
-        "Connects to the wrong (default) database or none: no data access",
-        Impact.CRITICAL,
-        fallback_allowed=True,
-    ),
+    *(_with_services(dependency) for dependency in BUILTIN_DEPENDENCIES),
+    # The platform's OAuth credentials, in both naming conventions (spec/003).
     ConfigDependency(
         "GOOGLE_OAUTH_CLIENT_ID_{ENVIRONMENT}",
         ("auth_service", "oauth_login"),
@@ -109,22 +75,5 @@ PLATFORM_DEPENDENCIES: tuple[ConfigDependency, ...] = (
         fallback_allowed=True,
         sensitive=True,
         alternatives=("GOOGLE_OAUTH_CLIENT_SECRET_{ENVIRONMENT}",),
-    ),
-    ConfigDependency(
-        "ENVIRONMENT",
-        ("every service",),
-        "Detection falls back to development rules (or fails on a cloud deployment): "
-        "fallbacks and .env loading may switch on",
-        Impact.CRITICAL,
-    ),
-    ConfigDependency(
-        "DATABASE_URL",
-        (),
-        "None: DatabaseURLBuilder builds the URL from POSTGRES_* components and never "
-        "reads DATABASE_URL",
-        Impact.NONE,
-        validation_required=False,
-        restart_required=False,
-        sensitive=True,
     ),
 )
