@@ -35,3 +35,16 @@ def test_logging_library_warnings_stay_silent_without_application_logging() -> N
 
 def test_logging_reaches_the_handlers_the_application_configures() -> None:
     assert "confwarden.config: a library warning" in _stderr(CONFIGURED)
+
+
+def test_cli_shows_library_warnings_on_stderr() -> None:
+    # The library is silent by default (NullHandler); the command line is an application and
+    # shows confwarden's warnings on stderr, as Python's last-resort handler did before.
+    code = (
+        "import logging, sys\n"
+        "from confwarden.cli.main import main\n"
+        "main(['schema', '--help'])\n"
+        "logging.getLogger('confwarden.components').warning('library warning shown')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "library warning shown" in out.stderr

@@ -16,6 +16,7 @@ Every library error carries its exit code (:attr:`confwarden.errors.ConfwardenEr
 
 from __future__ import annotations
 
+import logging
 import sys
 from importlib import import_module
 from pathlib import Path
@@ -105,6 +106,27 @@ def cli(ctx: click.Context, project: Path | None) -> None:
     [tool.confwarden] table. Start one with `confwarden init`.
     """
     ctx.meta["confwarden.project"] = project
+    _show_library_warnings()
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to the ``sys.stderr`` of the moment, like logging's own last-resort handler."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:
+            self.handleError(record)
+
+
+def _show_library_warnings() -> None:
+    # The library logs to a NullHandler (the application decides where logs go); the command
+    # line is the application here, so its warnings reach stderr as they did before.
+    library = logging.getLogger("confwarden")
+    if not any(isinstance(h, _StderrHandler) for h in library.handlers):
+        handler = _StderrHandler(logging.WARNING)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        library.addHandler(handler)
 
 
 for _module, _attr in COMMANDS:
