@@ -75,8 +75,11 @@ def test_etcd_cluster_member_cut_off_from_the_quorum_counts_as_down(
     writer = EtcdWriter(cluster.endpoints)
     # Only the isolated member is known: it accepts connections but cannot serve reads.
     source = EtcdSource([alone.endpoint], prefix, timeout=0.5, reconnect=(0.05, 0.5), keepalive=0.5)
+    probe = EtcdWriter([alone.endpoint])
     try:
-        writer.put(prefix + "WORKERS", "3")
+        # Through the isolated member itself: it retries until that member serves requests
+        # (it may be the leader the previous test restarted, still opening its client port).
+        probe.put(prefix + "WORKERS", "3")
         live = LiveConfig(
             ClusterConfig, environment=Environment.PRODUCTION, env={}, remote=[source]
         )
@@ -101,4 +104,5 @@ def test_etcd_cluster_member_cut_off_from_the_quorum_counts_as_down(
             assert live.status().state is LiveState.OK
     finally:
         source.close()
+        probe.close()
         writer.close()
