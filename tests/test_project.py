@@ -5,34 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.projects import make_project
 
 from confwarden.errors import ProjectError
 from confwarden.project import Project, find_project, require_project
 
-SCHEMA = """
-from confwarden.config.schema import ConfigSchema
-
-
-class ShopConfig(ConfigSchema):
-    shop_page_size: int = 50
-
-
-class OtherConfig(ConfigSchema):
-    other: int = 1
-"""
-
-
-def _project(root: Path, table: str) -> Path:
-    package = root / "shopdisc"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "config.py").write_text(SCHEMA)
-    (root / "pyproject.toml").write_text(table)
-    return root
-
 
 def test_find_project_walks_up_past_a_pyproject_without_the_table(tmp_path: Path) -> None:
-    root = _project(tmp_path, '[tool.confwarden.configs]\nshop = "shopdisc.config:ShopConfig"\n')
+    root = make_project(
+        tmp_path, '[tool.confwarden.configs]\nshop = "shopdisc.config:ShopConfig"\n'
+    )
     inner = root / "services" / "web"
     inner.mkdir(parents=True)
     (inner / "pyproject.toml").write_text('[project]\nname = "web"\n')
@@ -51,7 +33,7 @@ def test_find_project_returns_none_without_any_table(tmp_path: Path) -> None:
 
 
 def test_project_schema_is_the_only_service_or_must_be_named(tmp_path: Path) -> None:
-    root = _project(
+    root = make_project(
         tmp_path,
         '[tool.confwarden.configs]\nshop = "shopdisc.config:ShopConfig"\n'
         'other = "shopdisc.config:OtherConfig"\n',
@@ -65,7 +47,7 @@ def test_project_schema_is_the_only_service_or_must_be_named(tmp_path: Path) -> 
 
 
 def test_project_with_a_single_schema_key_has_one_service(tmp_path: Path) -> None:
-    root = _project(
+    root = make_project(
         tmp_path,
         '[project]\nname = "shopx"\n[tool.confwarden]\nschema = "shopdisc.config:ShopConfig"\n',
     )
@@ -97,7 +79,9 @@ def test_find_project_passes_by_a_special_file_named_pyproject(tmp_path: Path) -
     import os
     import threading
 
-    root = _project(tmp_path, '[tool.confwarden.configs]\nshop = "shopdisc.config:ShopConfig"\n')
+    root = make_project(
+        tmp_path, '[tool.confwarden.configs]\nshop = "shopdisc.config:ShopConfig"\n'
+    )
     inner = root / "fifo"
     inner.mkdir()
     os.mkfifo(inner / "pyproject.toml")

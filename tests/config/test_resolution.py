@@ -5,35 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.projects import make_project
 
 from confwarden.config.resolution import startup_inputs
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 
-SCHEMA = """
-from confwarden.config.schema import ConfigSchema
-
-
-class ShopConfig(ConfigSchema):
-    shop_page_size: int = 50
-
-
-class OtherConfig(ConfigSchema):
-    other: int = 1
-"""
-
-
-def _project(root: Path, table: str) -> Path:
-    package = root / "shopdisc"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "config.py").write_text(SCHEMA)
-    (root / "pyproject.toml").write_text(table)
-    return root
-
 
 def test_startup_inputs_use_the_project_root_dotenv_and_secrets_dir(tmp_path: Path) -> None:
-    root = _project(
+    root = make_project(
         tmp_path,
         '[tool.confwarden.configs]\nshop = "shopdisc.config:ShopConfig"\n'
         '[tool.confwarden.secrets_dirs]\nproduction = "run/secrets"\n',
@@ -59,7 +39,9 @@ def test_manager_without_a_service_uses_the_projects_only_service(
 ) -> None:
     from confwarden.config.manager import UnifiedConfigManager
 
-    root = _project(tmp_path, '[tool.confwarden.configs]\nshop = "shopdisc.config:ShopConfig"\n')
+    root = make_project(
+        tmp_path, '[tool.confwarden.configs]\nshop = "shopdisc.config:ShopConfig"\n'
+    )
     monkeypatch.chdir(root / "shopdisc")
     manager = UnifiedConfigManager(env={"SHOP_PAGE_SIZE": "5"}, environment=Environment.TESTING)
     assert manager.service == "shop"
