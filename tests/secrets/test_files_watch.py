@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from pydantic import SecretStr
 from confwarden.config.live import ConfigUpdate, LiveConfig
 from confwarden.config.schema import ConfigSchema, Env
 from confwarden.environment.detection import Environment
+from confwarden.secrets import files as files_module
 from confwarden.secrets.files import FileReferenceSource, SecretsDirSource
 
 CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"
@@ -45,7 +47,11 @@ class Kubelet:
                 link.symlink_to(Path("..data") / name)
         temporary = self.directory / "..data_tmp"
         temporary.symlink_to(version)
-        os.replace(temporary, self.directory / "..data")  # the atomic swap
+        previous = self.directory / "..data"
+        old = os.readlink(previous) if previous.is_symlink() else None
+        os.replace(temporary, previous)  # the atomic swap
+        if old is not None:  # then the old revision goes, as the kubelet's atomic writer does
+            shutil.rmtree(self.directory / old)
         return version
 
 
@@ -90,6 +96,31 @@ def test_files_watch_sees_the_kubernetes_data_symlink_swap(
     shown = repr(update) + str(update.applied) + str(live.status().to_dict())
     assert CANARY not in shown
     assert ROTATED not in shown
+
+
+def test_a_load_never_mixes_two_revisions_of_the_volume(
+    mounted: Kubelet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The kubelet swaps ``..data`` between two of the load's reads: every value and its
+    # version must still come from one revision (CI once saw the new WORKERS beside the
+    # old JWT_SECRET_KEY in one update).
+    source = SecretsDirSource(mounted.directory)
+    real_read = files_module.read_secret_file
+    swapped: list[str] = []
+
+    def read_then_swap(path: Path, *, variable: str) -> str:
+        value = real_read(path, variable=variable)
+        if not swapped:
+            swapped.append(mounted.publish({"JWT_SECRET_KEY": ROTATED, "WORKERS": "3"}))
+        return value
+
+    monkeypatch.setattr(files_module, "read_secret_file", read_then_swap)
+    source.prefetch(["JWT_SECRET_KEY", "WORKERS"])
+    secret, workers = source.lookup("JWT_SECRET_KEY"), source.lookup("WORKERS")
+    assert secret is not None
+    assert workers is not None
+    assert (secret.value, workers.value) == (ROTATED, "3")
+    assert secret.source.version == workers.source.version == swapped[0]
 
 
 def test_files_watch_rejects_a_swap_to_a_malformed_value(

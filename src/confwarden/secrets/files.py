@@ -31,6 +31,7 @@ __all__ = ["FileReferenceSource", "SecretsDirSource", "read_secret_file"]
 
 _MAX_SECRET_BYTES = 1 << 20  # a secret larger than 1 MiB is a mistake (a mounted directory?)
 _MAX_WATCHED_FILES = 4096  # a fingerprint stays cheap even on a wrongly mounted directory
+_SNAPSHOT_ATTEMPTS = 5  # a volume swapped five times during one load is read as it stands
 
 
 def _file_state(path: str | os.PathLike[str]) -> tuple[str, int, int, int] | None:
@@ -73,6 +74,14 @@ def read_secret_file(path: Path, *, variable: str) -> str:
     return text[:-1] if text.endswith("\n") else text
 
 
+def _data_target(directory: Path) -> str | None:
+    """Where Kubernetes' ``..data`` symlink points now (None outside such a volume)."""
+    try:
+        return os.readlink(directory / "..data")
+    except OSError:
+        return None
+
+
 def _version_of(path: Path) -> str | None:
     """The Kubernetes ``..data`` revision directory behind ``path``, if any."""
     try:
@@ -109,6 +118,7 @@ class SecretsDirSource(ValueSource):
         self.name = f"secrets dir {self.directory}"
         self._aliases = aliases
         self._listing: frozenset[str] | None = None
+        self._snapshot: dict[str, SourceHit | SecretSourceError | None] | None = None
 
     def _files(self) -> frozenset[str]:
         # One listing per source instance: lookups then cost a set membership test, not a stat.
@@ -127,6 +137,38 @@ class SecretsDirSource(ValueSource):
 
     def lookup(self, variable: str) -> SourceHit | None:
         """The content of the file named after ``variable`` (or one of its aliases)."""
+        snapshot = self._snapshot
+        if snapshot is not None and variable in snapshot:
+            answer = snapshot[variable]
+            if isinstance(answer, SecretSourceError):
+                raise answer
+            return answer
+        return self._read(variable)
+
+    def prefetch(self, variables: Iterable[str]) -> None:
+        """Read every file this load may ask for from one revision of the volume.
+
+        Kubernetes swaps ``..data`` atomically, but a load reads its files one by one: a
+        swap between two reads would pair the new ``WORKERS`` with the old
+        ``JWT_SECRET_KEY``. The files are read, then ``..data`` is checked again; if it
+        moved, they are read again (a seqlock), so one load sees one revision.
+        """
+        wanted = list(dict.fromkeys(variables))
+        snapshot: dict[str, SourceHit | SecretSourceError | None] = {}
+        for _ in range(_SNAPSHOT_ATTEMPTS):
+            before = _data_target(self.directory)
+            snapshot = {}
+            for variable in wanted:
+                try:
+                    snapshot[variable] = self._read(variable)
+                except SecretSourceError as exc:
+                    snapshot[variable] = exc
+            if _data_target(self.directory) == before:
+                break
+            self._listing = None  # the new revision may hold other files
+        self._snapshot = snapshot
+
+    def _read(self, variable: str) -> SourceHit | None:
         files = self._files()
         if not files:
             return None
@@ -136,16 +178,12 @@ class SecretsDirSource(ValueSource):
         for candidate in candidates:
             if candidate in files:
                 path = self.directory / candidate
+                version = _version_of(path)
                 value = read_secret_file(path, variable=variable)
                 return SourceHit(
                     variable,
                     value,
-                    Source(
-                        SourceKind.SECRET,
-                        detail=candidate,
-                        path=str(path),
-                        version=_version_of(path),
-                    ),
+                    Source(SourceKind.SECRET, detail=candidate, path=str(path), version=version),
                 )
         return None
 
@@ -168,6 +206,7 @@ class SecretsDirSource(ValueSource):
 
         def changed(variables: frozenset[str]) -> None:
             self._listing = None  # list the directory again on the next lookup
+            self._snapshot = None  # and read the files again
             on_change(variables)
 
         return PollingWatch(self.name, self._fingerprint, changed, self.watch_interval)
