@@ -117,3 +117,26 @@ def test_redis_url_masked_string_refused_by_redis_py_at_once() -> None:
     url = RedisURLBuilder({"REDIS_HOST": "cache", "REDIS_PASSWORD": PASSWORD}).get_url()
     with pytest.raises(ValueError, match="scheme"):
         redis.from_url(str(url))
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"REDIS_URL": "rediss://:redis@cache.internal:6379/0"}, "REDIS_URL"),
+        ({"REDIS_URL": "rediss://:redis@cache.internal:6379/0", "REDIS_PASSWORD": "x"}, None),
+        ({"REDIS_URL": f"rediss://:{PASSWORD}@localhost:6379/0"}, "REDIS_URL"),
+        ({"REDIS_URL": "rediss://localhost:6379/0", "REDIS_PASSWORD": PASSWORD}, "REDIS_URL"),
+    ],
+)
+def test_redis_url_problems_name_the_variable_the_value_came_from(
+    env: dict[str, str], variable: str | None
+) -> None:
+    # A weak password or a local host read from REDIS_URL is REDIS_URL's problem: telling
+    # the operator to fix REDIS_PASSWORD or REDIS_HOST, which they never set, misleads.
+    errors = RedisURLBuilder(env, environment=Environment.PRODUCTION).validate().errors
+    named = {p.variable for p in errors}
+    if variable is None:  # REDIS_PASSWORD overrides the URL's password: its own problem
+        assert named == {"REDIS_PASSWORD"}
+    else:
+        assert named == {variable}
+        assert all(CANARY not in str(p) for p in errors)

@@ -88,6 +88,14 @@ class RedisURLBuilder(SingleURLBuilder):
         )
         host = self._get("REDIS_HOST") or (base.host if base and base.host else None)
         password = self._get("REDIS_PASSWORD") or (base.password if base else None)
+        # A problem is told against the variable the value came from: the URL's own host
+        # or password is REDIS_URL's to fix, not REDIS_HOST's or REDIS_PASSWORD's.
+        host_from = "REDIS_HOST" if self._get("REDIS_HOST") or base is None else "REDIS_URL"
+        password_from = (
+            "REDIS_URL"
+            if not self._get("REDIS_PASSWORD") and base is not None and base.password
+            else "REDIS_PASSWORD"
+        )
         username = self._get("REDIS_USERNAME") or (base.username if base else None) or None
         db = self._number("REDIS_DB", base_db(base), 0, 1 << 16, problems) or 0
         port = self._number("REDIS_PORT", base.port if base else None, 1, 65536, problems)
@@ -118,13 +126,13 @@ class RedisURLBuilder(SingleURLBuilder):
         if socket is None and host is not None and is_local_host(host):
             problems.append(
                 Problem(
-                    variable="REDIS_HOST",
+                    variable=host_from,
                     message=f"{host!r} is this machine in {self.environment.value}",
-                    fix="Set REDIS_HOST to the Redis server's address",
+                    fix=f"Set {host_from} to the Redis server's address",
                     severity=self.policy.localhost_urls,
                 )
             )
-        problems.extend(self._password_problems(password))
+        problems.extend(self._password_problems(password, password_from))
         if deployed and socket is None:
             if tls_flag is not None and tls_flag.lower() in _FALSY:
                 problems.append(
@@ -147,7 +155,7 @@ class RedisURLBuilder(SingleURLBuilder):
             )  # fmt: skip
         return url, problems
 
-    def _password_problems(self, password: str | None) -> list[Problem]:
+    def _password_problems(self, password: str | None, variable: str) -> list[Problem]:
         if password is None:
             if self.policy.fallbacks_allowed:
                 return []
@@ -165,9 +173,10 @@ class RedisURLBuilder(SingleURLBuilder):
             return []
         return [
             Problem(
-                variable="REDIS_PASSWORD",
+                variable=variable,
                 message=f"{reason} (value not shown)",
-                fix=f"Use a generated password of at least {_MIN_PASSWORD_LENGTH} characters",
+                fix=f"Use a generated password of at least {_MIN_PASSWORD_LENGTH} characters"
+                + (" in REDIS_URL, or set REDIS_PASSWORD" if variable == "REDIS_URL" else ""),
                 severity=self.policy.short_secret,
             )
         ]
