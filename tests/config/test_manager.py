@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
+from confwarden.config import configured_sources
 from confwarden.config import manager as manager_module
+from confwarden.config.common import ServiceConfig
 from confwarden.config.manager import (
     UnifiedConfigManager,
     get_unified_config,
@@ -19,6 +21,7 @@ from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.errors import ConfigurationError
 from confwarden.presets.agent_platform import ProductionConfig, StagingConfig, TestingConfig
+from confwarden.secrets.base import SourceHit, ValueSource
 
 CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"
 
@@ -177,3 +180,51 @@ def test_security_config_through_the_manager(deployed_vars: Callable[..., dict[s
     assert security.service_secret is not None
     assert security.service_secret.get_secret_value() == CANARY
     assert CANARY not in repr(security)
+
+
+class ClosableStore(ValueSource):
+    """A remote store that holds a connection until closed."""
+
+    name = "closable store"
+
+    def __init__(self) -> None:
+        self.closed = 0
+
+    def lookup(self, variable: str) -> SourceHit | None:
+        return None
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_close_stops_live_and_closes_the_stores_the_manager_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The stores [tool.confwarden.secret_sources] configures are built by the manager: it
+    # owns them, so closing it (or dropping the process-wide one) must close them, or an
+    # etcd connection and its thread outlive every reset.
+    built = ClosableStore()
+    monkeypatch.setattr(
+        configured_sources, "configured_secret_sources", lambda *args, **kwargs: (built,)
+    )
+    manager = UnifiedConfigManager(ServiceConfig, env={}, environment=Environment.TESTING)
+    live = manager.start_live()
+    assert built in manager.secret_sources
+    set_unified_manager(manager)
+    reset_unified_config()
+    assert built.closed == 1
+    assert manager.live is None
+    assert live.status().to_dict()["state"] == "stopped"
+    manager.close()  # idempotent
+    assert built.closed == 1
+
+
+def test_close_leaves_the_stores_it_was_given_open() -> None:
+    given = ClosableStore()
+    manager = UnifiedConfigManager(
+        ServiceConfig, env={}, environment=Environment.TESTING, secret_sources=[given]
+    )
+    manager.start_live()
+    manager.close()
+    assert given.closed == 0
+    assert manager.live is None

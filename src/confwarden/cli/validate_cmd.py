@@ -67,7 +67,7 @@ def validate(  # noqa: PLR0917 - click passes every option positionally
     even for a deployed --env, to judge what that file would do there). Every problem is
     reported at once, with its origin and fix; values are never shown.
     """
-    from confwarden.config.manager import summarize
+    from confwarden.config.inspection import summarize
 
     reports: list[dict[str, object]] = []
     results: dict[str, ValidationResult] = {}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from confwarden.config.loader import ConfigLoadResult, load_config
 from confwarden.config.schema import ConfigSchema, fields_of
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from confwarden.config.validation import ValidationResult
     from confwarden.secrets.base import ValueSource
 
-__all__ = ["ConfigInspection", "inspect_service"]
+__all__ = ["ConfigInspection", "inspect_service", "summarize"]
 
 
 @dataclass(frozen=True)
@@ -122,3 +122,31 @@ def inspect_service(
     validation = validator.validate(validation_context)
     config = load.config if validation.is_valid else None
     return ConfigInspection(config, validation, load)
+
+
+def summarize(inspection: ConfigInspection, *, service: str) -> dict[str, Any]:
+    """The masked, JSON-ready summary of an inspection (what ``get_config_summary`` returns)."""
+    load = inspection.load
+    validation = inspection.validation
+    fields: dict[str, dict[str, Any]] = {}
+    for spec in load.fields:
+        resolved = load.values[spec.name]
+        fields[spec.name] = {
+            "variable": resolved.variable or spec.canonical,
+            "value": load.shown_value(spec),
+            "source": str(resolved.source),
+            "group": spec.group,
+            "sensitive": spec.sensitive,
+        }
+    return {
+        "service": service,
+        "schema": load.schema.__name__,
+        "environment": load.environment.value,
+        "mode": validation.mode.value,
+        "valid": validation.is_valid,
+        "health_score": validation.health_score,
+        "errors": [str(p) for p in validation.errors],
+        "warnings": [str(p) for p in validation.warnings],
+        "sources": list(load.sources),
+        "fields": fields,
+    }

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from confwarden.config.inspection import ConfigInspection, inspect_service
+from confwarden.config.inspection import ConfigInspection, inspect_service, summarize
 from confwarden.config.schema import ConfigSchema
 from confwarden.config.services import find_service
 from confwarden.config.sources import EnvInput
@@ -110,6 +110,7 @@ class UnifiedConfigManager:
         self.secret_dirs = tuple(secret_dirs)
         self.root = root
         self._secret_sources = None if secret_sources is None else tuple(secret_sources)
+        self._owns_sources = secret_sources is None  # built from the project: ours to close
         self._live: LiveConfig[ConfigSchema] | None = None
         self._clock = clock
         self._ttl = ttl
@@ -255,6 +256,23 @@ class UnifiedConfigManager:
         for listener in listeners:
             listener()
 
+    def close(self) -> None:
+        """Stop following changes and close the stores this manager built (idempotent).
+
+        The remote stores the project configures are built by the manager and closed here;
+        stores passed as ``secret_sources`` belong to the caller and stay open.
+        """
+        with self._lock:
+            live, self._live = self._live, None
+            built = self._secret_sources if self._owns_sources else None
+            self._secret_sources = None
+        if live is not None:
+            live.close()
+        for source in built or ():
+            close = getattr(source, "close", None)
+            if callable(close):
+                close()
+
     def add_listener(self, listener: Callable[[], None]) -> None:
         """Call ``listener()`` whenever the cached config changes or is cleared."""
         with self._lock:
@@ -381,34 +399,6 @@ class UnifiedConfigManager:
         )
 
 
-def summarize(inspection: ConfigInspection, *, service: str) -> dict[str, Any]:
-    """The masked, JSON-ready summary of an inspection (what ``get_config_summary`` returns)."""
-    load = inspection.load
-    validation = inspection.validation
-    fields: dict[str, dict[str, Any]] = {}
-    for spec in load.fields:
-        resolved = load.values[spec.name]
-        fields[spec.name] = {
-            "variable": resolved.variable or spec.canonical,
-            "value": load.shown_value(spec),
-            "source": str(resolved.source),
-            "group": spec.group,
-            "sensitive": spec.sensitive,
-        }
-    return {
-        "service": service,
-        "schema": load.schema.__name__,
-        "environment": load.environment.value,
-        "mode": validation.mode.value,
-        "valid": validation.is_valid,
-        "health_score": validation.health_score,
-        "errors": [str(p) for p in validation.errors],
-        "warnings": [str(p) for p in validation.warnings],
-        "sources": list(load.sources),
-        "fields": fields,
-    }
-
-
 # -- the process-wide manager -----------------------------------------------------------------
 
 _lock = threading.Lock()
@@ -487,8 +477,12 @@ def _slow_get_unified_config() -> ConfigSchema:
 
 
 def reset_unified_config() -> None:
-    """Drop the process-wide manager and its cached config (the pytest plugin calls this)."""
+    """Close and drop the process-wide manager and its cached config (the pytest plugin
+    calls this between tests)."""
+    manager = _manager
     set_unified_manager(None)
+    if manager is not None:
+        manager.close()
 
 
 def get_config_summary() -> dict[str, Any]:
