@@ -221,7 +221,7 @@ def test_configured_sources_live_reload_and_status_reach_the_monitoring_hub(
 ) -> None:
     root = _project(tmp_path, fake)
     with bootstrap(ApiConfig, env=_env(), environment="staging", root=root, live=True) as live:
-        hub = MonitoringHub(get_unified_manager(), sources=live.remote, reloads=live)
+        hub = MonitoringHub(get_unified_manager())  # a live manager: stores and reloads
         assert hub.config is not None
         alerts: queue.Queue[Alert] = queue.Queue()
         hub.config.add_alert_callback(alerts.put)

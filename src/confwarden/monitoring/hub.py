@@ -46,9 +46,11 @@ class MonitoringHub:
         manager: the service's config manager; without one there is no ``config`` component.
         settings: intervals and limits; by default the manager's config when its schema
             includes :class:`MonitoringSettings`, else the spec's defaults.
-        sources: value sources to watch for outages.
+        sources: value sources to watch for outages; by default, when the manager is live
+            (``bootstrap(..., live=True)``), its remote stores.
         change_tracker: a change tracker whose critical changes become alerts.
-        reloads: a live-config holder (``LiveConfig``) whose reloads become alerts.
+        reloads: a live-config holder (``LiveConfig``) whose reloads become alerts; by
+            default the manager's live configuration, if it has one.
         health_interval: seconds between two validations (spec/003: 30).
         window: how far back deaths and silent failures count in the report.
         clock: POSIX seconds (tests inject a fake one).
@@ -86,6 +88,10 @@ class MonitoringHub:
         self.checker = LivenessChecker(self.tracker)
         self.inspection: ConfigInspection | None = None
         self.config: ConfigHealthMonitor | None = None
+        live = manager.live if manager is not None else None
+        if live is not None:  # a live manager: its stores' outages and its reloads count
+            sources = sources or live.remote
+            reloads = live if reloads is None else reloads
         if manager is not None:
             self.config = ConfigHealthMonitor(
                 self._validate,
