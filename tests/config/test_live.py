@@ -276,6 +276,33 @@ def test_live_config_starts_from_the_last_known_good_copy_and_reports_degraded(
         assert restarted.status().state is LiveState.OK
 
 
+class UnmarkedSchema(ConfigSchema):
+    workers: Annotated[int, Env("WORKERS")] = 2
+    database_url: Annotated[str, Env("DATABASE_URL")] = "sqlite://"
+    webhook_token: Annotated[str, Env("WEBHOOK_TOKEN")] = ""
+
+
+def test_live_config_keeps_off_disk_what_it_masks_even_in_unmarked_fields(
+    store: MemorySource, tmp_path: Path
+) -> None:
+    # Fields not marked sensitive still hold secrets the library masks on display (a URL's
+    # password, a *_TOKEN): what is never shown must never be written in clear either.
+    path = tmp_path / "lkg.json"
+    lkg = LastKnownGood(path, key=b"deployment-key-0123456789abcdef")
+    store.set(
+        WORKERS="7",
+        DATABASE_URL=f"postgresql://app:{CANARY}@db.internal/app",
+        WEBHOOK_TOKEN=CANARY,
+    )
+    with LiveConfig(
+        UnmarkedSchema, environment=Environment.PRODUCTION, env={}, remote=[store],
+        last_known_good=lkg,
+    ) as live:  # fmt: skip
+        assert "***" in repr(live.config)
+    assert CANARY not in path.read_text()
+    assert "WORKERS" in path.read_text()
+
+
 def test_live_config_refuses_a_tampered_copy_and_fails_fast(
     store: MemorySource, tmp_path: Path
 ) -> None:

@@ -4,7 +4,9 @@ A service that reads its configuration from etcd (or another remote store) canno
 while that store is unreachable, unless it remembers what it last saw. This module keeps
 that memory as one small JSON file, with three promises:
 
-* **no secret in clear**: only values of non-sensitive fields are written. Sensitive values
+* **no secret in clear**: only values of non-sensitive fields are written, and of those only
+  the ones the library would show unmasked (a URL's password, a ``*_TOKEN`` value in a field
+  nobody marked sensitive are left out by :meth:`LastKnownGood.save` itself). Sensitive values
   are left out and fetched again at startup from wherever they live (Secret Manager, Vault,
   mounted files); encrypting them would need a cipher the standard library does not have and
   a key-management story per deployment, for little gain (a secret kept only in etcd is
@@ -31,6 +33,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from confwarden.environment.masking import mask_value
 from confwarden.errors import ConfwardenError
 
 __all__ = ["FORMAT", "LastKnownGood", "LastKnownGoodError", "SavedConfig"]
@@ -90,7 +93,11 @@ class LastKnownGood:
         return self.path.exists()
 
     def save(self, schema: str, environment: str, sources: Mapping[str, Mapping[str, str]]) -> None:
-        """Write a new copy atomically with mode 0600 (only pass non-sensitive values).
+        """Write a new copy atomically with mode 0600.
+
+        Pass the values of non-sensitive fields; any value that masking would hide anyway
+        (a URL with a password, a secret-looking variable name) is dropped here, never
+        written.
 
         Raises:
             LastKnownGoodError: the directory is missing or not writable.
@@ -101,7 +108,10 @@ class LastKnownGood:
                 "schema": schema,
                 "environment": environment,
                 "saved_at": time.time(),
-                "sources": {name: dict(values) for name, values in sources.items()},
+                "sources": {
+                    name: {v: value for v, value in values.items() if _shown(v, value)}
+                    for name, values in sources.items()
+                },
             },
             sort_keys=True,
             separators=(",", ":"),
@@ -200,3 +210,8 @@ class LastKnownGood:
 
     def __repr__(self) -> str:
         return f"<LastKnownGood {self.path} {'hmac' if self._key else 'checksum'}>"
+
+
+def _shown(variable: str, value: str) -> bool:
+    """True when ``value`` would be displayed as it is (nothing in it is masked)."""
+    return mask_value(variable, value) == value
