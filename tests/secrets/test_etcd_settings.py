@@ -16,7 +16,7 @@ from confwarden.secrets.base import SecretSourceError
 from confwarden.secrets.etcd import EtcdSource
 from confwarden.secrets.etcd_settings import from_settings
 from confwarden.secrets.mapping import SecretMappings
-from confwarden.secrets.registry import build_source
+from confwarden.secrets.registry import build_source, source_settings
 
 CANARY = "CANARY-5f0e1d-etcd-check-0123456789abcdef0123456789"
 
@@ -69,6 +69,32 @@ def test_etcd_settings_without_endpoint_or_project_are_refused() -> None:
         build({"endpoints": ["h:1"]})
     with pytest.raises(SecretSourceError, match="unknown key 'url'"):
         build({"url": "x"})
+
+
+def test_etcd_settings_take_the_keepalive_fleet_md_tells_bigger_fleets_to_raise() -> None:
+    source = from_settings(
+        {"endpoints": ["127.0.0.1:1"], "project": "acme", "keepalive": 30},
+        mappings=SecretMappings(), environment=Environment.STAGING, environ={},
+    )  # fmt: skip
+    assert source.keepalive == 30.0
+
+
+@pytest.mark.parametrize("name", ["prodution", "prod", "Production"])
+def test_a_misspelled_environment_table_is_refused_not_ignored(name: str) -> None:
+    # [...gcp.prodution] project = "acme-prod" silently ignored means production reads
+    # the project of the plain table (staging's): the cross-environment mistake itself.
+    table = {"gcp": {"project": "acme-staging", name: {"project": "acme-prod"}}}
+    with pytest.raises(SecretSourceError) as raised:
+        source_settings(table, "gcp", Environment.PRODUCTION)
+    message = str(raised.value)
+    assert f"[tool.confwarden.secret_sources.gcp.{name}]" in message
+    assert "production" in message
+
+
+def test_an_environment_table_overrides_the_plain_keys() -> None:
+    table = {"gcp": {"project": "acme-staging", "production": {"project": "acme-prod"}}}
+    assert source_settings(table, "gcp", Environment.PRODUCTION) == {"project": "acme-prod"}
+    assert source_settings(table, "gcp", Environment.STAGING) == {"project": "acme-staging"}
 
 
 @pytest.mark.integration

@@ -9,6 +9,7 @@ job. Settings::
     project = "acme"                                    # /confwarden/acme/<environment>/
     # prefix = "/custom/prefix/"                        # instead of project
     timeout = 2
+    keepalive = 5                                       # seconds between liveness reads
     username = "reader"                                 # or ETCDCTL_USER; ETCDCTL_PASSWORD
 """
 
@@ -30,6 +31,7 @@ _SETTINGS: dict[str, type | tuple[type, ...]] = {
     "project": str,
     "prefix": str,
     "timeout": (int, float),
+    "keepalive": (int, float),
     "username": str,
 }
 
@@ -76,6 +78,7 @@ def from_settings(
         [str(e) for e in endpoints],
         prefix,
         timeout=float(values.get("timeout", 2.0)),
+        keepalive=float(values.get("keepalive", 5.0)),
         username=username,
         password=password,
     )

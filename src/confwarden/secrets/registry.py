@@ -24,6 +24,7 @@ Credentials are read from the environment only, never from the file.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from collections.abc import Mapping
 from typing import Any
@@ -51,6 +52,18 @@ def source_settings(
     if not isinstance(own, Mapping):
         raise SecretSourceError(f"[tool.confwarden.secret_sources.{kind}] must be a table.")
     settings = {k: v for k, v in own.items() if not isinstance(v, Mapping) and k != "environments"}
+    names = [e.value for e in Environment]
+    for name, value in own.items():
+        if isinstance(value, Mapping) and name not in names:
+            # A misspelt [...gcp.prodution] ignored would leave production on the plain
+            # table's settings (staging's project): the very mistake to prevent.
+            close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.5)
+            hint = f" (did you mean [tool.confwarden.secret_sources.{kind}.{close[0]}]?)"
+            raise SecretSourceError(
+                f"[tool.confwarden.secret_sources.{kind}.{name}] is not an environment"
+                f"{hint if close else ''}; a sub-table holds the settings of one of: "
+                f"{', '.join(names)}. Rename it, or move its keys into the plain table."
+            )
     specific = own.get(environment.value, {})
     if isinstance(specific, Mapping):
         settings.update(specific)
