@@ -7,7 +7,9 @@ from typing import Annotated
 import pytest
 from pydantic import SecretStr, ValidationError
 
+from confwarden.config.loader import load_config
 from confwarden.config.schema import ConfigSchema, Env, fields_of, plan_of
+from confwarden.config.sources import LoadContext
 from confwarden.config.spec import DEPLOYED
 from confwarden.environment.detection import Environment
 from confwarden.presets.agent_platform import (
@@ -142,3 +144,28 @@ def test_unresolvable_annotation_is_a_clear_error() -> None:
     namespace = {"__annotations__": {"thing": "NotImportedAnywhere"}, "__module__": __name__}
     with pytest.raises(TypeError, match="cannot resolve the field annotations"):
         type("Broken", (ConfigSchema,), namespace)
+
+
+def test_a_secret_type_is_sensitive_with_or_without_a_marker() -> None:
+    # An Env(...) marker that does not repeat sensitive=True must not turn a SecretStr into
+    # a plain field: doctor, explain and validate --json printed its value in clear.
+    class Marked(ConfigSchema):
+        signing: Annotated[SecretStr | None, Env("SHOP_SIGNING2", critical=True)] = None
+        plain: SecretStr | None = None
+
+    specs = {spec.name: spec for spec in fields_of(Marked)}
+    assert specs["signing"].sensitive
+    assert specs["plain"].sensitive
+    context = LoadContext(Environment.DEVELOPMENT, {"SHOP_SIGNING2": "yakHamster99W"})
+    load = load_config(Marked, context)
+    assert load.shown_value(specs["signing"]) == "***"
+    assert "yakHamster99W" not in repr(load.config) + str(load.describe("signing"))
+
+
+def test_a_default_with_a_password_is_shown_masked() -> None:
+    class Defaults(ConfigSchema):
+        callback_url: str = "https://u:defaultpw@host.example/hook"
+
+    spec = fields_of(Defaults)[0]
+    load = load_config(Defaults, LoadContext(Environment.DEVELOPMENT, {}))
+    assert "defaultpw" not in str(load.shown_value(spec)) + str(load.describe("callback_url"))

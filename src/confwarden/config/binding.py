@@ -203,7 +203,9 @@ def _spec(cls: type[ConfigSchema], name: str, annotation: Any, marker: Env | Non
         name=name,
         env_names=marker.names or (f"{prefix}{name}".upper(),),
         deprecated_names=marker.deprecated,
-        sensitive=marker.sensitive,
+        # A secret type is a secret whatever the marker says: Env("X") without repeating
+        # sensitive=True must not print a SecretStr in clear.
+        sensitive=marker.sensitive or _is_secret(annotation),
         critical=marker.critical,
         required_in=marker.required_in,
         restart_required=marker.restart_required,

@@ -91,7 +91,9 @@ class ConfigLoadResult:
             if self.config is None:
                 return None
             default = getattr(self.config, spec.name, None)
-            return None if default is None else (MASK if spec.sensitive else str(default))
+            if default is None:
+                return None
+            return MASK if spec.sensitive else mask_value(spec.canonical, str(default))
         if spec.sensitive:
             return MASK
         if resolved.raw.startswith("{") and self.config is not None:
