@@ -107,3 +107,46 @@ def test_bootstrap_logs_a_masked_summary(caplog: pytest.LogCaptureFixture, tmp_p
 def test_default_env_files_most_specific_first(tmp_path: Path) -> None:
     files = default_env_files(TestingConfig.ENVIRONMENT, tmp_path)  # type: ignore[arg-type]
     assert [p.name for p in files] == [".env.testing", ".env"]
+
+
+def test_bootstrap_refuses_two_jwt_secrets_in_production(
+    deployed_vars: Callable[..., dict[str, str]],
+) -> None:
+    # Gap: JWT_SECRET_KEY=A and JWT_SECRET_PRODUCTION=B started with a warning; the config
+    # signed with A, the manager and `jwt fingerprint` with B.
+    other = "CANARY-5f0e1d-" + "Zz9aY8bX7cW6dV5eU4fT3Lk2Pz8"
+    env = _env(**deployed_vars("production", JWT_SECRET_PRODUCTION=other))
+    with pytest.raises(ConfigurationError) as excinfo:
+        bootstrap("backend", env=env, env_files=(), install=False)
+    message = str(excinfo.value)
+    assert "JWT_SECRET_KEY" in message
+    assert "JWT_SECRET_PRODUCTION" in message
+    assert "CANARY" not in message
+
+
+def test_bootstrap_development_config_and_manager_agree_on_the_jwt_secret() -> None:
+    from confwarden.components.jwt_secret import SharedJWTSecretManager
+
+    first, second = "a" * 8 + "Q7x9Lk2Pz8Mn4Vb6Rt1Wy3Hd", "b" * 8 + "Q7x9Lk2Pz8Mn4Vb6Rt1Wy3Hd"
+    variables = {
+        "ENVIRONMENT": "development",
+        "JWT_SECRET_KEY": first,
+        "JWT_SECRET_DEVELOPMENT": second,
+    }
+    config = bootstrap("backend", env=_env(**variables), env_files=(), install=False)
+    assert config.get_jwt_secret() == SharedJWTSecretManager(variables).get_jwt_secret()
+
+
+@pytest.mark.parametrize(
+    ("environment", "foreign"),
+    [("production", "JWT_SECRET_STAGING"), ("production", "JWT_SECRET_DEVELOPMENT")],
+)
+def test_bootstrap_refuses_another_environments_jwt_secret(
+    deployed_vars: Callable[..., dict[str, str]], environment: str, foreign: str
+) -> None:
+    env = _env(**deployed_vars(environment, **{foreign: "CANARY-5f0e1d-" + "x1Y2" * 8}))
+    with pytest.raises(ConfigurationError) as excinfo:
+        bootstrap("backend", env=env, env_files=(), install=False)
+    named = foreign.removeprefix("JWT_SECRET_").lower()
+    assert f"is {named}'s secret, set in {environment}" in str(excinfo.value)
+    assert "CANARY" not in str(excinfo.value)

@@ -19,7 +19,7 @@ OTHER = f"{CANARY}-Zz9aY8bX7cW6dV5eU4fT3"
 @pytest.mark.parametrize(
     ("present", "winner"),
     [
-        (("specific", "key", "plain"), "specific"),
+        (("key", "specific", "plain"), "key"),
         (("key", "plain"), "key"),
         (("plain",), "plain"),
         (("specific", "plain"), "specific"),
@@ -35,15 +35,71 @@ def test_manager_resolution_order(
     }
     env = {names[kind]: f"{kind}-{SECRET}" for kind in present}
     manager = SharedJWTSecretManager(env, environment=environment)
-    assert manager.get_jwt_secret() == f"{winner}-{SECRET}"
     assert manager.resolve().variable == names[winner]
-    mismatch = {p.variable for p in manager.validate().warnings}
+    mismatch = {p.variable for p in manager.validate().problems}
     assert mismatch == {f"{names[winner]}/{names[k]}" for k in present if k != winner}
+    if not environment.is_deployed:
+        assert manager.get_jwt_secret() == f"{winner}-{SECRET}"
 
 
-def test_manager_other_environment_secret_is_not_read() -> None:
+def test_manager_candidates_are_the_schema_field_names() -> None:
+    # Gap: the config read JWT_SECRET_KEY first, the manager JWT_SECRET_{ENVIRONMENT}: one
+    # configuration, two secrets. Both now come from one tuple.
+    from confwarden.config.common import ServiceConfig
+    from confwarden.config.schema import fields_of
+
+    (spec,) = [s for s in fields_of(ServiceConfig) if s.name == "jwt_secret_key"]
+    for environment in Environment:
+        expected = (*spec.variable_names(environment),)
+        manager = SharedJWTSecretManager({}, environment=environment)
+        assert manager.candidates == expected
+
+
+@pytest.mark.parametrize("environment", [Environment.STAGING, Environment.PRODUCTION])
+def test_manager_two_different_secrets_refused_where_deployed(environment: Environment) -> None:
+    specific = f"JWT_SECRET_{environment.value.upper()}"
+    env = {"JWT_SECRET_KEY": SECRET, specific: OTHER}
+    manager = SharedJWTSecretManager(env, environment=environment)
+    with pytest.raises(ComponentConfigError) as raised:
+        manager.get_jwt_secret()
+    message = str(raised.value)
+    assert "JWT_SECRET_KEY" in message
+    assert specific in message
+    assert CANARY not in message
+    assert manager.resolve().fingerprint is None
+
+
+def test_manager_two_different_secrets_only_warn_in_development() -> None:
+    env = {"JWT_SECRET_KEY": SECRET, "JWT_SECRET_DEVELOPMENT": OTHER}
+    manager = SharedJWTSecretManager(env, environment=Environment.DEVELOPMENT)
+    assert manager.get_jwt_secret() == SECRET
+    (warning,) = manager.validate().warnings
+    assert warning.variable == "JWT_SECRET_KEY/JWT_SECRET_DEVELOPMENT"
+
+
+@pytest.mark.parametrize(
+    ("environment", "foreign"),
+    [
+        (Environment.PRODUCTION, "JWT_SECRET_STAGING"),
+        (Environment.PRODUCTION, "JWT_SECRET_DEVELOPMENT"),
+        (Environment.STAGING, "JWT_SECRET_PRODUCTION"),
+    ],
+)
+def test_manager_other_environment_secret_refused_where_deployed(
+    environment: Environment, foreign: str
+) -> None:
+    env = {"JWT_SECRET_KEY": SECRET, foreign: OTHER}
+    manager = SharedJWTSecretManager(env, environment=environment)
+    with pytest.raises(ComponentConfigError) as raised:
+        manager.get_jwt_secret()
+    named = foreign.removeprefix("JWT_SECRET_").lower()
+    assert f"{foreign} is {named}'s secret, set in {environment.value}" in str(raised.value)
+    assert CANARY not in str(raised.value)
+
+
+def test_manager_other_environment_secret_is_not_read_in_development() -> None:
     env = {"JWT_SECRET_PRODUCTION": SECRET, "JWT_SECRET_KEY": OTHER}
-    manager = SharedJWTSecretManager(env, environment=Environment.STAGING)
+    manager = SharedJWTSecretManager(env, environment=Environment.DEVELOPMENT)
     assert manager.get_jwt_secret() == OTHER
 
 
@@ -127,7 +183,7 @@ def test_check_consistency_reports_which_services_differ() -> None:
     report = SharedJWTSecretManager.check_consistency(
         {
             "backend": {"JWT_SECRET_KEY": SECRET},
-            "auth": {"JWT_SECRET_STAGING": SECRET, "JWT_SECRET_KEY": OTHER},
+            "auth": {"JWT_SECRET_STAGING": SECRET},
             "worker": {"JWT_SECRET": OTHER},
             "launcher": {},
         },
@@ -164,8 +220,10 @@ def test_manager_outputs_never_show_the_secret(caplog: pytest.LogCaptureFixture)
     env = {"JWT_SECRET_KEY": SECRET, "JWT_SECRET": OTHER}
     for environment in Environment:
         manager = SharedJWTSecretManager(env, environment=environment)
-        manager.get_jwt_secret()
-        texts = [
+        texts = [manager.validate().to_dict().__repr__()]
+        if manager.validate().ok:
+            manager.get_jwt_secret()
+        texts += [
             repr(manager),
             str(manager),
             str(manager.resolve()),
