@@ -60,7 +60,7 @@ def test_jwt_fingerprint_deployed_problems_exit_1(
     env_file = write_env(tmp_path, JWT_SECRET=CANARY, JWT_ALGORITHM="none")
     assert main(["jwt", "fingerprint", "--env-file", env_file, "--env", "production"]) == 1
     out, err = capsys.readouterr()
-    assert "shorter than 32" in err
+    assert "shorter than the 32" in err
     assert f"JWT_SECRET (from .env file {env_file}:1)" in err
     assert "JWT_ALGORITHM" in err
     assert CANARY not in out + err

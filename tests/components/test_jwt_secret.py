@@ -123,7 +123,7 @@ def test_manager_generated_fallback_is_deterministic_and_warns(
     [
         ({}, "no JWT secret is set"),
         ({"JWT_SECRET_KEY": "   "}, "no JWT secret is set"),
-        ({"JWT_SECRET_KEY": f"short-{CANARY}"}, "shorter than 32"),
+        ({"JWT_SECRET_KEY": f"short-{CANARY}"}, "shorter than the 32"),
         ({"JWT_SECRET_KEY": "your-secret-key-here"}, "placeholder"),
         ({"JWT_SECRET": "change_me_" + "x" * 30}, "placeholder"),
         ({"JWT_SECRET_KEY": SECRET, "JWT_ALGORITHM": "none"}, "JWT_ALGORITHM"),

@@ -153,7 +153,12 @@ def _print_service(out: Output, diagnosis: ServiceDiagnosis) -> None:
 
 
 def _print_secret(out: Output, check: SecretConsistency) -> None:
-    verdict = "[green]same in every service[/]" if check.consistent else "[red]DIFFERS[/]"
+    if check.consistent:
+        verdict = "[green]same in every service[/]"
+    elif None in check.fingerprints.values():
+        verdict = "[red]not compared[/] (refused where no fingerprint is shown)"
+    else:
+        verdict = "[red]DIFFERS[/]"
     prints = ", ".join(f"{name}={fp or 'unresolved'}" for name, fp in check.fingerprints.items())
     out.print(f"  {esc(check.name)}: {verdict} ({esc(prints)})")
     for name, problems in check.problems.items():

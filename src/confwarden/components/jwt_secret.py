@@ -37,7 +37,7 @@ from confwarden.components.problems import (
     resolve_environment,
     text_variables,
 )
-from confwarden.components.weak_secrets import placeholder_reason
+from confwarden.components.weak_secrets import placeholder_reason, short_reason
 from confwarden.environment.detection import Environment
 from confwarden.environment.dev_secrets import DevSecretStore
 from confwarden.environment.policy import Severity, policy_for
@@ -431,7 +431,7 @@ class SharedJWTSecretManager:
                 Problem(
                     variable=variable,
                     # The length is not shown: it narrows a brute-force search.
-                    message=f"is shorter than {MIN_SECRET_LENGTH} characters (value not shown)",
+                    message=f"{short_reason(MIN_SECRET_LENGTH)} (value not shown)",
                     fix=f"Use a random secret of at least {MIN_SECRET_LENGTH} characters",
                     severity=self.policy.short_secret,
                 )

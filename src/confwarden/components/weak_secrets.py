@@ -23,6 +23,7 @@ __all__ = [
     "WEAK_VALUE_RULES",
     "WeakValueRule",
     "placeholder_reason",
+    "short_reason",
     "weak_value_reason",
     "weakness",
 ]
@@ -238,11 +239,22 @@ def weakness(value: str, *, min_length: int, deployed: bool = False) -> str | No
 
     Example:
         >>> weakness("short", min_length=12)
-        'is 5 characters long, shorter than 12'
+        'is shorter than the 12 characters required'
     """
     reason = weak_value_reason(value, deployed=deployed)
     if reason is not None:
         return reason
     if len(value) < min_length:
-        return f"is {len(value)} characters long, shorter than {min_length}"
+        # Never the length itself: it tells an attacker which words of a list to try.
+        return short_reason(min_length)
     return None
+
+
+def short_reason(min_length: int) -> str:
+    """What is said of a secret shorter than ``min_length`` (never its own length).
+
+    Example:
+        >>> short_reason(32)
+        'is shorter than the 32 characters required'
+    """
+    return f"is shorter than the {min_length} characters required"
