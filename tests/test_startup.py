@@ -150,3 +150,23 @@ def test_bootstrap_refuses_another_environments_jwt_secret(
     named = foreign.removeprefix("JWT_SECRET_").lower()
     assert f"is {named}'s secret, set in {environment}" in str(excinfo.value)
     assert "CANARY" not in str(excinfo.value)
+
+
+@pytest.mark.parametrize("environment", ["staging", "production"])
+def test_bootstrap_refuses_credentials_in_url_fields_where_deployed(
+    deployed_vars: Callable[..., dict[str, str]], environment: str
+) -> None:
+    # Gap: GRAFANA_URL=https://admin:hunter2@... started with only a warning.
+    urls = {
+        "GRAFANA_URL": "https://admin:CANARYhunter2@grafana.example.com",
+        "FRONTEND_URL": "https://u:CANARYpw@app.example.com",
+        "PROMETHEUS_URL": "https://p:CANARYpw@prometheus.example.com",
+        "LANGFUSE_HOST": "https://l:CANARYpw@langfuse.example.com",
+    }
+    env = _env(**deployed_vars(environment, **urls))
+    with pytest.raises(ConfigurationError) as excinfo:
+        bootstrap("backend", env=env, env_files=(), install=False)
+    message = str(excinfo.value)
+    for variable in urls:
+        assert f"{variable} [critical] (urls.credentials)" in message
+    assert "CANARY" not in message
