@@ -408,3 +408,17 @@ def test_builder_cloudsql_socket_accepted(host: str) -> None:
     builder = DatabaseURLBuilder(components("tcp", POSTGRES_HOST=host), environment="production")
     assert builder.validate().ok
     assert builder.transport is Transport.UNIX_SOCKET
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [{"KUBERNETES_SERVICE_HOST": "10.0.0.1"}, {"K_SERVICE": "backend-prod", "TESTING": "true"}],
+)
+def test_builder_with_a_deployment_marker_and_no_environment_refuses(
+    variables: dict[str, str],
+) -> None:
+    # Gap: the builder defaulted to development and built a localhost URL in a pod.
+    from confwarden.errors import EnvironmentDetectionError
+
+    with pytest.raises(EnvironmentDetectionError, match=next(iter(variables))):
+        DatabaseURLBuilder(variables)

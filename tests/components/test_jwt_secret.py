@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -243,3 +244,17 @@ def test_fingerprint_is_a_memory_hard_hash_equal_for_equal_secrets() -> None:
         secret.encode(), salt=b"confwarden/jwt-fingerprint/v2", n=2**12, r=8, p=1, dklen=8
     ).hex()
     assert fingerprint(secret) == expected
+
+
+def test_manager_in_a_pod_without_environment_refuses_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Gap: SharedJWTSecretManager({"KUBERNETES_SERVICE_HOST": ...}) generated a development
+    # secret and wrote it to .confwarden/ in the working directory.
+    from confwarden.errors import EnvironmentDetectionError
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CONFWARDEN_DEV_SECRETS_DIR", raising=False)
+    with pytest.raises(EnvironmentDetectionError, match="KUBERNETES_SERVICE_HOST"):
+        SharedJWTSecretManager({"KUBERNETES_SERVICE_HOST": "10.0.0.1"}).get_jwt_secret()
+    assert list(tmp_path.iterdir()) == []
