@@ -19,7 +19,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from confwarden.environment.detection import Environment, EnvironmentDetector
 from confwarden.environment.policy import Severity
-from confwarden.errors import ComponentConfigError, EnvironmentDetectionError
+from confwarden.errors import ComponentConfigError
 from confwarden.problems import Problem
 
 __all__ = [
