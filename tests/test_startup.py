@@ -170,3 +170,21 @@ def test_bootstrap_refuses_credentials_in_url_fields_where_deployed(
     for variable in urls:
         assert f"{variable} [critical] (urls.credentials)" in message
     assert "CANARY" not in message
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SERVICE_ID", "test-service"),
+        ("SERVICE_ID", "dev-service"),
+        ("GOOGLE_CLIENT_ID", "test-oauth-client-id.apps.googleusercontent.com"),
+    ],
+)
+def test_bootstrap_refuses_the_librarys_own_defaults_in_production(
+    deployed_vars: Callable[..., dict[str, str]], variable: str, value: str
+) -> None:
+    # Gap: the library's published test/development defaults started production.
+    env = _env(**deployed_vars("production", **{variable: value}))
+    with pytest.raises(ConfigurationError) as excinfo:
+        bootstrap("backend", env=env, env_files=(), install=False)
+    assert f"{variable} [critical] (defaults.library_value)" in str(excinfo.value)

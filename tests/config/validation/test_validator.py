@@ -156,7 +156,7 @@ def test_validator_health_score_uses_penalties() -> None:
 
 def test_validator_default_rules_have_unique_codes() -> None:
     codes = [rule.code for rule in default_rules()]
-    assert len(codes) == len(set(codes)) == 12
+    assert len(codes) == len(set(codes)) == 13
 
 
 def test_validator_clean_production_config_is_valid(make_ctx: MakeCtx, strong: str) -> None:

@@ -32,6 +32,7 @@ def default_rules() -> tuple[Rule, ...]:
     from confwarden.config.validation.components import ComponentRule
     from confwarden.config.validation.consistency import ConsistencyRule
     from confwarden.config.validation.database import DatabaseRule
+    from confwarden.config.validation.defaults import LibraryDefaultRule
     from confwarden.config.validation.environment import DeployedUrlRule
     from confwarden.config.validation.jwt import JwtSecretRule
     from confwarden.config.validation.numbers import NumberRule
@@ -51,6 +52,7 @@ def default_rules() -> tuple[Rule, ...]:
         DeployedUrlRule(),
         NumberRule(),
         SecretStrengthRule(),
+        LibraryDefaultRule(),
         PortRule(),
         ConsistencyRule(),
         UnknownVariableRule(),
