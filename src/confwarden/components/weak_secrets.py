@@ -245,11 +245,7 @@ def _placeholder_phrase(value: str, _: str) -> bool:
     found = set(words)
     if found & PLACEHOLDER_WORDS:
         return True
-    if (
-        "set" in found
-        and "me" in found
-        and any(a == "set" and b == "me" for a, b in zip(words, words[1:], strict=False))
-    ):
+    if "set" in found and "me" in found and ("set", "me") in itertools.pairwise(words):
         return True
     return bool(found & PHRASE_WORDS and found & SECRET_WORDS)
 
