@@ -188,3 +188,12 @@ def test_bootstrap_refuses_the_librarys_own_defaults_in_production(
     with pytest.raises(ConfigurationError) as excinfo:
         bootstrap("backend", env=env, env_files=(), install=False)
     assert f"{variable} [critical] (defaults.library_value)" in str(excinfo.value)
+
+
+def test_bootstrap_refuses_a_blank_environment_from_dotenv_in_development(tmp_path: Path) -> None:
+    # Gap: ENVIRONMENT= in .env only warned in development and the service started.
+    (tmp_path / ".env").write_text("ENVIRONMENT=\nLOG_LEVEL=INFO\n")
+    with pytest.raises(ConfigurationError) as excinfo:
+        bootstrap("backend", env=_env(), environment="development", root=tmp_path, install=False)
+    assert "ENVIRONMENT" in str(excinfo.value)
+    assert "blank" in str(excinfo.value)

@@ -187,10 +187,31 @@ service_option = click.option(
 schema_option = click.option(
     "--schema", default=None, help="Schema class as 'package.module:Class' (wins over --service)."
 )
+
+
+def refuse_blank(
+    ctx: click.Context, param: click.Parameter, value: str | tuple[str, ...] | None
+) -> str | tuple[str, ...] | None:
+    """Click callback: a blank environment option is a usage error (exit 2), never "unset".
+
+    ``--env "$TARGET"`` with ``TARGET`` unset passes an empty string; read as "not given",
+    a CI gate validated development and passed. Like ``ENVIRONMENT=""``, it is refused.
+    """
+    values = value if isinstance(value, tuple) else (value,)
+    for item in values:
+        if item is not None and not item.strip():
+            raise click.BadParameter(
+                "is blank (an unset shell variable?); a blank environment is never read as "
+                "'not given': pass development, testing, staging or production, or omit it"
+            )
+    return value
+
+
 env_option = click.option(
     "--env",
     "environment",
     default=None,
+    callback=refuse_blank,
     shell_complete=complete_environment,
     help="Target environment: development, testing, staging, production (default: detected).",
 )
@@ -247,7 +268,7 @@ def parse_environment(name: str | None, variables: dict[str, str]) -> Environmen
     """
     from confwarden.environment.detection import Environment, EnvironmentDetector
 
-    if name:
+    if name is not None:
         return Environment.parse(name, variable="--env")
     return EnvironmentDetector(variables).detect().environment
 

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from confwarden.cli._common import Output, complete_environment, esc, json_option, print_json
+from confwarden.cli._common import (
+    Output,
+    complete_environment,
+    esc,
+    json_option,
+    print_json,
+    refuse_blank,
+)
 
 if TYPE_CHECKING:
     from confwarden.config.doctor import (
@@ -35,6 +42,7 @@ __all__ = ["doctor"]
     "--target",
     "targets",
     multiple=True,
+    callback=refuse_blank,
     shell_complete=complete_environment,
     help="Simulate a deployment to this environment and exit 1 if it would fail "
     "(repeatable; default: show staging and production without gating on them).",

@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from confwarden.cli._common import json_option, print_json, project_of, project_option
+from confwarden.cli._common import (
+    json_option,
+    print_json,
+    project_of,
+    project_option,
+    refuse_blank,
+)
 from confwarden.secrets.registry import SOURCES
 
 if TYPE_CHECKING:
@@ -25,7 +31,11 @@ if TYPE_CHECKING:
     from confwarden.secrets.mapping import SecretMappings
 
 _env_option = click.option(
-    "--env", "environment", required=True, help="Target environment (staging, production...)."
+    "--env",
+    "environment",
+    required=True,
+    callback=refuse_blank,
+    help="Target environment (staging, production...).",
 )
 _service_option = click.option(
     "--service",

@@ -336,7 +336,7 @@ class SharedJWTSecretManager:
                     variable="/".join(self.candidates),
                     message="no JWT secret is set; using a generated "
                     f"{self.environment.value} secret",
-                    fix=f"Set {self.candidates[1]} to a random value of at least "
+                    fix=f"Set {self.candidates[0]} to a random value of at least "
                     f"{MIN_SECRET_LENGTH} characters",
                     severity=Severity.WARNING,
                 )
