@@ -197,3 +197,55 @@ def test_bootstrap_refuses_a_blank_environment_from_dotenv_in_development(tmp_pa
         bootstrap("backend", env=_env(), environment="development", root=tmp_path, install=False)
     assert "ENVIRONMENT" in str(excinfo.value)
     assert "blank" in str(excinfo.value)
+
+
+_TESTING_IN_A_DEPLOYMENT = """
+from confwarden.components.jwt_secret import SharedJWTSecretManager
+from confwarden.environment.isolated import IsolatedEnvironment
+from confwarden.errors import ConfigurationError, ComponentConfigError
+from confwarden.presets.agent_platform import register_services
+from confwarden.startup import bootstrap
+
+register_services()
+variables = {"ENVIRONMENT": "testing", "K_SERVICE": "backend-prod"}
+try:
+    config = bootstrap(
+        "backend", env=IsolatedEnvironment(environ=variables, isolated=True), env_files=(),
+        install=False,
+    )
+    print("memory-db", config.use_memory_db)
+except ConfigurationError as error:
+    print("refused", str(error).splitlines()[0])
+try:
+    secret = SharedJWTSecretManager(variables).get_jwt_secret()
+    print("jwt", secret.startswith("confwarden-test-"))
+except ComponentConfigError:
+    print("jwt refused")
+"""
+
+
+def test_testing_without_a_test_runner_gets_no_test_defaults(tmp_path: Path) -> None:
+    # Gap: ENVIRONMENT=testing with K_SERVICE and no test runner got an in-memory SQLite
+    # database and a generated confwarden-test- JWT secret. A fresh interpreter: no pytest.
+    import os
+    import subprocess
+    import sys
+
+    environ = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": os.pathsep.join(sys.path),
+        "CONFWARDEN_DEV_SECRETS_DIR": str(tmp_path / "dev-secrets"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", _TESTING_IN_A_DEPLOYMENT],
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "memory-db True" not in result.stdout
+    assert "jwt True" not in result.stdout
+    assert "jwt refused" in result.stdout

@@ -55,6 +55,16 @@ _TEST_LABEL = "test default"
 _published: set[str] = {*TEST_DEFAULTS.values(), *DEVELOPMENT_DEFAULTS.values()}
 
 
+_FLAGS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null"})
+
+
+def _identifying(value: str) -> bool:
+    # "true" or "5" in a defaults table (USE_MEMORY_DB) is no identity: refusing it in
+    # production would refuse every flag. Only values that name something are kept.
+    text = value.strip().lower()
+    return bool(text) and text not in _FLAGS and not text.replace(".", "").isdigit()
+
+
 def published_defaults() -> frozenset[str]:
     """The test and development default values known to this process (public values).
 
@@ -112,7 +122,7 @@ class TestDefaultsSource(ValueSource):
         *,
         test_runner: bool | None = None,
     ) -> None:
-        _published.update(value for value in values.values() if value.strip())
+        _published.update(value for value in values.values() if _identifying(value))
         served = policy_for(environment).fallbacks is FallbackKind.TEST_DEFAULTS
         if served and test_runner is None:
             test_runner = under_test_runner()
