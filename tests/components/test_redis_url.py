@@ -140,3 +140,12 @@ def test_redis_url_problems_name_the_variable_the_value_came_from(
     else:
         assert named == {variable}
         assert all(CANARY not in str(p) for p in errors)
+
+
+def test_redis_host_unset_in_staging_reports_only_that_it_is_not_set() -> None:
+    # Gap: "REDIS_HOST (not set): 'localhost' is this machine" beside "is not set".
+    builder = RedisURLBuilder(
+        {"REDIS_PASSWORD": "Xq9Lk2Pz8Mn4Vb6Rt1Wy3aBcD"}, environment="staging"
+    )
+    host_problems = [p for p in builder.validate().problems if p.variable == "REDIS_HOST"]
+    assert [p.message for p in host_problems] == ["is not set; staging has no default for it"]

@@ -98,3 +98,6 @@ def test_unknown_rule_reports_look_alike_names(name: str, meant: str) -> None:
     assert f"did you mean {meant}?" in problems[0].message
     assert problems[0].severity is Severity.ERROR
     assert "\\u" in problems[0].message  # the odd character is shown escaped
+    # The header too: a raw zero-width space or BOM printed in a terminal is invisible.
+    assert problems[0].variable == ascii(name)[1:-1]
+    assert str(problems[0]).isascii()

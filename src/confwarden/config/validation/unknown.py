@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 
 from confwarden.config.spec import Problem, Severity
@@ -180,7 +181,7 @@ class UnknownVariableRule(Rule):
             return
         unset = ctx.get(meant) is None
         spec = ctx.spec_for(meant)
-        yield self.problem(
+        problem = self.problem(
             ctx,
             name,
             f"is not a known variable: {name!a} only looks like {meant} (it contains "
@@ -191,3 +192,6 @@ class UnknownVariableRule(Rule):
             critical=bool(unset and (ctx.environment.is_deployed or (spec and spec.critical))),
             code="unknown.look_alike",
         )
+        # The header escaped like the message: a zero-width space or a BOM printed raw is
+        # invisible, and a Cyrillic letter reads as the Latin one it imitates.
+        yield replace(problem, variable=ascii(name)[1:-1])
