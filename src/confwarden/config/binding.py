@@ -27,7 +27,15 @@ if TYPE_CHECKING:
 
     from confwarden.config.schema import ConfigSchema
 
-__all__ = ["REQUIRED", "Env", "FieldPlan", "build_bindings", "pydantic_model", "split_list"]
+__all__ = [
+    "REQUIRED",
+    "Env",
+    "FieldPlan",
+    "build_bindings",
+    "pydantic_model",
+    "sensitive_variables",
+    "split_list",
+]
 
 
 class Env:
@@ -328,6 +336,63 @@ def build_bindings(cls: type[ConfigSchema]) -> None:
     if converters is None:
         # Built now, not on first use: a type pydantic cannot handle fails at import time.
         pydantic_model(cls)
+
+
+def sensitive_variables(cls: type[ConfigSchema]) -> frozenset[str]:
+    """Every variable ``cls`` may read a secret from, whatever the variable is called.
+
+    The names of every sensitive field in every environment (``{ENVIRONMENT}`` filled in),
+    deprecated names included; for a nested group holding a secret, the group's variables
+    and the key variables of its secret members (``SHOP_PAYMENT__API_TOKEN``). Tools showing
+    raw environment values mask these besides the names that look secret.
+
+    Example:
+        >>> from confwarden import ConfigSchema, SecretStr
+        >>> class Shop(ConfigSchema, env_prefix="SHOP_"):
+        ...     signing: SecretStr | None = None
+        ...     page_size: int = 50
+        >>> sorted(sensitive_variables(Shop))
+        ['SHOP_SIGNING']
+    """
+    names: set[str] = set()
+    delimiter = cls.__confwarden_nested_delimiter__
+    for spec in cls.__confwarden_fields__:
+        variables = {name for env in Environment for name in spec.variable_names(env)}
+        if spec.sensitive:
+            names.update(variables)
+            continue
+        if spec.nested_delimiter is None:
+            continue
+        paths = _secret_paths(cls.__confwarden_annotations__[spec.name], depth=0)
+        if paths:
+            names.update(variables)
+            for variable in variables:
+                names.update(
+                    delimiter.join((variable, *path)).upper() for path in paths if delimiter
+                )
+    return frozenset(names)
+
+
+_MAX_NESTING = 8  # a self-referencing model must not recurse forever
+
+
+def _secret_paths(annotation: Any, depth: int) -> list[tuple[str, ...]]:
+    """The key paths of the secret members of a nested group (``()`` for a dict of secrets:
+    its keys are not known, the group itself is the secret)."""
+    paths: list[tuple[str, ...]] = []
+    if depth > _MAX_NESTING:
+        return paths
+    for member in _unwrap(annotation):
+        if typing.get_origin(member) is dict:
+            if _is_secret(typing.get_args(member)[-1]):
+                paths.append(())
+            continue
+        for key, info in getattr(member, "__pydantic_fields__", {}).items():
+            if _is_secret(info.annotation):
+                paths.append((key,))
+            else:
+                paths.extend((key, *sub) for sub in _secret_paths(info.annotation, depth + 1))
+    return paths
 
 
 def pydantic_model(cls: type[ConfigSchema]) -> type[BaseModel]:
