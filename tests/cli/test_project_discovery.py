@@ -345,3 +345,55 @@ def test_secrets_dir_option_is_one_option_for_every_command() -> None:
         return (option.name, option.multiple, option.help)  # type: ignore[attr-defined]
 
     assert declared("validate") == declared("explain") == declared("serve")
+
+
+DB_SCHEMA = """
+from typing import Annotated
+
+from confwarden import ConfigSchema, Env, SecretStr
+
+
+class DbConfig(ConfigSchema):
+    postgres_host: Annotated[str, Env("POSTGRES_HOST")] = "localhost"
+    postgres_password: Annotated[SecretStr | None, Env("POSTGRES_PASSWORD")] = None
+"""
+
+
+@pytest.fixture
+def db_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "db-project"
+    (root / "dbshop").mkdir(parents=True)
+    (root / "dbshop" / "__init__.py").write_text("")
+    (root / "dbshop" / "config.py").write_text(DB_SCHEMA)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "db"\n\n[tool.confwarden.configs]\ndb = "dbshop.config:DbConfig"\n'
+    )
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_validate_judges_the_database_on_the_schema_own_variables_and_defaults(
+    db_project: Path,
+) -> None:
+    code, output = _invoke(
+        "validate", "--env", "development", "--json", env={"POSTGRES_PASSWORD": CANARY}
+    )
+    assert code == 0, output
+    (service,) = json.loads(output)["services"]
+    # POSTGRES_USER/POSTGRES_DB are not the schema's; its POSTGRES_HOST default is fine here.
+    assert (service["errors"], service["warnings"], service["health_score"]) == ([], [], 100)
+    assert CANARY not in output
+
+
+@pytest.mark.parametrize("target", ["staging", "production"])
+def test_doctor_target_ignores_database_variables_the_schema_does_not_declare(
+    db_project: Path, target: str
+) -> None:
+    (db_project / f".env.{target}").write_text(
+        f"POSTGRES_HOST=db.internal\nPOSTGRES_PASSWORD={CANARY}\n"
+    )
+    code, output = _invoke("doctor", "--target", target, env={"ENVIRONMENT": "development"})
+    assert code == 0, output
+    assert "POSTGRES_USER" not in output
+    assert "POSTGRES_DB" not in output
+    assert CANARY not in output
