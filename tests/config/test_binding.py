@@ -199,3 +199,19 @@ def test_sensitive_variables_names_every_variable_of_a_secret_field() -> None:
     assert "SHOP_VAULT" in names
     assert "SHOP_PAGE_SIZE" not in names
     assert "SHOP_PAYMENT__PROVIDER" not in names
+
+
+def test_env_required_in_takes_environment_names_as_strings() -> None:
+    class Shop(ConfigSchema, env_prefix="SHOP_"):
+        key: Annotated[SecretStr | None, Env(required_in=("staging", "prod"))] = None
+        one: Annotated[str | None, Env(required_in="production")] = None
+
+    key, one = fields_of(Shop)
+    assert key.required_in == frozenset({Environment.STAGING, Environment.PRODUCTION})
+    assert all(type(e) is Environment for e in key.required_in)
+    assert one.required_in == frozenset({Environment.PRODUCTION})
+
+
+def test_env_required_in_refuses_an_unknown_environment_naming_it() -> None:
+    with pytest.raises(TypeError, match=r"SHOP_KEY.*'prodution'.*production"):
+        Env("SHOP_KEY", required_in=("staging", "prodution"))

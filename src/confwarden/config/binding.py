@@ -51,7 +51,8 @@ class Env:
         deprecated: older names still read, with a warning naming the canonical one.
         sensitive: a secret: the field must be typed ``SecretStr`` and is masked everywhere.
         critical: a missing or invalid value stops startup under ENFORCE_CRITICAL.
-        required_in: environments where the field must have a value.
+        required_in: environments where the field must have a value: ``Environment``
+            members or their names and aliases (``("staging", "prod")``).
         restart_required: a change needs a restart (no hot reload).
         description: one line for docs and error messages.
         example: an example value for docs and ``.env.example`` (never a real secret).
@@ -85,7 +86,7 @@ class Env:
         deprecated: Iterable[str] = (),
         sensitive: bool = False,
         critical: bool = False,
-        required_in: Iterable[Environment] = (),
+        required_in: Iterable[Environment | str] | Environment | str = (),
         restart_required: bool = False,
         description: str = "",
         example: str | None = None,
@@ -97,7 +98,7 @@ class Env:
         self.deprecated = tuple(deprecated)
         self.sensitive = sensitive
         self.critical = critical
-        self.required_in = frozenset(required_in)
+        self.required_in = _environments(required_in, names)
         self.restart_required = restart_required
         self.description = description
         self.example = example
@@ -107,6 +108,29 @@ class Env:
 
     def __repr__(self) -> str:
         return f"Env({', '.join(repr(n) for n in self.names)})"
+
+
+def _environments(
+    given: Iterable[Environment | str] | Environment | str, names: tuple[str, ...]
+) -> frozenset[Environment]:
+    """``required_in`` as Environment members: every tool reads ``.value`` of them."""
+    from confwarden.errors import EnvironmentDetectionError
+
+    items = (given,) if isinstance(given, str) else tuple(given)
+    result: set[Environment] = set()
+    for item in items:
+        if isinstance(item, Environment):
+            result.add(item)
+            continue
+        try:
+            result.add(Environment.parse(item) if isinstance(item, str) else Environment(item))
+        except (EnvironmentDetectionError, ValueError):
+            where = f"Env({', '.join(map(repr, names))})" if names else "Env()"
+            raise TypeError(
+                f"{where}: required_in={item!r} is not an environment; use Environment members "
+                f"or their names: {', '.join(e.value for e in Environment)}."
+            ) from None
+    return frozenset(result)
 
 
 class FieldPlan(typing.NamedTuple):
