@@ -75,20 +75,23 @@ def component_variables(ctx: ValidationContext, variables: tuple[str, ...]) -> M
     if not ctx.fields:
         return merged
     declared = ctx.index.current
-    owned = frozenset(_matching(variables, merged))
-    view = {k: v for k, v in merged.items() if k in declared or k not in owned}
-    if any(view.get(n) for n in variables if n.endswith("_URL") and not n.startswith("_")):
-        # The whole URL is set: the parts' defaults are not what the service uses.
-        return view
-    for name in _declared(variables, declared):
-        if name in view:
-            continue
-        spec = ctx.spec_for(name)
-        if spec is None or spec.is_required(ctx.environment):
-            continue
-        text = _default_text(ctx.defaults.get(spec.name))
-        if text is not None:
-            view[name] = text
+    foreign = [n for n in _matching(variables, merged) if n not in declared]
+    fills: dict[str, str] = {}
+    if not any(merged.get(n) for n in variables if n.endswith("_URL") and n in declared):
+        # (When the whole URL is set, the parts' defaults are not what the service uses.)
+        for name in _declared(variables, declared):
+            if name in merged:
+                continue
+            spec = ctx.spec_for(name)
+            if spec is None or spec.is_required(ctx.environment):
+                continue
+            text = _default_text(ctx.defaults.get(spec.name))
+            if text is not None:
+                fills[name] = text
+    if not foreign and not fills:
+        return merged  # the common case: nothing to hide, nothing to add, no copy
+    view = {k: v for k, v in merged.items() if k not in foreign}
+    view.update(fills)
     return view
 
 
