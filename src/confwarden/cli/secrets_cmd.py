@@ -172,7 +172,11 @@ def plan(environment: str, services: tuple[str, ...], kind: str | None, as_json:
 @_project_option
 @json_option
 def check(environment: str, kind: str, services: tuple[str, ...], as_json: bool) -> None:
-    """Verify every mapped secret exists, is not empty and passes validation."""
+    """Verify every required secret exists, is not empty and passes validation.
+
+    Secret Manager and Vault are read through the mappings; etcd by variable name under
+    the project's prefix (no mapping needed).
+    """
     from confwarden.config.secret_checks import check_secrets
     from confwarden.environment.detection import Environment
 
@@ -196,7 +200,7 @@ def check(environment: str, kind: str, services: tuple[str, ...], as_json: bool)
     click.echo(f"Checking {len(rows)} secret(s) for {target.value} in {store.name}:")
     for row in rows:
         mark = "FAIL" if row.variable in failed else "ok"
-        click.echo(f"  {mark:<4}  {row.service}: {row.variable} <- {row.secret}")
+        click.echo(f"  {mark:<4}  {row.service}: {row.variable} <- {row.stored}")
     _print_problems(problems)
     if not problems:
         click.echo("\nAll secrets are present and valid.")

@@ -169,6 +169,20 @@ class EtcdSource(ValueSource):
             Source(SourceKind.SECRET, detail=f"etcd key {key}", version=str(entry.revision)),
         )
 
+    def key_of(self, variable: str) -> str:
+        """The etcd key of ``variable``: the prefix and the variable's own name (no mapping).
+
+        Example:
+            >>> EtcdSource("127.0.0.1:2379", "/confwarden/shop/staging/").key_of("WORKERS")
+            '/confwarden/shop/staging/WORKERS'
+        """
+        return self.prefix + variable
+
+    def how_to_write(self, key: str) -> str:
+        """The ``etcdctl`` command that writes ``key`` (the value left for the operator)."""
+        where = ",".join(f"{h}:{p}" for h, p in self.endpoints)
+        return f"Write it: etcdctl --endpoints={where} put {key} '<value>'"
+
     def known_variables(self) -> Mapping[str, str]:
         """The variables of the snapshot (empty before the first read)."""
         values = self._values or {}
