@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from confwarden.config.schema import ConfigSchema, fields_of
 from confwarden.config.spec import DEPLOYED, FieldSpec, Problem, Severity
 from confwarden.environment.detection import Environment
-from confwarden.secrets.base import SecretSourceError, ValueSource
+from confwarden.secrets.base import SecretSourceError, SourceNotConfigured, ValueSource
 from confwarden.secrets.mapping import SecretMappings, SecretRef, environments_named_in
 
 __all__ = [
@@ -230,6 +230,9 @@ def check_secrets(
 
     Returns:
         The rows checked and every problem found (empty when the deploy can proceed).
+
+    Raises:
+        SourceNotConfigured: the store cannot be asked at all (no credentials).
     """
     from confwarden.config.inspection import inspect_service
 
@@ -247,6 +250,8 @@ def check_secrets(
         for row in mine:
             try:
                 hit = source.lookup(row.variable)
+            except SourceNotConfigured:
+                raise  # nothing can be read: one error, not one per secret
             except SecretSourceError as exc:
                 problems.append(_problem(row, source, str(exc), "secrets.unreadable"))
                 continue
@@ -301,6 +306,8 @@ def _first_held(source: ValueSource, names: Iterable[str]) -> str | None:
         try:
             if source.lookup(name) is not None:
                 return name
+        except SourceNotConfigured:
+            raise
         except SecretSourceError:
             return None
     return None

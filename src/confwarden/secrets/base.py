@@ -29,7 +29,14 @@ from typing import NamedTuple, Protocol
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.errors import ConfwardenError
 
-__all__ = ["SecretSourceError", "SourceHit", "SourceStatus", "Subscription", "ValueSource"]
+__all__ = [
+    "SecretSourceError",
+    "SourceHit",
+    "SourceNotConfigured",
+    "SourceStatus",
+    "Subscription",
+    "ValueSource",
+]
 
 
 class SourceHit(NamedTuple):
@@ -80,6 +87,14 @@ class SecretSourceError(ConfwardenError):
     """A source could not answer (unreachable store, unreadable file, permission denied).
 
     The message must describe the failure without any secret value: the loader shows it.
+    """
+
+
+class SourceNotConfigured(SecretSourceError):
+    """The source lacks what it needs to ask the store at all (no project, no credentials).
+
+    Not an outage: retrying does not help, the deployment must be fixed. ``confwarden
+    secrets check`` exits 2 on it, as on any other setting the store cannot use.
     """
 
 
