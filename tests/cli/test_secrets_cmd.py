@@ -213,6 +213,13 @@ def test_secrets_check_vault(tmp_path: Path, openbao_server: OpenBaoServer) -> N
         "secrets", "check", "--env", "staging", "--source", "vault", "--root", str(root), env=env
     )
     assert code == 0, output
+    code, output = invoke(
+        "secrets", "check", "--env", "staging", "--source", "vault", "--root", str(root),
+        env={"VAULT_TOKEN": CANARY},
+    )  # fmt: skip
+    assert code == 2, output
+    assert f"VAULT_TOKEN is not a valid token for {openbao_server.url}" in output
+    assert CANARY not in output
 
 
 def test_secrets_check_without_vault_credentials_is_a_usage_error(tmp_path: Path) -> None:
