@@ -73,6 +73,19 @@ def test_etcd_settings_without_endpoint_or_project_are_refused() -> None:
         build({"url": "x"})
 
 
+def test_etcd_endpoint_with_credentials_is_refused_without_showing_them() -> None:
+    # An endpoint is shown in names, reprs, health details and fixes: no password in it.
+    with pytest.raises(SecretSourceError) as raised:
+        from_settings(
+            {"endpoints": [f"http://reader:{CANARY}@127.0.0.1:2379"], "project": "acme"},
+            mappings=SecretMappings(), environment=Environment.STAGING, environ={},
+        )  # fmt: skip
+    message = str(raised.value)
+    assert CANARY not in message
+    assert "http://reader:***@127.0.0.1:2379" in message
+    assert "ETCDCTL_PASSWORD" in message
+
+
 def test_etcd_settings_take_the_keepalive_fleet_md_tells_bigger_fleets_to_raise() -> None:
     source = from_settings(
         {"endpoints": ["127.0.0.1:1"], "project": "acme", "keepalive": 30},

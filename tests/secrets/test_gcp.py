@@ -324,6 +324,24 @@ def test_gcp_source_without_credentials_says_how_to_get_them(
     assert no_google_credentials == []  # the metadata server was never tried
 
 
+def test_gcp_endpoint_credentials_never_reach_name_status_or_errors(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    endpoint = f"http://user:{CANARY}@127.0.0.1:1"
+    source = GoogleSecretManagerSource(
+        "acme",
+        mappings=MAPPINGS,
+        environment=Environment.PRODUCTION,
+        client=make_client(endpoint, anonymous=True),
+        attempts=1,
+        timeout=0.5,
+    )
+    with pytest.raises(SecretSourceError) as info:
+        source.lookup("JWT_SECRET_KEY")
+    assert_no_canary(source, source.name, source.status(), info.value)
+    assert CANARY not in caplog.text
+
+
 def test_gcp_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "google.cloud.secretmanager", None)
     with pytest.raises(MissingDependencyError, match=r"pip install 'confwarden\[gcp\]'"):

@@ -339,3 +339,24 @@ def test_vault_watch_reports_a_secret_written_after_the_load(
     hit = vault.lookup("LATE")
     assert hit is not None
     assert hit.value == "now"
+
+
+def test_vault_url_credentials_never_reach_name_repr_status_or_errors(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The source name goes into alerts, the health report and CRITICAL logs.
+    url = f"http://admin:{CANARY}@127.0.0.1:1"
+    for auth in (TokenAuth("t"), AppRoleAuth("r", "s")):
+        vault = VaultSource(
+            url,
+            auth=auth,
+            mappings=SecretMappings({"X": "x", "Y": "y"}),
+            environment=Environment.PRODUCTION,
+            timeout=0.5,
+        )
+        assert vault.name.startswith("Vault http://admin:***@127.0.0.1:1")
+        vault.prefetch(["X", "Y"])
+        with pytest.raises(VaultUnavailable) as info:
+            vault.lookup("X")
+        assert_no_canary(vault, vault.name, vault.status(), info.value)
+    assert CANARY not in caplog.text

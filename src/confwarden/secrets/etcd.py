@@ -472,6 +472,14 @@ class EtcdSource(ValueSource):
 
 def _parse_endpoint(endpoint: str) -> tuple[str, int]:
     text = endpoint.removeprefix("http://")
+    userinfo, at, _ = text.rpartition("@")
+    if at:
+        # The endpoint is shown in names, health details and fixes: its password never is.
+        shown = endpoint[: len(endpoint) - len(text)] + userinfo.split(":", 1)[0] + ":***@"
+        raise ValueError(
+            f"etcd endpoint {shown + text.rpartition('@')[2]!r} must not carry credentials; "
+            "give the user as username (or ETCDCTL_USER) and the password in ETCDCTL_PASSWORD"
+        )
     host, _, port = text.rpartition(":")
     if not host or not port.isdigit():
         raise ValueError(f"etcd endpoint {endpoint!r} must be host:port (127.0.0.1:2379)")

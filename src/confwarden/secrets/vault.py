@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from confwarden.environment.detection import Environment
+from confwarden.environment.masking import mask_url
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.errors import MissingDependencyError
 from confwarden.secrets._cache import SecretCache
@@ -141,7 +142,7 @@ class VaultSource(ValueSource):
         self.url = url
         self.mount = mount.strip("/")
         self.kv_version = kv_version
-        self._shown_url = url
+        self._shown_url = mask_url(url)  # a URL may carry a password: never in a name
         self.name = f"Vault {self._shown_url} ({self.mount}/, KV v{kv_version})"
         self.environment = environment
         self._auth = auth
