@@ -82,7 +82,7 @@ def test_etcd_endpoint_with_credentials_is_refused_without_showing_them() -> Non
         )  # fmt: skip
     message = str(raised.value)
     assert CANARY not in message
-    assert "http://reader:***@127.0.0.1:2379" in message
+    assert "'reader:***@127.0.0.1:2379'" in message
     assert "ETCDCTL_PASSWORD" in message
 
 
