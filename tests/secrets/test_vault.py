@@ -212,6 +212,8 @@ def test_vault_invalid_token_is_refused(
     assert "(permission denied on token lookup)" in message
     assert "wrong, expired or revoked" in message
     assert "Grant the token's policy" not in message  # no policy change fixes a bad token
+    assert not vault.status().up
+    assert "not a valid token" in vault.status().detail
     assert_no_canary(info.value)
     assert value not in message
 

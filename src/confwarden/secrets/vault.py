@@ -272,7 +272,9 @@ class VaultSource(ValueSource):
             kind = type(exc).__name__
             reason = _BAD_CREDENTIALS.get(kind) or _REFUSALS.get(kind, f"refused ({kind}).")
             if refused is not None and kind in _BAD_LOGIN:
-                raise refused(_BAD_LOGIN[kind]) from None
+                bad = refused(_BAD_LOGIN[kind])
+                self._status.down(str(bad))  # no request can succeed without a login
+                raise bad from None
             if kind in _BAD_CREDENTIALS:
                 grant = f"read on {policy}" if policy else "read on that path"
                 reason = (
