@@ -235,12 +235,19 @@ _LOWER_WORDS = re.compile(r"[a-z]+")
 def _written_by_a_person(value: str) -> bool:
     # Every run of letters in one case (lower, UPPER or Title): token_urlsafe() mixes cases
     # within its runs, so a random secret is never taken for a phrase.
-    return all(run.islower() or run.isupper() or run.istitle() for run in _WORDS.findall(value))
+    # finditer: a random secret fails on its first mixed run, without scanning the rest.
+    for match in _WORDS.finditer(value):
+        run = match.group()
+        if not (run.islower() or run.isupper() or run.istitle()):
+            return False
+    return True
 
 
 def _placeholder_phrase(value: str, _: str) -> bool:
+    if not _written_by_a_person(value):
+        return False  # the common case for a real secret, decided first
     words = _LOWER_WORDS.findall(value.lower())
-    if len(words) < 2 or not _written_by_a_person(value):
+    if len(words) < 2:
         return False
     found = set(words)
     if found & PLACEHOLDER_WORDS:
@@ -310,10 +317,12 @@ COMMON_PASSWORD_WORDS = frozenset(
 )
 _COMMON_SHAPE = re.compile(r"([A-Za-z@$0-9]*?[A-Za-z])([0-9]*)([^A-Za-z0-9]*)")
 _LEET = str.maketrans("@$0134", "asoiea")
+# The longest stem plus a year and a few symbols: "Administrator2024!!!".
+_COMMON_MAX_LENGTH = max(map(len, COMMON_PASSWORD_WORDS | KNOWN_PLACEHOLDERS)) + 8
 
 
 def _common_password(value: str, _: str) -> bool:
-    if len(value) > 40:
+    if len(value) > _COMMON_MAX_LENGTH:
         return False  # the stems are short; a long value is judged by the other rows
     match = _COMMON_SHAPE.fullmatch(value)
     if match is None:
