@@ -190,6 +190,8 @@ class ExecutionTracker:
         self._wakeup: list[Callable[[], None]] = []
         self.deaths_by_cause: Counter[DeathCause] = Counter()
         self.finished_by_state: Counter[ExecutionState] = Counter()
+        #: Executions whose code ended them after the tracker had (see :meth:`end`).
+        self.late_finishes = 0
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -246,7 +248,12 @@ class ExecutionTracker:
 
     def heartbeat(self, run_id: str) -> bool:
         """Record a sign of life. Returns False when the execution is no longer active
-        (it was declared dead or timed out meanwhile: the caller should stop working)."""
+        (it was declared dead or timed out meanwhile: the caller should stop working).
+
+        Raises:
+            UnknownExecutionError: no such execution (or already cleaned up); the handle
+                of :func:`~confwarden.monitoring.track` returns False instead.
+        """
         now = self._clock()
         with self._lock:
             record = self._get(run_id)
@@ -271,7 +278,7 @@ class ExecutionTracker:
         with self._lock:
             record = self._get(run_id)
             if not record.state.is_active:
-                return record.state
+                return self._late(record, ExecutionState.COMPLETED)
             expected = record.expected_events
             if expected and not expected & (record.emitted | emitted):
                 event = self._die(record, DeathCause.SILENT_FAILURE, now, ExecutionState.DEAD)
@@ -292,13 +299,45 @@ class ExecutionTracker:
         with self._lock:
             record = self._get(run_id)
             if not record.state.is_active:
-                return record.state
+                return self._late(record, ExecutionState.FAILED)
             if isinstance(error, BaseException):
                 record.error = type(error).__name__
             elif error is not None:
                 record.error = error
             self._finish(record, ExecutionState.FAILED, now)
             return record.state
+
+    def end(self, run_id: str, error: BaseException | None = None) -> ExecutionState | None:
+        """End an execution from the code that ran it: :meth:`complete` when ``error`` is
+        None, else :meth:`fail`. Never raises for an execution that already ended or was
+        cleaned up (the helpers call it; the agent's own outcome must win): a late end is
+        logged and counted in :attr:`late_finishes`. Returns the final state, None when the
+        record was cleaned up.
+        """
+        try:
+            return self.complete(run_id) if error is None else self.fail(run_id, error)
+        except UnknownExecutionError:
+            with self._lock:
+                self.late_finishes += 1
+            logger.warning(
+                "execution %s ended after it was declared dead or timed out and cleaned up "
+                "(EXECUTION_CLEANUP_INTERVAL)",
+                run_id,
+            )
+            return None
+
+    def _late(self, record: Execution, outcome: ExecutionState) -> ExecutionState:
+        # Called under the lock: the verdict stands, the late outcome is only reported.
+        self.late_finishes += 1
+        logger.warning(
+            "execution %s (%s) %s after it was declared %s; it stays %s",
+            record.id,
+            record.agent_name,
+            outcome.value,
+            record.state.value,
+            record.state.value,
+        )
+        return record.state
 
     # -- detection --------------------------------------------------------------------------
 
