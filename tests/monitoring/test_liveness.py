@@ -236,10 +236,12 @@ def test_track_outliving_timeout_and_cleanup_exits_without_raising(clock: FakeCl
 
 def test_track_keeps_the_agents_own_exception_after_cleanup(clock: FakeClock) -> None:
     tracker = ExecutionTracker(SHORT, clock=clock)
-    with pytest.raises(ValueError, match="agent's own error") as caught:  # noqa: PT012
-        with track(tracker, "slow_agent") as run:
-            _time_out_and_clean_up(tracker, clock, run.run_id)
-            raise ValueError("agent's own error")
+    with (  # noqa: PT012
+        pytest.raises(ValueError, match="agent's own error") as caught,
+        track(tracker, "slow_agent") as run,
+    ):
+        _time_out_and_clean_up(tracker, clock, run.run_id)
+        raise ValueError("agent's own error")
     assert caught.value.__context__ is None
     assert tracker.late_finishes == 1
 
