@@ -119,6 +119,7 @@ def test_report_degraded_after_a_death_then_up_after_the_window(clock: FakeClock
 
 def test_report_degraded_on_silent_failures_and_unhealthy_connections(clock: FakeClock) -> None:
     flow = EventFlowMonitor(clock=clock)
+    flow.connect("ws-1")
     flow.sent("ws-1", "e1")
     clock.advance(31)
     flow.check()

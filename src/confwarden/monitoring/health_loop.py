@@ -225,12 +225,14 @@ class ConfigHealthMonitor:
         try:
             result = self._validate()
         except Exception as exc:
-            return self._validator_failed(f"the validator raised {type(exc).__name__}", now)
+            self._validator_failed(f"the validator raised {type(exc).__name__}", now)
+            return None
         try:
             sample, failing, errors = _read(result, now)
         except Exception:
             reason = f"the validator returned a malformed result ({type(result).__name__})"
-            return self._validator_failed(reason, now)
+            self._validator_failed(reason, now)
+            return None
         with self._lock:
             self.last_error = None
             self.last_checked = now
