@@ -338,3 +338,17 @@ def test_health_monitor_counts_a_source_with_a_malformed_status(
     assert monitor.check() is not None
     assert monitor.source_errors == 1
     assert monitor.source_failures() == {"Malformed": "status() returned a malformed object"}
+
+
+def test_health_monitor_critical_change_alert_names_the_classification(
+    env: IsolatedEnvironment, clock: FakeClock
+) -> None:
+    tracker = ChangeTracker(
+        environment=Environment.PRODUCTION, fields=ShopConfig.__confwarden_fields__
+    )
+    tracker.attach(env)
+    monitor = ConfigHealthMonitor.from_manager(_manager(env), change_tracker=tracker, clock=clock)
+    alerts = _alerts(monitor)
+    env.set("SHOP_SECRET", CANARY + "-rotated", source="rotation_job")
+    [alert] = alerts
+    assert alert.message.startswith("SHOP_SECRET changed at run time (risky) by ")

@@ -375,7 +375,7 @@ class ConfigHealthMonitor:
             Alert(
                 "critical_change",
                 AlertSeverity.CRITICAL if change.critical else AlertSeverity.WARNING,
-                f"{change.variable} changed at run time ({change.classification.value}) "
+                f"{change.variable} changed at run time ({change.classification.label}) "
                 f"by {record.source}",
                 self._clock(),
                 record.to_dict(),
