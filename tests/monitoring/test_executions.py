@@ -317,3 +317,13 @@ def test_tracker_recent_deaths_are_exact_beyond_ten_thousand(clock: FakeClock) -
     assert sum(tracker.recent_deaths().values()) == 15_000
     clock.advance(tracker.death_window)
     assert sum(tracker.recent_deaths().values()) == 0
+
+
+def test_tracker_warns_when_the_heartbeat_interval_is_not_below_the_timeout(
+    clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = MonitoringSettings(agent_heartbeat_interval=15, agent_heartbeat_timeout=10)
+    ExecutionTracker(settings, clock=clock)
+    [record] = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "AGENT_HEARTBEAT_INTERVAL" in record.getMessage()
+    assert "AGENT_HEARTBEAT_TIMEOUT" in record.getMessage()

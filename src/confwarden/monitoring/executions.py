@@ -100,6 +100,14 @@ class ExecutionTracker:
         death_window: float = 300.0,
     ) -> None:
         self.settings: MonitoringValues = settings or MonitoringSettings()
+        every, limit = self.settings.agent_heartbeat_interval, self.settings.agent_heartbeat_timeout
+        if every >= limit:  # the config's HeartbeatRule refuses it; settings built in code too
+            logger.warning(
+                "AGENT_HEARTBEAT_INTERVAL (%g s) is not below AGENT_HEARTBEAT_TIMEOUT (%g s): "
+                "executions heartbeating on schedule will be declared dead",
+                every,
+                limit,
+            )
         self._clock = clock
         self._events = events
         self._lock = threading.Lock()
