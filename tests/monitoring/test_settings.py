@@ -112,8 +112,9 @@ def test_settings_warn_when_the_timeout_is_under_twice_the_interval() -> None:
 def test_settings_accept_the_spec_defaults_and_skip_unreadable_values() -> None:
     assert _heartbeat_problems(ShopConfig, {}, errors=True) == []
     assert _heartbeat_problems(ShopConfig, {}, errors=False) == []
-    unreadable = {"AGENT_HEARTBEAT_INTERVAL": "soon"}
-    assert _heartbeat_problems(ShopConfig, unreadable, errors=True) == []
+    for unreadable in ({"AGENT_HEARTBEAT_INTERVAL": "soon"}, {"AGENT_HEARTBEAT_TIMEOUT": "0"}):
+        # The conversion error names the variable already: one hole, one problem.
+        assert _heartbeat_problems(ShopConfig, unreadable, errors=True) == []
 
 
 def test_settings_heartbeat_rule_runs_beside_a_presets_own_rules() -> None:

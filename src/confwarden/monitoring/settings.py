@@ -101,7 +101,7 @@ class HeartbeatRule(Rule):
 
 def _seconds(ctx: ValidationContext, field_name: str) -> tuple[str, float] | None:
     """The variable and the value in seconds of a settings field (its default when unset);
-    None when the schema lacks the field or the value is not a finite number."""
+    None when the schema lacks the field or the value is not a positive finite number."""
     spec = next((f for f in ctx.fields if f.name == field_name), None)
     if spec is None:
         return None
@@ -116,7 +116,8 @@ def _seconds(ctx: ValidationContext, field_name: str) -> tuple[str, float] | Non
         seconds = float(raw)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
-    return (variable, seconds) if math.isfinite(seconds) else None
+    # Zero, negative or non-finite: the field's own constraint reports it (one problem).
+    return (variable, seconds) if math.isfinite(seconds) and seconds > 0 else None
 
 
 class MonitoringSettings(ConfigSchema):
