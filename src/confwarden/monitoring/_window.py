@@ -35,20 +35,26 @@ class WindowCounts(Generic[K]):
     def __init__(self, horizon: float, *, max_slots: int = 10_000) -> None:
         self.horizon = horizon
         self.max_slots = max_slots
-        self._slots: deque[tuple[float, Counter[K]]] = deque()
+        # (time, counts) per distinct instant; plain dicts: adding runs in every death.
+        self._slots: deque[tuple[float, dict[K, int]]] = deque()
 
     def add(self, now: float, key: K, n: int = 1) -> None:
         """Count ``n`` occurrences of ``key`` at ``now`` (times never go backwards here: an
         earlier time is counted in the latest slot)."""
         slots = self._slots
         if slots and now <= slots[-1][0]:
-            slots[-1][1][key] += n
-        else:
-            slots.append((now, Counter({key: n})))
-            self._prune(now)
-            if len(slots) > self.max_slots:
-                _, oldest = slots.popleft()
-                slots[0][1].update(oldest)
+            counts = slots[-1][1]
+            counts[key] = counts.get(key, 0) + n
+            return
+        slots.append((now, {key: n}))
+        oldest = now - self.horizon
+        while slots and slots[0][0] <= oldest:
+            slots.popleft()
+        if len(slots) > self.max_slots:
+            _, merged = slots.popleft()
+            into = slots[0][1]
+            for k, count in merged.items():
+                into[k] = into.get(k, 0) + count
 
     def since(self, since: float) -> Counter[K]:
         """Occurrences after ``since`` (exclusive), by key."""
@@ -58,11 +64,6 @@ class WindowCounts(Generic[K]):
                 break
             total.update(counts)
         return total
-
-    def _prune(self, now: float) -> None:
-        oldest = now - self.horizon
-        while self._slots and self._slots[0][0] <= oldest:
-            self._slots.popleft()
 
     def __len__(self) -> int:
         return len(self._slots)
