@@ -72,8 +72,14 @@ def rules_for(schema: type) -> tuple[Rule, ...]:
         >>> rules_for(Plain) == default_rules()
         True
     """
-    own: tuple[Rule, ...] = getattr(schema, "__confwarden_rules__", ())
-    return (*default_rules(), *own)
+    # Collected along the MRO: a schema mixing a preset (its own rules) with an included
+    # settings class (its own rules) keeps both; a subclass's rule of a type replaces its
+    # parents'.
+    own: dict[type[Rule], Rule] = {}
+    for klass in getattr(schema, "__mro__", (schema,)):
+        for rule in vars(klass).get("__confwarden_rules__", ()):
+            own.setdefault(type(rule), rule)
+    return (*default_rules(), *own.values())
 
 
 def is_error_in_mode(problem: Problem, mode: ValidationMode) -> bool:
