@@ -30,7 +30,8 @@ from confwarden.checker.excerpts import mask_secrets
 from confwarden.checker.facts import VIA_OS, EnvAccess
 from confwarden.checker.files import read_regular
 from confwarden.checker.findings import CheckResult, Finding
-from confwarden.checker.fix.rewrite import rewrite_source
+from confwarden.checker.fix.rewrite import accessor_name, rewrite_source
+from confwarden.checker.fix.shadowing import Shadowing, find_shadowing
 from confwarden.checker.rules import undefined_name
 from confwarden.checker.visitor import analyze_source
 
@@ -117,18 +118,47 @@ def _why(access: EnvAccess, subscript: bool) -> str:
     return "reads through an alias or an import inside a function: rewrite it by hand"
 
 
-def _untouched(root: Path, paths: Sequence[str], subscript: bool) -> list[Untouched]:
+def _left(path: str, text: str, settings: FixSettings) -> list[Untouched]:
+    """The direct accesses still in ``text``, each with why ``--fix`` left it."""
+    module, package = module_name(path)
+    facts = analyze_source(text.encode(), module=module, is_package=package)
+    name = accessor_name(settings.accessor)
+    shadowing = None
+    found: list[Untouched] = []
+    for access in facts.env:
+        if access.via != VIA_OS or access.indirect:
+            continue
+        why = _why(access, settings.subscript)
+        rewritable = access.op == "read" and not access.form.startswith("in ")
+        if rewritable and (access.form != "os.environ[...]" or settings.subscript):
+            if shadowing is None:
+                try:
+                    shadowing = find_shadowing(text, name)
+                except SyntaxError:
+                    shadowing = Shadowing(name)
+            if shadowing.module_binds:
+                why = (
+                    f"the module binds `{name}` itself, so the import the fix adds would clash "
+                    f"with it: rename it and run --fix again"
+                )
+            elif shadowing.covers(access.line, access.column - 1):
+                why = (
+                    f"`{name}` is a local name there (a parameter, variable, class attribute "
+                    f"or comprehension variable), so {settings.accessor} would not be the "
+                    f"accessor: rename it and run --fix again"
+                )
+        found.append(Untouched(path, access.line, "CW101", why))
+    return found
+
+
+def _untouched(root: Path, paths: Sequence[str], settings: FixSettings) -> list[Untouched]:
     found: list[Untouched] = []
     for path in paths:
         try:
-            data = read_regular(root / path)
-        except OSError:
+            text = read_regular(root / path).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
             continue
-        module, package = module_name(path)
-        facts = analyze_source(data, module=module, is_package=package)
-        for access in facts.env:
-            if access.via == VIA_OS and not access.indirect:
-                found.append(Untouched(path, access.line, "CW101", _why(access, subscript)))
+        found.extend(_left(path, text, settings))
     return found
 
 
@@ -241,14 +271,9 @@ def fix_tree(
     report.rewritten = sum(counts.values())
     if not write or not report.changed:
         for path, (_, new) in report.changed.items():
-            facts = analyze_source(new.encode(), module=module_name(path)[0])
-            report.untouched.extend(
-                Untouched(path, a.line, "CW101", _why(a, settings.subscript))
-                for a in facts.env
-                if a.via == VIA_OS and not a.indirect
-            )
+            report.untouched.extend(_left(path, new, settings))
         unchanged = [p for p in candidates if p not in report.changed]
-        report.untouched.extend(_untouched(root, unchanged, settings.subscript))
+        report.untouched.extend(_untouched(root, unchanged, settings))
         report.untouched.sort(key=lambda u: (u.path, u.line))
         report.result = None if not write else before
         return report
@@ -277,6 +302,6 @@ def fix_tree(
     if blamed:
         after = run_check(items, config, root=root, **options)  # type: ignore[arg-type]
     report.rewritten = sum(counts[path] for path in report.changed)
-    report.untouched = _untouched(root, candidates, settings.subscript)
+    report.untouched = _untouched(root, candidates, settings)
     report.result = after
     return report
