@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 from confwarden.checker import run_check
 
 
@@ -116,6 +118,18 @@ def test_run_check_newer_syntax_for_a_newer_target_is_one_note(tmp_path: Path) -
     assert len(result.notes) == 1
     assert "2 file(s) skipped" in result.notes[0]
     assert "Python >= 3.12" in result.notes[0]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.11 cannot parse 3.12 syntax")
+def test_run_check_real_syntax_error_under_a_newer_target_is_cw000(tmp_path: Path) -> None:
+    _write(tmp_path, "pyproject.toml", '[project]\nrequires-python = ">=3.12"\n[tool.confwarden]\n')
+    _write(tmp_path, "bad.py", "def f(:\n    pass\n")
+    _write(tmp_path, "new.py", _PY312_ONLY)
+    result = run_check(tmp_path)
+    assert [(f.path, f.code) for f in result.findings] == [("bad.py", "CW000")]
+    assert "1 file(s) skipped" in result.notes[0]
+    assert "bad.py" not in result.notes[0]
+    assert result.exit_code == 1
 
 
 def test_run_check_ruff_target_version_is_read_too(tmp_path: Path) -> None:

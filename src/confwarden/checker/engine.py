@@ -63,20 +63,14 @@ from confwarden.checker.suppressions import apply_suppressions
 
 __all__ = ["CHECKER_VERSION", "Progress", "resolve_paths", "run_check"]
 
-CHECKER_VERSION = "0.2.0"
-
-# Parse errors that no Python version would accept (not a newer-syntax problem).
-_NEVER_PARSES = ("ValueError", "RecursionError", "MemoryError", "UTF-16", "UTF-32")
-
+CHECKER_VERSION = "0.3.0"
 
 def _newer_syntax(error: ParseError, config: CheckerConfig) -> bool:
-    """The file may be valid for the project's Python, just not for the one running."""
+    """The file may be valid for the project's Python, just not for the one running: the
+    project targets a newer Python and the error is the shape of a construct of that Python
+    (:mod:`~confwarden.checker.newer_syntax`); any other error is CW000."""
     target = config.target_version
-    return (
-        target is not None
-        and sys.version_info[:2] < target
-        and not error.message.startswith(_NEVER_PARSES)
-    )
+    return bool(error.newer) and target is not None and sys.version_info[:2] < target
 
 
 def _file_findings(path: str, facts: FileFacts, config: CheckerConfig) -> Iterable[Finding]:

@@ -35,6 +35,7 @@ from confwarden.checker.patterns import (
     OS_ATTRS,
     SAFE_WRAPPERS,
 )
+from confwarden.checker.newer_syntax import newer_construct
 from confwarden.checker.suppressions import find_suppressions
 from confwarden.checker.travel import travelled_accesses
 from confwarden.checker.walking import (
@@ -442,7 +443,9 @@ def analyze_source(
     try:
         tree = ast.parse(data)
     except SyntaxError as exc:
-        error = ParseError(exc.lineno or 1, (exc.offset or 0) or 1, exc.msg or str(exc))
+        message = exc.msg or str(exc)
+        newer = newer_construct(message, data, exc.lineno or 1)
+        error = ParseError(exc.lineno or 1, (exc.offset or 0) or 1, message, newer)
         return FileFacts(lines, suppressions=suppressions, error=error)
     except (ValueError, RecursionError, MemoryError) as exc:
         error = ParseError(1, 1, f"{type(exc).__name__}: {exc}")
