@@ -65,6 +65,7 @@ __all__ = ["CHECKER_VERSION", "Progress", "resolve_paths", "run_check"]
 
 CHECKER_VERSION = "0.3.0"
 
+
 def _newer_syntax(error: ParseError, config: CheckerConfig) -> bool:
     """The file may be valid for the project's Python, just not for the one running: the
     project targets a newer Python and the error is the shape of a construct of that Python
@@ -143,7 +144,7 @@ def _project_findings(
             if access.name and access.op == "read"
         ]
         if want_undeclared:
-            yield from undeclared_env_var.check_project(reads, schema.names, config.schema)
+            yield from undeclared_env_var.check_project(reads, schema.declares, config.schema)
         if want_unused:
             attributes: set[str] = set()
             loaded: set[str] = set()

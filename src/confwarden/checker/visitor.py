@@ -28,6 +28,7 @@ from confwarden.checker.facts import (
     OutputCall,
     ParseError,
 )
+from confwarden.checker.newer_syntax import newer_construct
 from confwarden.checker.patterns import (
     CALL_ATTRS,
     CALL_NAMES,
@@ -35,7 +36,6 @@ from confwarden.checker.patterns import (
     OS_ATTRS,
     SAFE_WRAPPERS,
 )
-from confwarden.checker.newer_syntax import newer_construct
 from confwarden.checker.suppressions import find_suppressions
 from confwarden.checker.travel import travelled_accesses
 from confwarden.checker.walking import (
