@@ -249,6 +249,8 @@ class _Collector(AliasTracker):
 
     def on_import(self, node: ast.Import) -> None:
         for alias in node.names:
+            local = alias.asname or alias.name.partition(".")[0]
+            self.modules[local] = alias.name if alias.asname else local
             if alias.name == "os" and alias.asname:
                 self.bindings[alias.asname] = OS
             elif alias.name == "importlib" and alias.asname:
@@ -287,6 +289,10 @@ class _Collector(AliasTracker):
             origin = self.factory_origin(func.value)  # type: ignore[attr-defined]
             if origin is not None:
                 self._env_call(node, "method", func.attr, origin)  # type: ignore[attr-defined]
+            elif func.attr in self.factories:  # type: ignore[attr-defined]
+                origin = self.factory_call_origin(node)
+                if origin is not None:
+                    self._env_call(node, "factory", func.attr, origin)  # type: ignore[attr-defined]
             if func.attr not in CALL_ATTRS and func.attr != "import_module":  # type: ignore[attr-defined]
                 return
         elif func_type is ast.Name:
