@@ -128,6 +128,11 @@ class AliasTracker:
                 return VIA_OS, f"os.{attr}", name, ENV_FUNCS[attr], func
             return None
         func_kind = self.kind(func)
+        if func_kind is not None and func_kind.startswith("accessormethod:"):
+            method = func_kind[15:]
+            op, named = ACCESSOR_METHODS[method]
+            name = literal(node.args[0]) if named and node.args else ""
+            return VIA_ACCESSOR, f"{dotted_name(func)}()", name, op, func
         if func_kind is not None and func_kind.startswith("envfunc:"):
             fn = func_kind[8:]
             name = literal(node.args[0]) if node.args else ""
@@ -164,6 +169,14 @@ class AliasTracker:
             return
         targets = node.targets if type(node) is ast.Assign else [node.target]  # type: ignore[union-attr]
         kind = self.kind(value)
+        if (
+            kind is None
+            and type(value) is ast.Attribute
+            and value.attr in ACCESSOR_METHODS
+            and self.kind(value.value) in (ACCESSOR, "factory")
+        ):
+            # getter = env.get: calling getter reads like env.get
+            kind = f"accessormethod:{value.attr}"
         if kind is None and type(value) in (ast.BoolOp, ast.IfExp):
             # ``env = env or get_env()``: the object is the factory's wherever it is used.
             value = _accessor_part(value, self)
