@@ -227,13 +227,16 @@ def _ruff_findings(entries: dict[str, CacheEntry], config: CheckerConfig) -> Ite
                     undefined_name_in_annotation.RULE.name,
                 )
             elif not annotation_only and runtime:
+                text = f"{message}: NameError at run time; import or define it (ruff F821)"
+                if undefined_name.TYPE_CHECKING_ONLY in message:
+                    text = (
+                        f"{message} (an annotation evaluated when its function or class is "
+                        "defined, or code): NameError at run time; import it outside the "
+                        "block, or quote the annotation, or add `from __future__ import "
+                        "annotations` (ruff TC004)"
+                    )
                 yield Finding(
-                    path,
-                    line,
-                    column,
-                    undefined_name.RULE.code,
-                    f"{message}: NameError at run time; import or define it (ruff F821)",
-                    undefined_name.RULE.name,
+                    path, line, column, undefined_name.RULE.code, text, undefined_name.RULE.name
                 )
 
 
