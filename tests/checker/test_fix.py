@@ -216,3 +216,32 @@ def test_fix_lists_a_shadowed_access_with_the_reason(tmp_path: Path) -> None:
     ]
     assert report.result is not None
     assert report.result.exit_code == 1
+
+
+def test_rewrite_source_keeps_an_import_named_in_all() -> None:
+    source = 'import os\n\n__all__ = ["X", "os"]\n\nX = os.getenv("X")\n'
+    new = rewrite_source(source, **_DEFAULT).source or ""
+    assert new.startswith("import os\n")
+    assert 'X = get_env().get("X")' in new
+
+
+def test_fix_refusal_quotes_the_line_of_the_file_as_it_is(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.confwarden]\n[tool.confwarden.fix]\nimport = "import confwarden"\n'
+    )
+    (tmp_path / "app.py").write_text('"""Doc."""\nimport os\n\n\nTIMEOUT = os.getenv("T")\n')
+    report = fix_tree(tmp_path)
+    assert "at app.py:5 " in report.refused["app.py"]
+    assert report.untouched == []
+
+
+def test_fix_describes_an_os_function_used_as_a_value(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.confwarden]\n")
+    (tmp_path / "reader.py").write_text(
+        'from os import getenv\n\nREADER = getenv\nZ = getenv("Z")\n'
+    )
+    report = fix_tree(tmp_path, write=False)
+    assert [(u.line, u.why.split(":")[0]) for u in report.untouched] == [
+        (1, "imports os.getenv by name, and the name is still used as a value"),
+        (3, "uses os.getenv as a value (aliased or passed), not as a call"),
+    ]

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from confwarden.checker.config import CheckerConfig, FixSettings, load_config
@@ -114,6 +114,17 @@ def _why(access: EnvAccess, subscript: bool) -> str:
     if access.form.startswith("in "):
         return "a membership test: use the accessor's exists() by hand"
     if access.op == "ref":
+        function = access.form.rpartition(" ")[2].rpartition(".")[2]
+        if access.form.startswith("from os import"):
+            return (
+                f"imports os.{function} by name, and the name is still used as a value: "
+                "rewrite its uses by hand"
+            )
+        if function not in ("environ", "environb"):
+            return (
+                f"uses os.{function} as a value (aliased or passed), not as a call: rewrite it "
+                "by hand"
+            )
         return "uses os.environ as an object (passed, iterated, copied or aliased)"
     return "reads through an alias or an import inside a function: rewrite it by hand"
 
@@ -149,6 +160,21 @@ def _left(path: str, text: str, settings: FixSettings) -> list[Untouched]:
                 )
         found.append(Untouched(path, access.line, "CW101", why))
     return found
+
+
+def original_line(old: str, new: str, line: int) -> int:
+    """The line of ``old`` that line ``line`` of its rewrite ``new`` comes from.
+
+    Example:
+        >>> original_line("import os\nA = 1\n", "from x import y\n\nA = 1\n", 3)
+        2
+    """
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if new_start < line <= new_end or (tag == "delete" and new_start == line - 1):
+            offset = min(line - 1 - new_start, max(old_end - old_start - 1, 0))
+            return old_start + offset + 1
+    return line
 
 
 def _untouched(root: Path, paths: Sequence[str], settings: FixSettings) -> list[Untouched]:
@@ -270,9 +296,13 @@ def fix_tree(
             counts[path] = count
     report.rewritten = sum(counts.values())
     if not write or not report.changed:
-        for path, (_, new) in report.changed.items():
-            report.untouched.extend(_left(path, new, settings))
-        unchanged = [p for p in candidates if p not in report.changed]
+        for path, (old, new) in report.changed.items():
+            # --diff: the lines of the file as it is on disk, not of the rewrite.
+            report.untouched.extend(
+                replace(item, line=original_line(old, new, item.line))
+                for item in _left(path, new, settings)
+            )
+        unchanged = [p for p in candidates if p not in report.changed and p not in report.refused]
         report.untouched.extend(_untouched(root, unchanged, settings))
         report.untouched.sort(key=lambda u: (u.path, u.line))
         report.result = None if not write else before
@@ -291,9 +321,12 @@ def fix_tree(
     for finding in new_findings:
         hit = [p for p in report.changed if p == finding.path or p in finding.message]
         blamed.update(hit or report.changed)
+        line = finding.line
+        if finding.path in report.changed:  # the file is restored: quote its own line
+            line = original_line(*report.changed[finding.path], line)
         for path in hit or report.changed:
             report.refused[path] = (
-                f"the rewrite brought {finding.code} at {finding.path}:{finding.line} "
+                f"the rewrite brought {finding.code} at {finding.path}:{line} "
                 f"({finding.message}); the file was restored"
             )
     for path in blamed:
@@ -302,6 +335,8 @@ def fix_tree(
     if blamed:
         after = run_check(items, config, root=root, **options)  # type: ignore[arg-type]
     report.rewritten = sum(counts[path] for path in report.changed)
-    report.untouched = _untouched(root, candidates, settings)
+    # A refused file is listed as refused, not once more access by access.
+    kept = [path for path in candidates if path not in report.refused]
+    report.untouched = _untouched(root, kept, settings)
     report.result = after
     return report

@@ -222,6 +222,34 @@ def _unused(code: str, names: set[str]) -> set[str]:
     return names - used
 
 
+def _exported(module: cst.Module) -> set[str]:
+    """The names of a literal ``__all__``: re-exported, so never removed (another module
+    may import ``os`` from this one)."""
+    import ast
+
+    import libcst as cst
+
+    names: set[str] = set()
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            targets: list[Any] = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, cst.AugAssign | cst.AnnAssign):
+                targets = [small.target]
+            if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
+                value = getattr(small, "value", None)
+                try:
+                    literal = ast.literal_eval(module.code_for_node(value)) if value else ()
+                except (ValueError, SyntaxError):
+                    continue
+                if isinstance(literal, list | tuple | set):
+                    names.update(n for n in literal if isinstance(n, str))
+    return names
+
+
 def _drop_unused(module: cst.Module, unused: set[str]) -> cst.Module:
     """Remove top-level ``import os`` / ``from os import getenv`` bindings nobody uses now."""
     import libcst as cst
@@ -340,7 +368,7 @@ def rewrite_source(
         changed = module.visit(transformer)
     if not transformer.count:
         return Rewrite(None, 0)
-    unused = _unused(changed.code, os_names | environ_names | getenv_names)
+    unused = _unused(changed.code, os_names | environ_names | getenv_names) - _exported(module)
     if unused:
         changed = _drop_unused(changed, unused)
     if not _import_names(import_line) & imported:
