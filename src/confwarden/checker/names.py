@@ -7,7 +7,7 @@ err the other way, or a platform team stops reading its findings: on a real plat
 reported as secrets read around the configuration layer. A flag, a duration, a count, a path
 or a directory *about* a secret is not the secret, and it is named so by its last word (or
 its first, for flags such as ``USE_SECRET_MANAGER``), or by a word of quantity or lifetime
-anywhere (``OPENAI_MAX_TOKENS``, ``ACCESS_TOKEN_EXPIRES_IN``). An environment suffix
+anywhere (``LLM_MAX_TOKENS``, ``ACCESS_TOKEN_EXPIRES_IN``). An environment suffix
 (``_STAGING``...) is set aside first: ``TOKEN_EXPIRE_MINUTES_STAGING`` is a duration and
 ``JWT_SECRET_KEY_STAGING`` a secret. The tables only ever *remove* a name the masking layer
 calls sensitive, and only for words that clearly mark a non-secret; this is the checker's
