@@ -245,3 +245,16 @@ def test_fix_describes_an_os_function_used_as_a_value(tmp_path: Path) -> None:
         (1, "imports os.getenv by name, and the name is still used as a value"),
         (3, "uses os.getenv as a value (aliased or passed), not as a call"),
     ]
+
+
+def test_fix_keeps_an_import_another_module_imports_from_the_fixed_one(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.confwarden]\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "base.py").write_text('import os\n\nX = os.getenv("X")\n')
+    (tmp_path / "pkg" / "user.py").write_text("from pkg.base import os\n\nSEP = os.sep\n")
+    report = fix_tree(tmp_path)
+    new = (tmp_path / "pkg" / "base.py").read_text()
+    assert report.changed
+    assert new.startswith("import os\n")
+    assert 'X = get_env().get("X")' in new

@@ -319,6 +319,7 @@ def run_check(
     ruff_timeout: float = 600.0,
     find_ruff: Callable[[], str | None] = undefined_name.find_ruff,
     import_schema: bool = False,
+    collect_imports: bool = False,
 ) -> CheckResult:
     """Check the Python files at ``path`` (a directory, a file, or several) in their project.
 
@@ -338,6 +339,7 @@ def run_check(
         find_ruff: locates the ruff executable (``None``: not installed).
         import_schema: import the ``schema`` object (in a child process) instead of reading
             it from its source; the checker never runs the tree's code otherwise.
+        collect_imports: fill :attr:`CheckResult.imported` (for ``--fix``).
 
     Returns:
         The findings and counters of the run.
@@ -360,6 +362,7 @@ def run_check(
         ruff_timeout=ruff_timeout,
         find_ruff=find_ruff,
         import_schema=import_schema,
+        collect_imports=collect_imports,
     )
     try:
         result = _run(root, scope, config, use_cache=use_cache, **options)  # type: ignore[arg-type]
@@ -387,6 +390,7 @@ def _run(
     ruff_timeout: float,
     find_ruff: Callable[[], str | None],
     import_schema: bool,
+    collect_imports: bool = False,
 ) -> CheckResult:
     key = f"{CHECKER_VERSION}:{config.fingerprint()}"
     files = discover(root, config.exclude)
@@ -440,6 +444,11 @@ def _run(
         if plain[1] or plain[3] or plain[4] or plain[5] or plain[6]
     }
     result.lines = sum(plain[0] for plain in plains.values())
+    if collect_imports:
+        for plain in plains.values():
+            for _, _, module, _, names in plain[2]:  # type: ignore[attr-defined]
+                if names:
+                    result.imported.setdefault(module, set()).update(names)
     findings: list[Finding] = []
     for path, facts in all_facts.items():
         if _in_scope(path, scope):

@@ -191,7 +191,7 @@ def _untouched(root: Path, paths: Sequence[str], settings: FixSettings) -> list[
 _Outcome = tuple[str, str | None, str | None, int, str]  # path, old, new, count, refused
 
 
-def _rewrite_one(root: str, path: str, settings: FixSettings) -> _Outcome:
+def _rewrite_one(root: str, path: str, settings: FixSettings, keep: frozenset[str]) -> _Outcome:
     import libcst
 
     try:
@@ -201,6 +201,7 @@ def _rewrite_one(root: str, path: str, settings: FixSettings) -> _Outcome:
             accessor=settings.accessor,
             import_line=settings.import_line,
             subscript=settings.subscript,
+            keep=keep,
         )
     except (OSError, UnicodeDecodeError, libcst.ParserSyntaxError) as exc:
         return path, None, None, 0, f"cannot be rewritten: {type(exc).__name__}"
@@ -211,20 +212,31 @@ def _rewrite_one(root: str, path: str, settings: FixSettings) -> _Outcome:
     return path, text, outcome.source, outcome.rewritten, ""
 
 
-def _rewrite_chunk(root: str, paths: list[str], settings: FixSettings) -> list[_Outcome]:
-    return [_rewrite_one(root, path, settings) for path in paths]
+_Keep = dict[str, frozenset[str]]  # path -> names other modules import from it
 
 
-def _rewrite_all(root: str, paths: list[str], settings: FixSettings, jobs: int) -> list[_Outcome]:
+def _rewrite_chunk(
+    root: str, paths: list[str], settings: FixSettings, keep: _Keep
+) -> list[_Outcome]:
+    return [_rewrite_one(root, path, settings, keep.get(path, frozenset())) for path in paths]
+
+
+def _rewrite_all(
+    root: str, paths: list[str], settings: FixSettings, jobs: int, keep: _Keep
+) -> list[_Outcome]:
     """Rewrite every candidate, on ``jobs`` processes when there are enough of them."""
     if jobs <= 1 or len(paths) < _PARALLEL_MIN_FILES:
-        return _rewrite_chunk(root, paths, settings)
+        return _rewrite_chunk(root, paths, settings, keep)
     size = max(8, len(paths) // (jobs * 8))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     outcomes: list[_Outcome] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for done in pool.map(
-            _rewrite_chunk, [root] * len(chunks), chunks, [settings] * len(chunks)
+            _rewrite_chunk,
+            [root] * len(chunks),
+            chunks,
+            [settings] * len(chunks),
+            [{p: keep[p] for p in chunk if p in keep} for chunk in chunks],
         ):
             outcomes.extend(done)
     return outcomes
@@ -282,13 +294,19 @@ def fix_tree(
     root, _ = resolve_paths(items, root)
     config = config if config is not None else load_config(root)
     options = {"jobs": jobs, "use_cache": use_cache, "find_ruff": find_ruff}
-    before = run_check(items, config, root=root, **options)  # type: ignore[arg-type]
+    before = run_check(items, config, root=root, collect_imports=True, **options)  # type: ignore[arg-type]
     root = Path(before.root)
     report = FixReport(root=str(root))
     candidates = sorted({f.path for f in before.findings if f.code == "CW101"})
     settings = config.fix
+    keep = {
+        path: frozenset(before.imported[module])
+        for path in candidates
+        if (module := module_name(path)[0]) in before.imported
+    }
     counts: dict[str, int] = {}
-    for path, text, new, count, refused in _rewrite_all(str(root), candidates, settings, jobs):
+    rewrites = _rewrite_all(str(root), candidates, settings, jobs, keep)
+    for path, text, new, count, refused in rewrites:
         if refused:
             report.refused[path] = refused
         elif new is not None and text is not None:

@@ -318,7 +318,12 @@ def _insert_import(module: cst.Module, import_line: str) -> cst.Module:
 
 
 def rewrite_source(
-    source: str, *, accessor: str, import_line: str, subscript: bool = False
+    source: str,
+    *,
+    accessor: str,
+    import_line: str,
+    subscript: bool = False,
+    keep: frozenset[str] = frozenset(),
 ) -> Rewrite:
     """Rewrite the direct environment reads of one module.
 
@@ -327,6 +332,7 @@ def rewrite_source(
         accessor: the sanctioned environment object, as an expression (``get_env()``).
         import_line: the import that binds the accessor's name.
         subscript: the accessor supports ``accessor["NAME"]`` raising ``KeyError``.
+        keep: names other modules import from this one: their imports stay.
 
     Returns:
         The new text (None when nothing was rewritten) and the number of rewrites.
@@ -368,7 +374,8 @@ def rewrite_source(
         changed = module.visit(transformer)
     if not transformer.count:
         return Rewrite(None, 0)
-    unused = _unused(changed.code, os_names | environ_names | getenv_names) - _exported(module)
+    unused = _unused(changed.code, os_names | environ_names | getenv_names)
+    unused -= _exported(module) | keep
     if unused:
         changed = _drop_unused(changed, unused)
     if not _import_names(import_line) & imported:
