@@ -166,15 +166,25 @@ def original_line(old: str, new: str, line: int) -> int:
     """The line of ``old`` that line ``line`` of its rewrite ``new`` comes from.
 
     Example:
-        >>> original_line("import os\nA = 1\n", "from x import y\n\nA = 1\n", 3)
+        >>> original_line("import os\\nA = 1\\n", "from x import y\\n\\nA = 1\\n", 3)
         2
     """
+    return _line_map(old, new)(line)
+
+
+def _line_map(old: str, new: str) -> Callable[[int], int]:
+    """Line of the rewrite -> line of the original (one diff per file, then lookups)."""
     matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
-    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        if new_start < line <= new_end or (tag == "delete" and new_start == line - 1):
-            offset = min(line - 1 - new_start, max(old_end - old_start - 1, 0))
-            return old_start + offset + 1
-    return line
+    opcodes = matcher.get_opcodes()
+
+    def lookup(line: int) -> int:
+        for tag, old_start, old_end, new_start, new_end in opcodes:
+            if new_start < line <= new_end or (tag == "delete" and new_start == line - 1):
+                offset = min(line - 1 - new_start, max(old_end - old_start - 1, 0))
+                return old_start + offset + 1
+        return line
+
+    return lookup
 
 
 def _untouched(root: Path, paths: Sequence[str], settings: FixSettings) -> list[Untouched]:
@@ -316,9 +326,9 @@ def fix_tree(
     if not write or not report.changed:
         for path, (old, new) in report.changed.items():
             # --diff: the lines of the file as it is on disk, not of the rewrite.
+            lookup = _line_map(old, new)
             report.untouched.extend(
-                replace(item, line=original_line(old, new, item.line))
-                for item in _left(path, new, settings)
+                replace(item, line=lookup(item.line)) for item in _left(path, new, settings)
             )
         unchanged = [p for p in candidates if p not in report.changed and p not in report.refused]
         report.untouched.extend(_untouched(root, unchanged, settings))
