@@ -28,6 +28,7 @@ from confwarden.checker.facts import (
     OutputCall,
     ParseError,
 )
+from confwarden.checker.newer_syntax import newer_construct
 from confwarden.checker.patterns import (
     CALL_ATTRS,
     CALL_NAMES,
@@ -248,6 +249,8 @@ class _Collector(AliasTracker):
 
     def on_import(self, node: ast.Import) -> None:
         for alias in node.names:
+            local = alias.asname or alias.name.partition(".")[0]
+            self.modules[local] = alias.name if alias.asname else local
             if alias.name == "os" and alias.asname:
                 self.bindings[alias.asname] = OS
             elif alias.name == "importlib" and alias.asname:
@@ -286,6 +289,10 @@ class _Collector(AliasTracker):
             origin = self.factory_origin(func.value)  # type: ignore[attr-defined]
             if origin is not None:
                 self._env_call(node, "method", func.attr, origin)  # type: ignore[attr-defined]
+            elif func.attr in self.factories:  # type: ignore[attr-defined]
+                origin = self.factory_call_origin(node)
+                if origin is not None:
+                    self._env_call(node, "factory", func.attr, origin)  # type: ignore[attr-defined]
             if func.attr not in CALL_ATTRS and func.attr != "import_module":  # type: ignore[attr-defined]
                 return
         elif func_type is ast.Name:
@@ -442,7 +449,9 @@ def analyze_source(
     try:
         tree = ast.parse(data)
     except SyntaxError as exc:
-        error = ParseError(exc.lineno or 1, (exc.offset or 0) or 1, exc.msg or str(exc))
+        message = exc.msg or str(exc)
+        newer = newer_construct(message, data, exc.lineno or 1)
+        error = ParseError(exc.lineno or 1, (exc.offset or 0) or 1, message, newer)
         return FileFacts(lines, suppressions=suppressions, error=error)
     except (ValueError, RecursionError, MemoryError) as exc:
         error = ParseError(1, 1, f"{type(exc).__name__}: {exc}")
