@@ -33,7 +33,7 @@ from confwarden.checker.config import (
     load_config,
 )
 from confwarden.checker.discovery import discover, module_name
-from confwarden.checker.excerpts import safe_source
+from confwarden.checker.excerpts import safe_source, source_lines
 from confwarden.checker.facts import (
     EnvAccess,
     EnvCall,
@@ -63,7 +63,7 @@ from confwarden.checker.suppressions import apply_suppressions
 
 __all__ = ["CHECKER_VERSION", "Progress", "resolve_paths", "run_check"]
 
-CHECKER_VERSION = "0.3.0"
+CHECKER_VERSION = "0.3.1"
 
 
 def _newer_syntax(error: ParseError, config: CheckerConfig) -> bool:
@@ -187,7 +187,7 @@ def _with_sources(root: Path, findings: list[Finding]) -> list[Finding]:
             if finding.path not in lines_of:
                 try:
                     data = read_regular(root / finding.path) if finding.path else b""
-                    lines_of[finding.path] = data.decode("utf-8", errors="replace").splitlines()
+                    lines_of[finding.path] = source_lines(data)
                 except OSError:
                     lines_of[finding.path] = []
             lines = lines_of[finding.path]

@@ -13,11 +13,11 @@ AliasTracker` that its import and assignment handlers keep up to date.
 from __future__ import annotations
 
 import ast
-import codecs
 import re
 from collections.abc import Iterable
 
 from confwarden.checker.aliases import ACCESSOR, ENVIRON, OS, AliasTracker
+from confwarden.checker.excerpts import wide_encoding
 from confwarden.checker.facts import (
     VIA_ACCESSOR,
     VIA_OS,
@@ -55,10 +55,7 @@ __all__ = ["analyze_source", "count_lines"]
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _TOP, _FUNCTION, _TYPE_CHECKING, _GUARDED = "", "function", "type_checking", "guarded"
 _TRY = (ast.Try, ast.TryStar)
-_WIDE = (
-    "{} encoded (byte-order mark): Python reads source files as UTF-8 and cannot import it; "
-    "save it as UTF-8"
-)
+_WIDE = "{} encoded: Python reads source files as UTF-8 and cannot import it; save it as UTF-8"
 # Attribute names read anywhere in a file (for typed schema fields, CW108): a regex over the
 # bytes costs a fraction of a walk and the statement-only fast path stays fast.
 _ATTRIBUTE = re.compile(rb"\.[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
@@ -441,10 +438,9 @@ def analyze_source(
         [(2, 'os.environ[...]', 'HOME')]
     """
     lines = count_lines(data)
-    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return FileFacts(lines, error=ParseError(1, 1, _WIDE.format("UTF-32")))
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return FileFacts(lines, error=ParseError(1, 1, _WIDE.format("UTF-16")))
+    wide = wide_encoding(data) if b"\x00" in data[:4096] else None
+    if wide is not None:
+        return FileFacts(lines, error=ParseError(1, 1, _WIDE.format(wide)))
     suppressions = find_suppressions(data)
     try:
         tree = ast.parse(data)
