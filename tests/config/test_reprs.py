@@ -139,3 +139,42 @@ def test_reprs_nested_group_shown_value_masks_secret_keys() -> None:
     described = json.dumps(result.describe("payment"))
     assert CANARY not in described
     assert "stripe" in described
+
+
+# -- values copied from a secret (issue 11 item 4, the configuration layer) ---------------
+
+COPY_CANARY = "CANARYcopy9x8y7"
+
+
+class CopyConfig(ConfigSchema, env_prefix="SVC_"):
+    copy: str = "none"
+    name: str = "svc"
+
+
+def test_reprs_value_copied_from_a_secret_is_masked_everywhere() -> None:
+    env = {"SVC_DB_PASSWORD": COPY_CANARY, "SVC_COPY": COPY_CANARY, "SVC_NAME": "shop"}
+    inspection = inspect_service(CopyConfig, env, Environment.PRODUCTION)
+    config = inspection.config
+    assert config is not None
+    assert config.copy == COPY_CANARY  # the value itself is intact
+    surfaces = [
+        repr(config),
+        str(config),
+        json.dumps(config.to_dict()),
+        json.dumps(inspection.load.describe("copy")),
+        str(inspection.load.shown_value(inspection.load.fields[0])),
+        json.dumps(inspection.validation.to_dict(), default=str),
+        repr(config.replace(name="other")),
+    ]
+    for text in surfaces:
+        assert COPY_CANARY not in text, text
+    assert config.to_dict()["name"] == "shop"
+    assert config.to_dict(reveal=True)["copy"] == COPY_CANARY
+
+
+def test_reprs_value_copied_from_a_url_password_is_masked() -> None:
+    env = {"SVC_DB_URL": f"postgresql://u:{COPY_CANARY}@db/app", "SVC_COPY": COPY_CANARY}
+    inspection = inspect_service(CopyConfig, env, Environment.PRODUCTION)
+    assert inspection.config is not None
+    assert COPY_CANARY not in repr(inspection.config)
+    assert COPY_CANARY not in json.dumps(inspection.load.describe("copy"))

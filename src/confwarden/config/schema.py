@@ -41,7 +41,9 @@ from confwarden.config.binding import (
 from confwarden.config.convert import ConversionError, Converter, SecretStr
 from confwarden.config.spec import FieldSpec
 from confwarden.environment.detection import Environment
+from confwarden.environment.known import forms_of, mask_forms
 from confwarden.environment.masking import MASK, mask_value
+from confwarden.environment.secret_values import SecretValues, secrets_of
 
 if TYPE_CHECKING:
     from confwarden.config.sources import LoadContext
@@ -62,12 +64,14 @@ FieldError = tuple[str, str, str, str | None]
 """A conversion failure: (field name, pydantic error type, message, expected choices)."""
 
 
-def safe_value(name: str, value: Any) -> Any:
+def safe_value(name: str, value: Any, forms: frozenset[str] = frozenset()) -> Any:
     """``value`` as it may be shown for variable ``name``: secrets and URL credentials masked.
 
     Strings go through :func:`~confwarden.environment.masking.mask_value` (a password in a
-    URL typed ``str`` is masked), secret types become ``***``, containers and nested models
-    are masked item by item.
+    URL typed ``str`` is masked) and are masked against ``forms``, the forms of the secrets
+    known to the caller (:func:`~confwarden.environment.known.forms_of`: a value copied from
+    a secret is hidden too); secret types become ``***``, containers and nested models are
+    masked item by item.
 
     Example:
         >>> safe_value("METRICS_URL", "https://admin:hunter2@metrics.example.com")
@@ -78,13 +82,14 @@ def safe_value(name: str, value: Any) -> Any:
     if hasattr(value, "get_secret_value"):
         return MASK
     if isinstance(value, str):
-        return mask_value(name, value)
+        shown = mask_value(name, value)
+        return mask_forms(shown, forms) if forms and shown else shown
     if isinstance(value, list | tuple | set | frozenset):
-        return type(value)(safe_value(name, item) for item in value)
+        return type(value)(safe_value(name, item, forms) for item in value)
     if isinstance(value, dict):
-        return {key: safe_value(f"{name}__{key}", item) for key, item in value.items()}
+        return {key: safe_value(f"{name}__{key}", item, forms) for key, item in value.items()}
     if hasattr(value, "__pydantic_fields__"):
-        return {key: safe_value(f"{name}__{key}", item) for key, item in dict(value).items()}
+        return {key: safe_value(f"{name}__{key}", item, forms) for key, item in dict(value).items()}
     return value
 
 
@@ -256,11 +261,42 @@ class ConfigSchema:
         return schema
 
     def replace(self, **changes: Any) -> Self:
-        """A copy with ``changes`` applied (and validated); this object is left unchanged."""
-        return type(self).model_validate({**self._values(), **changes})
+        """A copy with ``changes`` applied (and validated); this object is left unchanged.
+
+        Unchanged secrets are passed on unwrapped, so a validator sees the real value (not
+        ``SecretStr('**********')``); the copy masks what this object masks.
+        """
+        values = {name: _revealed(value) for name, value in self._values().items()}
+        copy = type(self).model_validate({**values, **changes})
+        known = self.__dict__.get("_confwarden_secrets")
+        if known is not None:
+            object.__setattr__(copy, "_confwarden_secrets", known)
+        return copy
 
     def _values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__confwarden_annotations__}
+
+    def _known_forms(self) -> frozenset[str]:
+        """The forms of every secret this config knows: its sensitive fields' values and,
+        for a loaded config, every secret of the variables it was loaded from."""
+        secrets: set[str] = set()
+        known = self.__dict__.get("_confwarden_secrets")
+        if isinstance(known, SecretValues):
+            secrets |= known.values()
+        sensitive = {
+            spec.name: _revealed(getattr(self, spec.name))
+            for spec in self.__confwarden_fields__
+            if spec.sensitive
+        }
+        secrets |= secrets_of(
+            {name: value for name, value in sensitive.items() if isinstance(value, str)},
+            lambda _name: True,
+        )
+        return forms_of(secrets)
+
+    def _remember_secrets(self, secrets: SecretValues) -> None:
+        """Mask every value of ``secrets`` in this config's outputs (the loader calls it)."""
+        object.__setattr__(self, "_confwarden_secrets", secrets)
 
     def to_dict(self, *, reveal: bool = False) -> dict[str, Any]:
         """Field name -> value, safe to print: secrets ``***``, URL credentials masked.
@@ -277,10 +313,11 @@ class ConfigSchema:
         """
         if reveal:
             return {name: _revealed(value) for name, value in self._values().items()}
+        forms = self._known_forms()
         return {
             spec.name: MASK
             if spec.sensitive
-            else safe_value(spec.canonical, getattr(self, spec.name))
+            else safe_value(spec.canonical, getattr(self, spec.name), forms)
             for spec in self.__confwarden_fields__
         }
 

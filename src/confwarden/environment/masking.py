@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from confwarden.environment.known import known_forms, mask_known
 from confwarden.environment.scanning import MASK, apply_spans, url_password_spans
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "mask_text",
     "mask_url",
     "mask_value",
+    "secret_spans",
     "value_is_sensitive",
 ]
 
@@ -379,6 +381,11 @@ def mask_url(url: str) -> str:
     return apply_spans(url, _marked_spans(url, urls_only=True))
 
 
+def secret_spans(text: str) -> list[tuple[int, int]]:
+    """Where :func:`mask_embedded` would mask ``text``: ``(start, end)`` pairs, unsorted."""
+    return _marked_spans(text)
+
+
 def value_is_sensitive(value: str) -> bool:
     """Tell whether a value carries a secret whatever its name (shape or embedded marker)."""
     return looks_like_secret(value) or bool(_marked_spans(value))
@@ -405,72 +412,6 @@ def mask_value(name: str, value: str | None) -> str | None:
     if is_sensitive_name(name) or looks_like_secret(value):
         return MASK
     return mask_embedded(value)
-
-
-# -- known secrets in free text -----------------------------------------------------------
-
-_MIN_KNOWN = 4  # masking "a" everywhere would destroy the text and reveal more than it hides
-
-
-def known_forms(secret: str) -> set[str]:
-    """The forms a secret takes when copied into a message, besides itself.
-
-    ``repr`` and JSON escapes, percent-encoding (both flavours), base64 (standard and
-    URL-safe, padded or not). Case variants are matched by :func:`mask_known` directly.
-
-    Example:
-        >>> sorted(known_forms("a/b c"))[:3]
-        ['YS9iIGM', 'YS9iIGM=', 'a%2Fb%20c']
-    """
-    # Imported here: only an error message being built needs them, never an import or a read.
-    import base64
-    import json
-    from urllib.parse import quote, quote_plus
-
-    forms = {
-        secret,
-        repr(secret)[1:-1],
-        json.dumps(secret)[1:-1],
-        quote(secret, safe=""),
-        quote_plus(secret, safe=""),
-    }
-    raw = secret.encode("utf-8", "surrogatepass")
-    for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
-        text = encoded.decode("ascii")
-        forms.add(text)
-        forms.add(text.rstrip("="))
-    return {form for form in forms if len(form) >= _MIN_KNOWN}
-
-
-def mask_known(text: str, secrets: Iterable[str | None]) -> str:
-    """Replace every known secret in ``text``, in any of its usual forms and any letter case.
-
-    Args:
-        text: a message about to be shown (exception, log line).
-        secrets: every sensitive value the caller knows of; ``None``, empty and values
-            shorter than 4 characters are ignored.
-
-    Example:
-        >>> mask_known("bad value 'S3CRET\\\\n' (s3cret%0a)", ["s3cret\\n"])
-        "bad value '***' (***)"
-    """
-    forms: set[str] = set()
-    for secret in secrets:
-        if secret and len(secret) >= _MIN_KNOWN:
-            forms |= known_forms(secret)
-    if not forms:
-        return text
-    ascii_text = text.isascii()
-    haystack = text.lower() if ascii_text else text
-    spans: list[tuple[int, int]] = []
-    for form in forms:
-        variants = (form.lower(),) if ascii_text else (form, form.lower(), form.upper())
-        for variant in variants:
-            start = haystack.find(variant)
-            while start >= 0:
-                spans.append((start, start + len(variant)))
-                start = haystack.find(variant, start + len(variant))
-    return apply_spans(text, spans)
 
 
 def mask_text(text: str, secrets: Iterable[str | None]) -> str:

@@ -14,16 +14,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING
 
-from confwarden.environment.masking import (
-    MASK,
-    is_sensitive_name,
-    looks_like_secret,
-    mask_text,
-    mask_value,
-)
+from confwarden.environment.masking import MASK, is_sensitive_name, mask_text, mask_value
 from confwarden.environment.provenance import OS_SOURCE, Source
 from confwarden.environment.results import EnvValidationResult, VariableExplanation
 from confwarden.environment.sanitize import sanitize_value
+from confwarden.environment.secret_values import secrets_of
 
 __all__ = ["ChangeCallback", "EnvironmentOutputs"]
 
@@ -67,19 +62,24 @@ class EnvironmentOutputs:
         return is_sensitive_name(key) or key in self._derived
 
     def known_secrets(self) -> set[str]:
-        """Every value this environment knows to be secret: by name, by origin, by shape.
+        """Every value this environment knows to be secret: by name, by origin, by shape,
+        and the secret parts inside other values (a URL password, ``password=`` of a DSN).
 
         Free text (callback errors, exception messages) is masked against all of them with
-        :func:`~confwarden.environment.masking.mask_known`.
+        :func:`~confwarden.environment.masking.mask_text`.
+
+        Example:
+            >>> from confwarden.environment.isolated import IsolatedEnvironment
+            >>> env = IsolatedEnvironment(environ={}, isolated=True)
+            >>> env.set("DB_URL", "postgresql://app:s3cret@db/app", source="doc")
+            >>> env.known_secrets()
+            {'s3cret'}
         """
-        secrets: set[str] = set()
-        for key, value in self.get_all().items():
-            if value and (self.is_sensitive(key) or looks_like_secret(value)):
-                secrets.add(value)
+        secrets = secrets_of(self.get_all(), self.is_sensitive)
         with self._lock:
-            for key, history in self._overridden.items():
-                if self.is_sensitive(key):
-                    secrets.update(old for _source, old in history if old)
+            history = [(key, old) for key, olds in self._overridden.items() for _, old in olds]
+        for key, old in history:
+            secrets |= secrets_of({key: old}, self.is_sensitive)
         return secrets
 
     def _shown(self, key: str, value: str | None) -> str | None:
