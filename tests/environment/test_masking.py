@@ -219,6 +219,8 @@ def test_mask_url_masks_a_numeric_password_before_a_raw_delimiter() -> None:
         json.dumps("pa\\ss-" + CANARY)[1:-1],
         base64.b64encode(("pa\\ss-" + CANARY).encode()).decode(),
         base64.urlsafe_b64encode(("pa\\ss-" + CANARY).encode()).decode().rstrip("="),
+        ("pa\\ss-" + CANARY).encode().hex(),
+        ("pa\\ss-" + CANARY).encode().hex().upper(),
     ],
 )
 def test_mask_known_masks_every_usual_form(form: str) -> None:
@@ -228,6 +230,14 @@ def test_mask_known_masks_every_usual_form(form: str) -> None:
     assert form not in masked
     assert MASK in masked
     assert known_forms(secret) >= {secret}
+
+
+def test_mask_known_masks_the_bytes_repr_of_a_non_ascii_secret() -> None:
+    secret = "pässwort-" + CANARY
+    text = f"ValueError: got {secret.encode()!r}"
+    masked = mask_known(text, [secret])
+    assert CANARY not in masked
+    assert MASK in masked
 
 
 def test_mask_known_ignores_tiny_values() -> None:

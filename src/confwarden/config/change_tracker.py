@@ -22,6 +22,7 @@ from confwarden.config.spec import FieldSpec
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.masking import mask_text
+from confwarden.environment.secret_values import secret_parts
 
 __all__ = ["ChangeListener", "ChangeTracker", "TrackedChange"]
 
@@ -128,7 +129,11 @@ class ChangeTracker:
                 message = mask_text(
                     f"change listener failed for {record.change.variable}: "
                     f"{type(exc).__name__}: {exc}",
-                    [v for v in values if v] + self._known_secrets(),
+                    [
+                        *values,
+                        *(part for v in values if v for part in secret_parts(v)),
+                        *self._known_secrets(),
+                    ],
                 )
                 logger.warning("%s", message)
                 with self._lock:

@@ -31,14 +31,22 @@ def secret_parts(value: str) -> list[str]:
         >>> secret_parts("postgresql://app:s3cret@db/app")
         ['s3cret']
     """
-    return [value[start:end] for start, end in secret_spans(value) if end - start >= MIN_KNOWN]
+    parts = []
+    for start, end in secret_spans(value):
+        part = value[start:end]
+        parts.append(part)
+        if "/" in part:
+            # A webhook path: its last segment is the token a message may quote alone.
+            parts.append(part.rstrip("/").rsplit("/", 1)[-1])
+    return [part for part in parts if len(part) >= MIN_KNOWN]
 
 
 def secrets_of(
     variables: Mapping[str, str | None], sensitive: Callable[[str], bool] = is_sensitive_name
 ) -> set[str]:
     """Every secret a set of variables holds: whole values of sensitive names (``sensitive``)
-    and secret-shaped values, and the secret parts inside every value.
+    and secret-shaped values, and the secret parts inside every value (a sensitive DSN's
+    ``password=`` too: a message may quote the password alone).
 
     Example:
         >>> sorted(secrets_of({"DB_PASSWORD": "pw-one", "URL": "https://u:pw-two@h", "N": "3"}))
@@ -50,8 +58,7 @@ def secrets_of(
             continue
         if sensitive(key) or looks_like_secret(value):
             found.add(value)
-        else:
-            found.update(secret_parts(value))
+        found.update(secret_parts(value))
     return found
 
 
