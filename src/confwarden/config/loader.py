@@ -24,6 +24,7 @@ from typing import Any
 
 from confwarden.config.lookups import Lookup, case_insensitive, nested_value, prefetch
 from confwarden.config.schema import ConfigSchema, fields_of, plan_of, safe_value
+from confwarden.config.schema_errors import HIDDEN_MESSAGE, VALIDATOR_ERRORS
 from confwarden.config.sources import LoadContext
 from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity, ValidationMode
 from confwarden.environment.detection import Environment
@@ -403,11 +404,6 @@ def _type_problem(
     )
 
 
-# A validator of the schema may copy the value into its message (``ValueError(f"bad {v!r}")``);
-# pydantic's own messages never do (inputs are excluded above).
-_VALIDATOR_ERRORS = frozenset({"value_error", "assertion_error"})
-
-
 def _safe_message(
     kind: str,
     message: str,
@@ -421,8 +417,8 @@ def _safe_message(
     field's raw value and the secrets inside it (a URL password), and every secret of the
     variables loaded, in their usual encodings.
     """
-    if spec.sensitive and kind in _VALIDATOR_ERRORS:
-        return "its validator rejected it (the message is hidden: the value is a secret)"
+    if spec.sensitive and kind in VALIDATOR_ERRORS:
+        return HIDDEN_MESSAGE
     raw = values[spec.name].raw
     known: list[str | None] = [raw, *(secret_parts(raw) if raw else ())]
     known += [

@@ -39,6 +39,13 @@ from confwarden.config.binding import (
     pydantic_model,
 )
 from confwarden.config.convert import ConversionError, Converter, SecretStr
+from confwarden.config.schema_errors import (
+    FieldError,
+    convert_with_pydantic,
+    masked_errors,
+    revealed,
+    validation_error,
+)
 from confwarden.config.spec import FieldSpec
 from confwarden.environment.detection import Environment
 from confwarden.environment.known import forms_of, mask_forms
@@ -59,9 +66,6 @@ __all__ = [
     "plan_of",
     "safe_value",
 ]
-
-FieldError = tuple[str, str, str, str | None]
-"""A conversion failure: (field name, pydantic error type, message, expected choices)."""
 
 
 def safe_value(name: str, value: Any, forms: frozenset[str] = frozenset()) -> Any:
@@ -192,7 +196,7 @@ class ConfigSchema:
         """
         converters = cls.__confwarden_converters__
         if converters is None:
-            return _convert_with_pydantic(cls, data)
+            return convert_with_pydantic(cls, data)
         result: dict[str, Any] = {}
         errors: list[FieldError] = []
         get = data.get
@@ -225,7 +229,7 @@ class ConfigSchema:
         """
         validated, errors = cls.convert_values(data)
         if errors:
-            raise _validation_error(cls, errors)
+            raise validation_error(cls, masked_errors(cls, errors, data))
         return cls._from_converted(validated)
 
     @classmethod
@@ -266,7 +270,7 @@ class ConfigSchema:
         Unchanged secrets are passed on unwrapped, so a validator sees the real value (not
         ``SecretStr('**********')``); the copy masks what this object masks.
         """
-        values = {name: _revealed(value) for name, value in self._values().items()}
+        values = {name: revealed(value) for name, value in self._values().items()}
         copy = type(self).model_validate({**values, **changes})
         known = self.__dict__.get("_confwarden_secrets")
         if known is not None:
@@ -284,7 +288,7 @@ class ConfigSchema:
         if isinstance(known, SecretValues):
             secrets |= known.values()
         sensitive = {
-            spec.name: _revealed(getattr(self, spec.name))
+            spec.name: revealed(getattr(self, spec.name))
             for spec in self.__confwarden_fields__
             if spec.sensitive
         }
@@ -312,7 +316,7 @@ class ConfigSchema:
             ({'api_key': '***'}, {'api_key': 'k3y'})
         """
         if reveal:
-            return {name: _revealed(value) for name, value in self._values().items()}
+            return {name: revealed(value) for name, value in self._values().items()}
         forms = self._known_forms()
         return {
             spec.name: MASK
@@ -395,70 +399,7 @@ def _rebuild(cls: type[ConfigSchema], values: dict[str, Any]) -> ConfigSchema:
     return cls.model_validate(values)
 
 
-def _revealed(value: Any) -> Any:
-    if hasattr(value, "get_secret_value"):
-        return value.get_secret_value()
-    if isinstance(value, list | tuple):
-        return type(value)(_revealed(item) for item in value)
-    return value
-
-
-def _convert_with_pydantic(
-    cls: type[ConfigSchema], data: Mapping[str, Any]
-) -> tuple[dict[str, Any], list[FieldError]]:
-    from pydantic import ValidationError
-
-    model = pydantic_model(cls)
-    try:
-        return dict(model.model_validate(data).__dict__), []
-    except ValidationError as exc:
-        details = exc.errors(include_url=False, include_input=False, include_context=False)
-    errors: list[FieldError] = []
-    for detail in details:
-        location = detail["loc"]
-        name = str(location[0]) if location else ""
-        path = ".".join(str(part) for part in location[1:])
-        message = f"{path}: {detail['msg']}" if path else detail["msg"]
-        errors.append((name, detail["type"], message, None))
-    failed = {error[0] for error in errors}
-    # The fields that did convert: validate them alone (defaults for the failed ones).
-    remaining = {key: value for key, value in data.items() if key not in failed}
-    try:
-        converted = dict(model.model_validate(remaining).__dict__)
-    except ValidationError:
-        converted = {}  # a failed field has no default: no config can be built
-    return converted, errors
-
-
-def _validation_error(cls: type[ConfigSchema], errors: list[FieldError]) -> Exception:
-    """The pydantic ``ValidationError`` of ``errors`` (pydantic_core loads only here)."""
-    from pydantic_core import ValidationError
-
-    line_errors: list[Any] = []
-    for name, kind, message, expected in errors:
-        if kind in ("literal_error", "enum"):
-            line_errors.append(
-                {"type": "literal_error", "loc": (name,), "input": None,
-                 "ctx": {"expected": expected or "a listed value"}}
-            )  # fmt: skip
-        elif kind in _PYDANTIC_TYPES:
-            line_errors.append({"type": kind, "loc": (name,), "input": None})
-        else:
-            line_errors.append(
-                {"type": "value_error", "loc": (name,), "input": None,
-                 "ctx": {"error": ValueError(message)}}
-            )  # fmt: skip
-    return ValidationError.from_exception_data(cls.__name__, line_errors, hide_input=True)
-
-
 _MUTABLE = (list, dict, set)
-
-_PYDANTIC_TYPES = frozenset(
-    {
-        "bool_parsing", "bool_type", "float_parsing", "float_type", "int_parsing",
-        "int_type", "list_type", "missing", "path_type", "string_type",
-    }
-)  # fmt: skip
 
 
 def fields_of(cls: type[ConfigSchema]) -> tuple[FieldSpec, ...]:
