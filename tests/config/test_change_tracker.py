@@ -86,3 +86,17 @@ def test_change_tracker_failing_listener_quoting_a_url_password_is_masked() -> N
     assert len(tracker.callback_errors) == 1
     assert CANARY not in tracker.callback_errors[0]
     assert CANARY.encode().hex() not in tracker.callback_errors[0]
+
+
+def test_change_tracker_masks_a_value_copied_from_a_secret_by_set() -> None:
+    env = IsolatedEnvironment(environ={"JWT_SECRET_KEY": CANARY}, isolated=True)
+    tracker = ChangeTracker()
+    tracker.attach(env)
+    env.set("COPYV", CANARY, source="copy")
+    env.set("COPYV", "plain", source="copy")
+    (added, modified) = tracker.records
+    assert added.change.after == "***"
+    assert modified.change.before == "***"
+    assert modified.change.after == "plain"
+    assert CANARY not in json.dumps([r.to_dict() for r in tracker.records])
+    assert CANARY not in str(added.change)

@@ -538,3 +538,23 @@ def test_known_secrets_include_secret_parts_of_overridden_values(
     env.set("REDIS_URL", "redis://:CANARYold77@cache:6379/0", source="test")
     env.set("REDIS_URL", "redis://cache:6379/0", source="test")
     assert "CANARYold77" in env.known_secrets()
+
+
+def test_value_copied_from_a_secret_by_set_is_masked_in_every_output(
+    environ: dict[str, str],
+) -> None:
+    secret = "CANARYcopied55"
+    env = IsolatedEnvironment(environ=environ, isolated=True)
+    env.set("JWT_SECRET_KEY", secret, source="test")
+    env.set("COPYV", secret, source="test")
+    env.set("COPYV", f"prefix-{secret}", source="test")
+    surfaces = [
+        repr(env.explain("COPYV")),
+        repr(env.explain("COPYV").to_dict()),
+        repr(list(env.iter_variables())),
+        repr(env.get_debug_info()),
+    ]
+    for text in surfaces:
+        assert secret not in text, text
+    assert env.get("COPYV") == f"prefix-{secret}"
+    assert ("COPYV", "prefix-***") in [(k, v) for k, v, _ in env.iter_variables()]

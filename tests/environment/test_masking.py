@@ -169,6 +169,20 @@ def test_mask_value_keeps_ordinary_values(value: str) -> None:
 @pytest.mark.parametrize(
     "value",
     [
+        "host: db\nport: 5432",
+        "Content-Type: application/json",
+        "https://example.com:8443/path",
+        "time 12:30:45 and user: alice",
+        "curl -X POST https://api.example.com",
+    ],
+)
+def test_mask_value_keeps_ordinary_colon_lines(value: str) -> None:
+    assert mask_value("SOME_SETTING", value) == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
         f"postgresql://app:{CANARY}/x@db:5432/app",
         f"postgresql://app:{CANARY}#x@db:5432/app",
         f"postgresql://app:{CANARY}?x@db:5432/app",
@@ -184,6 +198,16 @@ def test_mask_value_keeps_ordinary_values(value: str) -> None:
         f'{{"user": "app", "password": "{CANARY}"}}',
         f"-----BEGIN OPENSSH PRIVATE KEY-----\n{CANARY}\n-----END OPENSSH PRIVATE KEY-----",
         f"-----BEGIN PGP PRIVATE KEY BLOCK-----\n{CANARY}\n-----END PGP PRIVATE KEY BLOCK-----",
+        f"//registry.npmjs.org/:_authToken={CANARY}",
+        f"db:\n  host: db\n  password: {CANARY}\n",
+        f"password: '{CANARY} with spaces'",
+        f"Authorization: Bearer {CANARY}",
+        f"Proxy-Authorization: Basic {CANARY}",
+        f"X-Api-Key: {CANARY}",
+        f"{{'user': 'app', 'password': '{CANARY}'}}",
+        f"https://acme.webhook.office.com/webhookb2/1a2b@3c4d/IncomingWebhook/{CANARY}/5e6f",
+        f"curl -u admin:{CANARY} https://api.example.com",
+        f"curl --user 'admin:{CANARY}' https://api.example.com",
     ],
 )
 def test_mask_value_masks_embedded_secrets(value: str) -> None:

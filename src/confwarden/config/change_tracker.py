@@ -10,6 +10,7 @@ tracker's own listeners when it concerns a critical variable or breaks something
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -21,7 +22,8 @@ from confwarden.config.dependencies import ConfigDependencyMap
 from confwarden.config.spec import FieldSpec
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
-from confwarden.environment.masking import mask_text
+from confwarden.environment.known import forms_of, mask_forms
+from confwarden.environment.masking import MASK, mask_text
 from confwarden.environment.secret_values import secret_parts
 
 __all__ = ["ChangeListener", "ChangeTracker", "TrackedChange"]
@@ -108,6 +110,7 @@ class ChangeTracker:
             dependency_map=self.dependency_map,
             spec=self._specs.get(key),
         )
+        change = self._masked(change)
         record = TrackedChange(change, source, self._clock())
         with self._lock:
             self._records.append(record)
@@ -138,6 +141,21 @@ class ChangeTracker:
                 logger.warning("%s", message)
                 with self._lock:
                     self.callback_errors.append(message)
+
+    def _masked(self, change: Change) -> Change:
+        """``change`` with a value copied from a secret (``COPY`` set to the JWT secret's
+        value) masked too: the name of a copy says nothing."""
+        shown = [value for value in (change.before, change.after) if value and value != MASK]
+        if not shown:
+            return change
+        forms = forms_of(self._known_secrets())
+        if not forms:
+            return change
+        return dataclasses.replace(
+            change,
+            before=mask_forms(change.before, forms) if change.before else change.before,
+            after=mask_forms(change.after, forms) if change.after else change.after,
+        )
 
     def _known_secrets(self) -> list[str]:
         with self._lock:

@@ -29,6 +29,7 @@ from confwarden.environment.known import known_forms, mask_known
 from confwarden.environment.scanning import MASK, apply_spans, url_password_spans
 
 __all__ = [
+    "COLON_KEYS",
     "FUZZY_WORDS",
     "MASK",
     "SECRET_PARAMETERS",
@@ -185,8 +186,9 @@ def _token_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _WEBHOOK = re.compile(
-    r"(?:hooks\.slack\.com/(?:services|workflows|triggers)|discord(?:app)?\.com/api/webhooks)"
-    r"/[A-Za-z0-9_\-/]+"
+    r"(?:hooks\.slack\.com/(?:services|workflows|triggers)|discord(?:app)?\.com/api/webhooks"
+    r"|webhook\.office\.com/webhookb2)"
+    r"/[A-Za-z0-9_\-/@]+"
 )
 _PRIVATE_BLOCK = re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
 _END_BLOCK = "-----END "
@@ -282,7 +284,33 @@ SECRET_PARAMETERS = frozenset(
     }
 )
 """Parameter names (``?key=``, ``&sig=``, ``password=`` in a libpq DSN) whose value is masked,
-beside every name :func:`is_sensitive_name` accepts."""
+beside every name :func:`is_sensitive_name` accepts (``_authToken=`` of an ``.npmrc``).
+A quoted key before a colon (``'password': 'x'`` in a Python dict) is judged the same way."""
+
+COLON_KEYS = frozenset(
+    {
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "api-key",
+        "x-api-key",
+        "x-auth-token",
+        "authorization",
+        "proxy-authorization",
+        "client_secret",
+        "access_token",
+        "refresh_token",
+        "auth_token",
+        "private_key",
+        "secret_key",
+    }
+)
+"""Unquoted keys (any letter case) whose value after a colon is masked: ``password: x`` in
+YAML, ``Authorization: Bearer x`` and ``X-Api-Key: x`` headers. A table, not the name rules:
+``JWT_SECRET_KEY: is not set`` is a message about a variable, not a value."""
 
 _VALUE = r"(?P<value>'(?:[^'\\\n]|\\.){0,4096}'|\"(?:[^\"\\\n]|\\.){0,4096}\"|[^&;#\s'\"]*)"
 
@@ -303,7 +331,28 @@ _JSON_PAIR = re.compile(
     r"\"(?P<key>[A-Za-z0-9_.\-]{1,64})\"[ \t]{0,16}:[ \t]{0,16}\"(?P<value>(?:[^\"\\\n]|\\.)*+)\""
 )
 # "key=" alone, to learn which keys a text has before looking at any value.
-_KEY_BEFORE_EQUALS = re.compile(r"(?<![A-Za-z0-9_.\-])([A-Za-z][A-Za-z0-9_.\-]{0,63})[ \t]{0,8}=")
+_KEY_BEFORE_EQUALS = re.compile(r"(?<![A-Za-z0-9_.\-])([A-Za-z_][A-Za-z0-9_.\-]{0,63})[ \t]{0,8}=")
+# "key:" (YAML, a header, a quoted dict key), found the same way; group 2 is the quote.
+_KEY_BEFORE_COLON = re.compile(
+    r"(?<![A-Za-z0-9_.\-])([A-Za-z_][A-Za-z0-9_.\-]{0,63})(['\"]?)[ \t]{0,8}:(?!//)"
+)
+# "curl -u user:password": the user part excludes the colon, so it is read once.
+_CURL_USER = re.compile(r"(?<![\w\-])(?:-u|--user)[ \t]+['\"]?[^\s:'\"]*:(?P<value>[^\s'\"]*)")
+
+
+@lru_cache(maxsize=256)
+def _colon_pattern(keys: frozenset[str], quoted: bool) -> re.Pattern[str]:
+    """``key: value`` for these keys (``quoted``: ``'key':``, any other: a bare ``key:`` in any
+    letter case); an authorization scheme (``Bearer``) stays visible."""
+    names = "|".join(re.escape(key) for key in sorted(keys, key=len, reverse=True))
+    quote = "['\"]" if quoted else ""
+    return re.compile(
+        rf"(?<![A-Za-z0-9_.\-])(?P<key>{names}){quote}[ \t]{{0,8}}:(?!//)[ \t]{{0,8}}"
+        r"(?:(?:Bearer|Basic|Token|Digest|Bot)[ \t]+)?"
+        # Inside its quotes, so that masked JSON or a masked dict stays well-formed.
+        r"(?:'(?P<single>(?:[^'\\\n]|\\.){0,4096})'|\"(?P<double>(?:[^\"\\\n]|\\.){0,4096})\""
+        r"|(?P<value>[^&;#\s'\",}]*))"
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -327,11 +376,29 @@ def _marked_spans(text: str, *, urls_only: bool = False) -> list[tuple[int, int]
                 start, end = match.span(2)
                 if end > start:
                     spans.append((start, end))
+    if ":" in text and not urls_only:
+        found = set(_KEY_BEFORE_COLON.findall(text))
+        for quoted in (False, True):
+            keys = frozenset(
+                key
+                for key, quote in found
+                if bool(quote) is quoted
+                and (_secret_parameter(key) if quoted else key.lower() in COLON_KEYS)
+            )
+            if not keys:
+                continue
+            for match in _colon_pattern(keys, quoted).finditer(text):
+                group = next(g for g in ("single", "double", "value") if match[g] is not None)
+                start, end = match.span(group)
+                if end > start:
+                    spans.append((start, end))
+        if "-u" in text or "--user" in text:
+            spans.extend(match.span("value") for match in _CURL_USER.finditer(text))
     if '"' in text and ":" in text and not urls_only:
         for match in _JSON_PAIR.finditer(text):
             if match["value"] and _secret_parameter(match["key"]):
                 spans.append(match.span("value"))
-    if "hooks." in text or "/webhooks/" in text:
+    if "hooks." in text or "/webhooks/" in text or "/webhookb2/" in text:
         for match in _WEBHOOK.finditer(text):
             head = match.group().split("/", 2)
             spans.append((match.start() + len(head[0]) + len(head[1]) + 2, match.end()))
