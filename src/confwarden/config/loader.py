@@ -29,7 +29,7 @@ from confwarden.config.sources import LoadContext
 from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity, ValidationMode
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
-from confwarden.environment.known import forms_of, mask_forms
+from confwarden.environment.known import mask_forms
 from confwarden.environment.masking import MASK, is_sensitive_name, mask_text, mask_value
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.environment.sanitize import sanitize_value
@@ -116,7 +116,7 @@ class ConfigLoadResult:
         if self.config is not None:
             forms = self.config._known_forms()
         else:
-            forms = forms_of(self.secrets.values() if self.secrets is not None else ())
+            forms = self.secrets.forms() if self.secrets is not None else frozenset()
         return mask_forms(shown, forms)
 
     def describe(self, name_or_variable: str) -> dict[str, Any] | None:

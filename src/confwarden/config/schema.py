@@ -283,20 +283,19 @@ class ConfigSchema:
     def _known_forms(self) -> frozenset[str]:
         """The forms of every secret this config knows: its sensitive fields' values and,
         for a loaded config, every secret of the variables it was loaded from."""
-        secrets: set[str] = set()
         known = self.__dict__.get("_confwarden_secrets")
-        if isinstance(known, SecretValues):
-            secrets |= known.values()
         sensitive = {
             spec.name: revealed(getattr(self, spec.name))
             for spec in self.__confwarden_fields__
             if spec.sensitive
         }
-        secrets |= secrets_of(
-            {name: value for name, value in sensitive.items() if isinstance(value, str)},
-            lambda _name: True,
+        forms = forms_of(
+            secrets_of(
+                {name: value for name, value in sensitive.items() if isinstance(value, str)},
+                lambda _name: True,
+            )
         )
-        return forms_of(secrets)
+        return forms | known.forms() if isinstance(known, SecretValues) else forms
 
     def _remember_secrets(self, secrets: SecretValues) -> None:
         """Mask every value of ``secrets`` in this config's outputs (the loader calls it)."""

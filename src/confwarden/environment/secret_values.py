@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from confwarden.environment.known import MIN_KNOWN
+from confwarden.environment.known import MIN_KNOWN, forms_of
 from confwarden.environment.masking import is_sensitive_name, looks_like_secret, secret_spans
 
 __all__ = ["SecretValues", "secret_parts", "secrets_of"]
@@ -75,7 +75,7 @@ class SecretValues:
         frozenset({'pw-one'})
     """
 
-    __slots__ = ("_sensitive", "_values", "_variables")
+    __slots__ = ("_forms", "_sensitive", "_values", "_variables")
 
     def __init__(
         self,
@@ -85,6 +85,7 @@ class SecretValues:
         self._variables = variables
         self._sensitive = sensitive
         self._values: frozenset[str] | None = None
+        self._forms: frozenset[str] | None = None
 
     def values(self) -> frozenset[str]:
         """The secret values (whole and parts), each at least 4 characters long."""
@@ -93,6 +94,12 @@ class SecretValues:
             self._values = frozenset(v for v in found if len(v) >= MIN_KNOWN)
             self._variables = {}
         return self._values
+
+    def forms(self) -> frozenset[str]:
+        """Every form of every value (:func:`~confwarden.environment.known.forms_of`), once."""
+        if self._forms is None:
+            self._forms = forms_of(self.values())
+        return self._forms
 
     def __repr__(self) -> str:
         return "<SecretValues>"
