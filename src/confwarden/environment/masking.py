@@ -3,13 +3,14 @@
 A value is hidden when its **name** says it is a secret, when its **shape** says so whatever
 its name (a known token prefix, a JWT, a PEM private key, a long high-entropy string), and
 inside text when it follows a **secret marker** (a URL password, ``password=`` in a DSN or a
-query string, ``"password": "..."`` in JSON). Free text (exception messages, log lines) is
-also masked against every **known** secret in the forms it gets copied in (``repr`` escapes,
-upper or lower case, percent-encoding, JSON escapes, base64).
+query string, ``"password": "..."`` in JSON, ``password: x`` in YAML, an ``Authorization``
+header, ``curl -u``). Free text (exception messages, log lines) is also masked against every
+**known** secret in the forms it gets copied in (:mod:`confwarden.environment.known`; the
+set of known secrets: :mod:`confwarden.environment.secret_values`).
 
 The rules are data: :data:`SENSITIVE_WORDS`, :data:`SENSITIVE_TOKENS`, :data:`FUZZY_WORDS`,
-:data:`TOKEN_PREFIXES`, :data:`SECRET_PARAMETERS`. docs/masking.md prints the same table;
-change both together.
+:data:`TOKEN_PREFIXES`, :data:`SECRET_PARAMETERS`, :data:`COLON_KEYS`. docs/masking.md
+prints the same table; change both together.
 
 Hostile input stays cheap: nothing here backtracks. Every regular expression is one literal
 or one character class run after an anchor that a lookbehind pins to the start of a word, or
