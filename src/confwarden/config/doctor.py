@@ -389,6 +389,7 @@ def _modes(inspection: ConfigInspection) -> dict[ValidationMode, ValidationResul
         load.variables,
         load.schema.__confwarden_prefix__,
         tuple(load.problems),
+        load.schema.__confwarden_defaults__,
     )
     rules = rules_for(load.schema)
     return {

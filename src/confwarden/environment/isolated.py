@@ -85,6 +85,8 @@ class IsolatedEnvironment(EnvironmentOutputs, BulkOperations):
         self._loaded_files: list[str] = []
         # Variables whose value was interpolated from a secret: masked like their source.
         self._derived: dict[str, tuple[str, ...]] = {}
+        # Variables a schema marks secret (IsolatedEnvironment.mark_sensitive), upper-cased.
+        self._marked: set[str] = set()
         self._scopes = ScopeStack(f"confwarden.scope.{id(self):x}")
         self._current_scope = self._scopes.current
         # Open scopes in every context: zero means reads skip the context lookup.

@@ -39,6 +39,7 @@ class EnvironmentOutputs:
         _environ: MutableMapping[str, str]
         _isolated: bool
         _derived: dict[str, tuple[str, ...]]
+        _marked: set[str]
         _overridden: dict[str, list[tuple[Source, str]]]
         _shadowed: dict[str, list[Source]]
         _protected: dict[str, str]
@@ -60,7 +61,28 @@ class EnvironmentOutputs:
             >>> env.is_sensitive("DB_PASSWORD"), env.is_sensitive("LOG_LEVEL")
             (True, False)
         """
-        return is_sensitive_name(key) or key in self._derived
+        return (
+            is_sensitive_name(key)
+            or key in self._derived
+            or (bool(self._marked) and key.upper() in self._marked)
+        )
+
+    def mark_sensitive(self, names: Iterable[str]) -> None:
+        """Mask ``names`` like secrets from now on, whatever they are called.
+
+        A schema knows secrets no name rule does (``SHOP_SIGNING`` typed ``SecretStr``);
+        tools mark them before loading files, so that copies interpolated from them
+        (``COPY=${SHOP_SIGNING}``) are masked too. Names compare case-insensitively.
+
+        Example:
+            >>> from confwarden.environment.isolated import IsolatedEnvironment
+            >>> env = IsolatedEnvironment(environ={"SHOP_SIGNING": "zebra"}, isolated=True)
+            >>> env.mark_sensitive(["SHOP_SIGNING"])
+            >>> env.explain("SHOP_SIGNING").value
+            '***'
+        """
+        with self._lock:
+            self._marked.update(name.upper() for name in names)
 
     def known_secrets(self) -> set[str]:
         """Every value this environment knows to be secret: by name, by origin, by shape,
@@ -88,7 +110,7 @@ class EnvironmentOutputs:
     ) -> str | None:
         """``value`` of ``key`` as it may be displayed; ``forms`` (:meth:`_secret_forms`)
         also hides a copy of a secret whatever its name (``COPY`` set to a password)."""
-        if value and key in self._derived:
+        if value and (key in self._derived or (self._marked and key.upper() in self._marked)):
             return MASK
         shown = mask_value(key, value)
         if forms and shown and shown != MASK:
