@@ -98,3 +98,13 @@ def test_unknown_rule_reports_look_alike_names(name: str, meant: str) -> None:
     assert f"did you mean {meant}?" in problems[0].message
     assert problems[0].severity is Severity.ERROR
     assert "\\u" in problems[0].message  # the odd character is shown escaped
+
+
+def test_unknown_rule_file_reference_of_a_declared_variable_is_not_a_near_miss() -> None:
+    variables = {"APP_SERVICE_ID_FILE": "/run/secrets/id", "JWT_SECRET_KEY_FILE": "/run/jwt"}
+    assert _messages(variables) == []
+    assert _messages({**variables, "APP_SERVICE_ID": "backend"}) == []
+    assert _messages({"APP_FEATURE_Z_FILE": "/run/z"}) == [
+        "APP_FEATURE_Z_FILE [unknown.prefixed]: has the project prefix APP_ but no field "
+        "declares it"
+    ]

@@ -17,6 +17,7 @@ from confwarden.config.health import compute_health
 from confwarden.config.spec import Problem, Severity, ValidationMode
 from confwarden.config.validation.base import Rule, ValidationContext, ValidationResult
 from confwarden.environment.masking import mask_text
+from confwarden.environment.secret_values import secret_parts
 
 __all__ = ["ConfigurationValidator", "default_rules", "is_error_in_mode", "rules_for"]
 
@@ -183,7 +184,9 @@ class ConfigurationValidator:
         except Exception as exc:
             # A broken rule must not take startup down with it, nor leak what it was
             # looking at: the exception text may quote a value, so every value is masked.
-            text = mask_text(f"{type(exc).__name__}: {exc}", ctx.variables.values())
+            values = ctx.variables.values()
+            parts = (part for value in values if value for part in secret_parts(value))
+            text = mask_text(f"{type(exc).__name__}: {exc}", [*values, *parts])
             logger.warning("validation rule %s crashed: %s", rule.code, text)
             return [
                 Problem(
