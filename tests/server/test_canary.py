@@ -32,6 +32,7 @@ def _stir(hub: MonitoringHub, clock: FakeClock) -> None:
     hub.tracker.create("triage_agent")
     clock.advance(11)
     hub.tracker.check()  # agent_death
+    hub.flow.connect("ws-1")
     hub.flow.sent("ws-1", "e1", event_type="agent_started")
     clock.advance(31)
     hub.flow.check()

@@ -129,6 +129,12 @@ def plan(environment: str, services: tuple[str, ...], kind: str | None, as_json:
     resolve = None
     if kind is not None:
         store = _source(kind, settings, mappings, target)
+        if store.key_of("X") is not None:
+            raise click.UsageError(
+                f"--source {kind}: its keys are the variable names and carry no versions, so "
+                f"there is nothing to map or pin. Run `confwarden secrets check --source "
+                f"{kind} --env {target.value}` to verify what the store holds."
+            )
         resolve = getattr(store, "current_version", None)
     from confwarden.secrets.base import SecretSourceError, SourceNotConfigured
 

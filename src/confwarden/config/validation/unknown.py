@@ -104,6 +104,9 @@ def _unset_names(ctx: ValidationContext) -> frozenset[str]:
     return frozenset(n for n in names if "{" not in n)
 
 
+_FILE_SUFFIX = "_FILE"
+
+
 def _squash(name: str) -> str:
     return name.replace("_", "").upper()
 
@@ -140,6 +143,8 @@ class UnknownVariableRule(Rule):
                 continue
             if nested and name.startswith(nested):
                 continue
+            if name.endswith(_FILE_SUFFIX) and name[: -len(_FILE_SUFFIX)] in known:
+                continue  # SVC_DB_PASSWORD_FILE: the VAR_FILE reference of a declared name
             prefixed = bool(prefix) and name.startswith(prefix or "")
             if not prefixed and not _CONFIG_LIKE.match(name):
                 continue

@@ -17,6 +17,7 @@ from confwarden.config.health import compute_health
 from confwarden.config.spec import Problem, Severity, ValidationMode
 from confwarden.config.validation.base import Rule, ValidationContext, ValidationResult
 from confwarden.environment.masking import mask_text
+from confwarden.environment.secret_values import secret_parts
 
 __all__ = ["ConfigurationValidator", "default_rules", "is_error_in_mode", "rules_for"]
 
@@ -74,8 +75,14 @@ def rules_for(schema: type) -> tuple[Rule, ...]:
         >>> rules_for(Plain) == default_rules()
         True
     """
-    own: tuple[Rule, ...] = getattr(schema, "__confwarden_rules__", ())
-    return (*default_rules(), *own)
+    # Collected along the MRO: a schema mixing a preset (its own rules) with an included
+    # settings class (its own rules) keeps both; a subclass's rule of a type replaces its
+    # parents'.
+    own: dict[type[Rule], Rule] = {}
+    for klass in getattr(schema, "__mro__", (schema,)):
+        for rule in vars(klass).get("__confwarden_rules__", ()):
+            own.setdefault(type(rule), rule)
+    return (*default_rules(), *own.values())
 
 
 def is_error_in_mode(problem: Problem, mode: ValidationMode) -> bool:
@@ -179,7 +186,9 @@ class ConfigurationValidator:
         except Exception as exc:
             # A broken rule must not take startup down with it, nor leak what it was
             # looking at: the exception text may quote a value, so every value is masked.
-            text = mask_text(f"{type(exc).__name__}: {exc}", ctx.variables.values())
+            values = ctx.variables.values()
+            parts = (part for value in values if value for part in secret_parts(value))
+            text = mask_text(f"{type(exc).__name__}: {exc}", [*values, *parts])
             logger.warning("validation rule %s crashed: %s", rule.code, text)
             return [
                 Problem(
