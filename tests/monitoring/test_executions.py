@@ -20,6 +20,7 @@ from confwarden.monitoring import (
     MonitoringSettings,
     UnknownExecutionError,
 )
+from confwarden.monitoring import executions as executions_module
 
 # spec/003 "WebSocket Death Event Format", as a JSON schema.
 AGENT_DEATH_SCHEMA: dict[str, Any] = {
@@ -304,6 +305,22 @@ def test_tracker_is_thread_safe_under_concurrent_use(clock: FakeClock) -> None:
     assert tracker.counts()["completed"] == 1600
 
 
+def test_tracker_ids_never_collide_even_when_the_random_part_does(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 8 hex digits per second: 15,000 executions in one second collide 2.6% of the time,
+    # and a collision silently replaced a live execution (CI hung waiting for its death).
+    tracker = ExecutionTracker(MonitoringSettings(), clock=clock)
+    draws = iter(["00000000", "00000000", "0000beef"])
+    monkeypatch.setattr(executions_module.secrets, "token_hex", lambda n: next(draws))
+    first = tracker.create("a")
+    second = tracker.create("b")
+    assert first != second
+    assert second.startswith("exec_0000beef_")  # the spec's format, drawn again
+    assert tracker.active_count == 2
+    assert {r.agent_name for r in tracker.executions()} == {"a", "b"}
+
+
 def test_tracker_recent_deaths_are_exact_beyond_ten_thousand(clock: FakeClock) -> None:
     tracker = ExecutionTracker(MonitoringSettings(max_concurrent_agents=20_000), clock=clock)
     for _ in range(15_000):
@@ -311,9 +328,12 @@ def test_tracker_recent_deaths_are_exact_beyond_ten_thousand(clock: FakeClock) -
         clock.advance(0.0001)
     clock.advance(10)
     died = 0
-    while died < 15_000:  # deaths detected at many distinct instants, as a checker does
+    for _ in range(200_000):  # deaths detected at many distinct instants, as a checker does
         died += len(tracker.check())
         clock.advance(0.0001)
+        if died >= 15_000:
+            break
+    assert died == 15_000
     assert sum(tracker.recent_deaths().values()) == 15_000
     clock.advance(tracker.death_window)
     assert sum(tracker.recent_deaths().values()) == 0

@@ -138,9 +138,13 @@ class ExecutionTracker:
             ExecutionLimitError: ``MAX_CONCURRENT_AGENTS`` executions are already active.
         """
         now = self._clock()
-        run_id = f"exec_{secrets.token_hex(4)}_{int(now)}"
         limit = self.settings.max_concurrent_agents
         with self._lock:
+            # 32 random bits per second collide among thousands of executions (2.6% for
+            # 15,000): draw again rather than replace a live record.
+            run_id = f"exec_{secrets.token_hex(4)}_{int(now)}"
+            while run_id in self._records:
+                run_id = f"exec_{secrets.token_hex(4)}_{int(now)}"
             if self._active >= limit:
                 raise ExecutionLimitError(
                     f"cannot start {agent_name}: {self._active} executions are already "
