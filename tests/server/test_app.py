@@ -5,7 +5,7 @@ from __future__ import annotations
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 from tests.clock import FakeClock
-from tests.server.conftest import StreamEnded, make_hub
+from tests.server.conftest import StreamEnded, local_client, make_hub
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import create_app
@@ -27,7 +27,7 @@ def test_health_is_503_when_down(clock: FakeClock) -> None:
     hub = make_hub({}, clock=clock)
     assert hub.config is not None
     hub.config.check()
-    with TestClient(create_app(hub, manage_hub=False)) as client:
+    with local_client(create_app(hub, manage_hub=False)) as client:
         response = client.get("/health")
         assert response.status_code == 503
         assert response.json()["components"]["config"]["reason"].endswith("SHOP_SECRET")
@@ -183,7 +183,7 @@ def test_app_mounts_inside_a_host_application(hub: MonitoringHub) -> None:
     host = Starlette(
         routes=[Route("/", home), Mount("/confwarden", create_app(hub, manage_hub=False))]
     )
-    with TestClient(host) as client:
+    with local_client(host) as client:
         assert client.get("/").text == "shop"
         assert client.get("/confwarden/health/live").json() == {"status": "UP"}
         assert 'src="dashboard.js"' in client.get("/confwarden/").text
@@ -191,7 +191,7 @@ def test_app_mounts_inside_a_host_application(hub: MonitoringHub) -> None:
 
 
 def test_app_lifespan_starts_and_stops_the_hub(hub: MonitoringHub) -> None:
-    with TestClient(create_app(hub)) as client:
+    with local_client(create_app(hub)) as client:
         assert hub.config is not None
         assert hub.checker._thread is not None
         assert client.get("/health/live").status_code == 200

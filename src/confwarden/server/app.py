@@ -6,7 +6,10 @@ Dashboard". It runs alone (``confwarden serve``) or mounted inside the service's
 Starlette/FastAPI app::
 
     hub = MonitoringHub(manager)
-    app.mount("/confwarden", create_app(hub, manage_hub=False))   # the service starts the hub
+    app.mount("/confwarden", create_app(hub, token=token, manage_hub=False))  # you start the hub
+
+Without ``token`` (nor ``CONFWARDEN_SERVE_TOKEN``) only clients on the same machine are
+served (:mod:`confwarden.server.auth`).
 
 Routes (relative to where it is mounted):
 
@@ -28,7 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from importlib import resources
 from typing import Any
 
@@ -42,7 +45,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from confwarden.monitoring.bus import SLOW_CONSUMER
 from confwarden.monitoring.hub import MonitoringHub
 from confwarden.monitoring.report import Status
-from confwarden.server.auth import TokenGuard
+from confwarden.server.auth import AUTHORIZED, TOKEN_VARIABLE, TokenGuard
 from confwarden.server.metrics import CONTENT_TYPE, render_metrics
 
 __all__ = ["create_app"]
@@ -65,20 +68,34 @@ def _json(data: Any, status: int = 200) -> JSONResponse:
 
 
 def create_app(
-    hub: MonitoringHub, *, token: str | None = None, manage_hub: bool = True
+    hub: MonitoringHub,
+    *,
+    token: str | None = None,
+    allow_unauthenticated: bool = False,
+    allowed_hosts: Iterable[str] = (),
+    allowed_origins: Iterable[str] = (),
+    manage_hub: bool = True,
 ) -> Starlette:
-    """The server application for ``hub``.
+    """The server application for ``hub``, closed to strangers by default.
 
     Args:
         hub: the service's monitors.
-        token: when set, every request except the dashboard's static shell needs it
-            (``Authorization: Bearer <token>``; ``?token=`` on the WebSocket only).
+        token: every request except the dashboard's static shell and the probes
+            (``/health/live``, ``/health/ready``) needs it (``Authorization: Bearer <token>``;
+            ``?token=`` on the WebSocket only); at least 16 characters. Default: the
+            ``CONFWARDEN_SERVE_TOKEN`` variable; without either, only loopback clients
+            (the same machine) are served and others get 401 saying how to set one.
+        allow_unauthenticated: serve every client without a token (a network with its own
+            gate): an explicit decision, never the default.
+        allowed_hosts: ``Host`` names served besides the loopback ones (``"*.corp"``, ``"*"``);
+            without a token the ``Host`` must be one of them (DNS rebinding).
+        allowed_origins: WebSocket ``Origin`` values accepted besides the server's own.
         manage_hub: start the hub with the app and stop it on shutdown (standalone use).
             When mounted, Starlette does not run a sub-application's lifespan: start the
             hub in the host application's lifespan instead.
 
     Example:
-        >>> app = create_app(MonitoringHub())
+        >>> app = create_app(MonitoringHub(), token="a-long-random-token-0123")
         >>> sorted(r.path for r in app.routes)[:3]
         ['/', '/config', '/config/validation']
     """
@@ -102,7 +119,10 @@ def create_app(
         report = hub.report()
         validated = hub.config is None or hub.config.last_result is not None
         if report.status is Status.DOWN or not validated:
-            return _json({"status": Status.DOWN.value, "reason": _down_reason(hub)}, 503)
+            body = {"status": Status.DOWN.value}
+            if request.scope.get(AUTHORIZED):  # the reasons name variables: not for anyone
+                body["reason"] = _down_reason(hub)
+            return _json(body, 503)
         return _json({"status": report.status.value})
 
     async def config(request: Request) -> Response:
@@ -131,7 +151,15 @@ def create_app(
             if manage_hub:
                 await asyncio.to_thread(hub.stop)
 
-    middleware = [Middleware(TokenGuard, token=token)] if token else []
+    if token is None:
+        token = _token_from_env(hub)
+    guard = Middleware(
+        TokenGuard,
+        token=token,
+        allow_unauthenticated=allow_unauthenticated,
+        allowed_hosts=tuple(allowed_hosts),
+        allowed_origins=tuple(allowed_origins),
+    )
     return Starlette(
         routes=[
             Route("/", dashboard),
@@ -145,9 +173,21 @@ def create_app(
             Route("/metrics", metrics),
             WebSocketRoute("/events", events),
         ],
-        middleware=middleware,
+        middleware=[guard],
         lifespan=lifespan,
     )
+
+
+def _token_from_env(hub: MonitoringHub) -> str | None:
+    """``CONFWARDEN_SERVE_TOKEN`` from the variables the service reads, when set."""
+    if hub.manager is not None:
+        env = hub.manager.env
+    else:
+        from confwarden.environment.process import get_env
+
+        env = get_env()
+    value = env.get(TOKEN_VARIABLE)
+    return value.strip() or None if value else None
 
 
 def _down_reason(hub: MonitoringHub) -> str:
