@@ -22,7 +22,10 @@ from confwarden.cli._common import (
 if TYPE_CHECKING:
     from confwarden.config.schema import ConfigSchema
 
-__all__ = ["serve"]
+__all__ = ["MIN_INTERVAL", "serve"]
+
+# Validating re-reads every source: more often than this is a busy loop, not monitoring.
+MIN_INTERVAL = 1.0
 
 
 @click.command("serve")
@@ -33,7 +36,13 @@ __all__ = ["serve"]
 @env_file_option
 @secrets_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
-@click.option("--port", default=8700, show_default=True, type=int, help="Port (0: any free).")
+@click.option(
+    "--port",
+    default=8700,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0: any free).",
+)
 @click.option(
     "--token",
     envvar="CONFWARDEN_SERVE_TOKEN",
@@ -41,7 +50,11 @@ __all__ = ["serve"]
     help="Required on every request; mandatory when --host is not a loopback address.",
 )
 @click.option(
-    "--interval", default=30.0, show_default=True, help="Seconds between two validations."
+    "--interval",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=MIN_INTERVAL),
+    help=f"Seconds between two validations (at least {MIN_INTERVAL:g}).",
 )
 def serve(  # noqa: PLR0917 - click passes every option positionally
     services: tuple[str, ...],
