@@ -42,6 +42,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from confwarden.environment.isolated import IsolatedEnvironment
+from confwarden.environment.masking import mask_text
 from confwarden.monitoring.bus import SLOW_CONSUMER
 from confwarden.monitoring.hub import MonitoringHub
 from confwarden.monitoring.report import Status
@@ -132,7 +134,7 @@ def create_app(
         return _json(hub.validation_view())
 
     async def executions(request: Request) -> Response:
-        return _json(hub.executions_view())
+        return _json(_masked_executions(hub))
 
     async def metrics(request: Request) -> Response:
         return Response(render_metrics(hub), media_type=CONTENT_TYPE, headers=_NO_STORE)
@@ -176,6 +178,36 @@ def create_app(
         middleware=[guard],
         lifespan=lifespan,
     )
+
+
+def _known_secrets(hub: MonitoringHub) -> set[str]:
+    """Every secret value the hub's configuration knows: loaded, in the variables, or replaced."""
+    secrets: set[str] = set()
+    manager = hub.manager
+    if manager is None:
+        return secrets
+    env = manager.env
+    if isinstance(env, IsolatedEnvironment):
+        secrets |= env.known_secrets()
+    inspection = hub.inspection
+    if inspection is not None:
+        load = inspection.load
+        secrets.update(
+            raw for spec in load.fields if spec.sensitive and (raw := load.values[spec.name].raw)
+        )
+    return secrets
+
+
+def _masked_executions(hub: MonitoringHub) -> dict[str, Any]:
+    """``GET /executions``: an execution's error is text its code wrote, masked here."""
+    view = hub.executions_view()
+    records = view["executions"]
+    if any(record.get("error") for record in records):
+        secrets = _known_secrets(hub)
+        for record in records:
+            if record.get("error"):
+                record["error"] = mask_text(str(record["error"]), secrets)
+    return view
 
 
 def _token_from_env(hub: MonitoringHub) -> str | None:
