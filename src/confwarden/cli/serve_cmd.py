@@ -69,14 +69,16 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
 ) -> None:
     """Serve /health, /metrics, /config, live events and a dashboard for one service.
 
-    The configuration is validated again every --interval seconds; values are masked
-    everywhere. Binds 127.0.0.1 unless --host says otherwise, and then needs a --token.
-    Stops on Ctrl-C.
+    The configuration is validated again every --interval seconds and followed: a change
+    of a .env file, a mounted secret file or a secret store is applied (or rejected) and
+    shown at once as a reload. Values are masked everywhere. Binds 127.0.0.1 unless --host
+    says otherwise, and then needs a --token. Stops on Ctrl-C.
     """
     from confwarden.config.manager import UnifiedConfigManager
     from confwarden.config.resolution import startup_inputs
     from confwarden.monitoring.hub import MonitoringHub
     from confwarden.project import load_schema
+    from confwarden.server.follow import DotenvFollower, go_live
     from confwarden.server.run import serve as run
 
     found = project_of()
@@ -88,7 +90,8 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
         chosen = services[0] if services else None
     # The same resolution path as the service's own bootstrap(): .env in development, the
     # project's [tool.confwarden.secrets_dirs] unless --secrets-dir is given.
-    env = build_env(env_files)
+    env = build_env()
+    loaded = [env.load_from_file(path) for path in env_files]
     inputs = startup_inputs(
         chosen,
         env,
@@ -104,7 +107,18 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
         secret_dirs=inputs.secret_dirs,
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    # Live before the hub exists, so the hub follows its reloads and stores; an invalid
+    # configuration is served DOWN and goes live after the change that fixes it.
+    go_live(manager)
     hub = MonitoringHub(manager, health_interval=interval)
+
+    def changed(names: list[str]) -> None:
+        go_live(manager, hub)
+        if hub.config is not None:
+            hub.config.check()  # the health follows the fix now, not an interval later
+        hub.publish_health_change()
+
+    follower = DotenvFollower(env, [*loaded, *inputs.dotenv.results], on_change=changed)
 
     def ready(url: str) -> None:
         shown = f"{url}#token=<token>" if token else url
@@ -114,4 +128,9 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
             "  Ctrl-C to stop",
         )
 
-    run(hub, host=host, port=port, token=token, on_ready=ready)
+    follower.start()
+    try:
+        run(hub, host=host, port=port, token=token, on_ready=ready)
+    finally:
+        follower.stop()
+        manager.close()

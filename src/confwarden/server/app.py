@@ -48,7 +48,7 @@ from confwarden.monitoring.bus import SLOW_CONSUMER
 from confwarden.monitoring.hub import MonitoringHub
 from confwarden.monitoring.report import Status
 from confwarden.server.auth import AUTHORIZED, TOKEN_VARIABLE, TokenGuard
-from confwarden.server.metrics import CONTENT_TYPE, render_metrics
+from confwarden.server.metrics import CONTENT_TYPE, ReloadLedger, render_metrics
 
 __all__ = ["create_app"]
 
@@ -136,8 +136,11 @@ def create_app(
     async def executions(request: Request) -> Response:
         return _json(_masked_executions(hub))
 
+    ledger = ReloadLedger(hub)
+
     async def metrics(request: Request) -> Response:
-        return Response(render_metrics(hub), media_type=CONTENT_TYPE, headers=_NO_STORE)
+        body = render_metrics(hub, ledger)
+        return Response(body, media_type=CONTENT_TYPE, headers=_NO_STORE)
 
     async def events(websocket: WebSocket) -> None:
         await websocket.accept()
