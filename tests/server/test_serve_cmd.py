@@ -120,3 +120,10 @@ def test_serve_cmd_refuses_a_weak_token(token: str, expected: str) -> None:
     assert result.exit_code == 2
     assert expected in result.output
     assert token not in result.output.replace("--token", "")
+
+
+def test_serve_cmd_unknown_service_lists_the_projects_services() -> None:
+    result = CliRunner().invoke(cli, ["--project", str(PLATFORM), "serve", "--service", "nope"])
+    assert result.exit_code == 2
+    assert "unknown service 'nope'" in result.output
+    assert "backend, auth" in result.output

@@ -17,6 +17,7 @@ from confwarden.cli._common import (
     schema_option,
     secrets_dir_option,
     service_option,
+    services_of,
 )
 
 if TYPE_CHECKING:
@@ -88,6 +89,8 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
         raise click.UsageError("serve runs one service: give one --service")
     else:
         chosen = services[0] if services else None
+        if services:
+            services_of(services)  # an unknown name is refused with the project's services
     # The same resolution path as the service's own bootstrap(): .env in development, the
     # project's [tool.confwarden.secrets_dirs] unless --secrets-dir is given.
     env = build_env()
