@@ -45,4 +45,5 @@ for _ in $(seq 300); do
 done
 
 echo "etcd started on 127.0.0.1:$client (pid $pid)."
-.venv/bin/python examples/demo_etcd.py "127.0.0.1:$client"
+# TMPDIR: whatever the demo keeps on disk (its last-known-good copy) is removed with $work.
+TMPDIR="$work" .venv/bin/python examples/demo_etcd.py "127.0.0.1:$client"

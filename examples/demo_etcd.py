@@ -72,12 +72,17 @@ def main() -> None:
     # The demo prints what happened itself; the library's log lines would repeat it.
     logging.getLogger("confwarden").addHandler(logging.NullHandler())
     logging.getLogger("confwarden").propagate = False
-    endpoint = sys.argv[1]
+    # The last-known-good copy lives as long as the demo: nothing is left in /tmp.
+    with tempfile.TemporaryDirectory(prefix="cw-demo-lkg-") as directory:
+        run(sys.argv[1], Path(directory))
+
+
+def run(endpoint: str, directory: Path) -> None:
     values = staging_values()
     asyncio.run(put(endpoint, values))
     print(f"Put {len(values)} keys under {PREFIX} (secrets included).\n")
     source = EtcdSource(endpoint, PREFIX)
-    lkg = LastKnownGood(Path(tempfile.mkdtemp()) / "backend-staging.json")
+    lkg = LastKnownGood(directory / "backend-staging.json")
     live = LiveConfig(
         BackendConfig,
         environment=Environment.STAGING,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 
@@ -10,10 +12,12 @@ import pytest
 
 from confwarden.presets.agent_platform import register_services
 
-# Generated development secrets go to a directory of this run, never into the checkout.
-os.environ.setdefault(
-    "CONFWARDEN_DEV_SECRETS_DIR", tempfile.mkdtemp(prefix="confwarden-dev-secrets-")
-)
+# Generated development secrets go to a directory of this run, never into the checkout,
+# and the directory goes with the run.
+if "CONFWARDEN_DEV_SECRETS_DIR" not in os.environ:
+    _dev_secrets = tempfile.mkdtemp(prefix="confwarden-dev-secrets-")
+    os.environ["CONFWARDEN_DEV_SECRETS_DIR"] = _dev_secrets
+    atexit.register(shutil.rmtree, _dev_secrets, ignore_errors=True)
 
 # Many tests of the core use the spec platform's preset as their rich, realistic schema and
 # start it by its service names ("backend", "auth"); a project registers a preset the same way.

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from tests.servers.gcp_secret_manager import FakeSecretManager
+from tests.servers.gcp_secret_manager import FakeSecretManager, no_google_credentials
 from tests.servers.openbao import OpenBaoServer, openbao_server
 
 from confwarden.cli.main import cli
 
-__all__ = ["openbao_server"]
+__all__ = ["no_google_credentials", "openbao_server"]
 
 CANARY = "CANARY-61aa-cli-0123456789abcdef0123456789abcdef"
 
@@ -213,6 +213,13 @@ def test_secrets_check_vault(tmp_path: Path, openbao_server: OpenBaoServer) -> N
         "secrets", "check", "--env", "staging", "--source", "vault", "--root", str(root), env=env
     )
     assert code == 0, output
+    code, output = invoke(
+        "secrets", "check", "--env", "staging", "--source", "vault", "--root", str(root),
+        env={"VAULT_TOKEN": CANARY},
+    )  # fmt: skip
+    assert code == 2, output
+    assert f"VAULT_TOKEN is not a valid token for {openbao_server.url}" in output
+    assert CANARY not in output
 
 
 def test_secrets_check_without_vault_credentials_is_a_usage_error(tmp_path: Path) -> None:
@@ -223,6 +230,25 @@ def test_secrets_check_without_vault_credentials_is_a_usage_error(tmp_path: Path
     )  # fmt: skip
     assert code == 2
     assert "VAULT_ROLE_ID or VAULT_SECRET_ID is not set" in output
+
+
+def test_secrets_check_without_google_credentials_is_a_usage_error(
+    tmp_path: Path, no_google_credentials: list[str]
+) -> None:
+    root = project(tmp_path, '[tool.confwarden.secret_sources.gcp]\nproject = "acme-staging"\n')
+    code, output = invoke(
+        "secrets", "check", "--env", "staging", "--source", "gcp", "--root", str(root)
+    )
+    assert code == 2, output
+    assert "no Google credentials" in output
+    assert "gcloud auth application-default login" in output
+    assert "malformed" not in output
+    code, output = invoke(
+        "secrets", "plan", "--env", "staging", "--source", "gcp", "--root", str(root)
+    )
+    assert code == 2, output
+    assert "no Google credentials" in output
+    assert no_google_credentials == []
 
 
 def test_secrets_plan_example_platform_maps_both_oauth_conventions_to_one_secret() -> None:

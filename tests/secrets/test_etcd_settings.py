@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -30,11 +31,12 @@ from confwarden.config.spec import DEPLOYED
 class EtcdCheckedConfig(ConfigSchema):
     jwt_secret_key: Annotated[
         SecretStr | None,
-        Env("JWT_SECRET_KEY", sensitive=True, critical=True, required_in=DEPLOYED,
-            secret="jwt-secret-key-{environment}"),
+        Env("JWT_SECRET_KEY", sensitive=True, critical=True, required_in=DEPLOYED),
     ] = None
+    api_key: Annotated[SecretStr | None, Env("API_KEY", sensitive=True)] = None
     workers: Annotated[int, Env("WORKERS")] = 1
 """
+KEY = "/confwarden/etcdcheck/staging/JWT_SECRET_KEY"
 
 
 def test_etcd_settings_build_the_prefix_from_project_and_environment() -> None:
@@ -71,6 +73,19 @@ def test_etcd_settings_without_endpoint_or_project_are_refused() -> None:
         build({"url": "x"})
 
 
+def test_etcd_endpoint_with_credentials_is_refused_without_showing_them() -> None:
+    # An endpoint is shown in names, reprs, health details and fixes: no password in it.
+    with pytest.raises(SecretSourceError) as raised:
+        from_settings(
+            {"endpoints": [f"http://reader:{CANARY}@127.0.0.1:2379"], "project": "acme"},
+            mappings=SecretMappings(), environment=Environment.STAGING, environ={},
+        )  # fmt: skip
+    message = str(raised.value)
+    assert CANARY not in message
+    assert "'reader:***@127.0.0.1:2379'" in message
+    assert "ETCDCTL_PASSWORD" in message
+
+
 def test_etcd_settings_take_the_keepalive_fleet_md_tells_bigger_fleets_to_raise() -> None:
     source = from_settings(
         {"endpoints": ["127.0.0.1:1"], "project": "acme", "keepalive": 30},
@@ -98,24 +113,53 @@ def test_an_environment_table_overrides_the_plain_keys() -> None:
 
 
 @pytest.mark.integration
+@pytest.mark.parametrize("mappings", ["", 'JWT_SECRET_KEY = "jwt-secret-key-production"\n'])
 def test_etcd_settings_secrets_check_lists_problems_without_values(
-    tmp_path: Path, etcd_server: EtcdCluster
+    tmp_path: Path, etcd_server: EtcdCluster, mappings: str
 ) -> None:
+    # etcd keeps variables under their own names: no mapping is needed, and a mapping
+    # (here another environment's secret name) neither changes the key read nor is judged.
     (tmp_path / "etcdcheck_cfg.py").write_text(SCHEMA)
     (tmp_path / "pyproject.toml").write_text(
         '[tool.confwarden.configs]\napi = "etcdcheck_cfg:EtcdCheckedConfig"\n'
         "[tool.confwarden.secret_sources.etcd]\n"
         f'endpoints = ["{etcd_server.endpoints[0]}"]\nproject = "etcdcheck"\n'
+        f"[tool.confwarden.secret_mappings]\n{mappings}"
     )
     args = ["secrets", "check", "--env", "staging", "--source", "etcd", "--root", str(tmp_path)]
-    result = CliRunner().invoke(cli, args, catch_exceptions=False)
-    assert result.exit_code == 1, result.output
-    assert "JWT_SECRET_KEY" in result.output
     writer = EtcdWriter(etcd_server.endpoints)
     try:
-        writer.put("/confwarden/etcdcheck/staging/JWT_SECRET_KEY", CANARY)
+        writer.delete(KEY)
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
+        assert result.exit_code == 1, result.output
+        assert "Checking 1 secret(s)" in result.output
+        assert f"FAIL  api: JWT_SECRET_KEY <- {KEY}\n" in result.output
+        assert f"etcdctl --endpoints={etcd_server.endpoints[0]} put {KEY}" in result.output
+        assert "secrets.unmapped" not in result.output
+        assert "required.missing" not in result.output  # said once: "no value in the store"
+        assert "secrets.cross_environment" not in result.output
+        assert ":latest" not in result.output
+
+        weak = "short-" + CANARY[:6]
+        writer.put(KEY, weak)
+        writer.put("/confwarden/etcdcheck/staging/API_KEY", CANARY + "-api")
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
+        assert result.exit_code == 1, result.output
+        assert f"FAIL  api: JWT_SECRET_KEY <- {KEY}\n" in result.output
+        assert "ok    api: API_KEY <- /confwarden/etcdcheck/staging/API_KEY" in result.output
+        assert weak not in result.output
+        assert CANARY not in result.output
+
+        writer.put(KEY, CANARY)
+        result = CliRunner().invoke(cli, [*args, "--json"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert CANARY not in result.output
+        document = json.loads(result.output)
+        assert {row["key"] for row in document["secrets"]} == {
+            KEY,
+            "/confwarden/etcdcheck/staging/API_KEY",
+        }
     finally:
+        writer.delete(KEY)
+        writer.delete("/confwarden/etcdcheck/staging/API_KEY")
         writer.close()
-    result = CliRunner().invoke(cli, args, catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert CANARY not in result.output

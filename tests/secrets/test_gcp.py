@@ -18,7 +18,7 @@ from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.provenance import SourceKind
 from confwarden.errors import ConfigurationError, MissingDependencyError
 from confwarden.secrets._crc32c import crc32c, crc32c_python
-from confwarden.secrets.base import SecretSourceError
+from confwarden.secrets.base import SecretSourceError, SourceNotConfigured
 from confwarden.secrets.gcp import GoogleSecretManagerSource, SecretManagerUnavailable, make_client
 from confwarden.secrets.mapping import SecretMappings
 from confwarden.startup import bootstrap
@@ -302,6 +302,44 @@ def test_gcp_current_version_resolves_latest_from_metadata(
 def test_gcp_source_needs_a_project() -> None:
     with pytest.raises(SecretSourceError, match="GOOGLE_CLOUD_PROJECT"):
         GoogleSecretManagerSource("", mappings=MAPPINGS, environment=Environment.STAGING)
+
+
+def test_gcp_source_without_credentials_says_how_to_get_them(
+    no_google_credentials: list[str],
+) -> None:
+    source = GoogleSecretManagerSource(
+        "acme-staging", mappings=MAPPINGS, environment=Environment.STAGING
+    )
+    source.prefetch(["JWT_SECRET_KEY", "GOOGLE_CLIENT_ID"])  # failures are kept, not raised
+    with pytest.raises(SourceNotConfigured) as raised:
+        source.lookup("JWT_SECRET_KEY")
+    message = str(raised.value)
+    assert "no Google credentials" in message
+    assert "gcloud auth application-default login" in message
+    assert "GOOGLE_APPLICATION_CREDENTIALS" in message
+    assert "malformed" not in message
+    status = source.status()
+    assert not status.up
+    assert "no Google credentials" in status.detail
+    assert no_google_credentials == []  # the metadata server was never tried
+
+
+def test_gcp_endpoint_credentials_never_reach_name_status_or_errors(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    endpoint = f"http://user:{CANARY}@127.0.0.1:1"
+    source = GoogleSecretManagerSource(
+        "acme",
+        mappings=MAPPINGS,
+        environment=Environment.PRODUCTION,
+        client=make_client(endpoint, anonymous=True),
+        attempts=1,
+        timeout=0.5,
+    )
+    with pytest.raises(SecretSourceError) as info:
+        source.lookup("JWT_SECRET_KEY")
+    assert_no_canary(source, source.name, source.status(), info.value)
+    assert CANARY not in caplog.text
 
 
 def test_gcp_missing_extra_names_the_install_command(monkeypatch: pytest.MonkeyPatch) -> None:

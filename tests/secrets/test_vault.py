@@ -13,7 +13,7 @@ from tests.servers.openbao import OpenBaoServer, start_openbao, stop_openbao
 
 from confwarden.environment.detection import Environment
 from confwarden.errors import MissingDependencyError
-from confwarden.secrets.base import SecretSourceError
+from confwarden.secrets.base import SecretSourceError, SourceNotConfigured
 from confwarden.secrets.mapping import SecretMappings
 from confwarden.secrets.vault import AppRoleAuth, TokenAuth, VaultSource, VaultUnavailable
 
@@ -130,6 +130,17 @@ def test_vault_approle_logs_in_renews_and_logs_in_again(
     assert repr(auth) == "AppRoleAuth(mount='approle')"
 
 
+def test_vault_approle_wrong_secret_id_says_to_create_one(openbao_server: OpenBaoServer) -> None:
+    auth = AppRoleAuth(openbao_server.role_id, CANARY)
+    vault = source(openbao_server, {"K": "k"}, auth=auth)
+    with pytest.raises(SourceNotConfigured) as info:
+        vault.lookup("K")
+    message = str(info.value)
+    assert f"refused by {openbao_server.url}" in message
+    assert "create a new secret_id" in message
+    assert_no_canary(info.value)
+
+
 def test_vault_permission_denied_names_the_path(openbao_server: OpenBaoServer, bao: Any) -> None:
     client, prefix = bao
     client.secrets.kv.v2.create_or_update_secret(
@@ -140,6 +151,8 @@ def test_vault_permission_denied_names_the_path(openbao_server: OpenBaoServer, b
     with pytest.raises(SecretSourceError, match=rf"{prefix}/db.*permission denied") as info:
         vault.lookup("DB")
     assert vault.status().up
+    assert f"read on secret/data/{prefix}/db" in str(info.value)  # the policy path to grant
+    assert "not a valid token" not in str(info.value)
     assert_no_canary(info.value)
 
 
@@ -182,11 +195,27 @@ def test_vault_malformed_values_are_refused_without_the_value(
     assert_no_canary(missing.value, nested.value)
 
 
-def test_vault_invalid_token_is_refused(openbao_server: OpenBaoServer) -> None:
-    vault = source(openbao_server, {"X": "x"}, auth=TokenAuth(CANARY))
-    with pytest.raises(SecretSourceError, match="token lookup") as info:
+@pytest.mark.parametrize("token", ["wrong", "revoked"])
+def test_vault_invalid_token_is_refused(
+    openbao_server: OpenBaoServer, bao: Any, token: str
+) -> None:
+    client, _ = bao
+    value = CANARY
+    if token == "revoked":
+        value = client.auth.token.create(policies=["default"], ttl="10m")["auth"]["client_token"]
+        client.auth.token.revoke(value)
+    vault = source(openbao_server, {"X": "x"}, auth=TokenAuth(value))
+    with pytest.raises(SourceNotConfigured) as info:
         vault.lookup("X")
+    message = str(info.value)
+    assert f"VAULT_TOKEN is not a valid token for {openbao_server.url}" in message
+    assert "(permission denied on token lookup)" in message
+    assert "wrong, expired or revoked" in message
+    assert "Grant the token's policy" not in message  # no policy change fixes a bad token
+    assert not vault.status().up
+    assert "not a valid token" in vault.status().detail
     assert_no_canary(info.value)
+    assert value not in message
 
 
 def test_vault_slow_server_times_out_and_marks_down() -> None:
@@ -312,3 +341,24 @@ def test_vault_watch_reports_a_secret_written_after_the_load(
     hit = vault.lookup("LATE")
     assert hit is not None
     assert hit.value == "now"
+
+
+def test_vault_url_credentials_never_reach_name_repr_status_or_errors(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The source name goes into alerts, the health report and CRITICAL logs.
+    url = f"http://admin:{CANARY}@127.0.0.1:1"
+    for auth in (TokenAuth("t"), AppRoleAuth("r", "s")):
+        vault = VaultSource(
+            url,
+            auth=auth,
+            mappings=SecretMappings({"X": "x", "Y": "y"}),
+            environment=Environment.PRODUCTION,
+            timeout=0.5,
+        )
+        assert vault.name.startswith("Vault http://admin:***@127.0.0.1:1")
+        vault.prefetch(["X", "Y"])
+        with pytest.raises(VaultUnavailable) as info:
+            vault.lookup("X")
+        assert_no_canary(vault, vault.name, vault.status(), info.value)
+    assert CANARY not in caplog.text

@@ -24,11 +24,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from tests.servers import free_port
 
-__all__ = ["FakeSecretManager", "crc32c_bitwise", "gcp_secret_manager"]
+__all__ = ["FakeSecretManager", "crc32c_bitwise", "gcp_secret_manager", "no_google_credentials"]
 
 _STATUS = {
     400: "INVALID_ARGUMENT",
@@ -267,6 +268,37 @@ def gcp_secret_manager() -> Iterator[FakeSecretManager]:
         yield fake
     finally:
         fake.stop()
+
+
+@pytest.fixture(params=["missing file", "nothing set"])
+def no_google_credentials(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: Any
+) -> list[str]:
+    """A process without Google credentials, where ``google.auth.default()`` can reach nothing.
+
+    Two cases: ``GOOGLE_APPLICATION_CREDENTIALS`` naming a missing file, and nothing set at
+    all (no gcloud configuration either). The metadata-server check is switched off (its
+    flag is read at import, so the module attribute is set too) and the metadata address
+    points at a closed loopback port; the yielded list records any ping attempt, which the
+    test asserts stayed empty.
+    """
+    from google.auth.compute_engine import _metadata
+
+    pings: list[str] = []
+    home = tmp_path_factory.mktemp("no-gcloud")
+    for name in ("GOOGLE_CLOUD_PROJECT", "GOOGLE_API_KEY", "GAE_RUNTIME", "GCE_METADATA_ROOT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(home))
+    monkeypatch.setenv("NO_GCE_CHECK", "True")
+    monkeypatch.setenv("GCE_METADATA_HOST", "127.0.0.1:1")
+    monkeypatch.setenv("GCE_METADATA_IP", "127.0.0.1:1")
+    monkeypatch.setattr(_metadata, "_NO_GCE_CHECK", True)
+    monkeypatch.setattr(_metadata, "ping", lambda *_a, **_k: pings.append("ping") or False)
+    if request.param == "missing file":
+        monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(home / "missing.json"))
+    else:
+        monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    return pings
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,7 +3,8 @@
 Thin: :mod:`confwarden.config.secret_checks` does the work, the sources come from
 :mod:`confwarden.secrets.registry`. ``plan`` prints which stored secret every service reads
 and the Cloud Run ``--set-secrets`` argument; ``check`` reads every required secret from a
-store and judges it. Neither ever prints a value. Exit code 1 lists every problem.
+store and judges it. Neither ever prints a value. Exit code 1 lists every problem; 2 says
+the store is not configured (no project, no credentials, wrong settings).
 """
 
 from __future__ import annotations
@@ -119,7 +120,14 @@ def plan(environment: str, services: tuple[str, ...], kind: str | None, as_json:
     if kind is not None:
         store = _source(kind, settings, mappings, target)
         resolve = getattr(store, "current_version", None)
-    rows = secret_plan(schemas, mappings, target, resolve_version=resolve)
+    from confwarden.secrets.base import SecretSourceError, SourceNotConfigured
+
+    try:
+        rows = secret_plan(schemas, mappings, target, resolve_version=resolve)
+    except SourceNotConfigured as exc:
+        raise click.UsageError(str(exc)) from None
+    except SecretSourceError as exc:  # a version could not be resolved: nothing to pin
+        raise click.ClickException(str(exc)) from None
     problems = mapping_problems(schemas, mappings, [target])
     grouped = _by_service(rows)
     if as_json:
@@ -172,14 +180,23 @@ def plan(environment: str, services: tuple[str, ...], kind: str | None, as_json:
 @_project_option
 @json_option
 def check(environment: str, kind: str, services: tuple[str, ...], as_json: bool) -> None:
-    """Verify every mapped secret exists, is not empty and passes validation."""
+    """Verify every required secret exists, is not empty and passes validation.
+
+    Secret Manager and Vault are read through the mappings; etcd by variable name under
+    the project's prefix (no mapping needed).
+    """
     from confwarden.config.secret_checks import check_secrets
     from confwarden.environment.detection import Environment
 
     target = Environment.parse(environment, variable="--env")
     settings, schemas, mappings = _project(services)
     store = _source(kind, settings, mappings, target)
-    rows, problems = check_secrets(schemas, mappings, target, store)
+    from confwarden.secrets.base import SourceNotConfigured
+
+    try:
+        rows, problems = check_secrets(schemas, mappings, target, store)
+    except SourceNotConfigured as exc:
+        raise click.UsageError(str(exc)) from None
     failed = {p.variable for p in problems}
     if as_json:
         print_json(
@@ -196,7 +213,7 @@ def check(environment: str, kind: str, services: tuple[str, ...], as_json: bool)
     click.echo(f"Checking {len(rows)} secret(s) for {target.value} in {store.name}:")
     for row in rows:
         mark = "FAIL" if row.variable in failed else "ok"
-        click.echo(f"  {mark:<4}  {row.service}: {row.variable} <- {row.secret}")
+        click.echo(f"  {mark:<4}  {row.service}: {row.variable} <- {row.stored}")
     _print_problems(problems)
     if not problems:
         click.echo("\nAll secrets are present and valid.")

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from confwarden.config.schema import ConfigSchema, fields_of
 from confwarden.config.spec import DEPLOYED, FieldSpec, Problem, Severity
 from confwarden.environment.detection import Environment
-from confwarden.secrets.base import SecretSourceError, ValueSource
+from confwarden.secrets.base import SecretSourceError, SourceNotConfigured, ValueSource
 from confwarden.secrets.mapping import SecretMappings, SecretRef, environments_named_in
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 Services = Mapping[str, type[ConfigSchema]]
+_ABSENT = frozenset({"secrets.missing", "secrets.empty", "secrets.unreadable"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class PlannedSecret:
         secret: the stored secret and its version (``latest`` or pinned).
         critical: the field is critical.
         required: the field is required in the environment.
+        key: the store's key when it keeps the variable under its own name (etcd), else None.
     """
 
     service: str
@@ -56,14 +58,24 @@ class PlannedSecret:
     secret: SecretRef
     critical: bool
     required: bool
+    key: str | None = None
+
+    @property
+    def stored(self) -> str:
+        """Where the value is read: the key (``/confwarden/acme/staging/JWT_SECRET_KEY``) or
+        the secret and its version (``jwt-secret-key-staging:latest``)."""
+        return self.key if self.key is not None else str(self.secret)
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready form."""
+        if self.key is not None:
+            where: dict[str, object] = {"key": self.key}
+        else:
+            where = {"secret": self.secret.name, "version": self.secret.version}
         return {
             "service": self.service,
             "variable": self.variable,
-            "secret": self.secret.name,
-            "version": self.secret.version,
+            **where,
             "critical": self.critical,
             "required": self.required,
         }
@@ -208,26 +220,38 @@ def check_secrets(
     environment: Environment,
     source: ValueSource,
 ) -> tuple[list[PlannedSecret], list[Problem]]:
-    """Read every mapped secret of every service from ``source`` and judge it.
+    """Read every required secret of every service from ``source`` and judge it.
 
     A secret must exist, be readable, not be empty, and pass the schema's validation
     (the same rules as at startup, e.g. a 32-character minimum in staging). Values are
-    read into memory only; nothing returned holds one.
+    read into memory only; nothing returned holds one. The secrets are those the mappings
+    name, or, for a store keeping variables under their own names (``source.key_of``), every
+    sensitive field required in ``environment`` (and optional ones the store holds).
 
     Returns:
         The rows checked and every problem found (empty when the deploy can proceed).
+
+    Raises:
+        SourceNotConfigured: the store cannot be asked at all (no credentials).
     """
     from confwarden.config.inspection import inspect_service
 
-    problems = mapping_problems(services, mappings, [environment])
-    rows = secret_plan(services, mappings, environment)
-    source.prefetch(row.variable for row in rows)
+    keyed = source.key_of("VARIABLE") is not None
+    if keyed:
+        problems: list[Problem] = []
+        rows = _keyed_rows(services, environment, source)
+    else:
+        problems = mapping_problems(services, mappings, [environment])
+        rows = secret_plan(services, mappings, environment)
+        source.prefetch(row.variable for row in rows)
     for service, schema in services.items():
         mine = [row for row in rows if row.service == service]
         variables = {row.variable for row in mine}
         for row in mine:
             try:
                 hit = source.lookup(row.variable)
+            except SourceNotConfigured:
+                raise  # nothing can be read: one error, not one per secret
             except SecretSourceError as exc:
                 problems.append(_problem(row, source, str(exc), "secrets.unreadable"))
                 continue
@@ -237,21 +261,70 @@ def check_secrets(
                 )
             elif not hit.value.strip():
                 problems.append(_problem(row, source, "is empty in the store.", "secrets.empty"))
+        absent = {p.variable for p in problems if p.rule in _ABSENT}
         inspection = inspect_service(schema, {}, environment, sources=[source])
         problems.extend(
             p
             for p in (*inspection.validation.errors, *inspection.validation.warnings)
-            if p.variable in variables and p.rule != "source.unavailable"
+            if p.variable in variables
+            and p.rule != "source.unavailable"
+            # "not set" again after "has no value in the store" says nothing new.
+            and not (p.rule == "required.missing" and p.variable in absent)
         )
     return rows, _unique(problems)
 
 
+def _keyed_rows(
+    services: Services, environment: Environment, source: ValueSource
+) -> list[PlannedSecret]:
+    """One row per sensitive field of each service, read under its own name: every
+    required one, and optional ones the store holds (their values are judged too)."""
+    rows: list[PlannedSecret] = []
+    for service, schema in services.items():
+        for spec in _profile_fields(schema, environment):
+            if not spec.sensitive:
+                continue
+            names = spec.variable_names(environment)
+            required = spec.is_required(environment)
+            variable = _first_held(source, names)
+            if variable is None and not required:
+                continue
+            variable = variable or names[0]
+            key = source.key_of(variable)
+            rows.append(
+                PlannedSecret(
+                    service, variable, SecretRef(key or variable), spec.critical, required, key
+                )
+            )
+    return rows
+
+
+def _first_held(source: ValueSource, names: Iterable[str]) -> str | None:
+    """The first of a field's names the store has a value for (None: none, or unreadable:
+    the row's own lookup then reports why)."""
+    for name in names:
+        try:
+            if source.lookup(name) is not None:
+                return name
+        except SourceNotConfigured:
+            raise
+        except SecretSourceError:
+            return None
+    return None
+
+
 def _problem(row: PlannedSecret, source: ValueSource, message: str, rule: str) -> Problem:
+    if row.key is not None:
+        origin = f"{source.name}, key {row.key}"
+        fix = f"{source.how_to_write(row.key)} before deploying {row.service}."
+    else:
+        origin = f"{source.name}, secret {row.secret}"
+        fix = f"Create or fix the secret {row.secret.name!r} before deploying {row.service}."
     return Problem(
         variable=row.variable,
-        origin=f"{source.name}, secret {row.secret}",
+        origin=origin,
         message=message if message.endswith(".") else f"{message}.",
-        fix=f"Create or fix the secret {row.secret.name!r} before deploying {row.service}.",
+        fix=fix,
         rule=rule,
         severity=Severity.ERROR,
         critical=row.critical,

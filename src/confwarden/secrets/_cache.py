@@ -124,7 +124,8 @@ class SecretCache:
     ) -> None:
         """Fetch the stale ``refs`` in parallel (``before_parallel`` runs first, once: a login).
 
-        Failures are kept and raised by :meth:`value` for the references asked for.
+        Failures are kept and raised by :meth:`value` for the references asked for; a
+        failing ``before_parallel`` skips the parallel fetch (nothing is raised here).
         """
         with self._lock:
             stale = [ref for ref in set(refs) if not self._fresh(ref, self._answers.get(ref))]
@@ -133,7 +134,10 @@ class SecretCache:
                 self.get(ref)
             return
         if before_parallel is not None:
-            before_parallel()
+            try:
+                before_parallel()
+            except SecretSourceError:
+                return  # each lookup then fetches, and reports the failure, itself
         workers = min(self._max_workers, len(stale))
         with ThreadPoolExecutor(workers, thread_name_prefix=self._thread_name) as pool:
             list(pool.map(self.get, stale))

@@ -14,7 +14,11 @@ remote store (Secret Manager, Vault, etcd) plug in later beside the process envi
 * **possibly batched**: a remote store answers one request per secret; :meth:`prefetch`
   receives every variable of a load first, so the source can fetch them in parallel;
 * **possibly changing**: :meth:`status` says whether the source answers, :meth:`watch`
-  reports variables that may have changed while the service runs.
+  reports variables that may have changed while the service runs;
+* **keyed by variable or by mapping**: a secret store (Secret Manager, Vault) holds secrets
+  under names of its own, reached through the project's mappings; a store that keeps each
+  variable under its own name (etcd's ``<prefix>JWT_SECRET_KEY``) says so with
+  :meth:`key_of`, and deploy checks then read every secret the schema needs without a mapping.
 """
 
 from __future__ import annotations
@@ -25,7 +29,14 @@ from typing import NamedTuple, Protocol
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.errors import ConfwardenError
 
-__all__ = ["SecretSourceError", "SourceHit", "SourceStatus", "Subscription", "ValueSource"]
+__all__ = [
+    "SecretSourceError",
+    "SourceHit",
+    "SourceNotConfigured",
+    "SourceStatus",
+    "Subscription",
+    "ValueSource",
+]
 
 
 class SourceHit(NamedTuple):
@@ -79,6 +90,14 @@ class SecretSourceError(ConfwardenError):
     """
 
 
+class SourceNotConfigured(SecretSourceError):
+    """The source lacks what it needs to ask the store at all (no project, no credentials).
+
+    Not an outage: retrying does not help, the deployment must be fixed. ``confwarden
+    secrets check`` exits 2 on it, as on any other setting the store cannot use.
+    """
+
+
 class ValueSource:
     """Base class of every configuration source.
 
@@ -125,6 +144,20 @@ class ValueSource:
         Called by the loader once per load with every variable the schema may read; a
         failure is kept and raised by :meth:`lookup` only if that variable is asked for.
         """
+
+    def key_of(self, variable: str) -> str | None:
+        """The key this source keeps ``variable`` under, when it stores variables under their
+        own names; None (the default) when it reads secrets through mappings.
+
+        Example:
+            >>> ValueSource().key_of("JWT_SECRET_KEY") is None
+            True
+        """
+        return None
+
+    def how_to_write(self, key: str) -> str:
+        """How an operator writes ``key`` into this source (the fix of a missing value)."""
+        return f"Write {key} in {self.name}"
 
     def status(self) -> SourceStatus:
         """Whether this source answers (a local source is always up)."""

@@ -6,16 +6,14 @@ reads the whole prefix once (one range request, one revision), serves lookups fr
 snapshot, and keeps it current with one watch from the next revision on, so that a change
 reaches :class:`~confwarden.config.live.LiveConfig` in milliseconds.
 
-Why the prefix is held in memory: lookups then never block on the network (the loader asks
-per variable), a service keeps running on its last snapshot while etcd is down, and events
-of one transaction are published together (one reload sees all of them or none).
+Why the prefix is held in memory: lookups never block on the network, a service keeps its
+last snapshot while etcd is down, and one transaction's events are published together.
 
-The client is ``aetcd`` (gRPC, asyncio; the evaluation is in docs/fleet.md). It runs on a
-private event loop in one daemon thread per source, so the source works the same from
-synchronous code, from threads and beside an application's own asyncio loop. When a
-connection breaks (server killed, leader gone, a liveness read unanswered), the watcher moves to
-the next endpoint with backoff, reads the prefix again (events missed meanwhile, or a
-compaction, cannot be lost) and watches from there.
+The client is ``aetcd`` (gRPC, asyncio; evaluated in docs/fleet.md), on a private event loop
+in one daemon thread per source: it works the same from synchronous code, threads and beside
+an application's own asyncio loop. When a connection breaks (server killed, leader gone, a
+liveness read unanswered), the watcher moves to the next endpoint with backoff, reads the
+prefix again (nothing missed meanwhile, nor a compaction, is lost) and watches from there.
 """
 
 from __future__ import annotations
@@ -121,6 +119,7 @@ class EtcdSource(ValueSource):
         self.endpoints = tuple(_parse_endpoint(e) for e in listed)
         if not self.endpoints:
             raise ValueError("EtcdSource needs at least one endpoint")
+        self._where = ",".join(f"{h}:{p}" for h, p in self.endpoints)
         self.prefix = prefix if prefix.endswith("/") else prefix + "/"
         self.name = f"etcd {self.prefix}"
         self.timeout = timeout
@@ -168,6 +167,14 @@ class EtcdSource(ValueSource):
             entry.value,
             Source(SourceKind.SECRET, detail=f"etcd key {key}", version=str(entry.revision)),
         )
+
+    def key_of(self, variable: str) -> str:
+        """The etcd key of ``variable``: the prefix and the variable's own name (no mapping)."""
+        return self.prefix + variable
+
+    def how_to_write(self, key: str) -> str:
+        """The ``etcdctl`` command that writes ``key`` (the value left for the operator)."""
+        return f"Write it: etcdctl --endpoints={self._where} put {key} '<value>'"
 
     def known_variables(self) -> Mapping[str, str]:
         """The variables of the snapshot (empty before the first read)."""
@@ -240,7 +247,6 @@ class EtcdSource(ValueSource):
             return cast(_Values, self._values)  # _read_all published a snapshot
 
     def _unreachable(self, reason: str) -> str:
-        where = ", ".join(f"{h}:{p}" for h, p in self.endpoints)
         if "permission denied" in reason:
             fix = (
                 "Grant the etcd user read access to the prefix (etcdctl role "
@@ -250,7 +256,7 @@ class EtcdSource(ValueSource):
             fix = "Check the etcd username and password given to the source."
         else:
             fix = "Check that etcd is running and reachable from this service."
-        return f"etcd at {where} cannot be read for {self.prefix} ({reason}). {fix}"
+        return f"etcd at {self._where} cannot be read for {self.prefix} ({reason}). {fix}"
 
     async def _connect(self) -> Any:
         """A connected client, trying the endpoints in turn from the current one."""
@@ -452,12 +458,17 @@ class EtcdSource(ValueSource):
                 task.result(timeout=10)
 
     def __repr__(self) -> str:
-        where = ",".join(f"{h}:{p}" for h, p in self.endpoints)
-        return f"<EtcdSource {where} {self.prefix}>"
+        return f"<EtcdSource {self._where} {self.prefix}>"
 
 
 def _parse_endpoint(endpoint: str) -> tuple[str, int]:
     text = endpoint.removeprefix("http://")
+    userinfo, at, rest = text.rpartition("@")
+    if at:  # shown in names, health details and fixes: its password never is
+        raise ValueError(
+            f"etcd endpoint '{userinfo.split(':')[0]}:***@{rest}' must not carry credentials; "
+            "give the user as username (or ETCDCTL_USER), the password in ETCDCTL_PASSWORD"
+        )
     host, _, port = text.rpartition(":")
     if not host or not port.isdigit():
         raise ValueError(f"etcd endpoint {endpoint!r} must be host:port (127.0.0.1:2379)")

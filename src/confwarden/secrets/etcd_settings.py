@@ -51,7 +51,8 @@ def from_settings(
     environment only (``ETCDCTL_PASSWORD``), the user from ``username`` or ``ETCDCTL_USER``.
 
     Raises:
-        SecretSourceError: no endpoint, or neither ``project`` nor ``prefix``.
+        SecretSourceError: no endpoint, a malformed one (or one carrying credentials), or
+            neither ``project`` nor ``prefix``.
     """
     values = checked(settings, "etcd", _SETTINGS)
     endpoints = values.get("endpoints") or environ.get("ETCDCTL_ENDPOINTS", "")
@@ -74,11 +75,14 @@ def from_settings(
     password = environ.get("ETCDCTL_PASSWORD") or None
     if username and ":" in username and password is None:
         username, password = username.split(":", 1)  # etcdctl's --user=name:password
-    return EtcdSource(
-        [str(e) for e in endpoints],
-        prefix,
-        timeout=float(values.get("timeout", 2.0)),
-        keepalive=float(values.get("keepalive", 5.0)),
-        username=username,
-        password=password,
-    )
+    try:
+        return EtcdSource(
+            [str(e) for e in endpoints],
+            prefix,
+            timeout=float(values.get("timeout", 2.0)),
+            keepalive=float(values.get("keepalive", 5.0)),
+            username=username,
+            password=password,
+        )
+    except ValueError as exc:  # a malformed endpoint (its message masks any password)
+        raise SecretSourceError(f"[tool.confwarden.secret_sources.etcd]: {exc}.") from None

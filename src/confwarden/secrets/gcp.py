@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import importlib
 import ipaddress
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -43,6 +44,7 @@ from confwarden.secrets._remote import RemoteStatus
 from confwarden.secrets.base import (
     SecretSourceError,
     SourceHit,
+    SourceNotConfigured,
     SourceStatus,
     Subscription,
     ValueSource,
@@ -53,6 +55,7 @@ from confwarden.secrets.registry import checked
 __all__ = ["GoogleSecretManagerSource", "SecretManagerUnavailable", "make_client"]
 
 _RETRIED = (429, 503)
+_CREDENTIALS_RETRY = 30.0  # seconds a missing-credentials answer is reused before asking again
 _MAX_PAYLOAD = 64 * 1024  # Secret Manager's own limit; anything larger is not a real payload
 
 
@@ -83,6 +86,8 @@ def make_client(
 
     Raises:
         MissingDependencyError: the ``gcp`` extra is not installed.
+        SourceNotConfigured: no Google credentials are found (application default
+            credentials: ``GOOGLE_APPLICATION_CREDENTIALS``, gcloud, the metadata server).
     """
     module = _client_module()
     options: dict[str, Any] = {}
@@ -92,7 +97,12 @@ def make_client(
         from google.auth.credentials import AnonymousCredentials
 
         options["credentials"] = AnonymousCredentials()  # type: ignore[no-untyped-call]
-    client = module.SecretManagerServiceClient(**options)
+    from google.auth import exceptions as auth_exceptions
+
+    try:
+        client = module.SecretManagerServiceClient(**options)
+    except auth_exceptions.DefaultCredentialsError:
+        raise SourceNotConfigured(_no_credentials()) from None
     session = getattr(getattr(client, "_transport", None), "_session", None)
     if endpoint is not None and session is not None:
         from requests.adapters import HTTPAdapter
@@ -104,6 +114,18 @@ def make_client(
             # in the environment saves a fifth of a local fetch's CPU time.
             session.trust_env = False
     return client
+
+
+def _no_credentials() -> str:
+    named = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    where = (
+        f" (GOOGLE_APPLICATION_CREDENTIALS names {named!r}, which cannot be used)" if named else ""
+    )
+    return (
+        f"Google Secret Manager: no Google credentials{where}: run `gcloud auth "
+        "application-default login` or set GOOGLE_APPLICATION_CREDENTIALS (or use a service "
+        "account)."
+    )
 
 
 def _is_loopback(endpoint: str) -> bool:
@@ -170,7 +192,9 @@ class GoogleSecretManagerSource(ValueSource):
         self._attempts, self._backoff = max(1, attempts), backoff
         self._poll_interval = poll_interval
         self._sleep = sleep
+        self._clock = clock
         self._lock = threading.Lock()  # guards the lazy client
+        self._client_error: tuple[SourceNotConfigured, float] | None = None
         self._cache = SecretCache(
             self._fetch,
             ttl=ttl,
@@ -184,12 +208,28 @@ class GoogleSecretManagerSource(ValueSource):
 
     @property
     def client(self) -> Any:
-        """The Secret Manager client, created on first use (the import is lazy)."""
+        """The Secret Manager client, created on first use (the import is lazy).
+
+        Raises:
+            SourceNotConfigured: no Google credentials; the source is marked down, and the
+                answer is reused for 30 s (a parallel fetch asks once, not per secret).
+        """
         if self._client is None:
             with self._lock:
                 if self._client is None:
-                    self._client = make_client()
+                    self._client = self._new_client()
         return self._client
+
+    def _new_client(self) -> Any:
+        failed = self._client_error
+        if failed is not None and self._clock() - failed[1] < _CREDENTIALS_RETRY:
+            raise failed[0]
+        try:
+            return make_client()
+        except SourceNotConfigured as exc:
+            self._client_error = (exc, self._clock())
+            self._status.down(str(exc))
+            raise
 
     def _path(self, ref: SecretRef) -> str:
         return f"projects/{self.project}/secrets/{ref.name}/versions/{ref.version}"
@@ -199,9 +239,10 @@ class GoogleSecretManagerSource(ValueSource):
         from google.api_core import exceptions as gexc
 
         what = f"secret {ref.name!r} (version {ref.version}, project {self.project})"
+        client = self.client  # outside the catch-all below: missing credentials are no answer
         for attempt in range(self._attempts):
             try:
-                answer = getattr(self.client, method)(
+                answer = getattr(client, method)(
                     name=self._path(ref), retry=None, timeout=self._timeout
                 )
             except gexc.GoogleAPICallError as exc:

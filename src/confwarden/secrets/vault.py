@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from confwarden.environment.detection import Environment
+from confwarden.environment.masking import mask_url
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.errors import MissingDependencyError
 from confwarden.secrets._cache import SecretCache
@@ -45,6 +46,7 @@ from confwarden.secrets._remote import RemoteStatus
 from confwarden.secrets.base import (
     SecretSourceError,
     SourceHit,
+    SourceNotConfigured,
     SourceStatus,
     Subscription,
     ValueSource,
@@ -57,11 +59,10 @@ __all__ = ["AppRoleAuth", "TokenAuth", "VaultSource", "VaultUnavailable"]
 DEFAULT_KEY = "value"
 _MAX_VALUE = 1 << 20  # a larger value is a mistake (a whole document mapped as one secret)
 _REFUSALS = {  # hvac's exception class name -> what to tell the user
-    "Forbidden": "permission denied. Grant the token's policy read on that path, or check "
-    "the credentials.",
-    "Unauthorized": "not authenticated (invalid or expired token).",
     "InvalidPath": "not found, or its latest version is deleted. Write it, or fix the mapping.",
 }
+_BAD_CREDENTIALS = {"Forbidden": "permission denied", "Unauthorized": "not authenticated"}
+_BAD_LOGIN = {**_BAD_CREDENTIALS, "InvalidRequest": "invalid request"}  # AppRole: 400
 
 
 class VaultUnavailable(SecretSourceError):
@@ -141,7 +142,8 @@ class VaultSource(ValueSource):
         self.url = url
         self.mount = mount.strip("/")
         self.kv_version = kv_version
-        self.name = f"Vault {url} ({self.mount}/, KV v{kv_version})"
+        self._shown_url = mask_url(url)  # a URL may carry a password: never in a name
+        self.name = f"Vault {self._shown_url} ({self.mount}/, KV v{kv_version})"
         self.environment = environment
         self._auth = auth
         self._mapping = mappings.for_environment(environment)
@@ -173,7 +175,11 @@ class VaultSource(ValueSource):
                     timeout=self._timeout,
                     verify=self._verify,
                 )
-                self._login()
+                try:
+                    self._login()
+                except SecretSourceError:
+                    self._client = None  # not logged in: the next request tries again
+                    raise
             elif self._token_renew_at is not None and self._clock() >= self._token_renew_at:
                 self._renew()
             return self._client
@@ -193,12 +199,15 @@ class VaultSource(ValueSource):
                 lambda: client.auth.approle.login(
                     auth_method.role_id, auth_method.secret_id, mount_point=auth_method.mount
                 ),
+                refused=self._approle_refused,
             )
             auth = answer["auth"]
             self._schedule_renewal(float(auth["lease_duration"]), bool(auth["renewable"]))
             return
         client.token = auth_method.token
-        data = self._guard("token lookup", client.auth.token.lookup_self)["data"]
+        data = self._guard(
+            "token lookup", client.auth.token.lookup_self, refused=self._token_refused
+        )["data"]
         self._schedule_renewal(float(data.get("ttl") or 0), bool(data.get("renewable")))
 
     def _renew(self) -> None:
@@ -218,8 +227,38 @@ class VaultSource(ValueSource):
             return
         self._schedule_renewal(granted, True)
 
-    def _guard(self, what: str, call: Callable[[], Any]) -> Any:
-        """Run one request; every failure becomes a secret-free SecretSourceError."""
+    def _token_refused(self, reason: str) -> SecretSourceError:
+        return SourceNotConfigured(  # the token itself is refused: no policy can help
+            f"VAULT_TOKEN is not a valid token for {self._shown_url} ({reason} on token "
+            "lookup): it is wrong, expired or revoked; create a new one (`bao token create "
+            "-policy=...`, `vault login`) and set VAULT_TOKEN."
+        )
+
+    def _approle_refused(self, reason: str) -> SecretSourceError:
+        mount = self._auth.mount if isinstance(self._auth, AppRoleAuth) else "approle"
+        return SourceNotConfigured(
+            f"VAULT_ROLE_ID / VAULT_SECRET_ID were refused by {self._shown_url} ({reason} on "
+            "AppRole login): the secret_id is wrong, expired or used up, or the role_id is "
+            f"wrong; create a new secret_id (`bao write -f auth/{mount}/role/<role>/secret-id`) "
+            "and set VAULT_SECRET_ID."
+        )
+
+    def _policy_path(self, path: str) -> str:
+        return f"{self.mount}/data/{path}" if self.kv_version == 2 else f"{self.mount}/{path}"
+
+    def _guard(
+        self,
+        what: str,
+        call: Callable[[], Any],
+        *,
+        refused: Callable[[str], SecretSourceError] | None = None,
+        policy: str | None = None,
+    ) -> Any:
+        """Run one request; every failure becomes a secret-free SecretSourceError.
+
+        ``refused`` builds the error of a request refused for its credentials (a login);
+        ``policy`` is the policy path to grant when a read is denied.
+        """
         hvac = _hvac()
         exc_types = hvac.exceptions
         try:
@@ -230,7 +269,18 @@ class VaultSource(ValueSource):
             raise error from None
         except exc_types.VaultError as exc:
             self._status.up()  # it answered: the request is what was refused
-            reason = _REFUSALS.get(type(exc).__name__, f"refused ({type(exc).__name__}).")
+            kind = type(exc).__name__
+            reason = _BAD_CREDENTIALS.get(kind) or _REFUSALS.get(kind, f"refused ({kind}).")
+            if refused is not None and kind in _BAD_LOGIN:
+                bad = refused(_BAD_LOGIN[kind])
+                self._status.down(str(bad))  # no request can succeed without a login
+                raise bad from None
+            if kind in _BAD_CREDENTIALS:
+                grant = f"read on {policy}" if policy else "read on that path"
+                reason = (
+                    f"{reason}. Grant the token's policy {grant} (or, if the token was "
+                    "revoked since the service started, set a new one)."
+                )
             raise SecretSourceError(f"{what}: {reason}") from None
         except Exception as exc:  # requests' connection errors and timeouts
             name = type(exc).__name__
@@ -254,7 +304,9 @@ class VaultSource(ValueSource):
         client = self._logged_in()
         if self.kv_version == 1:
             answer = self._guard(
-                what, lambda: client.secrets.kv.v1.read_secret(path, mount_point=self.mount)
+                what,
+                lambda: client.secrets.kv.v1.read_secret(path, mount_point=self.mount),
+                policy=self._policy_path(path),
             )
             return answer.get("data") or {}, None, float(answer.get("lease_duration") or 0)
         version = int(ref.version) if ref.pinned else None
@@ -263,6 +315,7 @@ class VaultSource(ValueSource):
             lambda: client.secrets.kv.v2.read_secret_version(
                 path, version=version, mount_point=self.mount, raise_on_deleted_version=True
             ),
+            policy=self._policy_path(path),
         )
         body = answer.get("data") or {}
         metadata = body.get("metadata") or {}
@@ -335,6 +388,7 @@ class VaultSource(ValueSource):
         answer = self._guard(
             f"metadata of {path!r}",
             lambda: client.secrets.kv.v2.read_secret_metadata(path, mount_point=self.mount),
+            policy=f"{self.mount}/metadata/{path}",
         )
         return str((answer.get("data") or {}).get("current_version"))
 
