@@ -44,7 +44,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.masking import mask_text
-from confwarden.monitoring.bus import SLOW_CONSUMER
+from confwarden.monitoring.bus import SLOW_CONSUMER, Subscription
 from confwarden.monitoring.hub import MonitoringHub
 from confwarden.monitoring.report import Status
 from confwarden.server.auth import AUTHORIZED, TOKEN_VARIABLE, TokenGuard
@@ -143,8 +143,15 @@ def create_app(
         return Response(body, media_type=CONTENT_TYPE, headers=_NO_STORE)
 
     async def events(websocket: WebSocket) -> None:
-        await websocket.accept()
-        await _stream(hub, websocket)
+        # Subscribed before the handshake completes: a client that sees it open gets every
+        # event published from then on.
+        subscription = hub.bus.subscribe()
+        try:
+            await websocket.accept()
+        except BaseException:
+            hub.bus.unsubscribe(subscription)
+            raise
+        await _stream(hub, websocket, subscription)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -231,14 +238,13 @@ def _down_reason(hub: MonitoringHub) -> str:
     return "; ".join(reasons) or "configuration not validated yet"
 
 
-async def _stream(hub: MonitoringHub, websocket: WebSocket) -> None:
+async def _stream(hub: MonitoringHub, websocket: WebSocket, subscription: Subscription) -> None:
     """Send the backlog, then live events, until the client leaves or is dropped as slow.
 
     The sender, the receiver (to notice the client leaving) and the drop signal run side by
     side: a client that stops reading blocks only its own sender, its queue fills, the bus
     drops it, and this connection is closed with the reason (1013, "try again later").
     """
-    subscription = hub.bus.subscribe()
 
     async def pump() -> None:
         while True:
