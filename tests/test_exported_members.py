@@ -85,3 +85,12 @@ def test_environment_package_reexports_dev_secrets_and_marker_functions() -> Non
         assert getattr(environment, name) is obj
     for name in environment.__all__:
         assert hasattr(environment, name), name
+
+
+def test_names_a_schema_needs_come_from_the_top_level_package() -> None:
+    from confwarden.config.spec import ALL_ENVIRONMENTS, DEPLOYED
+
+    schema_names = {"ConfigSchema", "Env", "SecretStr", "Environment", "DEPLOYED"}
+    assert schema_names | {"ALL_ENVIRONMENTS"} <= set(confwarden.__all__)
+    assert confwarden.DEPLOYED is DEPLOYED
+    assert confwarden.ALL_ENVIRONMENTS is ALL_ENVIRONMENTS

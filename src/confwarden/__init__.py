@@ -64,6 +64,8 @@ _EXPORTS: dict[str, str] = {
     "SecretURL": "confwarden.components.url",
     "SharedJWTSecretManager": "confwarden.components.jwt_secret",
     "UnifiedConfigManager": "confwarden.config.manager",
+    "ALL_ENVIRONMENTS": "confwarden.config.spec",
+    "DEPLOYED": "confwarden.config.spec",
     "ValidationMode": "confwarden.config.spec",
     "ValidationResult": "confwarden.config.validation",
     "bootstrap": "confwarden.startup",
@@ -76,6 +78,8 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "ALL_ENVIRONMENTS",
+    "DEPLOYED",
     "ChangeTracker",
     "ClickHouseURLBuilder",
     "ConfigDependencyMap",
@@ -151,6 +155,8 @@ if TYPE_CHECKING:
     from confwarden.config.manager import reset_unified_config as reset_unified_config
     from confwarden.config.schema import ConfigSchema as ConfigSchema
     from confwarden.config.schema import Env as Env
+    from confwarden.config.spec import ALL_ENVIRONMENTS as ALL_ENVIRONMENTS
+    from confwarden.config.spec import DEPLOYED as DEPLOYED
     from confwarden.config.spec import ValidationMode as ValidationMode
     from confwarden.config.validation import ConfigurationValidator as ConfigurationValidator
     from confwarden.config.validation import ValidationResult as ValidationResult

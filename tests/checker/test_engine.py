@@ -6,7 +6,11 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
+
 from confwarden.checker import run_check
+from confwarden.cli.main import cli
 
 
 def _write(root: Path, rel: str, text: str) -> Path:
@@ -118,6 +122,18 @@ def test_run_check_newer_syntax_for_a_newer_target_is_one_note(tmp_path: Path) -
     assert "Python >= 3.12" in result.notes[0]
 
 
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.11 cannot parse 3.12 syntax")
+def test_run_check_real_syntax_error_under_a_newer_target_is_cw000(tmp_path: Path) -> None:
+    _write(tmp_path, "pyproject.toml", '[project]\nrequires-python = ">=3.12"\n[tool.confwarden]\n')
+    _write(tmp_path, "bad.py", "def f(:\n    pass\n")
+    _write(tmp_path, "new.py", _PY312_ONLY)
+    result = run_check(tmp_path)
+    assert [(f.path, f.code) for f in result.findings] == [("bad.py", "CW000")]
+    assert "1 file(s) skipped" in result.notes[0]
+    assert "bad.py" not in result.notes[0]
+    assert result.exit_code == 1
+
+
 def test_run_check_ruff_target_version_is_read_too(tmp_path: Path) -> None:
     _write(tmp_path, "pyproject.toml", '[tool.ruff]\ntarget-version = "py313"\n[tool.confwarden]\n')
     _write(tmp_path, "new.py", _PY312_ONLY)
@@ -160,3 +176,23 @@ def test_find_project_root_walks_up_to_the_confwarden_table(tmp_path: Path) -> N
     deep = tmp_path / "svc" / "pkg" / "mod.py"
     _write(tmp_path, "svc/pkg/mod.py", "x = 1\n")
     assert find_project_root(deep) == tmp_path.resolve()
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.11 cannot parse 3.12 syntax")
+@pytest.mark.parametrize("name", ["ruff.toml", ".ruff.toml"])
+def test_run_check_target_version_of_a_ruff_toml_is_read(tmp_path: Path, name: str) -> None:
+    _write(tmp_path, "pyproject.toml", "[tool.confwarden]\n")
+    _write(tmp_path, name, 'target-version = "py312"\n')
+    _write(tmp_path, "new.py", _PY312_ONLY)
+    result = run_check(tmp_path)
+    assert result.findings == []
+    assert "Python >= 3.12" in result.notes[0]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.11 cannot parse 3.12 syntax")
+def test_check_a_subfolder_reads_the_target_of_the_project_above(tmp_path: Path) -> None:
+    _write(tmp_path, "pyproject.toml", '[project]\nname = "x"\nrequires-python = ">=3.12"\n')
+    _write(tmp_path, "pkg/new.py", _PY312_ONLY)
+    result = CliRunner().invoke(cli, ["check", "--no-cache", str(tmp_path / "pkg")])
+    assert result.exit_code == 0, result.output
+    assert "Python >= 3.12" in result.output

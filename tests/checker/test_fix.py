@@ -163,3 +163,98 @@ def test_check_diff_never_shows_a_hard_coded_secret(tmp_path: Path) -> None:
     fixed = CliRunner().invoke(cli, ["check", str(tmp_path), "--fix"])
     assert canary not in fixed.output
     assert f'get_env().get("API_TOKEN", "{canary}")' in (tmp_path / "app.py").read_text()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "def f(get_env=None):\n    return os.getenv('A')\n",
+        "def g():\n    get_env = 3\n    return os.environ.get('B')\n",
+        "def h(*, get_env):\n    return os.getenv('A')\n",
+        "def k():\n    for get_env in ():\n        pass\n    return os.getenv('A')\n",
+        "def m():\n    from x import get_env\n    return os.getenv('A')\n",
+        "class C:\n    get_env = None\n    A = os.getenv('A')\n",
+        "X = [os.getenv(get_env) for get_env in ('A', 'B')]\n",
+        "L = lambda get_env: os.getenv('A')\n",
+    ],
+)
+def test_rewrite_source_leaves_an_access_where_the_accessor_name_is_shadowed(
+    source: str,
+) -> None:
+    assert rewrite_source(f"import os\n{source}", **_DEFAULT).source is None
+
+
+def test_rewrite_source_refuses_a_module_that_binds_the_accessor_name_itself() -> None:
+    source = "import os\n\ndef get_env():\n    return 1\n\nA = os.getenv('A')\n"
+    assert rewrite_source(source, **_DEFAULT).source is None
+    glob = "import os\n\ndef f():\n    global get_env\n    get_env = 1\n\nA = os.getenv('A')\n"
+    assert rewrite_source(glob, **_DEFAULT).source is None
+
+
+def test_rewrite_source_rewrites_beside_a_shadowing_scope_it_does_not_enter() -> None:
+    source = (
+        "import os\n\nclass C:\n    get_env = None\n\n    def m(self):\n"
+        "        return os.getenv('A')\n\ndef f(get_env):\n    return os.getenv('B')\n"
+    )
+    new = rewrite_source(source, **_DEFAULT).source or ""
+    assert "return get_env().get('A')" in new
+    assert "return os.getenv('B')" in new
+
+
+def test_fix_lists_a_shadowed_access_with_the_reason(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.confwarden]\n")
+    original = (
+        "import os\n\n\ndef f(get_env=None):\n    return os.getenv('A')\n\n\n"
+        "def g():\n    get_env = 3\n    return os.environ.get('B')\n"
+    )
+    (tmp_path / "app.py").write_text(original)
+    report = fix_tree(tmp_path)
+    assert (tmp_path / "app.py").read_text() == original
+    assert [(u.line, "`get_env` is a local name there" in u.why) for u in report.untouched] == [
+        (5, True),
+        (10, True),
+    ]
+    assert report.result is not None
+    assert report.result.exit_code == 1
+
+
+def test_rewrite_source_keeps_an_import_named_in_all() -> None:
+    source = 'import os\n\n__all__ = ["X", "os"]\n\nX = os.getenv("X")\n'
+    new = rewrite_source(source, **_DEFAULT).source or ""
+    assert new.startswith("import os\n")
+    assert 'X = get_env().get("X")' in new
+
+
+def test_fix_refusal_quotes_the_line_of_the_file_as_it_is(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.confwarden]\n[tool.confwarden.fix]\nimport = "import confwarden"\n'
+    )
+    (tmp_path / "app.py").write_text('"""Doc."""\nimport os\n\n\nTIMEOUT = os.getenv("T")\n')
+    report = fix_tree(tmp_path)
+    assert "at app.py:5 " in report.refused["app.py"]
+    assert report.untouched == []
+
+
+def test_fix_describes_an_os_function_used_as_a_value(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.confwarden]\n")
+    (tmp_path / "reader.py").write_text(
+        'from os import getenv\n\nREADER = getenv\nZ = getenv("Z")\n'
+    )
+    report = fix_tree(tmp_path, write=False)
+    assert [(u.line, u.why.split(":")[0]) for u in report.untouched] == [
+        (1, "imports os.getenv by name, and the name is still used as a value"),
+        (3, "uses os.getenv as a value (aliased or passed), not as a call"),
+    ]
+
+
+def test_fix_keeps_an_import_another_module_imports_from_the_fixed_one(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.confwarden]\n")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "base.py").write_text('import os\n\nX = os.getenv("X")\n')
+    (tmp_path / "pkg" / "user.py").write_text("from pkg.base import os\n\nSEP = os.sep\n")
+    report = fix_tree(tmp_path)
+    new = (tmp_path / "pkg" / "base.py").read_text()
+    assert report.changed
+    assert new.startswith("import os\n")
+    assert 'X = get_env().get("X")' in new

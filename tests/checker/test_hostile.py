@@ -79,6 +79,24 @@ def test_run_check_wide_encoding_is_reported_as_such(tmp_path: Path, encoding: s
     assert "save it as UTF-8" in findings[0].message
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_run_check_wide_encoding_excerpt_is_decoded_and_masked(
+    tmp_path: Path, encoding: str
+) -> None:
+    # The excerpt was the UTF-8 reading of UTF-16 bytes: NULs between the characters, so
+    # masking never matched and the password showed once the NULs were dropped.
+    canary = "CANARYu16pw"
+    text = f'DB_URL = "postgresql://u:{canary}@db/x"\nimport os\n'
+    (tmp_path / "wide.py").write_bytes(text.encode(encoding))
+    findings = run_check(tmp_path, use_cache=False).findings
+    assert [f.code for f in findings] == ["CW000"]
+    assert "UTF-" in findings[0].message
+    shown = findings[0].source
+    assert "\x00" not in shown
+    assert canary not in shown
+    assert shown.startswith("DB_URL = ")  # the text, decoded
+
+
 def test_safe_source_200_kb_line_is_linear() -> None:
     line = "x = os.getenv('A', '" + "a=" * 100_000 + "')"
     started = time.perf_counter()

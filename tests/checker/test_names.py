@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from confwarden.checker.excerpts import mask_secrets
 from confwarden.checker.names import is_secret_variable
 
 
@@ -20,6 +21,14 @@ from confwarden.checker.names import is_secret_variable
         "REFRESH_TOKEN_TTL",
         "SECRET_MANAGER_PROJECT",
         "LOG_LEVEL",
+        "MAX_TOKENS",
+        "OPENAI_MAX_TOKENS",
+        "NUM_TOKENS",
+        "PASSWORD_MIN_CHARS",
+        "TOKEN_EXPIRE_MINUTES_STAGING",
+        "SECRETS_DIR_PRODUCTION",
+        "SKIP_TOKEN_VALIDATION",
+        "ACCESS_TOKEN_EXPIRES_IN",
     ],
 )
 def test_is_secret_variable_settings_about_secrets_are_not_secrets(name: str) -> None:
@@ -37,7 +46,26 @@ def test_is_secret_variable_settings_about_secrets_are_not_secrets(name: str) ->
         "GOOGLE_CLIENT_SECRET",
         "TOKEN",
         "password",
+        "JWT_SECRET_KEY_STAGING",
+        "GITHUB_TOKEN",
+        "DB_PASSWORD",
+        "API_KEY_PRODUCTION",
+        "SECRET_TESTING",
     ],
 )
 def test_is_secret_variable_secrets_are_secrets(name: str) -> None:
     assert is_secret_variable(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["OPENAI_API_KEY", "JWT_SECRET_KEY_STAGING", "GITHUB_TOKEN", "DB_PASSWORD"]
+)
+def test_mask_secrets_canary_real_secrets_stay_masked_in_excerpts(name: str) -> None:
+    canary = "CANARY-7c1e"
+    line = f'{name} = "{canary}"'
+    assert canary not in mask_secrets(line)
+    assert canary not in mask_secrets(f'get_env().get("{name}", "{canary}")')
+
+
+def test_mask_secrets_shows_settings_about_secrets() -> None:
+    assert mask_secrets('MAX_TOKENS = "4096"') == 'MAX_TOKENS = "4096"'

@@ -98,3 +98,61 @@ def test_typed_schema_loaded_through_bootstrap_reads_every_field(copy_tree) -> N
 def test_example_platform_needs_no_ignore() -> None:
     pyproject = Path(__file__).resolve().parents[2] / "examples" / "platform" / "pyproject.toml"
     assert "ignore" not in pyproject.read_text()
+
+
+_SHOP = (
+    "from confwarden import ConfigSchema\n"
+    "\n"
+    "\n"
+    'class ShopConfig(ConfigSchema, env_prefix="SHOP_"):\n'
+    "    data_dir: str = '/data'\n"
+    "    page_size: int = 20\n"
+    "    unused_knob: int = 1\n"
+    "\n"
+    "\n"
+    "class Child(ShopConfig):\n"
+    "    child_knob: int = 2\n"
+)
+
+
+def _shop(tmp_path: Path, schema: str = "pkg.settings:Child") -> Path:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "settings.py").write_text(_SHOP)
+    (tmp_path / "pyproject.toml").write_text(f'[tool.confwarden]\nschema = "{schema}"\n')
+    (tmp_path / "pkg" / "app.py").write_text(
+        "from confwarden import get_env\n\n\ndef show(cfg):\n"
+        "    return cfg.page_size, cfg.child_knob, get_env().get('SHOP_DATA_DIR')\n"
+    )
+    return tmp_path
+
+
+def test_run_check_schema_env_prefix_binds_the_prefixed_names(tmp_path: Path) -> None:
+    result = run_check(_shop(tmp_path))
+    assert [(f.code, f.path, f.line) for f in result.findings] == [("CW108", "pkg/settings.py", 7)]
+    assert "SHOP_UNUSED_KNOB (field unused_knob)" in result.findings[0].message
+
+
+def test_run_check_import_schema_counts_attribute_reads_at_the_field_line(
+    tmp_path: Path,
+) -> None:
+    result = run_check(_shop(tmp_path), import_schema=True)
+    assert [(f.code, f.path, f.line) for f in result.findings] == [("CW108", "pkg/settings.py", 7)]
+
+
+def test_run_check_schema_nested_group_and_case_insensitive_names(tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "settings.py").write_text(
+        "from pydantic import BaseModel\nfrom confwarden import ConfigSchema\n\n\n"
+        "class Payment(BaseModel):\n    provider: str = 'x'\n\n\n"
+        'class Shop(ConfigSchema, env_prefix="SHOP_", case_sensitive=False):\n'
+        "    payment: Payment = Payment()\n"
+    )
+    (tmp_path / "pyproject.toml").write_text('[tool.confwarden]\nschema = "pkg.settings:Shop"\n')
+    (tmp_path / "pkg" / "app.py").write_text(
+        "from confwarden import get_env\n\nA = get_env().get('SHOP_PAYMENT__PROVIDER')\n"
+        "B = get_env().get('shop_payment')\nC = get_env().get('SHOP_OTHER')\n"
+    )
+    result = run_check(tmp_path)
+    assert [(f.code, f.line) for f in result.findings] == [("CW107", 5)]

@@ -80,3 +80,17 @@ def test_analyze_source_statement_walk_finds_the_same_imports() -> None:
         ("pkg", "function"),
         ("in_case", ""),
     ]
+
+
+def test_analyze_source_travelled_messages_use_user_words() -> None:
+    source = (
+        b"from confwarden import get_env\nNAMES = {'a': 'A_VAR'}\nP = 'X'\n"
+        b"get_env().get(NAMES['a'])\nget_env().get(f'{P}_Y')\nget_env().get(P + '_Z')\n"
+    )
+    facts = analyze_source(source)
+    shown = sorted((a.name, a.indirect) for a in facts.env if a.indirect)
+    assert shown == [
+        ("A_VAR", "through a lookup in `NAMES`"),
+        ("X_Y", "through an f-string"),
+        ("X_Z", "through a string concatenation"),
+    ]

@@ -136,3 +136,139 @@ def test_env_file_that_is_a_fifo_exits_2_as_bad_input(
     assert result.exit_code == 2
     assert "not a regular file" in result.output
     assert str(fifo) in result.output
+
+
+# -- the project's schema says what is secret (not only the variable's name) -------------------
+
+SIGNING_CANARY = "zebraGiraffe77Q"
+
+SIGNING_SCHEMA = """
+from typing import Annotated
+
+from pydantic import BaseModel
+
+from confwarden import ConfigSchema, Env, SecretStr
+
+
+class Payment(BaseModel):
+    provider: str = "stripe"
+    merchant_token: SecretStr | None = None
+
+
+class SigningConfig(ConfigSchema, env_prefix="SHOP_"):
+    page_size: int = 50
+    signing: SecretStr | None = None
+    rotated: Annotated[
+        SecretStr | None, Env("SHOP_SIGN_{ENVIRONMENT}", deprecated=("SHOP_OLD_SIGN",))
+    ] = None
+    payment: Payment = Payment()
+"""
+
+# Names no name-based rule calls secret: only the schema knows.
+SCHEMA_SECRETS = (
+    "SHOP_SIGNING",
+    "SHOP_SIGN_PRODUCTION",
+    "SHOP_OLD_SIGN",
+    "SHOP_PAYMENT",
+    "SHOP_PAYMENT__MERCHANT_TOKEN",
+)
+
+
+@pytest.fixture
+def signing_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "signing-project"
+    (root / "signingshop").mkdir(parents=True)
+    (root / "signingshop" / "__init__.py").write_text("")
+    (root / "signingshop" / "config.py").write_text(SIGNING_SCHEMA)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "signing"\n\n[tool.confwarden.configs]\n'
+        'shop = "signingshop.config:SigningConfig"\n'
+    )
+    monkeypatch.chdir(root)
+    return root
+
+
+def _schema_secret_env() -> dict[str, str]:
+    env = {name: SIGNING_CANARY for name in SCHEMA_SECRETS}
+    env["SHOP_PAYMENT"] = f'{{"merchant_token": "{SIGNING_CANARY}"}}'
+    env["SHOP_PAGE_SIZE"] = "20"
+    return env
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_env_show_masks_what_the_project_schema_marks_sensitive(
+    signing_project: Path, as_json: bool
+) -> None:
+    args = ["env", "show", *(["--json"] if as_json else [])]
+    code, output = _invoke(*args, env={**_schema_secret_env(), "COLUMNS": "300"})
+    assert code == 0
+    assert SIGNING_CANARY not in output
+    assert "SHOP_SIGNING" in output
+    if as_json:
+        by_key = {v["key"]: v for v in json.loads(output)["variables"]}
+        assert {by_key[name]["value"] for name in SCHEMA_SECRETS} == {"***"}
+        assert by_key["SHOP_PAGE_SIZE"]["value"] == "20"
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+@pytest.mark.parametrize("variable", SCHEMA_SECRETS)
+def test_env_explain_masks_what_the_project_schema_marks_sensitive(
+    signing_project: Path, variable: str, as_json: bool
+) -> None:
+    args = ["env", "explain", variable, *(["--json"] if as_json else [])]
+    code, output = _invoke(*args, env=_schema_secret_env())
+    assert code == 0
+    assert SIGNING_CANARY not in output
+    if as_json:
+        data = json.loads(output)
+        assert (data["value"], data["sensitive"]) == ("***", True)
+    else:
+        assert f"{variable} = ***" in output
+        assert "sensitive: value masked" in output
+
+
+def test_env_explain_masks_what_an_override_replaced_for_a_schema_secret(
+    signing_project: Path,
+) -> None:
+    dotenv = signing_project / ".env"
+    dotenv.write_text("SHOP_SIGNING=from-file-value\n")
+    code, output = _invoke(
+        "env", "explain", "SHOP_SIGNING", "--env-file", str(dotenv), "--override", "--json",
+        env={"SHOP_SIGNING": SIGNING_CANARY},
+    )  # fmt: skip
+    assert code == 0
+    assert SIGNING_CANARY not in output
+    assert "from-file-value" not in output
+
+
+def test_env_explain_without_project_masks_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, output = _invoke("env", "explain", "SHOP_SIGNING", env={"SHOP_SIGNING": "visible"})
+    assert code == 0
+    assert "SHOP_SIGNING = visible" in output
+    code, output = _invoke("env", "explain", "DB_PASSWORD", env={"DB_PASSWORD": SIGNING_CANARY})
+    assert SIGNING_CANARY not in output
+
+
+def test_env_show_masks_a_copy_interpolated_from_a_schema_secret(signing_project: Path) -> None:
+    dotenv = signing_project / ".env"
+    dotenv.write_text(f"SHOP_SIGNING={SIGNING_CANARY}\nCOPY=${{SHOP_SIGNING}}\n")
+    code, output = _invoke("env", "show", "--env-file", str(dotenv), "--json", env={})
+    assert code == 0
+    assert SIGNING_CANARY not in output
+    by_key = {v["key"]: v for v in json.loads(output)["variables"]}
+    assert by_key["COPY"]["value"] == "***"
+
+
+def test_env_show_names_a_schema_it_cannot_import_and_still_masks_by_name(
+    signing_project: Path,
+) -> None:
+    (signing_project / "signingshop" / "config.py").write_text("import no_such_module_here\n")
+    result = CliRunner().invoke(
+        cli, ["env", "show"], env={"DB_PASSWORD": SIGNING_CANARY}, catch_exceptions=False
+    )
+    assert result.exit_code == 0
+    assert "signingshop.config:SigningConfig" in result.output
+    assert SIGNING_CANARY not in result.output

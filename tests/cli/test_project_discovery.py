@@ -345,3 +345,128 @@ def test_secrets_dir_option_is_one_option_for_every_command() -> None:
         return (option.name, option.multiple, option.help)  # type: ignore[attr-defined]
 
     assert declared("validate") == declared("explain") == declared("serve")
+
+
+DB_SCHEMA = """
+from typing import Annotated
+
+from confwarden import ConfigSchema, Env, SecretStr
+
+
+class DbConfig(ConfigSchema):
+    postgres_host: Annotated[str, Env("POSTGRES_HOST")] = "localhost"
+    postgres_password: Annotated[SecretStr | None, Env("POSTGRES_PASSWORD")] = None
+"""
+
+
+@pytest.fixture
+def db_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "db-project"
+    (root / "dbshop").mkdir(parents=True)
+    (root / "dbshop" / "__init__.py").write_text("")
+    (root / "dbshop" / "config.py").write_text(DB_SCHEMA)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "db"\n\n[tool.confwarden.configs]\ndb = "dbshop.config:DbConfig"\n'
+    )
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_validate_judges_the_database_on_the_schema_own_variables_and_defaults(
+    db_project: Path,
+) -> None:
+    code, output = _invoke(
+        "validate", "--env", "development", "--json", env={"POSTGRES_PASSWORD": CANARY}
+    )
+    assert code == 0, output
+    (service,) = json.loads(output)["services"]
+    # POSTGRES_USER/POSTGRES_DB are not the schema's; its POSTGRES_HOST default is fine here.
+    assert (service["errors"], service["warnings"], service["health_score"]) == ([], [], 100)
+    assert CANARY not in output
+
+
+@pytest.mark.parametrize("target", ["staging", "production"])
+def test_doctor_target_ignores_database_variables_the_schema_does_not_declare(
+    db_project: Path, target: str
+) -> None:
+    (db_project / f".env.{target}").write_text(
+        f"POSTGRES_HOST=db.internal\nPOSTGRES_PASSWORD={CANARY}\n"
+    )
+    code, output = _invoke("doctor", "--target", target, env={"ENVIRONMENT": "development"})
+    assert code == 0, output
+    assert "POSTGRES_USER" not in output
+    assert "POSTGRES_DB" not in output
+    assert CANARY not in output
+
+
+IMPACT_SCHEMA = """
+from typing import Annotated
+
+from confwarden import ConfigSchema, Env, SecretStr
+
+
+class ImpactConfig(ConfigSchema, env_prefix="SHOP_"):
+    stripe_api_key: Annotated[
+        SecretStr | None, Env(critical=True, required_in=("staging", "production"))
+    ] = None
+    postgres_password: Annotated[SecretStr | None, Env("POSTGRES_PASSWORD")] = None
+    postgres_user: Annotated[str, Env("POSTGRES_USER", required_in=("production",))] = "shop"
+"""
+
+
+@pytest.fixture
+def impact_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "impact-project"
+    (root / "impactshop").mkdir(parents=True)
+    (root / "impactshop" / "__init__.py").write_text("")
+    (root / "impactshop" / "config.py").write_text(IMPACT_SCHEMA)
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "impact"\n\n[tool.confwarden.configs]\n'
+        'shop = "impactshop.config:ImpactConfig"\n'
+    )
+    monkeypatch.chdir(root)
+    return root
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_impact_accepts_required_in_given_as_environment_names(
+    impact_project: Path, as_json: bool
+) -> None:
+    args = ["impact", "SHOP_STRIPE_API_KEY", *(["--json"] if as_json else [])]
+    code, output = _invoke(*args)
+    assert code == 0, output
+    assert "staging" in output
+    assert "CRITICAL" in output
+
+
+GENERIC_GROUPS = ("session_store", "state_persistence", "database,")
+
+
+def test_impact_of_an_optional_field_speaks_of_the_project_only(impact_project: Path) -> None:
+    code, output = _invoke("impact", "POSTGRES_PASSWORD", "--json")
+    data = json.loads(output)
+    assert code == 0
+    assert data["can_delete"] is True
+    assert data["dependency"]["required_by"] == []
+    assert "shop" in data["reason"]
+    assert "optional" in data["reason"]
+    assert not [group for group in GENERIC_GROUPS if group in output]
+
+
+def test_impact_of_a_required_field_names_the_projects_services_only(
+    impact_project: Path,
+) -> None:
+    code, output = _invoke("impact", "POSTGRES_USER")
+    assert code == 0
+    assert "required by: shop\n" in output
+    assert not [group for group in GENERIC_GROUPS if group in output]
+    code, output = _invoke("impact", "POSTGRES_USER", "--json")
+    assert json.loads(output)["dependency"]["required_by"] == ["shop"]
+
+
+def test_impact_of_a_generic_variable_the_project_does_not_read(impact_project: Path) -> None:
+    code, output = _invoke("impact", "SERVICE_SECRET", "--json")
+    data = json.loads(output)
+    assert code == 0
+    assert (data["known"], data["can_delete"]) == (False, True)
+    assert "inter_service_auth" not in output

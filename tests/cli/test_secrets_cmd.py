@@ -222,6 +222,20 @@ def test_secrets_check_vault(tmp_path: Path, openbao_server: OpenBaoServer) -> N
     assert CANARY not in output
 
 
+def test_secrets_plan_with_etcd_says_there_is_nothing_to_pin(tmp_path: Path) -> None:
+    # etcd keys are the variable names and carry no versions: a Cloud Run mapping plan
+    # "pinned" from etcd meant nothing; say what to run instead.
+    root = project(
+        tmp_path,
+        '[tool.confwarden.secret_sources.etcd]\nendpoints = ["127.0.0.1:1"]\nproject = "p"\n',
+    )
+    code, output = invoke(
+        "secrets", "plan", "--env", "staging", "--source", "etcd", "--root", str(root)
+    )
+    assert code == 2
+    assert "secrets check --source etcd" in output
+
+
 def test_secrets_check_without_vault_credentials_is_a_usage_error(tmp_path: Path) -> None:
     root = project(tmp_path, '[tool.confwarden.secret_sources.vault]\nurl = "http://127.0.0.1:1"\n')
     code, output = invoke(

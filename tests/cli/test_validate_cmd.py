@@ -275,3 +275,28 @@ def test_doctor_on_the_example_platform_never_shows_its_secrets() -> None:
     for secret in secrets:
         assert secret not in output
         assert secret not in as_json
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "--env", ""],
+        ["validate", "--env", "  "],
+        ["diff", "a.env", "b.env", "--env", ""],
+        ["impact", "SECRET_KEY", "--env", ""],
+        ["explain", "SECRET_KEY", "--env", ""],
+        ["serve", "--env", ""],
+        ["db", "url", "--env", ""],
+        ["jwt", "fingerprint", "--env", ""],
+        ["secrets", "plan", "--env", ""],
+        ["secrets", "check", "--env", ""],
+        ["doctor", "--target", ""],
+    ],
+)
+def test_every_command_refuses_a_blank_env(args: list[str], tmp_path: Path) -> None:
+    # Gap: `validate --env "$TARGET"` with TARGET unset validated as development, exit 0.
+    for name in ("a.env", "b.env"):
+        (Path.cwd() / name).write_text("X=1\n")
+    result = CliRunner().invoke(cli, args, env={"ENVIRONMENT": "production"})
+    assert result.exit_code == 2, (args, result.output)
+    assert "blank" in result.output

@@ -19,7 +19,7 @@ def test_clickhouse_deployed_remote_url_accepted_and_masked(environment: Environ
     url = builder.get_url()
     assert (
         str(url)
-        == "(masked) https://app:***@abc123.us-central1.gcp.clickhouse.cloud:8443/analytics"
+        == "masked_use_get_secret_value__https://app:***@abc123.us-central1.gcp.clickhouse.cloud:8443/analytics"
     )
     assert url.password == f"{CANARY}@xyz-Q9"
     assert url.render(hide_password=False) == CLOUD
@@ -58,11 +58,11 @@ def test_clickhouse_deployed_refuses(
         ({"CLICKHOUSE_HOST": "127.0.0.1", "CLICKHOUSE_DOCKER_SERVICE": "ch"}, True,
          "http://default@127.0.0.1:8123/default"),
         ({"CLICKHOUSE_PASSWORD": CANARY + "-pw", "CLICKHOUSE_DB": "events"}, False,
-         "(masked) http://default:***@localhost:8123/events"),
+         "masked_use_get_secret_value__http://default:***@localhost:8123/events"),
         ({"CLICKHOUSE_SECURE": "1", "CLICKHOUSE_HOST": "ch.dev.internal"}, False,
          "https://default@ch.dev.internal:8443/default"),
         ({"CLICKHOUSE_URL": CLOUD}, False,
-         "(masked) https://app:***@abc123.us-central1.gcp.clickhouse.cloud:8443/analytics"),
+         "masked_use_get_secret_value__https://app:***@abc123.us-central1.gcp.clickhouse.cloud:8443/analytics"),
     ],
 )  # fmt: skip
 @pytest.mark.parametrize("environment", [Environment.DEVELOPMENT, Environment.TESTING])

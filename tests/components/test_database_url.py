@@ -44,11 +44,15 @@ def components(transport: str, **extra: str) -> dict[str, str]:
 def expected_url(environment: Environment, scheme: str, transport: str) -> str:
     port = ":6543" if transport.endswith("-port") else ""
     if transport.startswith("socket"):
-        return f"(masked) {scheme}://app:***@/appdb?host={SOCKET}" + ("&port=6543" if port else "")
+        return f"masked_use_get_secret_value__{scheme}://app:***@/appdb?host={SOCKET}" + (
+            "&port=6543" if port else ""
+        )
     tls = ""
     if environment.is_deployed:
         tls = "?ssl=require" if scheme.endswith("asyncpg") else "?sslmode=require"
-    return f"(masked) {scheme}://app:***@db.internal{port or ':5432'}/appdb{tls}"
+    return (
+        f"masked_use_get_secret_value__{scheme}://app:***@db.internal{port or ':5432'}/appdb{tls}"
+    )
 
 
 @pytest.mark.parametrize("transport", TRANSPORTS)
@@ -276,7 +280,7 @@ def test_builder_legacy_database_url_socket_form_parsed() -> None:
     env = {"DATABASE_URL": f"postgresql://app:{STRONG}@/appdb?host={SOCKET}"}
     builder = DatabaseURLBuilder(env, environment=Environment.STAGING, parse_legacy_url=True)
     assert str(builder.get_url_for_environment()) == (
-        f"(masked) postgresql+asyncpg://app:***@/appdb?host={SOCKET}"
+        f"masked_use_get_secret_value__postgresql+asyncpg://app:***@/appdb?host={SOCKET}"
     )
 
 
@@ -323,7 +327,10 @@ def test_builder_debug_info_describes_socket_transport() -> None:
     assert info["transport"] == "unix_socket"
     assert info["host"] == SOCKET
     assert info["has_password"] is True
-    assert info["url"] == f"(masked) postgresql+asyncpg://app:***@/appdb?host={SOCKET}"
+    assert (
+        info["url"]
+        == f"masked_use_get_secret_value__postgresql+asyncpg://app:***@/appdb?host={SOCKET}"
+    )
 
 
 def test_secret_url_masks_secret_query_parameters_too() -> None:
@@ -408,3 +415,17 @@ def test_builder_cloudsql_socket_accepted(host: str) -> None:
     builder = DatabaseURLBuilder(components("tcp", POSTGRES_HOST=host), environment="production")
     assert builder.validate().ok
     assert builder.transport is Transport.UNIX_SOCKET
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [{"KUBERNETES_SERVICE_HOST": "10.0.0.1"}, {"K_SERVICE": "backend-prod", "TESTING": "true"}],
+)
+def test_builder_with_a_deployment_marker_and_no_environment_refuses(
+    variables: dict[str, str],
+) -> None:
+    # Gap: the builder defaulted to development and built a localhost URL in a pod.
+    from confwarden.errors import EnvironmentDetectionError
+
+    with pytest.raises(EnvironmentDetectionError, match=next(iter(variables))):
+        DatabaseURLBuilder(variables)

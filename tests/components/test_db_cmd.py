@@ -37,14 +37,14 @@ def env_file(tmp_path: Path) -> str:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["--env", "development"], "(masked) postgresql+asyncpg://app:***@db.internal:5432/app"),
-        (["--env", "dev", "--sync"], "(masked) postgresql+psycopg://app:***@db.internal:5432/app"),
+        (["--env", "development"], "masked_use_get_secret_value__postgresql+asyncpg://app:***@db.internal:5432/app"),
+        (["--env", "dev", "--sync"], "masked_use_get_secret_value__postgresql+psycopg://app:***@db.internal:5432/app"),
         (["--env", "testing", "--sync", "--driver", "psycopg2"],
-         "(masked) postgresql+psycopg2://app:***@db.internal:5432/app"),
-        (["--env", "production"], "(masked) postgresql+asyncpg://app:***@db.internal:5432/app?ssl=require"),
+         "masked_use_get_secret_value__postgresql+psycopg2://app:***@db.internal:5432/app"),
+        (["--env", "production"], "masked_use_get_secret_value__postgresql+asyncpg://app:***@db.internal:5432/app?ssl=require"),
         (["--env", "staging", "--sync"],
-         "(masked) postgresql+psycopg://app:***@db.internal:5432/app?sslmode=require"),
-        (["--env", "staging", "--dsn"], "(masked) postgresql://app:***@db.internal:5432/app?sslmode=require"),
+         "masked_use_get_secret_value__postgresql+psycopg://app:***@db.internal:5432/app?sslmode=require"),
+        (["--env", "staging", "--dsn"], "masked_use_get_secret_value__postgresql://app:***@db.internal:5432/app?sslmode=require"),
     ],
 )  # fmt: skip
 def test_db_url_prints_masked_url(

@@ -33,12 +33,24 @@ def test_jwt_fingerprint_prints_fingerprint_only(
 
 
 def test_jwt_fingerprint_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    env_file = write_env(tmp_path, JWT_SECRET_STAGING=SECRET, JWT_SECRET_KEY=SECRET + "x")
-    assert main(["jwt", "fingerprint", "--env-file", env_file, "--env", "stage", "--json"]) == 0
+    env_file = write_env(tmp_path, JWT_SECRET_KEY=SECRET, JWT_SECRET_DEVELOPMENT=SECRET + "x")
+    assert main(["jwt", "fingerprint", "--env-file", env_file, "--env", "dev", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["fingerprint"] == fingerprint(SECRET)
-    assert report["variable"] == "JWT_SECRET_STAGING"
+    assert report["variable"] == "JWT_SECRET_KEY"
     assert report["problems"][0]["severity"] == "warning"
+    assert CANARY not in json.dumps(report)
+
+
+def test_jwt_fingerprint_json_staging_problem_is_critical(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env_file = write_env(tmp_path, JWT_SECRET_STAGING=SECRET, JWT_SECRET_KEY=SECRET + "x")
+    assert main(["jwt", "fingerprint", "--env-file", env_file, "--env", "stage", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["fingerprint"] is None
+    (problem,) = report["problems"]
+    assert (problem["severity"], problem["critical"]) == ("error", True)
     assert CANARY not in json.dumps(report)
 
 
@@ -48,7 +60,7 @@ def test_jwt_fingerprint_deployed_problems_exit_1(
     env_file = write_env(tmp_path, JWT_SECRET=CANARY, JWT_ALGORITHM="none")
     assert main(["jwt", "fingerprint", "--env-file", env_file, "--env", "production"]) == 1
     out, err = capsys.readouterr()
-    assert "shorter than 32" in err
+    assert "shorter than the 32" in err
     assert f"JWT_SECRET (from .env file {env_file}:1)" in err
     assert "JWT_ALGORITHM" in err
     assert CANARY not in out + err

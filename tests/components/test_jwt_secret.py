@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +20,7 @@ OTHER = f"{CANARY}-Zz9aY8bX7cW6dV5eU4fT3"
 @pytest.mark.parametrize(
     ("present", "winner"),
     [
-        (("specific", "key", "plain"), "specific"),
+        (("key", "specific", "plain"), "key"),
         (("key", "plain"), "key"),
         (("plain",), "plain"),
         (("specific", "plain"), "specific"),
@@ -35,15 +36,71 @@ def test_manager_resolution_order(
     }
     env = {names[kind]: f"{kind}-{SECRET}" for kind in present}
     manager = SharedJWTSecretManager(env, environment=environment)
-    assert manager.get_jwt_secret() == f"{winner}-{SECRET}"
     assert manager.resolve().variable == names[winner]
-    mismatch = {p.variable for p in manager.validate().warnings}
+    mismatch = {p.variable for p in manager.validate().problems}
     assert mismatch == {f"{names[winner]}/{names[k]}" for k in present if k != winner}
+    if not environment.is_deployed:
+        assert manager.get_jwt_secret() == f"{winner}-{SECRET}"
 
 
-def test_manager_other_environment_secret_is_not_read() -> None:
+def test_manager_candidates_are_the_schema_field_names() -> None:
+    # Gap: the config read JWT_SECRET_KEY first, the manager JWT_SECRET_{ENVIRONMENT}: one
+    # configuration, two secrets. Both now come from one tuple.
+    from confwarden.config.common import ServiceConfig
+    from confwarden.config.schema import fields_of
+
+    (spec,) = [s for s in fields_of(ServiceConfig) if s.name == "jwt_secret_key"]
+    for environment in Environment:
+        expected = (*spec.variable_names(environment),)
+        manager = SharedJWTSecretManager({}, environment=environment)
+        assert manager.candidates == expected
+
+
+@pytest.mark.parametrize("environment", [Environment.STAGING, Environment.PRODUCTION])
+def test_manager_two_different_secrets_refused_where_deployed(environment: Environment) -> None:
+    specific = f"JWT_SECRET_{environment.value.upper()}"
+    env = {"JWT_SECRET_KEY": SECRET, specific: OTHER}
+    manager = SharedJWTSecretManager(env, environment=environment)
+    with pytest.raises(ComponentConfigError) as raised:
+        manager.get_jwt_secret()
+    message = str(raised.value)
+    assert "JWT_SECRET_KEY" in message
+    assert specific in message
+    assert CANARY not in message
+    assert manager.resolve().fingerprint is None
+
+
+def test_manager_two_different_secrets_only_warn_in_development() -> None:
+    env = {"JWT_SECRET_KEY": SECRET, "JWT_SECRET_DEVELOPMENT": OTHER}
+    manager = SharedJWTSecretManager(env, environment=Environment.DEVELOPMENT)
+    assert manager.get_jwt_secret() == SECRET
+    (warning,) = manager.validate().warnings
+    assert warning.variable == "JWT_SECRET_KEY/JWT_SECRET_DEVELOPMENT"
+
+
+@pytest.mark.parametrize(
+    ("environment", "foreign"),
+    [
+        (Environment.PRODUCTION, "JWT_SECRET_STAGING"),
+        (Environment.PRODUCTION, "JWT_SECRET_DEVELOPMENT"),
+        (Environment.STAGING, "JWT_SECRET_PRODUCTION"),
+    ],
+)
+def test_manager_other_environment_secret_refused_where_deployed(
+    environment: Environment, foreign: str
+) -> None:
+    env = {"JWT_SECRET_KEY": SECRET, foreign: OTHER}
+    manager = SharedJWTSecretManager(env, environment=environment)
+    with pytest.raises(ComponentConfigError) as raised:
+        manager.get_jwt_secret()
+    named = foreign.removeprefix("JWT_SECRET_").lower()
+    assert f"{foreign} is {named}'s secret, set in {environment.value}" in str(raised.value)
+    assert CANARY not in str(raised.value)
+
+
+def test_manager_other_environment_secret_is_not_read_in_development() -> None:
     env = {"JWT_SECRET_PRODUCTION": SECRET, "JWT_SECRET_KEY": OTHER}
-    manager = SharedJWTSecretManager(env, environment=Environment.STAGING)
+    manager = SharedJWTSecretManager(env, environment=Environment.DEVELOPMENT)
     assert manager.get_jwt_secret() == OTHER
 
 
@@ -67,7 +124,7 @@ def test_manager_generated_fallback_is_deterministic_and_warns(
     [
         ({}, "no JWT secret is set"),
         ({"JWT_SECRET_KEY": "   "}, "no JWT secret is set"),
-        ({"JWT_SECRET_KEY": f"short-{CANARY}"}, "shorter than 32"),
+        ({"JWT_SECRET_KEY": f"short-{CANARY}"}, "shorter than the 32"),
         ({"JWT_SECRET_KEY": "your-secret-key-here"}, "placeholder"),
         ({"JWT_SECRET": "change_me_" + "x" * 30}, "placeholder"),
         ({"JWT_SECRET_KEY": SECRET, "JWT_ALGORITHM": "none"}, "JWT_ALGORITHM"),
@@ -127,7 +184,7 @@ def test_check_consistency_reports_which_services_differ() -> None:
     report = SharedJWTSecretManager.check_consistency(
         {
             "backend": {"JWT_SECRET_KEY": SECRET},
-            "auth": {"JWT_SECRET_STAGING": SECRET, "JWT_SECRET_KEY": OTHER},
+            "auth": {"JWT_SECRET_STAGING": SECRET},
             "worker": {"JWT_SECRET": OTHER},
             "launcher": {},
         },
@@ -164,8 +221,10 @@ def test_manager_outputs_never_show_the_secret(caplog: pytest.LogCaptureFixture)
     env = {"JWT_SECRET_KEY": SECRET, "JWT_SECRET": OTHER}
     for environment in Environment:
         manager = SharedJWTSecretManager(env, environment=environment)
-        manager.get_jwt_secret()
-        texts = [
+        texts = [manager.validate().to_dict().__repr__()]
+        if manager.validate().ok:
+            manager.get_jwt_secret()
+        texts += [
             repr(manager),
             str(manager),
             str(manager.resolve()),
@@ -185,3 +244,17 @@ def test_fingerprint_is_a_memory_hard_hash_equal_for_equal_secrets() -> None:
         secret.encode(), salt=b"confwarden/jwt-fingerprint/v2", n=2**12, r=8, p=1, dklen=8
     ).hex()
     assert fingerprint(secret) == expected
+
+
+def test_manager_in_a_pod_without_environment_refuses_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Gap: SharedJWTSecretManager({"KUBERNETES_SERVICE_HOST": ...}) generated a development
+    # secret and wrote it to .confwarden/ in the working directory.
+    from confwarden.errors import EnvironmentDetectionError
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CONFWARDEN_DEV_SECRETS_DIR", raising=False)
+    with pytest.raises(EnvironmentDetectionError, match="KUBERNETES_SERVICE_HOST"):
+        SharedJWTSecretManager({"KUBERNETES_SERVICE_HOST": "10.0.0.1"}).get_jwt_secret()
+    assert list(tmp_path.iterdir()) == []

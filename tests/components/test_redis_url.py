@@ -21,13 +21,13 @@ PASSWORD = f"r3d!s p@ss/w:rd%#? {CANARY}"
         ({"REDIS_DOCKER_SERVICE": "cache"}, True, "redis://cache:6379/0"),
         ({"REDIS_HOST": "127.0.0.1", "REDIS_DOCKER_SERVICE": "cache"}, True,
          "redis://127.0.0.1:6379/0"),
-        ({"REDIS_PASSWORD": PASSWORD, "REDIS_DB": "3"}, False, "(masked) redis://:***@localhost:6379/3"),
+        ({"REDIS_PASSWORD": PASSWORD, "REDIS_DB": "3"}, False, "masked_use_get_secret_value__redis://:***@localhost:6379/3"),
         ({"REDIS_USERNAME": "app", "REDIS_PASSWORD": PASSWORD, "REDIS_HOST": "cache",
-          "REDIS_PORT": "6380", "REDIS_TLS": "true"}, False, "(masked) rediss://app:***@cache:6380/0"),
+          "REDIS_PORT": "6380", "REDIS_TLS": "true"}, False, "masked_use_get_secret_value__rediss://app:***@cache:6380/0"),
         ({"REDIS_SOCKET": "/run/redis/redis.sock", "REDIS_DB": "2"}, False,
          "unix:///run/redis/redis.sock?db=2"),
         ({"REDIS_URL": "rediss://:pw%40x@cache.internal:6390/4"}, False,
-         "(masked) rediss://:***@cache.internal:6390/4"),
+         "masked_use_get_secret_value__rediss://:***@cache.internal:6390/4"),
         ({"REDIS_URL": "redis://cache:6379/4", "REDIS_DB": "5"}, False, "redis://cache:6379/5"),
     ],
 )  # fmt: skip
@@ -40,7 +40,7 @@ def test_redis_url_development_forms(env: dict[str, str], in_docker: bool, expec
 def test_redis_url_deployed_forces_tls_and_requires_password(environment: Environment) -> None:
     env = {"REDIS_HOST": "cache.internal", "REDIS_PASSWORD": PASSWORD}
     url = RedisURLBuilder(env, environment=environment).get_url()
-    assert str(url) == "(masked) rediss://:***@cache.internal:6379/0"
+    assert str(url) == "masked_use_get_secret_value__rediss://:***@cache.internal:6379/0"
     assert url.password == PASSWORD
 
 
@@ -140,3 +140,12 @@ def test_redis_url_problems_name_the_variable_the_value_came_from(
     else:
         assert named == {variable}
         assert all(CANARY not in str(p) for p in errors)
+
+
+def test_redis_host_unset_in_staging_reports_only_that_it_is_not_set() -> None:
+    # Gap: "REDIS_HOST (not set): 'localhost' is this machine" beside "is not set".
+    builder = RedisURLBuilder(
+        {"REDIS_PASSWORD": "Xq9Lk2Pz8Mn4Vb6Rt1Wy3aBcD"}, environment="staging"
+    )
+    host_problems = [p for p in builder.validate().problems if p.variable == "REDIS_HOST"]
+    assert [p.message for p in host_problems] == ["is not set; staging has no default for it"]

@@ -169,3 +169,49 @@ def test_binding_field_named_like_a_method_is_refused_with_a_fix() -> None:
 
         class Clash(ConfigSchema):
             replace: str = "x"
+
+
+class Card(BaseModel):
+    cvc: SecretStr
+
+
+class SecretPayment(BaseModel):
+    provider: str = "stripe"
+    token: SecretStr | None = None
+    card: Card | None = None
+
+
+def test_sensitive_variables_names_every_variable_of_a_secret_field() -> None:
+    from confwarden.config.binding import sensitive_variables
+
+    class Shop(ConfigSchema, env_prefix="SHOP_"):
+        page_size: int = 50
+        signing: SecretStr | None = None
+        rotated: Annotated[
+            SecretStr | None, Env("SHOP_SIGN_{ENVIRONMENT}", deprecated=("SHOP_OLD_SIGN",))
+        ] = None
+        payment: SecretPayment = SecretPayment()
+        vault: dict[str, SecretStr] = {}  # noqa: RUF012
+
+    names = sensitive_variables(Shop)
+    assert {"SHOP_SIGNING", "SHOP_OLD_SIGN", "SHOP_SIGN_PRODUCTION", "SHOP_SIGN_STAGING"} <= names
+    assert {"SHOP_PAYMENT", "SHOP_PAYMENT__TOKEN", "SHOP_PAYMENT__CARD__CVC"} <= names
+    assert "SHOP_VAULT" in names
+    assert "SHOP_PAGE_SIZE" not in names
+    assert "SHOP_PAYMENT__PROVIDER" not in names
+
+
+def test_env_required_in_takes_environment_names_as_strings() -> None:
+    class Shop(ConfigSchema, env_prefix="SHOP_"):
+        key: Annotated[SecretStr | None, Env(required_in=("staging", "prod"))] = None
+        one: Annotated[str | None, Env(required_in="production")] = None
+
+    key, one = fields_of(Shop)
+    assert key.required_in == frozenset({Environment.STAGING, Environment.PRODUCTION})
+    assert all(type(e) is Environment for e in key.required_in)
+    assert one.required_in == frozenset({Environment.PRODUCTION})
+
+
+def test_env_required_in_refuses_an_unknown_environment_naming_it() -> None:
+    with pytest.raises(TypeError, match=r"SHOP_KEY.*'prodution'.*production"):
+        Env("SHOP_KEY", required_in=("staging", "prodution"))

@@ -110,3 +110,41 @@ def test_canary_absent_from_explain_and_docs(
     docs = runner.invoke(cli, ["docs"], env=env)
     assert CANARY not in docs.output
     assert CANARY not in render_markdown(AppConfig) + render_env_example(AuthEnvironment)
+
+
+COPY_SCHEMA = """
+from confwarden import ConfigSchema
+
+
+class SvcConfig(ConfigSchema, env_prefix="SVC_"):
+    copy: str = "none"
+    name: str = "svc"
+"""
+
+
+def test_canary_interpolated_copy_of_a_secret_is_masked_by_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "svccopy").mkdir()
+    (tmp_path / "svccopy" / "__init__.py").write_text("")
+    (tmp_path / "svccopy" / "config.py").write_text(COPY_SCHEMA)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.confwarden.configs]\nsvc = "svccopy.config:SvcConfig"\n'
+    )
+    (tmp_path / ".env").write_text(f"SVC_DB_PASSWORD={CANARY}\nSVC_COPY=${{SVC_DB_PASSWORD}}\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    runner = CliRunner()
+    commands = [
+        ["env", "show", "--env-file", ".env"],
+        ["explain", "SVC_COPY", "--env-file", ".env"],
+        ["explain", "SVC_COPY", "--env-file", ".env", "--json"],
+        ["doctor"],
+        ["doctor", "--json"],
+        ["validate", "--env-file", ".env", "--json"],
+    ]
+    for command in commands:
+        result = runner.invoke(cli, command, env={"ENVIRONMENT": "development"})
+        assert result.exit_code in (0, 1), (command, result.output)
+        assert "SVC_COPY" in result.output or "copy" in result.output, (command, result.output)
+        assert CANARY not in result.output, (command, result.output)

@@ -68,3 +68,35 @@ def test_change_tracker_keeps_bounded_history() -> None:
     assert [r.change.variable for r in tracker.records] == ["VAR_2", "VAR_3", "VAR_4"]
     tracker.clear()
     assert tracker.records == []
+
+
+def test_change_tracker_failing_listener_quoting_a_url_password_is_masked() -> None:
+    env = IsolatedEnvironment(
+        environ={"SERVICE_SECRET": "x" * 12, "BROKER_URL": f"amqp://u:{CANARY}@mq/"},
+        isolated=True,
+    )
+    tracker = ChangeTracker(environment=Environment.PRODUCTION)
+
+    def broken(record: TrackedChange) -> None:
+        raise RuntimeError(f"cannot reconnect with {CANARY} ({CANARY.encode().hex()})")
+
+    tracker.add_callback(broken)
+    tracker.attach(env)
+    env.delete("SERVICE_SECRET", source="cleanup")
+    assert len(tracker.callback_errors) == 1
+    assert CANARY not in tracker.callback_errors[0]
+    assert CANARY.encode().hex() not in tracker.callback_errors[0]
+
+
+def test_change_tracker_masks_a_value_copied_from_a_secret_by_set() -> None:
+    env = IsolatedEnvironment(environ={"JWT_SECRET_KEY": CANARY}, isolated=True)
+    tracker = ChangeTracker()
+    tracker.attach(env)
+    env.set("COPYV", CANARY, source="copy")
+    env.set("COPYV", "plain", source="copy")
+    (added, modified) = tracker.records
+    assert added.change.after == "***"
+    assert modified.change.before == "***"
+    assert modified.change.after == "plain"
+    assert CANARY not in json.dumps([r.to_dict() for r in tracker.records])
+    assert CANARY not in str(added.change)

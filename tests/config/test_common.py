@@ -25,7 +25,7 @@ def test_jwt_warning_is_logged_once_per_start(
             JwtServiceConfig, env=env, environment="development", root=tmp_path, install=False
         )
         secrets = {config.get_jwt_secret(), config.get_jwt_secret(), config.jwt_fingerprint()}
-    warnings = [r for r in caplog.records if "shorter than 32" in r.getMessage()]
+    warnings = [r for r in caplog.records if "shorter than the 32" in r.getMessage()]
     assert [r.name for r in warnings] == ["confwarden.startup"]
     assert len(secrets) == 2  # the secret and its fingerprint
     assert "short-but-distinct-1" not in caplog.text

@@ -125,3 +125,17 @@ def test_doctor_detects_services_disagreeing_on_jwt(tmp_path: Path) -> None:
     assert report.deployments == ()
     auth = report.services[1]
     assert auth.env_files == (f"{package}/.env.development", ".env.development")
+
+
+def test_doctor_gives_no_fingerprint_of_a_refused_shared_secret(tmp_path: Path) -> None:
+    # Gap: "SERVICE_SECRET: same in every service (backend=56ce276b...)" for a 10-character
+    # refused secret: a fingerprint of a weak secret confirms a dictionary guess offline.
+    staging = {**STAGING_DEPLOYMENT, "SERVICE_SECRET": "Summer2024"}
+    root = _platform(tmp_path, development={"JWT_SECRET_KEY": JWT}, staging=staging)
+    report = diagnose_platform(root, environ={"ENVIRONMENT": "development"})
+    staging_check = report.deployments[0]
+    (shared,) = [c for c in staging_check.secrets if c.name == "SERVICE_SECRET"]
+    assert set(shared.fingerprints.values()) == {None}
+    assert not shared.consistent
+    assert all("no fingerprint" in " ".join(p) for p in shared.problems.values())
+    assert "Summer2024" not in json.dumps(report.to_dict())

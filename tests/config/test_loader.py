@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
 
 import pytest
+from pydantic import BeforeValidator
 
 from confwarden.config.loader import classify, load_config
 from confwarden.config.manager import UnifiedConfigManager
@@ -284,3 +287,24 @@ def test_values_list_of_urls_validates_each_item() -> None:
     assert "port that is not a number" not in message
     assert "item 2" in message
     assert "has no scheme" in message
+
+
+def _broker_check(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.hostname != "ok":
+        raise ValueError(
+            f"host {parts.hostname} refused for {parts.username} (pw {parts.password})"
+        )
+    return value
+
+
+def test_loader_validator_quoting_a_url_password_is_masked() -> None:
+    class Broker(ConfigSchema, env_prefix="BRK_"):
+        broker_url: Annotated[str, BeforeValidator(_broker_check)] = "amqp://ok"
+
+    password = "CANARYbroker42"
+    env = {"BRK_BROKER_URL": f"amqp://app:{password}@mq.internal/"}
+    result = load_config(Broker, LoadContext(Environment.PRODUCTION, env))
+    messages = [problem.message for problem in result.problems]
+    assert any("mq.internal" in message for message in messages), messages
+    assert not any(password in message for message in messages), messages

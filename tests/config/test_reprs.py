@@ -10,7 +10,7 @@ import json
 from typing import Annotated, Any
 
 import pytest
-from pydantic import AfterValidator, BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationError
 
 from confwarden.config.inspection import inspect_service
 from confwarden.config.loader import load_config
@@ -139,3 +139,92 @@ def test_reprs_nested_group_shown_value_masks_secret_keys() -> None:
     described = json.dumps(result.describe("payment"))
     assert CANARY not in described
     assert "stripe" in described
+
+
+# -- values copied from a secret (issue 11 item 4, the configuration layer) ---------------
+
+COPY_CANARY = "CANARYcopy9x8y7"
+
+
+class CopyConfig(ConfigSchema, env_prefix="SVC_"):
+    copy: str = "none"
+    name: str = "svc"
+
+
+def test_reprs_value_copied_from_a_secret_is_masked_everywhere() -> None:
+    env = {"SVC_DB_PASSWORD": COPY_CANARY, "SVC_COPY": COPY_CANARY, "SVC_NAME": "shop"}
+    inspection = inspect_service(CopyConfig, env, Environment.PRODUCTION)
+    config = inspection.config
+    assert config is not None
+    assert config.copy == COPY_CANARY  # the value itself is intact
+    surfaces = [
+        repr(config),
+        str(config),
+        json.dumps(config.to_dict()),
+        json.dumps(inspection.load.describe("copy")),
+        str(inspection.load.shown_value(inspection.load.fields[0])),
+        json.dumps(inspection.validation.to_dict(), default=str),
+        repr(config.replace(name="other")),
+    ]
+    for text in surfaces:
+        assert COPY_CANARY not in text, text
+    assert config.to_dict()["name"] == "shop"
+    assert config.to_dict(reveal=True)["copy"] == COPY_CANARY
+
+
+def test_reprs_value_copied_from_a_url_password_is_masked() -> None:
+    env = {"SVC_DB_URL": f"postgresql://u:{COPY_CANARY}@db/app", "SVC_COPY": COPY_CANARY}
+    inspection = inspect_service(CopyConfig, env, Environment.PRODUCTION)
+    assert inspection.config is not None
+    assert COPY_CANARY not in repr(inspection.config)
+    assert COPY_CANARY not in json.dumps(inspection.load.describe("copy"))
+
+
+# -- validator messages of replace() and direct construction (issue 11 item 1) ------------
+
+
+def _key_check(value: object) -> object:
+    if not str(value).startswith("sk_"):
+        raise ValueError(f"invalid key {value!r}")
+    return value
+
+
+def _hook_check(value: str) -> str:
+    if "bad" in value:
+        raise ValueError(f"bad url {value}")
+    return value
+
+
+class HookConfig(ConfigSchema, env_prefix="HK_"):
+    api_key: Annotated[SecretStr | None, BeforeValidator(_key_check)] = None
+    port: int = 1
+    hook_url: Annotated[str, BeforeValidator(_hook_check)] = "http://x"
+
+
+def test_reprs_construction_error_hides_validator_messages_quoting_secrets() -> None:
+    secret = "CANARYrepl42zz"
+    attempts = [
+        lambda: HookConfig(api_key=secret),
+        lambda: HookConfig(hook_url=f"https://u:{secret}@bad.example.com/"),
+        lambda: HookConfig(api_key="sk_live", hook_url=f"https://u:{secret}@bad.example.com/"),
+        lambda: HookConfig(api_key="sk_ok").replace(api_key=secret),
+        lambda: HookConfig(api_key="sk_ok").replace(hook_url=f"https://u:{secret}@bad.example"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError) as excinfo:
+            attempt()
+        assert secret not in str(excinfo.value)
+        assert secret not in repr(excinfo.value)
+        assert secret not in json.dumps(excinfo.value.errors(include_input=False), default=str)
+    with pytest.raises(ValidationError, match=r"invalid key \*\*\*|the value is a secret"):
+        HookConfig(api_key=secret)
+    with pytest.raises(ValidationError, match=r"Value error, bad url \*\*\*"):
+        HookConfig(hook_url=f"https://u:{secret}@bad.example.com/")
+
+
+def test_reprs_replace_keeps_secret_fields_valid() -> None:
+    config = HookConfig(api_key="sk_CANARYkeep")
+    copy = config.replace(port=2)
+    assert copy.port == 2
+    assert copy.api_key is not None
+    assert copy.api_key.get_secret_value() == "sk_CANARYkeep"

@@ -500,3 +500,61 @@ def test_callback_errors_are_masked_against_every_known_secret() -> None:
     assert "CANARY" not in message.upper()
     assert "other-secret" not in message.lower()
     assert "ValueError" in message
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DB_URL", "postgresql://u:{pw}@db/app"),
+        ("DSN", "host=db user=u password={pw} sslmode=require"),
+        ("SETTINGS", '{{"user": "u", "password": "{pw}"}}'),
+        ("ALERT_HOOK", "https://hooks.slack.com/services/T00/B00/{pw}"),
+    ],
+)
+def test_failing_callback_quoting_a_secret_inside_a_value_is_masked(
+    environ: dict[str, str], caplog: pytest.LogCaptureFixture, variable: str, value: str
+) -> None:
+    secret = "CANARYpart9z8y"
+    env = IsolatedEnvironment(environ=environ, isolated=True)
+    env.set(variable, value.format(pw=secret), source="test")
+    assert secret in env.known_secrets() or any(secret in s for s in env.known_secrets())
+
+    def broken(key: str, old: str | None, new: str | None, source: str) -> None:
+        raise RuntimeError(f"bare {secret} hex {secret.encode().hex()}")
+
+    env.add_change_callback(broken)
+    env.set("LOG_LEVEL", "DEBUG", source="test")
+    assert len(env.callback_errors) == 1
+    assert "RuntimeError" in env.callback_errors[0]
+    assert secret not in env.callback_errors[0]
+    assert secret.encode().hex() not in env.callback_errors[0]
+    assert secret not in caplog.text
+
+
+def test_known_secrets_include_secret_parts_of_overridden_values(
+    environ: dict[str, str],
+) -> None:
+    env = IsolatedEnvironment(environ=environ, isolated=True)
+    env.set("REDIS_URL", "redis://:CANARYold77@cache:6379/0", source="test")
+    env.set("REDIS_URL", "redis://cache:6379/0", source="test")
+    assert "CANARYold77" in env.known_secrets()
+
+
+def test_value_copied_from_a_secret_by_set_is_masked_in_every_output(
+    environ: dict[str, str],
+) -> None:
+    secret = "CANARYcopied55"
+    env = IsolatedEnvironment(environ=environ, isolated=True)
+    env.set("JWT_SECRET_KEY", secret, source="test")
+    env.set("COPYV", secret, source="test")
+    env.set("COPYV", f"prefix-{secret}", source="test")
+    surfaces = [
+        repr(env.explain("COPYV")),
+        repr(env.explain("COPYV").to_dict()),
+        repr(list(env.iter_variables())),
+        repr(env.get_debug_info()),
+    ]
+    for text in surfaces:
+        assert secret not in text, text
+    assert env.get("COPYV") == f"prefix-{secret}"
+    assert ("COPYV", "prefix-***") in [(k, v) for k, v, _ in env.iter_variables()]

@@ -169,6 +169,20 @@ def test_mask_value_keeps_ordinary_values(value: str) -> None:
 @pytest.mark.parametrize(
     "value",
     [
+        "host: db\nport: 5432",
+        "Content-Type: application/json",
+        "https://example.com:8443/path",
+        "time 12:30:45 and user: alice",
+        "curl -X POST https://api.example.com",
+    ],
+)
+def test_mask_value_keeps_ordinary_colon_lines(value: str) -> None:
+    assert mask_value("SOME_SETTING", value) == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
         f"postgresql://app:{CANARY}/x@db:5432/app",
         f"postgresql://app:{CANARY}#x@db:5432/app",
         f"postgresql://app:{CANARY}?x@db:5432/app",
@@ -184,6 +198,16 @@ def test_mask_value_keeps_ordinary_values(value: str) -> None:
         f'{{"user": "app", "password": "{CANARY}"}}',
         f"-----BEGIN OPENSSH PRIVATE KEY-----\n{CANARY}\n-----END OPENSSH PRIVATE KEY-----",
         f"-----BEGIN PGP PRIVATE KEY BLOCK-----\n{CANARY}\n-----END PGP PRIVATE KEY BLOCK-----",
+        f"//registry.npmjs.org/:_authToken={CANARY}",
+        f"db:\n  host: db\n  password: {CANARY}\n",
+        f"password: '{CANARY} with spaces'",
+        f"Authorization: Bearer {CANARY}",
+        f"Proxy-Authorization: Basic {CANARY}",
+        f"X-Api-Key: {CANARY}",
+        f"{{'user': 'app', 'password': '{CANARY}'}}",
+        f"https://acme.webhook.office.com/webhookb2/1a2b@3c4d/IncomingWebhook/{CANARY}/5e6f",
+        f"curl -u admin:{CANARY} https://api.example.com",
+        f"curl --user 'admin:{CANARY}' https://api.example.com",
     ],
 )
 def test_mask_value_masks_embedded_secrets(value: str) -> None:
@@ -219,6 +243,8 @@ def test_mask_url_masks_a_numeric_password_before_a_raw_delimiter() -> None:
         json.dumps("pa\\ss-" + CANARY)[1:-1],
         base64.b64encode(("pa\\ss-" + CANARY).encode()).decode(),
         base64.urlsafe_b64encode(("pa\\ss-" + CANARY).encode()).decode().rstrip("="),
+        ("pa\\ss-" + CANARY).encode().hex(),
+        ("pa\\ss-" + CANARY).encode().hex().upper(),
     ],
 )
 def test_mask_known_masks_every_usual_form(form: str) -> None:
@@ -228,6 +254,14 @@ def test_mask_known_masks_every_usual_form(form: str) -> None:
     assert form not in masked
     assert MASK in masked
     assert known_forms(secret) >= {secret}
+
+
+def test_mask_known_masks_the_bytes_repr_of_a_non_ascii_secret() -> None:
+    secret = "pässwort-" + CANARY
+    text = f"ValueError: got {secret.encode()!r}"
+    masked = mask_known(text, [secret])
+    assert CANARY not in masked
+    assert MASK in masked
 
 
 def test_mask_known_ignores_tiny_values() -> None:

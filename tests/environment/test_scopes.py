@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 
 import pytest
@@ -176,3 +177,66 @@ def test_bulk_operations_see_the_scope() -> None:
         env.clear()
         assert env.get_all() == {}
     assert env.get_all() == {"APP_A": "1", "OTHER": "x"}
+
+
+def test_child_task_write_goes_to_its_own_copy_of_the_scope() -> None:
+    env = IsolatedEnvironment(environ={"P": "base"}, isolated=True)
+
+    async def child() -> tuple[str | None, str | None]:
+        seen = env.get("P")  # the parent's scope value, read through
+        env.set("P", "child", source="child")
+        return seen, env.get("P")
+
+    async def main() -> None:
+        with env.scoped():
+            env.set("P", "parent", source="parent")
+            assert await asyncio.create_task(child()) == ("parent", "child")
+            assert env.get("P") == "parent"
+            env.set("P", "parent-2", source="parent")  # the parent's scope is still its own
+            assert env.get("P") == "parent-2"
+        assert env.get("P") == "base"
+
+    asyncio.run(main())
+    assert env.get_all() == {"P": "base"}
+
+
+def test_to_thread_write_goes_to_its_own_copy_of_the_scope() -> None:
+    env = IsolatedEnvironment(environ={}, isolated=True)
+
+    def work() -> str | None:
+        env.set("P", "thread", source="thread")
+        return env.get("P")
+
+    async def main() -> None:
+        with env.scoped():
+            env.set("P", "parent", source="parent")
+            assert await asyncio.to_thread(work) == "thread"
+            assert env.get("P") == "parent"
+
+    asyncio.run(main())
+    assert env.get("P") is None
+
+
+def test_gather_siblings_in_one_scope_do_not_overwrite_each_other() -> None:
+    env = IsolatedEnvironment(environ={}, isolated=True)
+
+    async def sibling(n: int) -> bool:
+        env.set("WHO", str(n), source="sibling")
+        env.delete("SHARED_IN_SCOPE")
+        for _ in range(3):
+            await asyncio.sleep(0)
+            if env.get("WHO") != str(n) or env.get("SHARED_IN_SCOPE") is not None:
+                return False
+        return True
+
+    async def main() -> None:
+        with env.scoped():
+            env.set("SHARED_IN_SCOPE", "kept", source="parent")
+            assert all(await asyncio.gather(*(sibling(n) for n in range(20))))
+            assert env.get("WHO") is None
+            assert env.get("SHARED_IN_SCOPE") == "kept"
+
+    asyncio.run(main())
+    assert env.get_all() == {}
+    gc.collect()  # a finished task may sit in a reference cycle until a collection
+    assert env._open_scopes == 0  # every private copy ended with its task

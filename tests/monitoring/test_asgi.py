@@ -136,3 +136,44 @@ def test_monitored_websocket_ignores_malformed_client_messages() -> None:
     for message in (None, [], {"type": "ack"}, {"type": "ack", "event_id": 3}, {"type": "x"}):
         channel.handle(message)
     assert flow.totals["delivered"] == 0
+
+
+def test_monitored_websocket_send_after_disconnect_does_not_resurrect_the_connection() -> None:
+    flow = EventFlowMonitor()
+    done = threading.Event()
+    outcome: dict[str, object] = {}
+
+    async def endpoint(websocket: WebSocket) -> None:
+        await websocket.accept()
+        channel = MonitoredWebSocket(websocket, flow, "client-1")
+        await channel.receive_loop()  # returns when the client has gone
+        try:
+            await channel.send_event({"type": "agent_completed"}, run_id="exec_a_1")
+        except Exception as exc:
+            outcome["send"] = type(exc).__name__
+        finally:
+            done.set()
+
+    async def client(port: int) -> None:
+        async with connect(f"ws://127.0.0.1:{port}/ws") as ws:
+            await ws.send(json.dumps({"type": "heartbeat"}))
+        assert await asyncio.to_thread(done.wait, 10)
+
+    app = Starlette(routes=[WebSocketRoute("/ws", endpoint)])
+    with serve_asgi(app) as port:
+        asyncio.run(client(port))
+    assert outcome == {"send": "WebSocketDisconnect"}
+    assert flow.connections() == []
+    assert flow.emitted_types("exec_a_1") == {"agent_completed"}
+
+
+def test_self_test_leaves_no_waiter_behind_when_it_fails() -> None:
+    async def selftest(channel: MonitoredWebSocket) -> object:
+        return await verify_event_delivery(
+            channel, environment=Environment.DEVELOPMENT, timeout=0.3
+        )
+
+    probe = Probe(selftest)
+    _run(probe, ack=False)
+    assert probe.outcome is False
+    assert probe.flow.waiting == 0

@@ -302,3 +302,28 @@ def test_tracker_is_thread_safe_under_concurrent_use(clock: FakeClock) -> None:
     assert errors == []
     assert tracker.active_count == 0
     assert tracker.counts()["completed"] == 1600
+
+
+def test_tracker_recent_deaths_are_exact_beyond_ten_thousand(clock: FakeClock) -> None:
+    tracker = ExecutionTracker(MonitoringSettings(max_concurrent_agents=20_000), clock=clock)
+    for _ in range(15_000):
+        tracker.create("a")
+        clock.advance(0.0001)
+    clock.advance(10)
+    died = 0
+    while died < 15_000:  # deaths detected at many distinct instants, as a checker does
+        died += len(tracker.check())
+        clock.advance(0.0001)
+    assert sum(tracker.recent_deaths().values()) == 15_000
+    clock.advance(tracker.death_window)
+    assert sum(tracker.recent_deaths().values()) == 0
+
+
+def test_tracker_warns_when_the_heartbeat_interval_is_not_below_the_timeout(
+    clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = MonitoringSettings(agent_heartbeat_interval=15, agent_heartbeat_timeout=10)
+    ExecutionTracker(settings, clock=clock)
+    [record] = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "AGENT_HEARTBEAT_INTERVAL" in record.getMessage()
+    assert "AGENT_HEARTBEAT_TIMEOUT" in record.getMessage()

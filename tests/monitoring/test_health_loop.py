@@ -281,3 +281,74 @@ def test_health_monitor_counts_a_source_whose_status_raises(
     monitor = ConfigHealthMonitor.from_manager(_manager(env), sources=[Broken()], clock=clock)
     assert monitor.check() is not None
     assert (monitor.source_errors, monitor.validator_failures) == (1, 0)
+
+
+def test_health_monitor_counts_a_validator_returning_a_malformed_result(
+    clock: FakeClock,
+) -> None:
+    monitor = ConfigHealthMonitor(lambda: None, clock=clock)  # type: ignore[arg-type,return-value]
+    alerts = _alerts(monitor)
+    assert monitor.check() is None
+    assert monitor.validator_failures == 1
+    assert monitor.last_error == "the validator returned a malformed result (NoneType)"
+    assert [a.kind for a in alerts] == ["validator_failed"]
+
+
+def test_health_monitor_loop_survives_a_validator_going_bad_after_start(
+    env: IsolatedEnvironment,
+) -> None:
+    manager = _manager(env)
+    bad = threading.Event()
+    failures = threading.Event()
+
+    def validate() -> ValidationResult:
+        if not bad.is_set():
+            return manager.inspect().validation
+        if monitor.validator_failures >= 3:
+            failures.set()
+        return None  # type: ignore[return-value]
+
+    monitor = ConfigHealthMonitor(validate, interval=0.01)
+    monitor.start()
+    try:
+        bad.set()
+        assert failures.wait(5)
+        assert monitor._thread is not None
+        assert monitor._thread.is_alive()
+    finally:
+        monitor.stop()
+    assert monitor.last_error == "the validator returned a malformed result (NoneType)"
+
+
+def test_health_monitor_start_survives_a_validator_returning_none() -> None:
+    monitor = ConfigHealthMonitor(lambda: None, interval=60)  # type: ignore[arg-type,return-value]
+    monitor.start()
+    monitor.stop()
+    assert monitor.validator_failures == 1
+
+
+def test_health_monitor_counts_a_source_with_a_malformed_status(
+    env: IsolatedEnvironment, clock: FakeClock
+) -> None:
+    class Malformed:
+        def status(self) -> Status:
+            return object()  # type: ignore[return-value]
+
+    monitor = ConfigHealthMonitor.from_manager(_manager(env), sources=[Malformed()], clock=clock)
+    assert monitor.check() is not None
+    assert monitor.source_errors == 1
+    assert monitor.source_failures() == {"Malformed": "status() returned a malformed object"}
+
+
+def test_health_monitor_critical_change_alert_names_the_classification(
+    env: IsolatedEnvironment, clock: FakeClock
+) -> None:
+    tracker = ChangeTracker(
+        environment=Environment.PRODUCTION, fields=ShopConfig.__confwarden_fields__
+    )
+    tracker.attach(env)
+    monitor = ConfigHealthMonitor.from_manager(_manager(env), change_tracker=tracker, clock=clock)
+    alerts = _alerts(monitor)
+    env.set("SHOP_SECRET", CANARY + "-rotated", source="rotation_job")
+    [alert] = alerts
+    assert alert.message.startswith("SHOP_SECRET changed at run time (risky) by ")

@@ -206,3 +206,91 @@ def test_liveness_missed_heartbeat_becomes_agent_death_in_time(runner: str) -> N
     assert event.cause is DeathCause.NO_HEARTBEAT
     assert event.to_dict()["type"] == "agent_death"
     assert when - last_beat[0] <= (interval + timeout) * 1.1
+
+
+# -- a block that outlives its execution ------------------------------------------------------
+
+SHORT = MonitoringSettings(
+    agent_heartbeat_interval=0.01, agent_execution_timeout=1, execution_cleanup_interval=1
+)
+
+
+def _time_out_and_clean_up(tracker: ExecutionTracker, clock: FakeClock, run_id: str) -> None:
+    """What a LivenessChecker does to a block running past timeout + cleanup interval."""
+    clock.advance(2)
+    assert [e.cause for e in tracker.check()] == [DeathCause.TIMEOUT]
+    clock.advance(5)
+    tracker.check()
+    with pytest.raises(KeyError):
+        tracker.get(run_id)  # cleaned up while the block still runs
+
+
+def test_track_outliving_timeout_and_cleanup_exits_without_raising(clock: FakeClock) -> None:
+    tracker = ExecutionTracker(SHORT, clock=clock)
+    with track(tracker, "slow_agent") as run:
+        _time_out_and_clean_up(tracker, clock, run.run_id)
+        assert run.heartbeat() is False
+        run.emitted("agent_completed")
+    assert tracker.late_finishes == 1
+
+
+def test_track_keeps_the_agents_own_exception_after_cleanup(clock: FakeClock) -> None:
+    tracker = ExecutionTracker(SHORT, clock=clock)
+    with (  # noqa: PT012
+        pytest.raises(ValueError, match="agent's own error") as caught,
+        track(tracker, "slow_agent") as run,
+    ):
+        _time_out_and_clean_up(tracker, clock, run.run_id)
+        raise ValueError("agent's own error")
+    assert caught.value.__context__ is None
+    assert tracker.late_finishes == 1
+
+
+def test_track_late_completion_keeps_timeout_and_is_logged(
+    clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    tracker = ExecutionTracker(SHORT, clock=clock)
+    with track(tracker, "slow_agent") as run:
+        clock.advance(2)
+        tracker.check()
+    record = tracker.get(run.run_id)
+    assert (record.state, record.death_cause) == (ExecutionState.TIMEOUT, DeathCause.TIMEOUT)
+    assert tracker.late_finishes == 1
+    assert any("after it was declared timeout" in r.getMessage() for r in caplog.records)
+
+
+def test_atrack_outliving_timeout_and_cleanup_keeps_the_agents_exception(
+    clock: FakeClock,
+) -> None:
+    tracker = ExecutionTracker(SHORT, clock=clock)
+
+    async def normal() -> None:
+        async with atrack(tracker, "slow_agent") as run:
+            _time_out_and_clean_up(tracker, clock, run.run_id)
+            assert run.heartbeat() is False
+
+    async def failing() -> None:
+        async with atrack(tracker, "slow_agent") as run:
+            _time_out_and_clean_up(tracker, clock, run.run_id)
+            raise ValueError("agent's own error")
+
+    asyncio.run(normal())
+    with pytest.raises(ValueError, match="agent's own error") as caught:
+        asyncio.run(failing())
+    assert caught.value.__context__ is None
+    assert tracker.late_finishes == 2
+
+
+def test_traced_outliving_timeout_and_cleanup_returns_its_result(clock: FakeClock) -> None:
+    tracker = ExecutionTracker(SHORT, clock=clock)
+    ids: list[str] = []
+
+    @traced(tracker, "slow_agent")
+    def slow() -> str:
+        [record] = [e for e in tracker.executions() if e.state is ExecutionState.RUNNING]
+        ids.append(record.id)
+        _time_out_and_clean_up(tracker, clock, record.id)
+        return "late result"
+
+    assert slow() == "late result"
+    assert tracker.late_finishes == 1

@@ -119,6 +119,7 @@ def test_report_degraded_after_a_death_then_up_after_the_window(clock: FakeClock
 
 def test_report_degraded_on_silent_failures_and_unhealthy_connections(clock: FakeClock) -> None:
     flow = EventFlowMonitor(clock=clock)
+    flow.connect("ws-1")
     flow.sent("ws-1", "e1")
     clock.advance(31)
     flow.check()
@@ -148,3 +149,35 @@ def test_report_is_json_and_masked(clock: FakeClock) -> None:
 def test_report_worst_component_wins(statuses: list[Status], expected: Status) -> None:
     components = [ComponentHealth(f"c{i}", s, "") for i, s in enumerate(statuses)]
     assert HealthReport.of(components, 0.0).status is expected
+
+
+def test_report_degraded_when_a_source_status_fails(clock: FakeClock) -> None:
+    class Broken:
+        name = "etcd 127.0.0.1:2379"
+
+        def status(self) -> SourceStatus:
+            raise OSError(CANARY)
+
+    env = IsolatedEnvironment(environ={"SHOP_SECRET": CANARY}, isolated=True)
+    manager = UnifiedConfigManager(ShopConfig, env=env, environment=Environment.PRODUCTION)
+    config = ConfigHealthMonitor.from_manager(manager, sources=[Broken()], clock=clock)
+    config.check()
+    report = build_report(config=config, clock=clock)
+    sources = report.component("sources")
+    assert sources is not None
+    assert sources.status is Status.DEGRADED
+    assert sources.reason == "etcd 127.0.0.1:2379: status() raised OSError"
+    assert CANARY not in json.dumps(report.to_dict())
+
+
+def test_report_degraded_when_the_last_validation_is_stale(clock: FakeClock) -> None:
+    config = _config_monitor({"SHOP_SECRET": CANARY}, clock)
+    config.check()
+    clock.advance(3 * config.interval)
+    assert build_report(config=config, clock=clock).status is Status.UP
+    clock.advance(1)
+    report = build_report(config=config, clock=clock)
+    assert report.status is Status.DEGRADED
+    assert report.components[0].reason == (
+        "stale: last validation 91 s ago, expected every 30 s (is the health loop running?)"
+    )

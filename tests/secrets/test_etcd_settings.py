@@ -86,6 +86,20 @@ def test_etcd_endpoint_with_credentials_is_refused_without_showing_them() -> Non
     assert "ETCDCTL_PASSWORD" in message
 
 
+def test_etcd_https_endpoint_is_refused_saying_tls_is_not_spoken() -> None:
+    # "https://h:2379" used to become the host name "https://h": a DNS failure later.
+    with pytest.raises(SecretSourceError, match=r"'https://etcd\.internal:2379'.*http://"):
+        from_settings(
+            {"endpoints": ["https://etcd.internal:2379"], "project": "acme"},
+            mappings=SecretMappings(), environment=Environment.STAGING, environ={},
+        )  # fmt: skip
+    source = from_settings(
+        {"endpoints": ["http://127.0.0.1:2379"], "project": "acme"},
+        mappings=SecretMappings(), environment=Environment.STAGING, environ={},
+    )  # fmt: skip
+    assert source.endpoints == (("127.0.0.1", 2379),)
+
+
 def test_etcd_settings_take_the_keepalive_fleet_md_tells_bigger_fleets_to_raise() -> None:
     source = from_settings(
         {"endpoints": ["127.0.0.1:1"], "project": "acme", "keepalive": 30},

@@ -42,6 +42,13 @@ HOSTILE = {
     "pem-heads": "-----BEGIN PRIVATE KEY-----" * (MB // 27),
     "webhooks": "hooks.slack.com/services/" * (MB // 25),
     "queries": "?key=" * (MB // 5),
+    "colon-keys": "password: " * (MB // 10),
+    "colon-quotes": "'password': '" * (MB // 13),
+    "colon-open-quotes": "password: '" + 'password: "' * (MB // 11),
+    "auth-headers": "Authorization: Bearer " * (MB // 22),
+    "npm-tokens": ":_authToken=" * (MB // 12),
+    "curl-users": "curl -u a:" * (MB // 10),
+    "teams-hooks": "webhook.office.com/webhookb2/" * (MB // 29),
     "no-space-word": "aZ09" * (MB // 4),
     # One long scheme-like word: the old URL expression rescanned it from every letter.
     "scheme-run": "a" * MB + "=x",

@@ -37,6 +37,7 @@ def _stir(hub: MonitoringHub, clock: FakeClock) -> None:
     hub.tracker.fail(failed, f"could not connect to postgresql://u:{DB_CANARY}@h/db")
     quoted = hub.tracker.create("api_agent")
     hub.tracker.fail(quoted, f"provider refused key {ROTATED[:-8]}")
+    hub.flow.connect("ws-1")
     hub.flow.sent("ws-1", "e1", event_type="agent_started")
     clock.advance(31)
     hub.flow.check()

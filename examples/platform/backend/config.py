@@ -6,8 +6,7 @@ from typing import Annotated, ClassVar
 
 from shared.config import PlatformConfig
 
-from confwarden.config import Env
-from confwarden.environment.detection import Environment
+from confwarden import Env, Environment
 
 __all__ = [
     "BackendConfig",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from confwarden.config import Env
+from confwarden import Env
 from confwarden.presets.agent_platform import AppConfig, AuthEnvironment
 
 __all__ = ["PLATFORM_ROOT", "PlatformAuthEnvironment", "PlatformConfig"]

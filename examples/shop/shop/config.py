@@ -6,8 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel
 
-from confwarden import ConfigSchema, Env, SecretStr
-from confwarden.config.spec import DEPLOYED
+from confwarden import DEPLOYED, ConfigSchema, Env, SecretStr
 
 __all__ = ["PaymentSettings", "ShopConfig"]
 

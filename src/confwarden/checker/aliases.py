@@ -52,7 +52,26 @@ class AliasTracker:
         self.functions: dict[int, tuple[str, tuple[str, ...]]] = {}
         # accessor variable -> (factory "module:name", scope it was bound in)
         self.sources: dict[str, tuple[str, int]] = {}
+        self.modules: dict[str, str] = {}  # local name of an ``import`` -> the module
         self.scope = 0
+
+    def module_of(self, node: ast.expr) -> str:
+        """The module an expression names through an ``import`` (``confwarden``,
+        ``shared.env``), "" if none."""
+        dotted = dotted_name(node)
+        head, _, rest = dotted.partition(".")
+        module = self.modules.get(head, "")
+        return f"{module}.{rest}" if module and rest else module
+
+    def factory_call_origin(self, call: ast.Call) -> str | None:
+        """``module:factory`` of a call of the factory, None if not one."""
+        func = call.func
+        if type(func) is ast.Name and self.bindings.get(func.id) == "factory":
+            return self.origins.get(func.id, "")
+        if type(func) is ast.Attribute and func.attr in self.factories:
+            module = self.module_of(func.value)
+            return f"{module}:{func.attr}" if module else None
+        return None
 
     def kind(self, node: ast.expr) -> str | None:
         """What an expression denotes: the os module, os.environ, an os function
@@ -109,6 +128,11 @@ class AliasTracker:
                 return VIA_OS, f"os.{attr}", name, ENV_FUNCS[attr], func
             return None
         func_kind = self.kind(func)
+        if func_kind is not None and func_kind.startswith("accessormethod:"):
+            method = func_kind[15:]
+            op, named = ACCESSOR_METHODS[method]
+            name = literal(node.args[0]) if named and node.args else ""
+            return VIA_ACCESSOR, f"{dotted_name(func)}()", name, op, func
         if func_kind is not None and func_kind.startswith("envfunc:"):
             fn = func_kind[8:]
             name = literal(node.args[0]) if node.args else ""
@@ -118,10 +142,7 @@ class AliasTracker:
     def factory_origin(self, receiver: ast.expr) -> str | None:
         """The module of the factory behind an accessor expression, None if not one."""
         if type(receiver) is ast.Call:
-            func = receiver.func
-            if type(func) is ast.Name and self.bindings.get(func.id) == "factory":
-                return self.origins.get(func.id, "")
-            return None
+            return self.factory_call_origin(receiver)
         if type(receiver) is ast.Name or type(receiver) is ast.Attribute:
             dotted = dotted_name(receiver)
             found = self.sources.get(dotted)
@@ -129,10 +150,14 @@ class AliasTracker:
                 return None
             origin, scope = found
             # A variable bound elsewhere is trusted only from module level, and not where a
-            # parameter of the same name shadows it.
+            # parameter of the same name shadows it; an attribute of ``self`` is the
+            # instance's wherever a method bound it (until something else is bound to it).
             function = self.functions.get(self.scope)
-            if scope == self.scope or (
-                scope == 0 and (function is None or dotted.partition(".")[0] not in function[1])
+            head = dotted.partition(".")[0]
+            if (
+                scope == self.scope
+                or (scope == 0 and (function is None or head not in function[1]))
+                or (head == "self" and "." in dotted)
             ):
                 return origin
             return None
@@ -144,7 +169,19 @@ class AliasTracker:
             return
         targets = node.targets if type(node) is ast.Assign else [node.target]  # type: ignore[union-attr]
         kind = self.kind(value)
-        if kind is not None:
+        if (
+            kind is None
+            and type(value) is ast.Attribute
+            and value.attr in ACCESSOR_METHODS
+            and self.kind(value.value) in (ACCESSOR, "factory")
+        ):
+            # getter = env.get: calling getter reads like env.get
+            kind = f"accessormethod:{value.attr}"
+        if kind is None and type(value) in (ast.BoolOp, ast.IfExp):
+            # ``env = env or get_env()``: the object is the factory's wherever it is used.
+            value = _accessor_part(value, self)
+            kind = ACCESSOR if value is not None else None
+        if kind is not None and value is not None:
             origin = self.factory_origin(value) if kind == ACCESSOR else None
             for target in targets:
                 dotted = dotted_name(target)
@@ -158,7 +195,7 @@ class AliasTracker:
                 self.bindings.pop(dotted_name(target), None)
                 self.sources.pop(dotted_name(target), None)
         if len(targets) == 1 and type(targets[0]) is ast.Name:
-            self._mark_target(value, targets[0].id, 3)
+            self._mark_target(node.value, targets[0].id, 3)  # type: ignore[arg-type]
 
     def _mark_target(self, value: ast.expr, name: str, depth: int) -> None:
         """Remember that the read inside ``value`` lands in local ``name`` (rule CW109)."""
@@ -174,3 +211,13 @@ class AliasTracker:
         elif depth and value_type is ast.IfExp:
             self._mark_target(value.body, name, depth - 1)  # type: ignore[attr-defined]
             self._mark_target(value.orelse, name, depth - 1)  # type: ignore[attr-defined]
+
+
+def _accessor_part(value: ast.expr, tracker: AliasTracker) -> ast.expr | None:
+    """The factory call among the alternatives of ``a or get_env()`` /
+    ``a if c else get_env()``, None if there is none."""
+    parts = value.values if type(value) is ast.BoolOp else [value.body, value.orelse]  # type: ignore[attr-defined]
+    for part in parts:
+        if type(part) is ast.Call and tracker.kind(part) == ACCESSOR:
+            return part
+    return None

@@ -24,10 +24,12 @@ import fnmatch
 import hashlib
 import json
 import re
+import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from confwarden.checker.files import read_regular
 from confwarden.errors import ConfwardenError, ProjectError
 from confwarden.project import PYPROJECT, find_project, read_pyproject, table_of
 
@@ -219,8 +221,7 @@ _VERSION = re.compile(r"(>=|~=|==|>)\s*3\.(\d+)")
 _RUFF_TARGET = re.compile(r"py3(\d+)")
 
 
-def _target_version(data: Mapping[str, object]) -> tuple[int, int] | None:
-    """The oldest Python 3 minor version the project supports, from its metadata."""
+def _requires_python(data: Mapping[str, object]) -> tuple[int, int] | None:
     project = data.get("project")
     requires = project.get("requires-python") if isinstance(project, dict) else None
     if isinstance(requires, str):
@@ -229,11 +230,49 @@ def _target_version(data: Mapping[str, object]) -> tuple[int, int] | None:
         ]
         if minors:
             return (3, max(minors))
-    tool = data.get("tool")
-    ruff = tool.get("ruff") if isinstance(tool, dict) else None
-    target = ruff.get("target-version") if isinstance(ruff, dict) else None
+    return None
+
+
+def _ruff_target(table: object) -> tuple[int, int] | None:
+    target = table.get("target-version") if isinstance(table, dict) else None
     if isinstance(target, str) and (match := _RUFF_TARGET.fullmatch(target)):
         return (3, int(match.group(1)))
+    return None
+
+
+def _toml(path: Path) -> dict[str, object] | None:
+    """A TOML file of another tool (ruff's): None when absent, special or unreadable (that
+    tool reports its own broken settings)."""
+    try:
+        return tomllib.loads(read_regular(path).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+
+
+def _target_version(root: Path) -> tuple[int, int] | None:
+    """The oldest Python 3 minor version the project supports, as the tools find it.
+
+    Walking up from ``root`` (``confwarden check pkg`` in a project without
+    ``[tool.confwarden]`` makes ``pkg`` the root) to the first directory with a
+    ``pyproject.toml``, ``.ruff.toml`` or ``ruff.toml``: ``requires-python`` of its
+    ``pyproject.toml``, else ``target-version`` of its ``.ruff.toml`` or ``ruff.toml`` (ruff
+    reads those before ``pyproject.toml``), else its ``[tool.ruff] target-version``.
+    """
+    for directory in (root, *root.parents):
+        try:
+            document = read_pyproject(directory / PYPROJECT)
+        except ProjectError:
+            document = None
+        ruff = _toml(directory / ".ruff.toml") or _toml(directory / "ruff.toml")
+        if document is None and ruff is None:
+            continue
+        found = _requires_python(document) if document is not None else None
+        if found is None and ruff is not None:
+            found = _ruff_target(ruff)
+        if found is None and document is not None:
+            tool = document.get("tool")
+            found = _ruff_target(tool.get("ruff") if isinstance(tool, dict) else None)
+        return found
     return None
 
 
@@ -308,8 +347,7 @@ def load_config(root: Path, overrides: Mapping[str, object] | None = None) -> Ch
         section = None if document is None else table_of(document, pyproject)
     except ProjectError as exc:
         raise CheckerConfigError(str(exc)) from None
-    if document is not None:
-        target = _target_version(document)
+    target = _target_version(root.resolve())
     if section is not None:
         table.update({k: v for k, v in section.items() if k in _KNOWN_KEYS})
         source = str(pyproject)

@@ -33,7 +33,7 @@ from confwarden.checker.config import (
     load_config,
 )
 from confwarden.checker.discovery import discover, module_name
-from confwarden.checker.excerpts import safe_source
+from confwarden.checker.excerpts import safe_source, source_lines
 from confwarden.checker.facts import (
     EnvAccess,
     EnvCall,
@@ -63,20 +63,15 @@ from confwarden.checker.suppressions import apply_suppressions
 
 __all__ = ["CHECKER_VERSION", "Progress", "resolve_paths", "run_check"]
 
-CHECKER_VERSION = "0.2.0"
-
-# Parse errors that no Python version would accept (not a newer-syntax problem).
-_NEVER_PARSES = ("ValueError", "RecursionError", "MemoryError", "UTF-16", "UTF-32")
+CHECKER_VERSION = "0.3.1"
 
 
 def _newer_syntax(error: ParseError, config: CheckerConfig) -> bool:
-    """The file may be valid for the project's Python, just not for the one running."""
+    """The file may be valid for the project's Python, just not for the one running: the
+    project targets a newer Python and the error is the shape of a construct of that Python
+    (:mod:`~confwarden.checker.newer_syntax`); any other error is CW000."""
     target = config.target_version
-    return (
-        target is not None
-        and sys.version_info[:2] < target
-        and not error.message.startswith(_NEVER_PARSES)
-    )
+    return bool(error.newer) and target is not None and sys.version_info[:2] < target
 
 
 def _file_findings(path: str, facts: FileFacts, config: CheckerConfig) -> Iterable[Finding]:
@@ -149,7 +144,7 @@ def _project_findings(
             if access.name and access.op == "read"
         ]
         if want_undeclared:
-            yield from undeclared_env_var.check_project(reads, schema.names, config.schema)
+            yield from undeclared_env_var.check_project(reads, schema.declares, config.schema)
         if want_unused:
             attributes: set[str] = set()
             loaded: set[str] = set()
@@ -192,7 +187,7 @@ def _with_sources(root: Path, findings: list[Finding]) -> list[Finding]:
             if finding.path not in lines_of:
                 try:
                     data = read_regular(root / finding.path) if finding.path else b""
-                    lines_of[finding.path] = data.decode("utf-8", errors="replace").splitlines()
+                    lines_of[finding.path] = source_lines(data)
                 except OSError:
                     lines_of[finding.path] = []
             lines = lines_of[finding.path]
@@ -232,13 +227,16 @@ def _ruff_findings(entries: dict[str, CacheEntry], config: CheckerConfig) -> Ite
                     undefined_name_in_annotation.RULE.name,
                 )
             elif not annotation_only and runtime:
+                text = f"{message}: NameError at run time; import or define it (ruff F821)"
+                if undefined_name.TYPE_CHECKING_ONLY in message:
+                    text = (
+                        f"{message} (an annotation evaluated when its function or class is "
+                        "defined, or code): NameError at run time; import it outside the "
+                        "block, or quote the annotation, or add `from __future__ import "
+                        "annotations` (ruff TC004)"
+                    )
                 yield Finding(
-                    path,
-                    line,
-                    column,
-                    undefined_name.RULE.code,
-                    f"{message}: NameError at run time; import or define it (ruff F821)",
-                    undefined_name.RULE.name,
+                    path, line, column, undefined_name.RULE.code, text, undefined_name.RULE.name
                 )
 
 
@@ -321,6 +319,7 @@ def run_check(
     ruff_timeout: float = 600.0,
     find_ruff: Callable[[], str | None] = undefined_name.find_ruff,
     import_schema: bool = False,
+    collect_imports: bool = False,
 ) -> CheckResult:
     """Check the Python files at ``path`` (a directory, a file, or several) in their project.
 
@@ -340,6 +339,7 @@ def run_check(
         find_ruff: locates the ruff executable (``None``: not installed).
         import_schema: import the ``schema`` object (in a child process) instead of reading
             it from its source; the checker never runs the tree's code otherwise.
+        collect_imports: fill :attr:`CheckResult.imported` (for ``--fix``).
 
     Returns:
         The findings and counters of the run.
@@ -362,6 +362,7 @@ def run_check(
         ruff_timeout=ruff_timeout,
         find_ruff=find_ruff,
         import_schema=import_schema,
+        collect_imports=collect_imports,
     )
     try:
         result = _run(root, scope, config, use_cache=use_cache, **options)  # type: ignore[arg-type]
@@ -389,6 +390,7 @@ def _run(
     ruff_timeout: float,
     find_ruff: Callable[[], str | None],
     import_schema: bool,
+    collect_imports: bool = False,
 ) -> CheckResult:
     key = f"{CHECKER_VERSION}:{config.fingerprint()}"
     files = discover(root, config.exclude)
@@ -442,6 +444,11 @@ def _run(
         if plain[1] or plain[3] or plain[4] or plain[5] or plain[6]
     }
     result.lines = sum(plain[0] for plain in plains.values())
+    if collect_imports:
+        for plain in plains.values():
+            for _, _, module, _, names in plain[2]:  # type: ignore[attr-defined]
+                if names:
+                    result.imported.setdefault(module, set()).update(names)
     findings: list[Finding] = []
     for path, facts in all_facts.items():
         if _in_scope(path, scope):

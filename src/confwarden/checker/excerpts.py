@@ -14,6 +14,7 @@ An excerpt is one line cut to :data:`MAX_EXCERPT` characters before any masking,
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import tokenize
@@ -21,12 +22,54 @@ import tokenize
 from confwarden.checker.names import is_secret_variable
 from confwarden.environment.masking import MASK, mask_url, value_is_sensitive
 
-__all__ = ["MAX_EXCERPT", "mask_secrets", "safe_source"]
+__all__ = ["MAX_EXCERPT", "mask_secrets", "safe_source", "source_lines", "wide_encoding"]
 
 MAX_EXCERPT = 240
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """``"UTF-16"``/``"UTF-32"`` when ``data`` is a wide encoding (with or without a
+    byte-order mark: then most bytes of one parity are NUL), else None. Looks at 4 KiB."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name.upper()
+    head = data[:4096]
+    if len(head) < 4 or head.count(0) * 3 < len(head):
+        return None
+    if head[0::4].count(0) + head[3::4].count(0) > len(head) * 3 // 8:
+        return "UTF-32"  # one character in four bytes, three of them NUL
+    return "UTF-16"
+
+
+def _codec(data: bytes) -> str:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    encoding = wide_encoding(data)
+    if encoding is None:
+        return "utf-8"
+    width = 2 if encoding == "UTF-16" else 4
+    odd = data[1:4096:width].count(0)
+    even = data[0:4096:width].count(0)
+    return f"{encoding.lower()}-{'le' if odd >= even else 'be'}"
+
+
+def source_lines(data: bytes) -> list[str]:
+    """The lines of a source file as an excerpt shows them: UTF-16/32 decoded (so masking
+    sees the text, not bytes interleaved with NULs), anything undecodable replaced."""
+    text = data.decode(_codec(data), errors="replace").lstrip("\ufeff")
+    return text.replace("\x00", "").splitlines()
 
 
 def _body(token: str) -> str:
@@ -52,7 +95,7 @@ def safe_source(line: str) -> str:
         >>> safe_source('path = get_env().get("SHOP_SECRETS_DIR", "/run/secrets")')
         'path = get_env().get("SHOP_SECRETS_DIR", "/run/secrets")'
     """
-    line = line.strip()
+    line = line.replace("\x00", "").strip()
     if len(line) > MAX_EXCERPT:
         line = line[:MAX_EXCERPT] + " ..."
     return mask_secrets(line)

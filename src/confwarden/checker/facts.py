@@ -103,11 +103,16 @@ class Suppression(NamedTuple):
 
 
 class ParseError(NamedTuple):
-    """Why a file could not be parsed."""
+    """Why a file could not be parsed.
+
+    ``newer`` names the newer-Python construct the error can stand for ("" for an error
+    no Python accepts): see :mod:`confwarden.checker.newer_syntax`.
+    """
 
     line: int
     column: int
     message: str
+    newer: str = ""
 
 
 class FileFacts(NamedTuple):

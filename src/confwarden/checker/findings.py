@@ -110,6 +110,9 @@ class CheckResult:
         suppressed: findings silenced by ``# confwarden: ignore`` comments.
         baselined: findings silenced by the baseline file.
         duration: seconds the run took.
+        imported: module -> the names other modules import from it with ``from module
+            import name`` (only with ``run_check(..., collect_imports=True)``: ``--fix``
+            must not remove an import another module takes from the fixed one).
     """
 
     root: str
@@ -123,6 +126,7 @@ class CheckResult:
     baselined: int = 0
     duration: float = 0.0
     rules: tuple[Rule, ...] = ()
+    imported: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:

@@ -6,7 +6,13 @@ err the other way, or a platform team stops reading its findings: on a real plat
 ``TOKEN_VALIDATION_ENABLED``, ``ACCESS_TOKEN_EXPIRE_MINUTES`` and ``SHOP_SECRETS_DIR`` were
 reported as secrets read around the configuration layer. A flag, a duration, a count, a path
 or a directory *about* a secret is not the secret, and it is named so by its last word (or
-its first, for flags such as ``USE_SECRET_MANAGER``).
+its first, for flags such as ``USE_SECRET_MANAGER``), or by a word of quantity or lifetime
+anywhere (``LLM_MAX_TOKENS``, ``ACCESS_TOKEN_EXPIRES_IN``). An environment suffix
+(``_STAGING``...) is set aside first: ``TOKEN_EXPIRE_MINUTES_STAGING`` is a duration and
+``JWT_SECRET_KEY_STAGING`` a secret. The tables only ever *remove* a name the masking layer
+calls sensitive, and only for words that clearly mark a non-secret; this is the checker's
+judgement (findings and report excerpts), never the masking layer's, which stays
+conservative.
 """
 
 from __future__ import annotations
@@ -15,7 +21,13 @@ from functools import lru_cache
 
 from confwarden.environment.masking import is_sensitive_name
 
-__all__ = ["NOT_A_SECRET_FIRST", "NOT_A_SECRET_LAST", "is_secret_variable"]
+__all__ = [
+    "ENVIRONMENT_SUFFIXES",
+    "NOT_A_SECRET_ANYWHERE",
+    "NOT_A_SECRET_FIRST",
+    "NOT_A_SECRET_LAST",
+    "is_secret_variable",
+]
 
 # The last word of a name that holds a setting about a secret, not the secret.
 NOT_A_SECRET_LAST = frozenset(
@@ -36,7 +48,16 @@ NOT_A_SECRET_LAST = frozenset(
     }
 )  # fmt: skip
 # The first word of a flag about a secret (USE_SECRET_MANAGER, ENABLE_TOKEN_AUTH).
-NOT_A_SECRET_FIRST = frozenset({"USE", "ENABLE", "DISABLE", "IS", "HAS", "ALLOW", "REQUIRE"})
+NOT_A_SECRET_FIRST = frozenset(
+    {"USE", "ENABLE", "DISABLE", "IS", "HAS", "ALLOW", "REQUIRE", "SKIP", "NO"}
+)
+# Words of quantity or lifetime, wherever they stand (MAX_TOKENS, PASSWORD_MIN_CHARS,
+# ACCESS_TOKEN_EXPIRES_IN): the value is a number or a duration.
+NOT_A_SECRET_ANYWHERE = frozenset(
+    {"MAX", "MIN", "NUM", "COUNT", "EXPIRE", "EXPIRES", "EXPIRY", "EXPIRATION", "TTL", "LIFETIME"}
+)
+# The environment a per-environment variable is for (JWT_SECRET_KEY_STAGING): set aside.
+ENVIRONMENT_SUFFIXES = frozenset({"STAGING", "PRODUCTION", "DEVELOPMENT", "TESTING"})
 
 
 @lru_cache(maxsize=4096)
@@ -54,6 +75,12 @@ def is_secret_variable(name: str) -> bool:
     if not is_sensitive_name(name):
         return False
     words = [w for w in name.upper().split("_") if w]
+    if len(words) > 2 and words[-1] in ENVIRONMENT_SUFFIXES:
+        words.pop()
     if len(words) < 2:
         return True
-    return words[-1] not in NOT_A_SECRET_LAST and words[0] not in NOT_A_SECRET_FIRST
+    return (
+        words[-1] not in NOT_A_SECRET_LAST
+        and words[0] not in NOT_A_SECRET_FIRST
+        and NOT_A_SECRET_ANYWHERE.isdisjoint(words)
+    )

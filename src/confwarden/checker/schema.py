@@ -20,9 +20,6 @@ duck-typed contract the child process applies to the imported object.
 from __future__ import annotations
 
 import ast
-import json
-import subprocess
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +82,46 @@ class SchemaInfo:
     lines: dict[str, int] = field(default_factory=dict)
     own: dict[str, tuple[str, ...]] = field(default_factory=dict)
     classes: frozenset[str] = frozenset()
+    field_lines: dict[str, tuple[str, int]] = field(default_factory=dict)
+    nested: tuple[str, ...] = ()
+    case_sensitive: bool = True
+
+    def declares(self, name: str) -> bool:
+        """Whether reading ``name`` reads a declared variable: one of :attr:`names`, a
+        variable of a nested group (``SHOP_PAYMENT__PROVIDER``), in any case when the
+        schema says ``case_sensitive=False``.
+
+        Example:
+            >>> SchemaInfo(frozenset({"PORT"}), case_sensitive=False).declares("port")
+            True
+        """
+        if name in self.names or name.startswith(self.nested):
+            return True
+        if self.case_sensitive:
+            return False
+        upper = name.upper()
+        return any(n.upper() == upper for n in self.names) or upper.startswith(
+            tuple(p.upper() for p in self.nested)
+        )
+
+    def where(self, field_name: str, name: str) -> tuple[str, int]:
+        """(path, line) of a field's declaration (the schema module's first line if unknown)."""
+        return self.field_lines.get(field_name) or (
+            self.path or "pyproject.toml",
+            self.lines.get(name, 1),
+        )
+
+
+@dataclass
+class _Options:
+    """The class keywords of a ``ConfigSchema`` subclass that decide variable names
+    (inherited by subclasses, as the library does)."""
+
+    prefix: str = ""
+    case_sensitive: bool = True
+    delimiter: str | None = "__"
+    nested: list[str] = field(default_factory=list)
+    lines: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 def _strings(node: ast.expr | None) -> list[str] | None:
@@ -200,9 +237,16 @@ class _Reader:
         return result
 
     def class_fields(
-        self, module: str, node: ast.ClassDef, own: dict[str, tuple[str, ...]], classes: set[str]
+        self,
+        module: str,
+        node: ast.ClassDef,
+        own: dict[str, tuple[str, ...]],
+        classes: set[str],
+        options: _Options | None = None,
     ) -> dict[str, tuple[str, ...]]:
-        """Every field of the class (inherited first); the tree's own fields go to ``own``."""
+        """Every field of the class (inherited first); the tree's own fields go to ``own``,
+        the naming keywords, nested groups and declaration lines to ``options``."""
+        options = options if options is not None else _Options()
         classes.add(node.name)
         fields: dict[str, tuple[str, ...]] = {}
         for base in node.bases:
@@ -216,9 +260,11 @@ class _Reader:
                 continue
             base_module, definition = found
             if isinstance(definition, ast.ClassDef):
-                fields.update(self.class_fields(base_module, definition, own, classes))
+                fields.update(self.class_fields(base_module, definition, own, classes, options))
             elif isinstance(definition, ast.Name):
                 fields.update(_library_fields(base_module, name))
+        _keywords(node, options)
+        path = (self.tree(module) or ("", None))[0]
         for statement in node.body:
             if not (
                 isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
@@ -234,11 +280,38 @@ class _Reader:
                 continue
             names = _marker(annotation)
             if names is None:
-                names = fields.get(field_name) or (field_name.upper(),)
+                names = fields.get(field_name) or (f"{options.prefix}{field_name}".upper(),)
             if field_name not in fields or _marker(annotation) is not None:
                 own[field_name] = names
+                options.lines[field_name] = (path, statement.lineno)
             fields[field_name] = names
+            if options.delimiter and names and self.nested(module, annotation):
+                options.nested.extend(f"{n}{options.delimiter}" for n in names)
         return fields
+
+    def nested(self, module: str, annotation: ast.expr) -> bool:
+        """A nested group: a dict, or a class of the tree (a pydantic model)."""
+        head = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+        if _last(head) in {"dict", "Dict", "Mapping", "MutableMapping"}:
+            return True
+        if not isinstance(head, ast.Name):
+            return False
+        found = self.resolve(module, head.id)
+        return found is not None and isinstance(found[1], ast.ClassDef)
+
+
+def _keywords(node: ast.ClassDef, options: _Options) -> None:
+    """Apply ``env_prefix=``, ``case_sensitive=`` and ``env_nested_delimiter=`` literals."""
+    for keyword in node.keywords:
+        if not isinstance(keyword.value, ast.Constant):
+            continue
+        value = keyword.value.value
+        if keyword.arg == "env_prefix" and isinstance(value, str):
+            options.prefix = value
+        elif keyword.arg == "case_sensitive" and isinstance(value, bool):
+            options.case_sensitive = value
+        elif keyword.arg == "env_nested_delimiter" and (value is None or isinstance(value, str)):
+            options.delimiter = value or None
 
 
 def _line_of(tree: ast.Module, names: Iterable[str], source: str) -> dict[str, int]:
@@ -271,6 +344,7 @@ def _static(root: Path, spec: str, locate: Locate) -> SchemaInfo:
     path, tree = reader.tree(where_module) or ("", ast.Module(body=[], type_ignores=[]))
     own: dict[str, tuple[str, ...]] = {}
     classes: set[str] = set()
+    options = _Options()
     if isinstance(definition, ast.ClassDef):
         literal = next(
             (
@@ -287,7 +361,7 @@ def _static(root: Path, spec: str, locate: Locate) -> SchemaInfo:
             own = {n: (n,) for n in literal}
             names = frozenset(literal)
         else:
-            fields = reader.class_fields(where_module, definition, own, classes)
+            fields = reader.class_fields(where_module, definition, own, classes, options)
             names = frozenset(n for variables in fields.values() for n in variables)
     else:
         assert isinstance(definition, ast.Assign | ast.AnnAssign)
@@ -304,44 +378,16 @@ def _static(root: Path, spec: str, locate: Locate) -> SchemaInfo:
     except OSError:
         source = ""
     own_names = {n for variables in own.values() for n in variables}
-    return SchemaInfo(names, path, _line_of(tree, own_names, source), own, frozenset(classes))
-
-
-_CHILD = r"""
-import json, sys
-from pathlib import Path
-root = Path(sys.argv[1])
-sys.path[:0] = [str(root), str(root / "src")]
-from confwarden.checker.schema import declared_variable_names
-import importlib
-module_name, _, attr = sys.argv[2].partition(":")
-obj = importlib.import_module(module_name)
-for part in attr.split("."):
-    obj = getattr(obj, part)
-print(json.dumps(sorted(declared_variable_names(obj))))
-"""
-
-
-def _imported(root: Path, spec: str) -> SchemaInfo:
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(root), spec],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-            cwd=root,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise CheckerConfigError(f"[tool.confwarden] schema = {spec!r}: {exc}") from exc
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise CheckerConfigError(
-            f"[tool.confwarden] schema = {spec!r}: cannot import the schema ({last}). "
-            "Fix the module path or the object name."
-        )
-    names = frozenset(json.loads(done.stdout))
-    return SchemaInfo(names, own={n: (n,) for n in names})
+    return SchemaInfo(
+        names,
+        path,
+        _line_of(tree, own_names, source),
+        own,
+        frozenset(classes),
+        field_lines=options.lines,
+        nested=tuple(options.nested),
+        case_sensitive=options.case_sensitive,
+    )
 
 
 def load_schema(
@@ -359,7 +405,9 @@ def load_schema(
         CheckerConfigError: the schema cannot be found or read; the message says why.
     """
     if import_schema:
-        return _imported(root, spec)
+        from confwarden.checker.schema_import import imported_schema
+
+        return imported_schema(root, spec, locate)
     return _static(root, spec, locate)
 
 

@@ -47,6 +47,11 @@ class Strings:
         self.scalars: dict[str, set[str]] = _copy(parent.scalars if parent else {})
         self.elements: dict[str, set[str]] = _copy(parent.elements if parent else {})
         self.keys: dict[str, set[str]] = _copy(parent.keys if parent else {})
+        # name -> literal key (a dict's string, a tuple's index) -> what it holds there
+        self.items: dict[str, dict[object, set[str]]] = {
+            name: {key: set(held) for key, held in table.items()}
+            for name, table in (parent.items if parent else {}).items()
+        }
         self.functions: dict[int, Strings] = {}
         bindings: list[tuple[ast.expr, ast.expr, bool]] = []  # (target, value, iterate)
         for node in nodes:
@@ -102,7 +107,20 @@ class Strings:
             keys = {k for key in value.keys if key is not None for k in self.values(key)}
             self.keys.setdefault(name, set()).update(keys)
             self.elements.setdefault(name, set()).update(self._union(value.values))
+            items = self.items.setdefault(name, {})
+            for key, item in zip(value.keys, value.values, strict=True):
+                if type(key) is ast.Constant:
+                    items.setdefault(key.value, set()).update(self.values(item))
+                else:
+                    items[None] = set()  # ``**other`` or a computed key: not all known
             return
+        if type(value) in (ast.Tuple, ast.List):
+            items = self.items.setdefault(name, {})
+            for index, item in enumerate(value.elts):  # type: ignore[attr-defined]
+                if type(item) is ast.Starred:
+                    items[None] = set()
+                    break
+                items.setdefault(index, set()).update(self.values(item))
         members = self.members(value)
         if members:
             self.elements.setdefault(name, set()).update(members)
@@ -137,9 +155,14 @@ class Strings:
                     parts.append(value)
             return self._product(parts)
         if node_type is ast.Subscript:
-            # MAPPING["db"] or NAMES[0]: any of the collection's members.
+            # MAPPING["db"] or NAMES[0]: the member at a literal key when the collection is
+            # a literal; any of its members otherwise.
             base = node.value  # type: ignore[attr-defined]
             if type(base) is ast.Name:
+                key = node.slice  # type: ignore[attr-defined]
+                items = self.items.get(base.id)
+                if type(key) is ast.Constant and items is not None and None not in items:
+                    return set(items.get(key.value, ()))
                 return set(self.elements.get(base.id, ()))
         return set()
 
@@ -180,6 +203,38 @@ class Strings:
 
 def _copy(table: dict[str, set[str]]) -> dict[str, set[str]]:
     return {key: set(value) for key, value in table.items()}
+
+
+_DESCRIBED = {
+    ast.JoinedStr: "an f-string",
+    ast.BinOp: "a string concatenation",
+    ast.Call: "a call",
+    ast.IfExp: "a conditional expression",
+}
+
+
+def _described(key: ast.expr) -> str:
+    """How a finding says the name reached the read, in the user's words."""
+    shown = dotted_name(key)
+    if shown:
+        return f"`{shown}`"
+    if type(key) is ast.Subscript:
+        base = dotted_name(key.value)
+        return f"a lookup in `{base}`" if base else "a lookup"
+    return _DESCRIBED.get(type(key), "an expression")
+
+
+def _default_of(args: ast.arguments, name: str) -> ast.expr | None:
+    """The default value of parameter ``name``, None if it has none."""
+    positional = [*args.posonlyargs, *args.args]
+    offset = len(positional) - len(args.defaults)
+    for index, arg in enumerate(positional):
+        if arg.arg == name:
+            return args.defaults[index - offset] if index >= offset else None
+    for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+        if arg.arg == name:
+            return default
+    return None
 
 
 def _walk_with_functions(tree: ast.AST) -> Iterator[tuple[ast.AST, ast.AST | None]]:
@@ -263,10 +318,19 @@ def travelled_accesses(
     strings = module_strings(tree)
     found: list[EnvAccess] = []
     for access, key in keys:
-        shown = dotted_name(key) or type(key).__name__
         local = strings.within(function_nodes.get(access.scope))
         for name in sorted(local.values(key)):
-            found.append(access._replace(name=name, indirect=f"through `{shown}`"))
+            found.append(access._replace(name=name, indirect=f"through {_described(key)}"))
+    for index, key in pending:
+        # def read(variable="DATABASE_URL"): a call without the argument reads the default.
+        access = env[index]
+        node = function_nodes.get(access.scope)
+        if type(key) is ast.Name and isinstance(node, _FUNCTION_NODES):
+            default = _default_of(node.args, key.id)
+            values = strings.values(default) if default is not None else set()
+            for name in sorted(values):
+                shown = f"through the default of parameter `{key.id}`"
+                found.append(access._replace(name=name, indirect=shown))
     for call, helper, names in helper_calls(tree, helpers, strings):
         for name in sorted(names):
             found.append(

@@ -13,11 +13,11 @@ AliasTracker` that its import and assignment handlers keep up to date.
 from __future__ import annotations
 
 import ast
-import codecs
 import re
 from collections.abc import Iterable
 
 from confwarden.checker.aliases import ACCESSOR, ENVIRON, OS, AliasTracker
+from confwarden.checker.excerpts import wide_encoding
 from confwarden.checker.facts import (
     VIA_ACCESSOR,
     VIA_OS,
@@ -28,6 +28,7 @@ from confwarden.checker.facts import (
     OutputCall,
     ParseError,
 )
+from confwarden.checker.newer_syntax import newer_construct
 from confwarden.checker.patterns import (
     CALL_ATTRS,
     CALL_NAMES,
@@ -54,10 +55,7 @@ __all__ = ["analyze_source", "count_lines"]
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _TOP, _FUNCTION, _TYPE_CHECKING, _GUARDED = "", "function", "type_checking", "guarded"
 _TRY = (ast.Try, ast.TryStar)
-_WIDE = (
-    "{} encoded (byte-order mark): Python reads source files as UTF-8 and cannot import it; "
-    "save it as UTF-8"
-)
+_WIDE = "{} encoded: Python reads source files as UTF-8 and cannot import it; save it as UTF-8"
 # Attribute names read anywhere in a file (for typed schema fields, CW108): a regex over the
 # bytes costs a fraction of a walk and the statement-only fast path stays fast.
 _ATTRIBUTE = re.compile(rb"\.[ \t]*([A-Za-z_][A-Za-z0-9_]*)")
@@ -248,6 +246,8 @@ class _Collector(AliasTracker):
 
     def on_import(self, node: ast.Import) -> None:
         for alias in node.names:
+            local = alias.asname or alias.name.partition(".")[0]
+            self.modules[local] = alias.name if alias.asname else local
             if alias.name == "os" and alias.asname:
                 self.bindings[alias.asname] = OS
             elif alias.name == "importlib" and alias.asname:
@@ -286,6 +286,10 @@ class _Collector(AliasTracker):
             origin = self.factory_origin(func.value)  # type: ignore[attr-defined]
             if origin is not None:
                 self._env_call(node, "method", func.attr, origin)  # type: ignore[attr-defined]
+            elif func.attr in self.factories:  # type: ignore[attr-defined]
+                origin = self.factory_call_origin(node)
+                if origin is not None:
+                    self._env_call(node, "factory", func.attr, origin)  # type: ignore[attr-defined]
             if func.attr not in CALL_ATTRS and func.attr != "import_module":  # type: ignore[attr-defined]
                 return
         elif func_type is ast.Name:
@@ -434,15 +438,16 @@ def analyze_source(
         [(2, 'os.environ[...]', 'HOME')]
     """
     lines = count_lines(data)
-    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return FileFacts(lines, error=ParseError(1, 1, _WIDE.format("UTF-32")))
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return FileFacts(lines, error=ParseError(1, 1, _WIDE.format("UTF-16")))
+    wide = wide_encoding(data) if b"\x00" in data[:4096] else None
+    if wide is not None:
+        return FileFacts(lines, error=ParseError(1, 1, _WIDE.format(wide)))
     suppressions = find_suppressions(data)
     try:
         tree = ast.parse(data)
     except SyntaxError as exc:
-        error = ParseError(exc.lineno or 1, (exc.offset or 0) or 1, exc.msg or str(exc))
+        message = exc.msg or str(exc)
+        newer = newer_construct(message, data, exc.lineno or 1)
+        error = ParseError(exc.lineno or 1, (exc.offset or 0) or 1, message, newer)
         return FileFacts(lines, suppressions=suppressions, error=error)
     except (ValueError, RecursionError, MemoryError) as exc:
         error = ParseError(1, 1, f"{type(exc).__name__}: {exc}")

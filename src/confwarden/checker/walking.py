@@ -111,8 +111,12 @@ _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "
 
 def catches_import_error(node: ast.Try | ast.TryStar) -> bool:
     """Whether a handler of the ``try`` catches a failed import (``except ImportError``,
-    ``ModuleNotFoundError``, a tuple naming one, ``Exception`` or a bare ``except``)."""
+    ``ModuleNotFoundError``, a tuple naming one, ``Exception`` or a bare ``except``) and
+    carries on: a handler that raises (``raise``, ``raise RuntimeError(...) from e``) in its
+    own body is no guard, the import still stops the process."""
     for handler in node.handlers:
+        if any(type(statement) is ast.Raise for statement in handler.body):
+            continue
         caught = handler.type
         if caught is None:
             return True

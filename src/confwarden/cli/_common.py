@@ -42,6 +42,7 @@ __all__ = [
     "print_json",
     "project_of",
     "project_option",
+    "project_secret_names",
     "schema_option",
     "secrets_dir_option",
     "service_option",
@@ -108,12 +109,44 @@ def json_option(func: F) -> F:
 def build_env(env_files: Sequence[Path] = (), *, override: bool = False) -> IsolatedEnvironment:
     """An isolated copy of the process environment with ``env_files`` loaded.
 
-    Commands never change the real process environment.
+    Commands never change the real process environment. Every variable the project's schemas
+    type as a secret is masked like one (:func:`project_secret_names`), marked before the
+    files load so that values interpolated from it are masked too.
     """
     env = IsolatedEnvironment(isolated=True)
+    env.mark_sensitive(project_secret_names())
     for path in env_files:
         env.load_from_file(path, override=override)
     return env
+
+
+def project_secret_names() -> frozenset[str]:
+    """Every variable a schema of the project found from here marks sensitive; empty without
+    a project (name-based masking only). A schema that cannot be imported is named on stderr:
+    its secrets can then only be masked by their names and shapes."""
+    from confwarden.config.binding import sensitive_variables
+    from confwarden.errors import ProjectError
+    from confwarden.project import find_project
+
+    ctx = click.get_current_context(silent=True)
+    start = ctx.find_root().meta.get("confwarden.project") if ctx is not None else None
+    try:
+        project = find_project(start)
+        if project is None:
+            return frozenset()
+        services = project.service_names
+    except ProjectError as exc:
+        click.echo(f"warning: {exc} Only names that look secret are masked.", err=True)
+        return frozenset()
+    names: set[str] = set()
+    for service in services:
+        try:
+            _name, schema = project.schema(service)
+        except ProjectError as exc:
+            click.echo(f"warning: {exc} Only names that look secret are masked.", err=True)
+            continue
+        names.update(sensitive_variables(schema))
+    return frozenset(names)
 
 
 def print_json(data: object) -> None:
@@ -187,10 +220,31 @@ service_option = click.option(
 schema_option = click.option(
     "--schema", default=None, help="Schema class as 'package.module:Class' (wins over --service)."
 )
+
+
+def refuse_blank(
+    ctx: click.Context, param: click.Parameter, value: str | tuple[str, ...] | None
+) -> str | tuple[str, ...] | None:
+    """Click callback: a blank environment option is a usage error (exit 2), never "unset".
+
+    ``--env "$TARGET"`` with ``TARGET`` unset passes an empty string; read as "not given",
+    a CI gate validated development and passed. Like ``ENVIRONMENT=""``, it is refused.
+    """
+    values = value if isinstance(value, tuple) else (value,)
+    for item in values:
+        if item is not None and not item.strip():
+            raise click.BadParameter(
+                "is blank (an unset shell variable?); a blank environment is never read as "
+                "'not given': pass development, testing, staging or production, or omit it"
+            )
+    return value
+
+
 env_option = click.option(
     "--env",
     "environment",
     default=None,
+    callback=refuse_blank,
     shell_complete=complete_environment,
     help="Target environment: development, testing, staging, production (default: detected).",
 )
@@ -247,7 +301,7 @@ def parse_environment(name: str | None, variables: dict[str, str]) -> Environmen
     """
     from confwarden.environment.detection import Environment, EnvironmentDetector
 
-    if name:
+    if name is not None:
         return Environment.parse(name, variable="--env")
     return EnvironmentDetector(variables).detect().environment
 

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from confwarden.cli._common import build_env, env_file_option, json_option, print_json
+from confwarden.cli._common import (
+    build_env,
+    env_file_option,
+    json_option,
+    print_json,
+    refuse_blank,
+)
 from confwarden.components.database_url import DatabaseURLBuilder, Driver
 from confwarden.components.problems import Problem
 from confwarden.environment.isolated import IsolatedEnvironment
@@ -22,7 +28,12 @@ def db() -> None:
 
 
 @db.command("url")
-@click.option("--env", "environment", help="Environment to build for (default: ENVIRONMENT).")
+@click.option(
+    "--env",
+    "environment",
+    callback=refuse_blank,
+    help="Environment to build for (default: ENVIRONMENT).",
+)
 @click.option("--sync", is_flag=True, help="A URL for create_engine instead of the async one.")
 @click.option(
     "--driver",

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from confwarden.cli._common import Output, complete_environment, esc, json_option, print_json
+from confwarden.cli._common import (
+    Output,
+    complete_environment,
+    esc,
+    json_option,
+    print_json,
+    refuse_blank,
+)
 
 if TYPE_CHECKING:
     from confwarden.config.doctor import (
@@ -35,6 +42,7 @@ __all__ = ["doctor"]
     "--target",
     "targets",
     multiple=True,
+    callback=refuse_blank,
     shell_complete=complete_environment,
     help="Simulate a deployment to this environment and exit 1 if it would fail "
     "(repeatable; default: show staging and production without gating on them).",
@@ -153,7 +161,12 @@ def _print_service(out: Output, diagnosis: ServiceDiagnosis) -> None:
 
 
 def _print_secret(out: Output, check: SecretConsistency) -> None:
-    verdict = "[green]same in every service[/]" if check.consistent else "[red]DIFFERS[/]"
+    if check.consistent:
+        verdict = "[green]same in every service[/]"
+    elif None in check.fingerprints.values():
+        verdict = "[red]not compared[/] (refused where no fingerprint is shown)"
+    else:
+        verdict = "[red]DIFFERS[/]"
     prints = ", ".join(f"{name}={fp or 'unresolved'}" for name, fp in check.fingerprints.items())
     out.print(f"  {esc(check.name)}: {verdict} ({esc(prints)})")
     for name, problems in check.problems.items():

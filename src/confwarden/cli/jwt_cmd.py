@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from confwarden.cli._common import build_env, env_file_option, json_option, print_json
+from confwarden.cli._common import (
+    build_env,
+    env_file_option,
+    json_option,
+    print_json,
+    refuse_blank,
+)
 from confwarden.cli.db_cmd import origins_of
 from confwarden.components.jwt_secret import SharedJWTSecretManager
 
@@ -19,7 +25,12 @@ def jwt() -> None:
 
 
 @jwt.command("fingerprint")
-@click.option("--env", "environment", help="Environment to resolve for (default: ENVIRONMENT).")
+@click.option(
+    "--env",
+    "environment",
+    callback=refuse_blank,
+    help="Environment to resolve for (default: ENVIRONMENT).",
+)
 @env_file_option
 @json_option
 def fingerprint(environment: str | None, env_files: tuple[Path, ...], as_json: bool) -> None:

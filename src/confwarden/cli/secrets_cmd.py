@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from confwarden.cli._common import json_option, print_json, project_of, project_option
+from confwarden.cli._common import (
+    json_option,
+    print_json,
+    project_of,
+    project_option,
+    refuse_blank,
+)
 from confwarden.secrets.registry import SOURCES
 
 if TYPE_CHECKING:
@@ -26,7 +32,11 @@ if TYPE_CHECKING:
     from confwarden.secrets.mapping import SecretMappings
 
 _env_option = click.option(
-    "--env", "environment", required=True, help="Target environment (staging, production...)."
+    "--env",
+    "environment",
+    required=True,
+    callback=refuse_blank,
+    help="Target environment (staging, production...).",
 )
 _service_option = click.option(
     "--service",
@@ -119,6 +129,12 @@ def plan(environment: str, services: tuple[str, ...], kind: str | None, as_json:
     resolve = None
     if kind is not None:
         store = _source(kind, settings, mappings, target)
+        if store.key_of("X") is not None:
+            raise click.UsageError(
+                f"--source {kind}: its keys are the variable names and carry no versions, so "
+                f"there is nothing to map or pin. Run `confwarden secrets check --source "
+                f"{kind} --env {target.value}` to verify what the store holds."
+            )
         resolve = getattr(store, "current_version", None)
     from confwarden.secrets.base import SecretSourceError, SourceNotConfigured
 

@@ -4,8 +4,12 @@ spec/000: the backend and the auth service each resolved the JWT secret their ow
 ended up signing and verifying with different secrets in staging; the platform had four
 copies of that logic which disagreed. Here the rules are written once:
 
-1. ``JWT_SECRET_{ENVIRONMENT}`` (e.g. ``JWT_SECRET_STAGING``), then ``JWT_SECRET_KEY``, then
-   ``JWT_SECRET``; the first non-empty one wins, and a disagreement between them is reported.
+1. ``JWT_SECRET_KEY``, then ``JWT_SECRET_{ENVIRONMENT}`` (e.g. ``JWT_SECRET_STAGING``), then
+   the deprecated ``JWT_SECRET``: :data:`JWT_SECRET_VARIABLES`, the one order the
+   configuration schema's JWT field declares too (the two used to disagree, so a service's
+   config signed with one secret and the manager with another). Two different secrets set
+   for the one credential are an error where deployed, a warning elsewhere; another
+   environment's ``JWT_SECRET_<ENV>`` set in a deployment is an error.
 2. Development and testing may fall back to a generated secret, with a warning: random, once
    per project checkout and machine in development (shared by the project's services, so
    they still agree), per process in testing; never a value anyone else knows.
@@ -23,7 +27,7 @@ import functools
 import hashlib
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from confwarden.components.problems import (
     Problem,
@@ -33,13 +37,15 @@ from confwarden.components.problems import (
     resolve_environment,
     text_variables,
 )
-from confwarden.components.weak_secrets import placeholder_reason
-from confwarden.environment.detection import Environment
+from confwarden.components.weak_secrets import placeholder_reason, short_reason
+from confwarden.environment.detection import Environment, EnvironmentDetector
 from confwarden.environment.dev_secrets import DevSecretStore
 from confwarden.environment.policy import Severity, policy_for
 
 __all__ = [
     "ALLOWED_ALGORITHMS",
+    "JWT_SECRET_DEPRECATED",
+    "JWT_SECRET_VARIABLES",
     "ConsistencyReport",
     "JWTSecretResolution",
     "SharedJWTSecretManager",
@@ -50,6 +56,12 @@ _COMPONENT = "SharedJWTSecretManager"
 MIN_SECRET_LENGTH = 32
 ALLOWED_ALGORITHMS = ("HS256", "HS384", "HS512")
 DEFAULT_ALGORITHM = "HS256"
+# The variables of the JWT secret, in precedence order: the single source of truth for the
+# manager and for the schema field (config/common.py declares ``Env(*JWT_SECRET_VARIABLES,
+# deprecated=JWT_SECRET_DEPRECATED)``). ``JWT_SECRET_KEY`` comes first because it is the
+# canonical name, the one users set and docs, ``.env.example`` and ``explain`` show.
+JWT_SECRET_VARIABLES = ("JWT_SECRET_KEY", "JWT_SECRET_{ENVIRONMENT}")
+JWT_SECRET_DEPRECATED = ("JWT_SECRET",)
 # Fingerprints must compare across services without a shared key, so the salt is public; what
 # protects a secret is the cost of each guess. scrypt (memory-hard, in the standard library) at
 # n=2**12, r=8 costs about 5 ms and 4 MiB per guess, where the former HMAC cost microseconds:
@@ -204,8 +216,12 @@ class SharedJWTSecretManager:
 
     @property
     def candidates(self) -> tuple[str, ...]:
-        """The variables read, in order of precedence."""
-        return (f"JWT_SECRET_{self.environment.value.upper()}", "JWT_SECRET_KEY", "JWT_SECRET")
+        """The variables read, in order of precedence (:data:`JWT_SECRET_VARIABLES`)."""
+        upper = self.environment.value.upper()
+        return tuple(
+            name.replace("{ENVIRONMENT}", upper)
+            for name in (*JWT_SECRET_VARIABLES, *JWT_SECRET_DEPRECATED)
+        )
 
     def resolve(self) -> JWTSecretResolution:
         """Resolve and validate without raising; the secret itself is not returned."""
@@ -306,30 +322,21 @@ class SharedJWTSecretManager:
         secret: str | None = None
         weak: list[Problem] = []
         generated = False
+        problems.extend(self._foreign_secrets())
         if found:
             variable, secret = found[0]
-            for other, value in found[1:]:
-                if value != secret:
-                    problems.append(
-                        Problem(
-                            variable=f"{variable}/{other}",
-                            message=f"{variable} and {other} hold different secrets; "
-                            f"{variable} wins",
-                            fix=f"Remove {other}, or give it the same secret, so that every "
-                            "service resolves the same one",
-                            severity=Severity.WARNING,
-                        )
-                    )
+            conflicts = self._conflicts(found)
+            problems.extend(conflicts)
             weak = self._check_secret(variable, secret)
             problems.extend(weak)
-        elif self.policy.fallbacks_allowed:
+        elif self._fallback_allowed():
             secret, generated = _generated_secret(self.environment), True
             problems.append(
                 Problem(
                     variable="/".join(self.candidates),
                     message="no JWT secret is set; using a generated "
                     f"{self.environment.value} secret",
-                    fix=f"Set {self.candidates[1]} to a random value of at least "
+                    fix=f"Set {self.candidates[0]} to a random value of at least "
                     f"{MIN_SECRET_LENGTH} characters",
                     severity=Severity.WARNING,
                 )
@@ -338,11 +345,15 @@ class SharedJWTSecretManager:
             problems.append(
                 Problem(
                     variable="/".join(self.candidates),
-                    message=f"no JWT secret is set; {self.environment.value} has no fallback",
+                    message=f"no JWT secret is set; {self.environment.value} has no fallback"
+                    + (" outside a test runner" if self.environment is Environment.TESTING else ""),
                     fix=f"Set {self.candidates[0]} or {self.candidates[1]} from the secret store "
                     "(the same secret for every service)",
                 )
             )
+        # The JWT secret is a critical credential: with a wrong one every authenticated
+        # request fails (the configuration's auth.jwt_secret rule says the same).
+        problems = [replace(p, critical=True) for p in problems]
         result = collect(_COMPONENT, self.environment, problems, self._origins)
         resolution = JWTSecretResolution(
             variable,
@@ -350,10 +361,67 @@ class SharedJWTSecretManager:
             algorithm,
             result,
             # A weak or placeholder secret's fingerprint would confirm a dictionary guess
-            # offline: none is computed, in any environment.
-            None if weak else secret,
+            # offline: none is computed, in any environment; nor for a refused one.
+            None if weak or not result.ok else secret,
         )
         return resolution, secret
+
+    def _fallback_allowed(self) -> bool:
+        # Testing generates a secret only under a test runner: ENVIRONMENT=testing copied
+        # into a deployment (with TESTING=true or not) gets no secret it did not configure.
+        if not self.policy.fallbacks_allowed:
+            return False
+        if self.environment is not Environment.TESTING:
+            return True
+        return EnvironmentDetector(self._vars).test_runner_reason() is not None
+
+    def _conflicts(self, found: list[tuple[str, str]]) -> list[Problem]:
+        # Two different values for the one credential: services that read the variables in
+        # another order, or an operator who set one and forgot the other, sign with
+        # different secrets. Deployed, nobody may guess which was meant.
+        variable, secret = found[0]
+        deployed = self.environment.is_deployed
+        problems = []
+        for other, value in found[1:]:
+            if value == secret:
+                continue
+            outcome = "refused" if deployed else f"{variable} wins"
+            problems.append(
+                Problem(
+                    variable=f"{variable}/{other}",
+                    message=f"{variable} and {other} are both set, to different secrets "
+                    f"(values not shown); {outcome}",
+                    fix=f"Keep one: unset {other}, or give it the same secret as {variable}, "
+                    "so that every service resolves the same one",
+                    severity=Severity.ERROR if deployed else Severity.WARNING,
+                )
+            )
+        return problems
+
+    def _foreign_secrets(self) -> list[Problem]:
+        # Another environment's JWT_SECRET_<ENV> in a deployment is never read, and is a
+        # secret where it does not belong (production's secret in staging widens its reach).
+        if not self.environment.is_deployed:
+            return []
+        problems = []
+        for other in Environment:
+            if other is self.environment:
+                continue
+            for template in JWT_SECRET_VARIABLES:
+                if "{ENVIRONMENT}" not in template:
+                    continue
+                name = template.replace("{ENVIRONMENT}", other.value.upper())
+                if self._vars.get(name, "").strip():
+                    problems.append(
+                        Problem(
+                            variable=name,
+                            message=f"{name} is {other.value}'s secret, set in "
+                            f"{self.environment.value}; it is never read here",
+                            fix=f"Unset {name} in {self.environment.value}; "
+                            f"{self.environment.value} reads {' or '.join(self.candidates[:2])}",
+                        )
+                    )
+        return problems
 
     def _check_secret(self, variable: str, secret: str) -> list[Problem]:
         reason = placeholder_reason(secret, deployed=self.environment.is_deployed)
@@ -373,7 +441,7 @@ class SharedJWTSecretManager:
                 Problem(
                     variable=variable,
                     # The length is not shown: it narrows a brute-force search.
-                    message=f"is shorter than {MIN_SECRET_LENGTH} characters (value not shown)",
+                    message=f"{short_reason(MIN_SECRET_LENGTH)} (value not shown)",
                     fix=f"Use a random secret of at least {MIN_SECRET_LENGTH} characters",
                     severity=self.policy.short_secret,
                 )

@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
-from confwarden.environment.detection import Environment
+from confwarden.environment.detection import Environment, EnvironmentDetector
 from confwarden.environment.policy import Severity
-from confwarden.errors import ComponentConfigError, EnvironmentDetectionError
+from confwarden.errors import ComponentConfigError
 from confwarden.problems import Problem
 
 __all__ = [
@@ -81,27 +81,23 @@ def resolve_environment(
 ) -> Environment:
     """The environment a component judges for.
 
-    An explicit ``environment`` wins; otherwise ``ENVIRONMENT`` from ``env_vars`` (aliases
-    allowed); otherwise development. Components never guess from ``os.environ``.
+    An explicit ``environment`` wins; otherwise bootstrap's detection
+    (:class:`~confwarden.environment.detection.EnvironmentDetector`) reads ``env_vars``:
+    ``ENVIRONMENT`` (aliases allowed), then a deployment marker (an error naming it, never
+    development: a component built in a pod used to generate and write a development secret),
+    then a test signal among the variables (``TESTING``, ``PYTEST_CURRENT_TEST``), then
+    development. Components never guess from ``os.environ`` nor from loaded modules.
 
     Raises:
         EnvironmentDetectionError: ``ENVIRONMENT`` (or the given name) is not an environment,
-            or is set but blank.
+            is set but blank, or a deployment marker is present without it.
     """
     if isinstance(environment, Environment):
         return environment
     if environment is not None:
         return Environment.parse(environment)
-    raw = env_vars.get("ENVIRONMENT")
-    if raw is None:
-        return Environment.DEVELOPMENT
-    if not raw.strip():
-        # A blank value is an unset template variable, never "development" (issue 10.3).
-        raise EnvironmentDetectionError(
-            "ENVIRONMENT is set but blank (an unset template variable?). Set it to "
-            "development, testing, staging or production, or remove it."
-        )
-    return Environment.parse(raw)
+    # modules={}: only the variables passed in speak, not what this process imported.
+    return EnvironmentDetector(env_vars, modules={}).detect().environment
 
 
 @dataclass(frozen=True, slots=True)

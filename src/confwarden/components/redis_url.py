@@ -104,7 +104,8 @@ class RedisURLBuilder(SingleURLBuilder):
             tls_flag is None and base is not None and base.scheme == "rediss"
         )
 
-        if socket is None and host is None:
+        host_unset = socket is None and host is None
+        if host_unset:
             if deployed:
                 problems.append(
                     Problem(
@@ -123,7 +124,13 @@ class RedisURLBuilder(SingleURLBuilder):
                     in_container=lambda: self.in_docker,
                 )
                 problems.extend([aliased] if aliased else [])
-        if socket is None and host is not None and is_local_host(host):
+        # An unset REDIS_HOST is reported as unset, not also as the localhost it defaults to.
+        if (
+            socket is None
+            and host is not None
+            and is_local_host(host)
+            and not (host_unset and deployed)
+        ):
             problems.append(
                 Problem(
                     variable=host_from,

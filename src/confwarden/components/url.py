@@ -14,11 +14,19 @@ password and which ``create_engine`` takes as it is):
 * a driver's own connect (asyncpg, psycopg, psycopg2, redis-py): ``url.get_secret_value()``, the
   name pydantic's ``SecretStr`` uses for the same act of revealing.
 
-A masked rendering (``str(url)``, ``render()``) that holds a hidden secret starts with
-``(masked) ``. That prefix is not a URL scheme, so a masked string handed to a driver by
-mistake fails when it is parsed (``create_engine``, ``asyncpg.connect``, ``psycopg.connect``,
-``redis.from_url``) instead of sending ``***`` as the password at the first connect, and
-:func:`parse_secret_url` names the right call.
+Nothing lets a masked URL reach a driver silently; each mistake fails at once, naming the call:
+
+* the object itself (``create_async_engine(url)``, ``asyncpg.connect(url)``,
+  ``redis.from_url(url)``): a ``SecretURL`` is not a ``str``, and every string method a driver
+  reaches for (``startswith``, ``decode``, ``encode``) raises an ``AttributeError`` naming
+  ``url.get_secret_value()`` and ``url.to_sqlalchemy()``; the ``repr`` SQLAlchemy quotes in
+  its "Expected string or URL object" error says the same;
+* its masked rendering (``str(url)``, ``render()``) when it holds a hidden secret starts with
+  the one token ``masked_use_get_secret_value__``, which is not a scheme any driver knows: the
+  string fails while it is parsed (``create_engine``, ``asyncpg.connect``, ``psycopg.connect``,
+  ``redis.from_url``) instead of sending ``***`` as the password at the first connect, and the
+  drivers that quote what they could not parse (SQLAlchemy's "Can't load plugin", psycopg's
+  "missing =") quote the hint. :func:`parse_secret_url` refuses it with the same hint.
 """
 
 from __future__ import annotations
@@ -32,7 +40,10 @@ from confwarden.environment.masking import MASK, mask_url
 
 __all__ = ["MASKED_PREFIX", "SecretURL", "parse_secret_url"]
 
-MASKED_PREFIX = "(masked) "
+MASKED_PREFIX = "masked_use_get_secret_value__"
+"""Starts a masked rendering: one token (no space) that drivers quote in their parse errors."""
+
+_HINT = "pass url.get_secret_value() to a driver, url.to_sqlalchemy() to SQLAlchemy"
 
 
 # Parts made only of unreserved characters are returned as they are: quote() would return
@@ -73,7 +84,7 @@ class SecretURL:
     Example:
         >>> url = SecretURL("postgresql", "app", "p@ss/w:rd", "db", 5432, "app")
         >>> str(url)
-        '(masked) postgresql://app:***@db:5432/app'
+        'masked_use_get_secret_value__postgresql://app:***@db:5432/app'
         >>> url.get_secret_value()
         'postgresql://app:p%40ss%2Fw%3Ard@db:5432/app'
     """
@@ -92,7 +103,7 @@ class SecretURL:
 
         Example:
             >>> SecretURL("redis", None, "pw", "cache", 6379, "0").render()
-            '(masked) redis://:***@cache:6379/0'
+            'masked_use_get_secret_value__redis://:***@cache:6379/0'
             >>> SecretURL("redis", None, None, "cache", 6379, "0").render()
             'redis://cache:6379/0'
         """
@@ -137,7 +148,19 @@ class SecretURL:
         return format(self.render(), spec)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.render()!r})"
+        # SQLAlchemy quotes this repr when handed the object ("Expected string or URL
+        # object, got ..."): it carries the right call.
+        return f"{type(self).__name__}({self.render()!r}; {_HINT})"
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for attributes that do not exist: a driver treating the object as the
+        # str it is not (``url.startswith``, ``url.decode``). Dunders stay plain, so copy,
+        # pickle and protocol probes behave as for any object.
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        raise AttributeError(
+            f"SecretURL has no attribute {name!r}: it is not a str; {_HINT}", name=name, obj=self
+        )
 
     @property
     def query_params(self) -> dict[str, str]:
@@ -193,11 +216,8 @@ def parse_secret_url(text: str) -> SecretURL:
         >>> parse_secret_url("postgresql://app:p%40ss@db:5433/app?sslmode=require").password
         'p@ss'
     """
-    if text.lstrip().startswith(MASKED_PREFIX.strip()):
-        raise ValueError(
-            "is a masked URL (the str() of a SecretURL, password replaced by ***); pass "
-            "url.get_secret_value() to a driver, or url.to_sqlalchemy() to create_engine"
-        )
+    if text.lstrip().startswith(MASKED_PREFIX):
+        raise ValueError(f"is a masked URL (the str() of a SecretURL, password ***); {_HINT}")
     parts = urlsplit(text.strip())
     if not parts.scheme or "://" not in text:
         raise ValueError("is not a URL of the form scheme://user:password@host:port/path")

@@ -12,17 +12,23 @@ laptop). The answer is a reason ("looks like a development or test value"), neve
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
+    "COMMON_PASSWORD_WORDS",
     "DEVELOPMENT_WORDS",
     "KNOWN_PLACEHOLDERS",
     "LIBRARY_PREFIXES",
+    "PHRASE_WORDS",
+    "PLACEHOLDER_WORDS",
+    "SECRET_WORDS",
     "WEAK_VALUE_RULES",
     "WeakValueRule",
     "placeholder_reason",
+    "short_reason",
     "weak_value_reason",
     "weakness",
 ]
@@ -166,7 +172,168 @@ def _development_word(value: str, squashed: str) -> bool:
             found = True
     if not found:
         return False
-    return all(run.islower() or run.isupper() or run.istitle() for run in _WORDS.findall(value))
+    return _written_by_a_person(value)
+
+
+# Placeholder phrases written by a person: "your-service-secret-here-at-least-32-chars",
+# "TODO_SET_ME_BEFORE_DEPLOYING". A word of PLACEHOLDER_WORDS says it alone; a word of
+# PHRASE_WORDS says it next to a word of SECRET_WORDS ("please-change-this-secret",
+# "staging-jwt-secret-key-minimum-32-characters"). A diceware passphrase has neither pair.
+PLACEHOLDER_WORDS = frozenset(
+    {"todo", "fixme", "tbd", "placeholder", "replace", "replaceme", "changeme", "changeit"}
+)
+PHRASE_WORDS = frozenset(
+    {
+        "your",
+        "my",
+        "here",
+        "change",
+        "please",
+        "real",
+        "insert",
+        "enter",
+        "put",
+        "this",
+        "that",
+        "super",
+        "min",
+        "minimum",
+        "least",
+        "chars",
+        "characters",
+        "long",
+        "share",
+        "deploying",
+        "staging",
+        "stage",
+        "production",
+        "prod",
+    }
+)
+SECRET_WORDS = frozenset(
+    {
+        "secret",
+        "secrets",
+        "key",
+        "password",
+        "passwd",
+        "pass",
+        "token",
+        "jwt",
+        "value",
+        "credential",
+        "credentials",
+        "api",
+        "apikey",
+        "signing",
+        "salt",
+    }
+)
+_LOWER_WORDS = re.compile(r"[a-z]+")
+
+
+def _written_by_a_person(value: str) -> bool:
+    # Every run of letters in one case (lower, UPPER or Title): token_urlsafe() mixes cases
+    # within its runs, so a random secret is never taken for a phrase.
+    # finditer: a random secret fails on its first mixed run, without scanning the rest.
+    for match in _WORDS.finditer(value):
+        run = match.group()
+        if not (run.islower() or run.isupper() or run.istitle()):
+            return False
+    return True
+
+
+def _placeholder_phrase(value: str, _: str) -> bool:
+    if not _written_by_a_person(value):
+        return False  # the common case for a real secret, decided first
+    words = _LOWER_WORDS.findall(value.lower())
+    if len(words) < 2:
+        return False
+    found = set(words)
+    if found & PLACEHOLDER_WORDS:
+        return True
+    if "set" in found and "me" in found and ("set", "me") in itertools.pairwise(words):
+        return True
+    return bool(found & PHRASE_WORDS and found & SECRET_WORDS)
+
+
+# The stems of the passwords every cracking list starts with; "Password123!" and
+# "Summer2024" are one of them plus digits and symbols, found in the first minute.
+COMMON_PASSWORD_WORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pass",
+        "welcome",
+        "qwerty",
+        "qwertz",
+        "azerty",
+        "letmein",
+        "admin",
+        "administrator",
+        "login",
+        "root",
+        "guest",
+        "user",
+        "default",
+        "secret",
+        "changeme",
+        "test",
+        "abc",
+        "abcd",
+        "monkey",
+        "dragon",
+        "master",
+        "sunshine",
+        "princess",
+        "football",
+        "baseball",
+        "iloveyou",
+        "trustno",
+        "hello",
+        "shadow",
+        "superman",
+        "batman",
+        "freedom",
+        "whatever",
+        "spring",
+        "summer",
+        "autumn",
+        "fall",
+        "winter",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    }
+)
+_COMMON_SHAPE = re.compile(r"([A-Za-z@$0-9]*?[A-Za-z])([0-9]*)([^A-Za-z0-9]*)")
+_LEET = str.maketrans("@$0134", "asoiea")
+# The longest stem plus a year and a few symbols: "Administrator2024!!!".
+_COMMON_MAX_LENGTH = max(map(len, COMMON_PASSWORD_WORDS | KNOWN_PLACEHOLDERS)) + 8
+
+
+def _common_password(value: str, _: str) -> bool:
+    if len(value) > _COMMON_MAX_LENGTH:
+        return False  # the stems are short; a long value is judged by the other rows
+    match = _COMMON_SHAPE.fullmatch(value)
+    if match is None:
+        return False
+    stem = match.group(1).translate(_LEET).lower()
+    return stem in COMMON_PASSWORD_WORDS or stem in KNOWN_PLACEHOLDERS
+
+
+# A test-mode key of a payment or identity API (``sk_test_``, ``pk_test_``, ``rk_test_``): a
+# widespread convention, not one vendor's; the vendors publish such keys in their docs.
+_TEST_MODE_KEY = re.compile(r"[a-z]{2,5}_test_[A-Za-z0-9]")
 
 
 def _library_default(value: str, _: str) -> bool:
@@ -189,6 +356,21 @@ WEAK_VALUE_RULES: tuple[WeakValueRule, ...] = (
         lambda _, sq: bool(_PLACEHOLDER_MARKERS.search(sq)),
     ),
     WeakValueRule("repeats one character", False, "xxxxxxxx", _repeated),
+    WeakValueRule(
+        "is a common password with digits or symbols added", False, "Password123!", _common_password
+    ),
+    WeakValueRule(
+        "looks like a placeholder phrase",
+        True,
+        "your-service-secret-here-at-least-32-chars",
+        _placeholder_phrase,
+    ),
+    WeakValueRule(
+        "is a test-mode API key",
+        True,
+        "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        lambda value, _: bool(_TEST_MODE_KEY.match(value)),
+    ),
     WeakValueRule(
         "is a confwarden development or test default", True, "confwarden-dev-…", _library_default
     ),
@@ -238,11 +420,22 @@ def weakness(value: str, *, min_length: int, deployed: bool = False) -> str | No
 
     Example:
         >>> weakness("short", min_length=12)
-        'is 5 characters long, shorter than 12'
+        'is shorter than the 12 characters required'
     """
     reason = weak_value_reason(value, deployed=deployed)
     if reason is not None:
         return reason
     if len(value) < min_length:
-        return f"is {len(value)} characters long, shorter than {min_length}"
+        # Never the length itself: it tells an attacker which words of a list to try.
+        return short_reason(min_length)
     return None
+
+
+def short_reason(min_length: int) -> str:
+    """What is said of a secret shorter than ``min_length`` (never its own length).
+
+    Example:
+        >>> short_reason(32)
+        'is shorter than the 32 characters required'
+    """
+    return f"is shorter than the {min_length} characters required"

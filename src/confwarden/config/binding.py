@@ -27,7 +27,15 @@ if TYPE_CHECKING:
 
     from confwarden.config.schema import ConfigSchema
 
-__all__ = ["REQUIRED", "Env", "FieldPlan", "build_bindings", "pydantic_model", "split_list"]
+__all__ = [
+    "REQUIRED",
+    "Env",
+    "FieldPlan",
+    "build_bindings",
+    "pydantic_model",
+    "sensitive_variables",
+    "split_list",
+]
 
 
 class Env:
@@ -43,7 +51,8 @@ class Env:
         deprecated: older names still read, with a warning naming the canonical one.
         sensitive: a secret: the field must be typed ``SecretStr`` and is masked everywhere.
         critical: a missing or invalid value stops startup under ENFORCE_CRITICAL.
-        required_in: environments where the field must have a value.
+        required_in: environments where the field must have a value: ``Environment``
+            members or their names and aliases (``("staging", "prod")``).
         restart_required: a change needs a restart (no hot reload).
         description: one line for docs and error messages.
         example: an example value for docs and ``.env.example`` (never a real secret).
@@ -77,7 +86,7 @@ class Env:
         deprecated: Iterable[str] = (),
         sensitive: bool = False,
         critical: bool = False,
-        required_in: Iterable[Environment] = (),
+        required_in: Iterable[Environment | str] | Environment | str = (),
         restart_required: bool = False,
         description: str = "",
         example: str | None = None,
@@ -89,7 +98,7 @@ class Env:
         self.deprecated = tuple(deprecated)
         self.sensitive = sensitive
         self.critical = critical
-        self.required_in = frozenset(required_in)
+        self.required_in = _environments(required_in, names)
         self.restart_required = restart_required
         self.description = description
         self.example = example
@@ -99,6 +108,29 @@ class Env:
 
     def __repr__(self) -> str:
         return f"Env({', '.join(repr(n) for n in self.names)})"
+
+
+def _environments(
+    given: Iterable[Environment | str] | Environment | str, names: tuple[str, ...]
+) -> frozenset[Environment]:
+    """``required_in`` as Environment members: every tool reads ``.value`` of them."""
+    from confwarden.errors import EnvironmentDetectionError
+
+    items = (given,) if isinstance(given, str) else tuple(given)
+    result: set[Environment] = set()
+    for item in items:
+        if isinstance(item, Environment):
+            result.add(item)
+            continue
+        try:
+            result.add(Environment.parse(item) if isinstance(item, str) else Environment(item))
+        except (EnvironmentDetectionError, ValueError):
+            where = f"Env({', '.join(map(repr, names))})" if names else "Env()"
+            raise TypeError(
+                f"{where}: required_in={item!r} is not an environment; use Environment members "
+                f"or their names: {', '.join(e.value for e in Environment)}."
+            ) from None
+    return frozenset(result)
 
 
 class FieldPlan(typing.NamedTuple):
@@ -328,6 +360,63 @@ def build_bindings(cls: type[ConfigSchema]) -> None:
     if converters is None:
         # Built now, not on first use: a type pydantic cannot handle fails at import time.
         pydantic_model(cls)
+
+
+def sensitive_variables(cls: type[ConfigSchema]) -> frozenset[str]:
+    """Every variable ``cls`` may read a secret from, whatever the variable is called.
+
+    The names of every sensitive field in every environment (``{ENVIRONMENT}`` filled in),
+    deprecated names included; for a nested group holding a secret, the group's variables
+    and the key variables of its secret members (``SHOP_PAYMENT__API_TOKEN``). Tools showing
+    raw environment values mask these besides the names that look secret.
+
+    Example:
+        >>> from confwarden import ConfigSchema, SecretStr
+        >>> class Shop(ConfigSchema, env_prefix="SHOP_"):
+        ...     signing: SecretStr | None = None
+        ...     page_size: int = 50
+        >>> sorted(sensitive_variables(Shop))
+        ['SHOP_SIGNING']
+    """
+    names: set[str] = set()
+    delimiter = cls.__confwarden_nested_delimiter__
+    for spec in cls.__confwarden_fields__:
+        variables = {name for env in Environment for name in spec.variable_names(env)}
+        if spec.sensitive:
+            names.update(variables)
+            continue
+        if spec.nested_delimiter is None:
+            continue
+        paths = _secret_paths(cls.__confwarden_annotations__[spec.name], depth=0)
+        if paths:
+            names.update(variables)
+            for variable in variables:
+                names.update(
+                    delimiter.join((variable, *path)).upper() for path in paths if delimiter
+                )
+    return frozenset(names)
+
+
+_MAX_NESTING = 8  # a self-referencing model must not recurse forever
+
+
+def _secret_paths(annotation: Any, depth: int) -> list[tuple[str, ...]]:
+    """The key paths of the secret members of a nested group (``()`` for a dict of secrets:
+    its keys are not known, the group itself is the secret)."""
+    paths: list[tuple[str, ...]] = []
+    if depth > _MAX_NESTING:
+        return paths
+    for member in _unwrap(annotation):
+        if typing.get_origin(member) is dict:
+            if _is_secret(typing.get_args(member)[-1]):
+                paths.append(())
+            continue
+        for key, info in getattr(member, "__pydantic_fields__", {}).items():
+            if _is_secret(info.annotation):
+                paths.append((key,))
+            else:
+                paths.extend((key, *sub) for sub in _secret_paths(info.annotation, depth + 1))
+    return paths
 
 
 def pydantic_model(cls: type[ConfigSchema]) -> type[BaseModel]:

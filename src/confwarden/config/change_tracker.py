@@ -10,6 +10,7 @@ tracker's own listeners when it concerns a critical variable or breaks something
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -21,7 +22,9 @@ from confwarden.config.dependencies import ConfigDependencyMap
 from confwarden.config.spec import FieldSpec
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
-from confwarden.environment.masking import mask_text
+from confwarden.environment.known import forms_of, mask_forms
+from confwarden.environment.masking import MASK, is_sensitive_name, mask_text
+from confwarden.environment.secret_values import secret_parts
 
 __all__ = ["ChangeListener", "ChangeTracker", "TrackedChange"]
 
@@ -95,6 +98,10 @@ class ChangeTracker:
         self.callback_errors: list[str] = []
         # The environments attached: a listener's error is masked against all their secrets.
         self._attached: list[IsolatedEnvironment] = []
+        # Secrets seen so far (learnt at attach and from each change, never by rescanning
+        # an environment per change), to mask a copy of one in the records.
+        self._secrets: set[str] = set()
+        self._forms: frozenset[str] | None = frozenset()
 
     def __call__(self, key: str, old: str | None, new: str | None, source: str) -> None:
         """Record one change (the :data:`~confwarden.environment.isolated.ChangeCallback`
@@ -107,6 +114,8 @@ class ChangeTracker:
             dependency_map=self.dependency_map,
             spec=self._specs.get(key),
         )
+        self._learn(key, (old, new))
+        change = self._masked(change)
         record = TrackedChange(change, source, self._clock())
         with self._lock:
             self._records.append(record)
@@ -128,11 +137,47 @@ class ChangeTracker:
                 message = mask_text(
                     f"change listener failed for {record.change.variable}: "
                     f"{type(exc).__name__}: {exc}",
-                    [v for v in values if v] + self._known_secrets(),
+                    [
+                        *values,
+                        *(part for v in values if v for part in secret_parts(v)),
+                        *self._known_secrets(),
+                    ],
                 )
                 logger.warning("%s", message)
                 with self._lock:
                     self.callback_errors.append(message)
+
+    def _learn(self, key: str, values: Sequence[str | None]) -> None:
+        """Remember the secrets of one change: whole values of a sensitive variable, and the
+        secret parts (a URL password) of any value."""
+        spec = self._specs.get(key)
+        whole = is_sensitive_name(key) or (spec is not None and spec.sensitive)
+        with self._lock:
+            whole = whole or any(env.is_sensitive(key) for env in self._attached)
+        found = {v for v in values if v} if whole else set()
+        found.update(part for v in values if v for part in secret_parts(v))
+        if found:
+            with self._lock:
+                if not found <= self._secrets:
+                    self._secrets |= found
+                    self._forms = None
+
+    def _masked(self, change: Change) -> Change:
+        """``change`` with a value copied from a secret (``COPY`` set to the JWT secret's
+        value) masked too: the name of a copy says nothing."""
+        if not any(value and value != MASK for value in (change.before, change.after)):
+            return change
+        with self._lock:
+            forms = self._forms
+            if forms is None:
+                forms = self._forms = forms_of(self._secrets)
+        if not forms:
+            return change
+        return dataclasses.replace(
+            change,
+            before=mask_forms(change.before, forms) if change.before else change.before,
+            after=mask_forms(change.after, forms) if change.after else change.after,
+        )
 
     def _known_secrets(self) -> list[str]:
         with self._lock:
@@ -141,9 +186,12 @@ class ChangeTracker:
 
     def attach(self, env: IsolatedEnvironment) -> None:
         """Start recording ``env``'s changes."""
-        env.add_change_callback(self)
+        known = env.known_secrets()
         with self._lock:
             self._attached.append(env)
+            self._secrets |= known
+            self._forms = None
+        env.add_change_callback(self)
 
     def detach(self, env: IsolatedEnvironment) -> None:
         """Stop recording ``env``'s changes."""

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BeforeValidator, SecretStr
 
+from confwarden.components.jwt_secret import JWT_SECRET_DEPRECATED, JWT_SECRET_VARIABLES
 from confwarden.config.schema import ConfigSchema, Env
 from confwarden.config.spec import DEPLOYED
 from confwarden.environment.detection import Environment
@@ -138,9 +139,9 @@ class ServiceConfig(ConfigSchema):
     jwt_secret_key: Annotated[
         SecretStr | None,
         _jwt(
-            "JWT_SECRET_KEY",
-            "JWT_SECRET_{ENVIRONMENT}",
-            deprecated=("JWT_SECRET",),
+            # The manager's order, from the manager: one order for config and manager.
+            *JWT_SECRET_VARIABLES,
+            deprecated=JWT_SECRET_DEPRECATED,
             sensitive=True,
             critical=True,
             required_in=DEPLOYED,

@@ -136,6 +136,8 @@ class DependencyImpact:
 
 
 _DB = ("database", "session_store", "state_persistence")
+# Read by confwarden itself in every service, declared or not.
+_READ_BY_CONFWARDEN = frozenset({"ENVIRONMENT"})
 BUILTIN_DEPENDENCIES: tuple[ConfigDependency, ...] = (
     ConfigDependency(
         "SERVICE_SECRET",
@@ -287,42 +289,65 @@ class ConfigDependencyMap:
         *,
         base: Iterable[ConfigDependency] | None = None,
     ) -> ConfigDependencyMap:
-        """The map of a project: every critical or required field of each service's schema.
+        """The map of a project, in the project's own terms.
 
-        Each entry's ``required_by`` names the project's services that bind the variable
-        (then the features of the built-in entry, when there is one), so ``impact`` answers
-        "which of *my* services break".
+        * A variable a service requires (critical, or required in some environment): its
+          ``required_by`` names exactly the project's services that require it; a generic
+          entry for it (``base``) only adds what it knows (the deletion impact in words, a
+          higher impact, no fallback).
+        * A variable the project reads but requires nowhere: optional, impact ``LOW``, may be
+          deleted (its default applies); the reason names the services reading it.
+        * A generic entry for a variable no service reads is left out: it is not this
+          project's dependency (``ENVIRONMENT`` stays: confwarden reads it in every service).
 
         Args:
             services: service name -> schema class (the project's ``[tool.confwarden.configs]``).
-            base: the entries to start from; by default :data:`BUILTIN_DEPENDENCIES`.
+            base: the generic entries; by default :data:`BUILTIN_DEPENDENCIES`.
 
         Example:
             >>> from confwarden.config.common import ServiceConfig
             >>> deps = ConfigDependencyMap.from_services({"shop": ServiceConfig})
-            >>> deps.get("POSTGRES_PASSWORD").required_by[0]
-            'shop'
+            >>> deps.get("POSTGRES_PASSWORD").required_by
+            ('shop',)
         """
         from confwarden.config.schema import fields_of
 
         base_map = cls(BUILTIN_DEPENDENCIES if base is None else base)
         users: dict[str, list[str]] = {}
         derived: dict[str, ConfigDependency] = {}
+        readers: dict[str, list[str]] = {}
         for name, schema in services.items():
-            service_map = cls.from_fields(fields_of(schema), include_builtin=False)
-            for dependency in service_map:
+            fields = fields_of(schema)
+            for spec in fields:
+                if not (spec.critical or spec.required_in):
+                    readers.setdefault(spec.canonical, []).append(name)
+            for dependency in cls.from_fields(fields, include_builtin=False):
                 users.setdefault(dependency.variable, []).append(name)
                 derived.setdefault(dependency.variable, dependency)
-        result = cls(base_map)
-        for variable, names in users.items():
-            known = base_map.get(variable)
-            entry = known or derived[variable]
-            own = derived[variable]
-            required_by = (*names, *(known.required_by if known else ()))
+        result = cls(d for d in base_map if d.variable in _READ_BY_CONFWARDEN)
+        for variable, names in readers.items():
+            if variable in users:
+                continue  # another service requires it: that entry says more
             result.register(
                 ConfigDependency(
-                    entry.variable,
-                    tuple(dict.fromkeys(required_by)),
+                    variable,
+                    (),
+                    f"optional for {', '.join(dict.fromkeys(names))} (required in no "
+                    "environment): its default applies when it is unset",
+                    Impact.LOW,
+                    fallback_allowed=True,
+                    validation_required=False,
+                    sensitive=(known.sensitive if (known := base_map.get(variable)) else False),
+                )
+            )
+        for variable, names in users.items():
+            known = base_map.get(variable)
+            own = derived[variable]
+            entry = known if known is not None and known.impact > Impact.NONE else own
+            result.register(
+                ConfigDependency(
+                    own.variable,
+                    tuple(dict.fromkeys(names)),
                     entry.deletion_impact,
                     max(entry.impact, own.impact),
                     fallback_allowed=entry.fallback_allowed and own.fallback_allowed,
@@ -376,7 +401,8 @@ class ConfigDependencyMap:
             return DependencyImpact(
                 variable, None, True, "nothing in the dependency map depends on it"
             )
-        if dependency.impact is Impact.NONE:
+        if dependency.impact <= Impact.LOW and not dependency.required_by:
+            # Nothing requires it (DATABASE_URL, an optional field): deleting it breaks nothing.
             return DependencyImpact(variable, dependency, True, dependency.deletion_impact)
         if (
             environment is not None

@@ -389,6 +389,7 @@ def _modes(inspection: ConfigInspection) -> dict[ValidationMode, ValidationResul
         load.variables,
         load.schema.__confwarden_prefix__,
         tuple(load.problems),
+        load.schema.__confwarden_defaults__,
     )
     rules = rules_for(load.schema)
     return {
@@ -409,7 +410,12 @@ def _effective(inspection: ConfigInspection) -> dict[str, str]:
 def _consistency(
     resolved: Mapping[str, Mapping[str, str]], environment: Environment
 ) -> tuple[SecretConsistency, ...]:
-    from confwarden.components.jwt_secret import SharedJWTSecretManager, fingerprint
+    from confwarden.components.jwt_secret import (
+        MIN_SECRET_LENGTH,
+        SharedJWTSecretManager,
+        fingerprint,
+    )
+    from confwarden.components.weak_secrets import weakness
 
     if len(resolved) < 2:
         return ()
@@ -430,10 +436,18 @@ def _consistency(
         # Compared among the services that use it: a service without it does not need it.
         if len(holders) < 2:
             continue
-        fingerprints: dict[str, str | None] = {
-            name: fingerprint(value) for name, value in holders.items()
-        }
-        results.append(SecretConsistency(variable, fingerprints))
+        fingerprints: dict[str, str | None] = {}
+        problems: dict[str, tuple[str, ...]] = {}
+        for name, value in holders.items():
+            # A weak or short secret's fingerprint would confirm a dictionary guess offline:
+            # none is computed, and the service is reported instead.
+            reason = weakness(value, min_length=MIN_SECRET_LENGTH, deployed=environment.is_deployed)
+            fingerprints[name] = None if reason is not None else fingerprint(value)
+            if reason is not None:
+                problems[name] = (
+                    f"{variable} {reason} (value not shown): no fingerprint is computed",
+                )
+        results.append(SecretConsistency(variable, fingerprints, problems))
     return tuple(results)
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "TEST_DEFAULTS",
     "FallbackSource",
     "TestDefaultsSource",
+    "published_defaults",
     "under_test_runner",
 ]
 
@@ -48,6 +49,30 @@ DEVELOPMENT_DEFAULTS: Mapping[str, str] = {
 }
 
 _TEST_LABEL = "test default"
+# Every value of every defaults table this process has seen: the core's and those a preset
+# hands to TestDefaultsSource (in any environment: a table is public the moment it is in
+# a package). Staging and production refuse them in any field (``defaults.library_value``).
+_published: set[str] = {*TEST_DEFAULTS.values(), *DEVELOPMENT_DEFAULTS.values()}
+
+
+_FLAGS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null"})
+
+
+def _identifying(value: str) -> bool:
+    # "true" or "5" in a defaults table (USE_MEMORY_DB) is no identity: refusing it in
+    # production would refuse every flag. Only values that name something are kept.
+    text = value.strip().lower()
+    return bool(text) and text not in _FLAGS and not text.replace(".", "").isdigit()
+
+
+def published_defaults() -> frozenset[str]:
+    """The test and development default values known to this process (public values).
+
+    Example:
+        >>> "test-service" in published_defaults()
+        True
+    """
+    return frozenset(_published)
 
 
 def under_test_runner(
@@ -97,6 +122,7 @@ class TestDefaultsSource(ValueSource):
         *,
         test_runner: bool | None = None,
     ) -> None:
+        _published.update(value for value in values.values() if _identifying(value))
         served = policy_for(environment).fallbacks is FallbackKind.TEST_DEFAULTS
         if served and test_runner is None:
             test_runner = under_test_runner()

@@ -117,6 +117,7 @@ def inspect_service(
         load.variables,
         prefix if prefix is not None else schema.__confwarden_prefix__,
         extra_problems=tuple(load.problems),
+        defaults=schema.__confwarden_defaults__,
     )
     validator = ConfigurationValidator(mode, rules=rules_for(schema))
     validation = validator.validate(validation_context)

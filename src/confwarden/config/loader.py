@@ -24,13 +24,16 @@ from typing import Any
 
 from confwarden.config.lookups import Lookup, case_insensitive, nested_value, prefetch
 from confwarden.config.schema import ConfigSchema, fields_of, plan_of, safe_value
+from confwarden.config.schema_errors import HIDDEN_MESSAGE, VALIDATOR_ERRORS
 from confwarden.config.sources import LoadContext
 from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity, ValidationMode
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
+from confwarden.environment.known import mask_forms
 from confwarden.environment.masking import MASK, is_sensitive_name, mask_text, mask_value
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.environment.sanitize import sanitize_value
+from confwarden.environment.secret_values import SecretValues, secret_parts
 from confwarden.secrets.base import SecretSourceError, SourceHit, ValueSource
 
 __all__ = ["DEFAULT_SOURCE", "ConfigLoadResult", "classify", "load_config"]
@@ -66,6 +69,8 @@ class ConfigLoadResult:
     sources: tuple[str, ...]
     config: ConfigSchema | None = None
     invalid_fields: frozenset[str] = frozenset()
+    secrets: SecretValues | None = field(default=None, repr=False, compare=False)
+    """The secrets of ``variables`` (computed when first shown): copies of them are masked."""
 
     @property
     def fields(self) -> tuple[FieldSpec, ...]:
@@ -85,7 +90,8 @@ class ConfigLoadResult:
         return found
 
     def shown_value(self, spec: FieldSpec) -> str | None:
-        """The value of ``spec`` as it may be displayed (secrets masked)."""
+        """The value of ``spec`` as it may be displayed (secrets masked, copies of a secret
+        too: ``COPY=${DB_PASSWORD}`` is shown ``***``)."""
         resolved = self.values[spec.name]
         if resolved.raw is None:
             if self.config is None:
@@ -93,14 +99,25 @@ class ConfigLoadResult:
             default = getattr(self.config, spec.name, None)
             if default is None:
                 return None
-            return MASK if spec.sensitive else mask_value(spec.canonical, str(default))
+            return MASK if spec.sensitive else self._masked(spec.canonical, str(default))
         if spec.sensitive:
             return MASK
         if resolved.raw.startswith("{") and self.config is not None:
             # A nested group: its keys masked one by one (``api_key`` inside is a secret).
             value = getattr(self.config, spec.name, None)
-            return json.dumps(safe_value(spec.canonical, value), default=str)
-        return mask_value(resolved.variable or spec.canonical, resolved.raw)
+            forms = self.config._known_forms()
+            return json.dumps(safe_value(spec.canonical, value, forms), default=str)
+        return self._masked(resolved.variable or spec.canonical, resolved.raw)
+
+    def _masked(self, variable: str, value: str) -> str | None:
+        shown = mask_value(variable, value)
+        if not shown or shown == MASK:
+            return shown
+        if self.config is not None:
+            forms = self.config._known_forms()
+        else:
+            forms = self.secrets.forms() if self.secrets is not None else frozenset()
+        return mask_forms(shown, forms)
 
     def describe(self, name_or_variable: str) -> dict[str, Any] | None:
         """The provenance chain of one field, masked and JSON-ready; None for unknown names."""
@@ -304,7 +321,10 @@ def load_config(
             values["environment"] = ResolvedValue(
                 "environment", None, environment.value, _DETECTED_SOURCE
             )
-    config, invalid = _build(schema, data, values, problems)
+    secrets = SecretValues(variables, _sensitive_names(schema, environment, isolated))
+    config, invalid = _build(schema, data, values, problems, secrets)
+    if config is not None:
+        config._remember_secrets(secrets)
     return ConfigLoadResult(
         schema=schema,
         environment=environment,
@@ -314,7 +334,23 @@ def load_config(
         sources=tuple(s.name for s in chosen),
         config=config,
         invalid_fields=invalid,
+        secrets=secrets,
     )
+
+
+def _sensitive_names(
+    schema: type[ConfigSchema], environment: Environment, env: IsolatedEnvironment | None
+) -> Any:
+    """Whether a variable's whole value is a secret: by name, by the schema's marker
+    (``Env(..., sensitive=True)``), or by origin (interpolated from a secret in a ``.env``)."""
+
+    def sensitive(name: str) -> bool:
+        if is_sensitive_name(name) or (env is not None and env.is_sensitive(name)):
+            return True
+        spec = schema.field_for_variable(name)
+        return spec is not None and spec.sensitive
+
+    return sensitive
 
 
 _CACHE_LIMIT = 4096
@@ -368,28 +404,29 @@ def _type_problem(
     )
 
 
-# A validator of the schema may copy the value into its message (``ValueError(f"bad {v!r}")``);
-# pydantic's own messages never do (inputs are excluded above).
-_VALIDATOR_ERRORS = frozenset({"value_error", "assertion_error"})
-
-
 def _safe_message(
-    kind: str, message: str, spec: FieldSpec, values: Mapping[str, ResolvedValue]
+    kind: str,
+    message: str,
+    spec: FieldSpec,
+    values: Mapping[str, ResolvedValue],
+    secrets: SecretValues,
 ) -> str:
     """A conversion message that shows no secret (issue 11 item 1).
 
     A sensitive field's validator message is dropped; every message is masked against the
-    field's raw value and every sensitive raw value, in their usual encodings.
+    field's raw value and the secrets inside it (a URL password), and every secret of the
+    variables loaded, in their usual encodings.
     """
-    if spec.sensitive and kind in _VALIDATOR_ERRORS:
-        return "its validator rejected it (the message is hidden: the value is a secret)"
-    secrets = [values[spec.name].raw]
-    secrets += [
+    if spec.sensitive and kind in VALIDATOR_ERRORS:
+        return HIDDEN_MESSAGE
+    raw = values[spec.name].raw
+    known: list[str | None] = [raw, *(secret_parts(raw) if raw else ())]
+    known += [
         resolved.raw
         for resolved in values.values()
         if resolved.raw and is_sensitive_name(resolved.variable or resolved.field)
     ]
-    return mask_text(message, secrets)
+    return mask_text(message, [*known, *secrets.values()])
 
 
 def _build(
@@ -397,6 +434,7 @@ def _build(
     data: dict[str, Any],
     values: dict[str, ResolvedValue],
     problems: list[Problem],
+    secrets: SecretValues,
 ) -> tuple[ConfigSchema | None, frozenset[str]]:
     converted, errors = schema.convert_values(data)
     specs = {spec.name: spec for spec in fields_of(schema)}
@@ -413,7 +451,7 @@ def _build(
                 )
             )
         else:
-            shown = _safe_message(kind, message, spec, values)
+            shown = _safe_message(kind, message, spec, values, secrets)
             problems.append(_type_problem(spec, values[name], f"cannot be used: {shown}"))
     if len(converted) < len(schema.__confwarden_annotations__):
         return None, frozenset(invalid)

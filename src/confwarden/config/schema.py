@@ -39,9 +39,18 @@ from confwarden.config.binding import (
     pydantic_model,
 )
 from confwarden.config.convert import ConversionError, Converter, SecretStr
+from confwarden.config.schema_errors import (
+    FieldError,
+    convert_with_pydantic,
+    masked_errors,
+    revealed,
+    validation_error,
+)
 from confwarden.config.spec import FieldSpec
 from confwarden.environment.detection import Environment
+from confwarden.environment.known import forms_of, mask_forms
 from confwarden.environment.masking import MASK, mask_value
+from confwarden.environment.secret_values import SecretValues, secrets_of
 
 if TYPE_CHECKING:
     from confwarden.config.sources import LoadContext
@@ -58,16 +67,15 @@ __all__ = [
     "safe_value",
 ]
 
-FieldError = tuple[str, str, str, str | None]
-"""A conversion failure: (field name, pydantic error type, message, expected choices)."""
 
-
-def safe_value(name: str, value: Any) -> Any:
+def safe_value(name: str, value: Any, forms: frozenset[str] = frozenset()) -> Any:
     """``value`` as it may be shown for variable ``name``: secrets and URL credentials masked.
 
     Strings go through :func:`~confwarden.environment.masking.mask_value` (a password in a
-    URL typed ``str`` is masked), secret types become ``***``, containers and nested models
-    are masked item by item.
+    URL typed ``str`` is masked) and are masked against ``forms``, the forms of the secrets
+    known to the caller (:func:`~confwarden.environment.known.forms_of`: a value copied from
+    a secret is hidden too); secret types become ``***``, containers and nested models are
+    masked item by item.
 
     Example:
         >>> safe_value("METRICS_URL", "https://admin:hunter2@metrics.example.com")
@@ -78,13 +86,14 @@ def safe_value(name: str, value: Any) -> Any:
     if hasattr(value, "get_secret_value"):
         return MASK
     if isinstance(value, str):
-        return mask_value(name, value)
+        shown = mask_value(name, value)
+        return mask_forms(shown, forms) if forms and shown else shown
     if isinstance(value, list | tuple | set | frozenset):
-        return type(value)(safe_value(name, item) for item in value)
+        return type(value)(safe_value(name, item, forms) for item in value)
     if isinstance(value, dict):
-        return {key: safe_value(f"{name}__{key}", item) for key, item in value.items()}
+        return {key: safe_value(f"{name}__{key}", item, forms) for key, item in value.items()}
     if hasattr(value, "__pydantic_fields__"):
-        return {key: safe_value(f"{name}__{key}", item) for key, item in dict(value).items()}
+        return {key: safe_value(f"{name}__{key}", item, forms) for key, item in dict(value).items()}
     return value
 
 
@@ -187,7 +196,7 @@ class ConfigSchema:
         """
         converters = cls.__confwarden_converters__
         if converters is None:
-            return _convert_with_pydantic(cls, data)
+            return convert_with_pydantic(cls, data)
         result: dict[str, Any] = {}
         errors: list[FieldError] = []
         get = data.get
@@ -220,7 +229,7 @@ class ConfigSchema:
         """
         validated, errors = cls.convert_values(data)
         if errors:
-            raise _validation_error(cls, errors)
+            raise validation_error(cls, masked_errors(cls, errors, data))
         return cls._from_converted(validated)
 
     @classmethod
@@ -256,11 +265,41 @@ class ConfigSchema:
         return schema
 
     def replace(self, **changes: Any) -> Self:
-        """A copy with ``changes`` applied (and validated); this object is left unchanged."""
-        return type(self).model_validate({**self._values(), **changes})
+        """A copy with ``changes`` applied (and validated); this object is left unchanged.
+
+        Unchanged secrets are passed on unwrapped, so a validator sees the real value (not
+        ``SecretStr('**********')``); the copy masks what this object masks.
+        """
+        values = {name: revealed(value) for name, value in self._values().items()}
+        copy = type(self).model_validate({**values, **changes})
+        known = self.__dict__.get("_confwarden_secrets")
+        if known is not None:
+            object.__setattr__(copy, "_confwarden_secrets", known)
+        return copy
 
     def _values(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__confwarden_annotations__}
+
+    def _known_forms(self) -> frozenset[str]:
+        """The forms of every secret this config knows: its sensitive fields' values and,
+        for a loaded config, every secret of the variables it was loaded from."""
+        known = self.__dict__.get("_confwarden_secrets")
+        sensitive = {
+            spec.name: revealed(getattr(self, spec.name))
+            for spec in self.__confwarden_fields__
+            if spec.sensitive
+        }
+        forms = forms_of(
+            secrets_of(
+                {name: value for name, value in sensitive.items() if isinstance(value, str)},
+                lambda _name: True,
+            )
+        )
+        return forms | known.forms() if isinstance(known, SecretValues) else forms
+
+    def _remember_secrets(self, secrets: SecretValues) -> None:
+        """Mask every value of ``secrets`` in this config's outputs (the loader calls it)."""
+        object.__setattr__(self, "_confwarden_secrets", secrets)
 
     def to_dict(self, *, reveal: bool = False) -> dict[str, Any]:
         """Field name -> value, safe to print: secrets ``***``, URL credentials masked.
@@ -276,11 +315,12 @@ class ConfigSchema:
             ({'api_key': '***'}, {'api_key': 'k3y'})
         """
         if reveal:
-            return {name: _revealed(value) for name, value in self._values().items()}
+            return {name: revealed(value) for name, value in self._values().items()}
+        forms = self._known_forms()
         return {
             spec.name: MASK
             if spec.sensitive
-            else safe_value(spec.canonical, getattr(self, spec.name))
+            else safe_value(spec.canonical, getattr(self, spec.name), forms)
             for spec in self.__confwarden_fields__
         }
 
@@ -358,70 +398,7 @@ def _rebuild(cls: type[ConfigSchema], values: dict[str, Any]) -> ConfigSchema:
     return cls.model_validate(values)
 
 
-def _revealed(value: Any) -> Any:
-    if hasattr(value, "get_secret_value"):
-        return value.get_secret_value()
-    if isinstance(value, list | tuple):
-        return type(value)(_revealed(item) for item in value)
-    return value
-
-
-def _convert_with_pydantic(
-    cls: type[ConfigSchema], data: Mapping[str, Any]
-) -> tuple[dict[str, Any], list[FieldError]]:
-    from pydantic import ValidationError
-
-    model = pydantic_model(cls)
-    try:
-        return dict(model.model_validate(data).__dict__), []
-    except ValidationError as exc:
-        details = exc.errors(include_url=False, include_input=False, include_context=False)
-    errors: list[FieldError] = []
-    for detail in details:
-        location = detail["loc"]
-        name = str(location[0]) if location else ""
-        path = ".".join(str(part) for part in location[1:])
-        message = f"{path}: {detail['msg']}" if path else detail["msg"]
-        errors.append((name, detail["type"], message, None))
-    failed = {error[0] for error in errors}
-    # The fields that did convert: validate them alone (defaults for the failed ones).
-    remaining = {key: value for key, value in data.items() if key not in failed}
-    try:
-        converted = dict(model.model_validate(remaining).__dict__)
-    except ValidationError:
-        converted = {}  # a failed field has no default: no config can be built
-    return converted, errors
-
-
-def _validation_error(cls: type[ConfigSchema], errors: list[FieldError]) -> Exception:
-    """The pydantic ``ValidationError`` of ``errors`` (pydantic_core loads only here)."""
-    from pydantic_core import ValidationError
-
-    line_errors: list[Any] = []
-    for name, kind, message, expected in errors:
-        if kind in ("literal_error", "enum"):
-            line_errors.append(
-                {"type": "literal_error", "loc": (name,), "input": None,
-                 "ctx": {"expected": expected or "a listed value"}}
-            )  # fmt: skip
-        elif kind in _PYDANTIC_TYPES:
-            line_errors.append({"type": kind, "loc": (name,), "input": None})
-        else:
-            line_errors.append(
-                {"type": "value_error", "loc": (name,), "input": None,
-                 "ctx": {"error": ValueError(message)}}
-            )  # fmt: skip
-    return ValidationError.from_exception_data(cls.__name__, line_errors, hide_input=True)
-
-
 _MUTABLE = (list, dict, set)
-
-_PYDANTIC_TYPES = frozenset(
-    {
-        "bool_parsing", "bool_type", "float_parsing", "float_type", "int_parsing",
-        "int_type", "list_type", "missing", "path_type", "string_type",
-    }
-)  # fmt: skip
 
 
 def fields_of(cls: type[ConfigSchema]) -> tuple[FieldSpec, ...]:

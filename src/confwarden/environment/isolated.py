@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import weakref
 from collections.abc import Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 
@@ -32,7 +33,7 @@ from confwarden.environment.outputs import ChangeCallback, EnvironmentOutputs
 from confwarden.environment.provenance import OS_SOURCE, Source, SourceKind, set_source
 from confwarden.environment.results import EnvValidationResult, LoadResult, VariableExplanation
 from confwarden.environment.sanitize import sanitize_value
-from confwarden.environment.scopes import Scope, ScopeStack
+from confwarden.environment.scopes import Scope, ScopeStack, current_owner
 from confwarden.errors import (
     EnvironmentFileError,
     ProtectedVariableError,
@@ -84,6 +85,8 @@ class IsolatedEnvironment(EnvironmentOutputs, BulkOperations):
         self._loaded_files: list[str] = []
         # Variables whose value was interpolated from a secret: masked like their source.
         self._derived: dict[str, tuple[str, ...]] = {}
+        # Variables a schema marks secret (IsolatedEnvironment.mark_sensitive), upper-cased.
+        self._marked: set[str] = set()
         self._scopes = ScopeStack(f"confwarden.scope.{id(self):x}")
         self._current_scope = self._scopes.current
         # Open scopes in every context: zero means reads skip the context lookup.
@@ -201,6 +204,8 @@ class IsolatedEnvironment(EnvironmentOutputs, BulkOperations):
                 operation="set" if value is not None else "delete",
                 protected_by=self._protected[key],
             )
+        if scope.owner != current_owner():
+            scope = self._fork_scope(scope)
         old = self.get(key)
         scope.values[key] = value
         scope.sources[key] = origin
@@ -418,6 +423,19 @@ class IsolatedEnvironment(EnvironmentOutputs, BulkOperations):
             yield self
         finally:
             self._exit_scope()
+
+    def _fork_scope(self, scope: Scope) -> Scope:
+        """A private copy of ``scope`` for a thread or task that inherited it (see
+        :mod:`confwarden.environment.scopes`); counted as open until it is gone."""
+        copy = self._scopes.fork(scope)
+        with self._lock:
+            self._open_scopes += 1
+        weakref.finalize(copy, self._copy_ended)
+        return copy
+
+    def _copy_ended(self) -> None:
+        with self._lock:
+            self._open_scopes -= 1
 
     def _enter_scope(self) -> None:
         with self._lock:

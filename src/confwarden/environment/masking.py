@@ -3,13 +3,14 @@
 A value is hidden when its **name** says it is a secret, when its **shape** says so whatever
 its name (a known token prefix, a JWT, a PEM private key, a long high-entropy string), and
 inside text when it follows a **secret marker** (a URL password, ``password=`` in a DSN or a
-query string, ``"password": "..."`` in JSON). Free text (exception messages, log lines) is
-also masked against every **known** secret in the forms it gets copied in (``repr`` escapes,
-upper or lower case, percent-encoding, JSON escapes, base64).
+query string, ``"password": "..."`` in JSON, ``password: x`` in YAML, an ``Authorization``
+header, ``curl -u``). Free text (exception messages, log lines) is also masked against every
+**known** secret in the forms it gets copied in (:mod:`confwarden.environment.known`; the
+set of known secrets: :mod:`confwarden.environment.secret_values`).
 
 The rules are data: :data:`SENSITIVE_WORDS`, :data:`SENSITIVE_TOKENS`, :data:`FUZZY_WORDS`,
-:data:`TOKEN_PREFIXES`, :data:`SECRET_PARAMETERS`. docs/masking.md prints the same table;
-change both together.
+:data:`TOKEN_PREFIXES`, :data:`SECRET_PARAMETERS`, :data:`COLON_KEYS`. docs/masking.md
+prints the same table; change both together.
 
 Hostile input stays cheap: nothing here backtracks. Every regular expression is one literal
 or one character class run after an anchor that a lookbehind pins to the start of a word, or
@@ -25,9 +26,11 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from confwarden.environment.known import known_forms, mask_known
 from confwarden.environment.scanning import MASK, apply_spans, url_password_spans
 
 __all__ = [
+    "COLON_KEYS",
     "FUZZY_WORDS",
     "MASK",
     "SECRET_PARAMETERS",
@@ -42,6 +45,7 @@ __all__ = [
     "mask_text",
     "mask_url",
     "mask_value",
+    "secret_spans",
     "value_is_sensitive",
 ]
 
@@ -183,8 +187,9 @@ def _token_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _WEBHOOK = re.compile(
-    r"(?:hooks\.slack\.com/(?:services|workflows|triggers)|discord(?:app)?\.com/api/webhooks)"
-    r"/[A-Za-z0-9_\-/]+"
+    r"(?:hooks\.slack\.com/(?:services|workflows|triggers)|discord(?:app)?\.com/api/webhooks"
+    r"|webhook\.office\.com/webhookb2)"
+    r"/[A-Za-z0-9_\-/@]+"
 )
 _PRIVATE_BLOCK = re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----")
 _END_BLOCK = "-----END "
@@ -280,7 +285,33 @@ SECRET_PARAMETERS = frozenset(
     }
 )
 """Parameter names (``?key=``, ``&sig=``, ``password=`` in a libpq DSN) whose value is masked,
-beside every name :func:`is_sensitive_name` accepts."""
+beside every name :func:`is_sensitive_name` accepts (``_authToken=`` of an ``.npmrc``).
+A quoted key before a colon (``'password': 'x'`` in a Python dict) is judged the same way."""
+
+COLON_KEYS = frozenset(
+    {
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "api-key",
+        "x-api-key",
+        "x-auth-token",
+        "authorization",
+        "proxy-authorization",
+        "client_secret",
+        "access_token",
+        "refresh_token",
+        "auth_token",
+        "private_key",
+        "secret_key",
+    }
+)
+"""Unquoted keys (any letter case) whose value after a colon is masked: ``password: x`` in
+YAML, ``Authorization: Bearer x`` and ``X-Api-Key: x`` headers. A table, not the name rules:
+``JWT_SECRET_KEY: is not set`` is a message about a variable, not a value."""
 
 _VALUE = r"(?P<value>'(?:[^'\\\n]|\\.){0,4096}'|\"(?:[^\"\\\n]|\\.){0,4096}\"|[^&;#\s'\"]*)"
 
@@ -301,7 +332,28 @@ _JSON_PAIR = re.compile(
     r"\"(?P<key>[A-Za-z0-9_.\-]{1,64})\"[ \t]{0,16}:[ \t]{0,16}\"(?P<value>(?:[^\"\\\n]|\\.)*+)\""
 )
 # "key=" alone, to learn which keys a text has before looking at any value.
-_KEY_BEFORE_EQUALS = re.compile(r"(?<![A-Za-z0-9_.\-])([A-Za-z][A-Za-z0-9_.\-]{0,63})[ \t]{0,8}=")
+_KEY_BEFORE_EQUALS = re.compile(r"(?<![A-Za-z0-9_.\-])([A-Za-z_][A-Za-z0-9_.\-]{0,63})[ \t]{0,8}=")
+# "key:" (YAML, a header, a quoted dict key), found the same way; group 2 is the quote.
+_KEY_BEFORE_COLON = re.compile(
+    r"(?<![A-Za-z0-9_.\-])([A-Za-z_][A-Za-z0-9_.\-]{0,63})(['\"]?)[ \t]{0,8}:(?!//)"
+)
+# "curl -u user:password": the user part excludes the colon, so it is read once.
+_CURL_USER = re.compile(r"(?<![\w\-])(?:-u|--user)[ \t]+['\"]?[^\s:'\"]*:(?P<value>[^\s'\"]*)")
+
+
+@lru_cache(maxsize=256)
+def _colon_pattern(keys: frozenset[str], quoted: bool) -> re.Pattern[str]:
+    """``key: value`` for these keys (``quoted``: ``'key':``, any other: a bare ``key:`` in any
+    letter case); an authorization scheme (``Bearer``) stays visible."""
+    names = "|".join(re.escape(key) for key in sorted(keys, key=len, reverse=True))
+    quote = "['\"]" if quoted else ""
+    return re.compile(
+        rf"(?<![A-Za-z0-9_.\-])(?P<key>{names}){quote}[ \t]{{0,8}}:(?!//)[ \t]{{0,8}}"
+        r"(?:(?:Bearer|Basic|Token|Digest|Bot)[ \t]+)?"
+        # Inside its quotes, so that masked JSON or a masked dict stays well-formed.
+        r"(?:'(?P<single>(?:[^'\\\n]|\\.){0,4096})'|\"(?P<double>(?:[^\"\\\n]|\\.){0,4096})\""
+        r"|(?P<value>[^&;#\s'\",}]*))"
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -325,11 +377,29 @@ def _marked_spans(text: str, *, urls_only: bool = False) -> list[tuple[int, int]
                 start, end = match.span(2)
                 if end > start:
                     spans.append((start, end))
+    if ":" in text and not urls_only:
+        found = set(_KEY_BEFORE_COLON.findall(text))
+        for quoted in (False, True):
+            keys = frozenset(
+                key
+                for key, quote in found
+                if bool(quote) is quoted
+                and (_secret_parameter(key) if quoted else key.lower() in COLON_KEYS)
+            )
+            if not keys:
+                continue
+            for match in _colon_pattern(keys, quoted).finditer(text):
+                group = next(g for g in ("single", "double", "value") if match[g] is not None)
+                start, end = match.span(group)
+                if end > start:
+                    spans.append((start, end))
+        if "-u" in text or "--user" in text:
+            spans.extend(match.span("value") for match in _CURL_USER.finditer(text))
     if '"' in text and ":" in text and not urls_only:
         for match in _JSON_PAIR.finditer(text):
             if match["value"] and _secret_parameter(match["key"]):
                 spans.append(match.span("value"))
-    if "hooks." in text or "/webhooks/" in text:
+    if "hooks." in text or "/webhooks/" in text or "/webhookb2/" in text:
         for match in _WEBHOOK.finditer(text):
             head = match.group().split("/", 2)
             spans.append((match.start() + len(head[0]) + len(head[1]) + 2, match.end()))
@@ -379,6 +449,11 @@ def mask_url(url: str) -> str:
     return apply_spans(url, _marked_spans(url, urls_only=True))
 
 
+def secret_spans(text: str) -> list[tuple[int, int]]:
+    """Where :func:`mask_embedded` would mask ``text``: ``(start, end)`` pairs, unsorted."""
+    return _marked_spans(text)
+
+
 def value_is_sensitive(value: str) -> bool:
     """Tell whether a value carries a secret whatever its name (shape or embedded marker)."""
     return looks_like_secret(value) or bool(_marked_spans(value))
@@ -405,72 +480,6 @@ def mask_value(name: str, value: str | None) -> str | None:
     if is_sensitive_name(name) or looks_like_secret(value):
         return MASK
     return mask_embedded(value)
-
-
-# -- known secrets in free text -----------------------------------------------------------
-
-_MIN_KNOWN = 4  # masking "a" everywhere would destroy the text and reveal more than it hides
-
-
-def known_forms(secret: str) -> set[str]:
-    """The forms a secret takes when copied into a message, besides itself.
-
-    ``repr`` and JSON escapes, percent-encoding (both flavours), base64 (standard and
-    URL-safe, padded or not). Case variants are matched by :func:`mask_known` directly.
-
-    Example:
-        >>> sorted(known_forms("a/b c"))[:3]
-        ['YS9iIGM', 'YS9iIGM=', 'a%2Fb%20c']
-    """
-    # Imported here: only an error message being built needs them, never an import or a read.
-    import base64
-    import json
-    from urllib.parse import quote, quote_plus
-
-    forms = {
-        secret,
-        repr(secret)[1:-1],
-        json.dumps(secret)[1:-1],
-        quote(secret, safe=""),
-        quote_plus(secret, safe=""),
-    }
-    raw = secret.encode("utf-8", "surrogatepass")
-    for encoded in (base64.b64encode(raw), base64.urlsafe_b64encode(raw)):
-        text = encoded.decode("ascii")
-        forms.add(text)
-        forms.add(text.rstrip("="))
-    return {form for form in forms if len(form) >= _MIN_KNOWN}
-
-
-def mask_known(text: str, secrets: Iterable[str | None]) -> str:
-    """Replace every known secret in ``text``, in any of its usual forms and any letter case.
-
-    Args:
-        text: a message about to be shown (exception, log line).
-        secrets: every sensitive value the caller knows of; ``None``, empty and values
-            shorter than 4 characters are ignored.
-
-    Example:
-        >>> mask_known("bad value 'S3CRET\\\\n' (s3cret%0a)", ["s3cret\\n"])
-        "bad value '***' (***)"
-    """
-    forms: set[str] = set()
-    for secret in secrets:
-        if secret and len(secret) >= _MIN_KNOWN:
-            forms |= known_forms(secret)
-    if not forms:
-        return text
-    ascii_text = text.isascii()
-    haystack = text.lower() if ascii_text else text
-    spans: list[tuple[int, int]] = []
-    for form in forms:
-        variants = (form.lower(),) if ascii_text else (form, form.lower(), form.upper())
-        for variant in variants:
-            start = haystack.find(variant)
-            while start >= 0:
-                spans.append((start, start + len(variant)))
-                start = haystack.find(variant, start + len(variant))
-    return apply_spans(text, spans)
 
 
 def mask_text(text: str, secrets: Iterable[str | None]) -> str:

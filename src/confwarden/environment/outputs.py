@@ -14,16 +14,12 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING
 
-from confwarden.environment.masking import (
-    MASK,
-    is_sensitive_name,
-    looks_like_secret,
-    mask_text,
-    mask_value,
-)
+from confwarden.environment.known import forms_of, mask_forms
+from confwarden.environment.masking import MASK, is_sensitive_name, mask_text, mask_value
 from confwarden.environment.provenance import OS_SOURCE, Source
 from confwarden.environment.results import EnvValidationResult, VariableExplanation
 from confwarden.environment.sanitize import sanitize_value
+from confwarden.environment.secret_values import secrets_of
 
 __all__ = ["ChangeCallback", "EnvironmentOutputs"]
 
@@ -43,6 +39,7 @@ class EnvironmentOutputs:
         _environ: MutableMapping[str, str]
         _isolated: bool
         _derived: dict[str, tuple[str, ...]]
+        _marked: set[str]
         _overridden: dict[str, list[tuple[Source, str]]]
         _shadowed: dict[str, list[Source]]
         _protected: dict[str, str]
@@ -64,29 +61,64 @@ class EnvironmentOutputs:
             >>> env.is_sensitive("DB_PASSWORD"), env.is_sensitive("LOG_LEVEL")
             (True, False)
         """
-        return is_sensitive_name(key) or key in self._derived
+        return (
+            is_sensitive_name(key)
+            or key in self._derived
+            or (bool(self._marked) and key.upper() in self._marked)
+        )
+
+    def mark_sensitive(self, names: Iterable[str]) -> None:
+        """Mask ``names`` like secrets from now on, whatever they are called.
+
+        A schema knows secrets no name rule does (``SHOP_SIGNING`` typed ``SecretStr``);
+        tools mark them before loading files, so that copies interpolated from them
+        (``COPY=${SHOP_SIGNING}``) are masked too. Names compare case-insensitively.
+
+        Example:
+            >>> from confwarden.environment.isolated import IsolatedEnvironment
+            >>> env = IsolatedEnvironment(environ={"SHOP_SIGNING": "zebra"}, isolated=True)
+            >>> env.mark_sensitive(["SHOP_SIGNING"])
+            >>> env.explain("SHOP_SIGNING").value
+            '***'
+        """
+        with self._lock:
+            self._marked.update(name.upper() for name in names)
 
     def known_secrets(self) -> set[str]:
-        """Every value this environment knows to be secret: by name, by origin, by shape.
+        """Every value this environment knows to be secret: by name, by origin, by shape,
+        and the secret parts inside other values (a URL password, ``password=`` of a DSN).
 
         Free text (callback errors, exception messages) is masked against all of them with
-        :func:`~confwarden.environment.masking.mask_known`.
+        :func:`~confwarden.environment.masking.mask_text`.
+
+        Example:
+            >>> from confwarden.environment.isolated import IsolatedEnvironment
+            >>> env = IsolatedEnvironment(environ={}, isolated=True)
+            >>> env.set("DB_URL", "postgresql://app:s3cret@db/app", source="doc")
+            >>> env.known_secrets()
+            {'s3cret'}
         """
-        secrets: set[str] = set()
-        for key, value in self.get_all().items():
-            if value and (self.is_sensitive(key) or looks_like_secret(value)):
-                secrets.add(value)
+        secrets = secrets_of(self.get_all(), self.is_sensitive)
         with self._lock:
-            for key, history in self._overridden.items():
-                if self.is_sensitive(key):
-                    secrets.update(old for _source, old in history if old)
+            history = [(key, old) for key, olds in self._overridden.items() for _, old in olds]
+        for key, old in history:
+            secrets |= secrets_of({key: old}, self.is_sensitive)
         return secrets
 
-    def _shown(self, key: str, value: str | None) -> str | None:
-        """``value`` of ``key`` as it may be displayed."""
-        if value and key in self._derived:
+    def _shown(
+        self, key: str, value: str | None, forms: frozenset[str] = frozenset()
+    ) -> str | None:
+        """``value`` of ``key`` as it may be displayed; ``forms`` (:meth:`_secret_forms`)
+        also hides a copy of a secret whatever its name (``COPY`` set to a password)."""
+        if value and (key in self._derived or (self._marked and key.upper() in self._marked)):
             return MASK
-        return mask_value(key, value)
+        shown = mask_value(key, value)
+        if forms and shown and shown != MASK:
+            return mask_forms(shown, forms)
+        return shown
+
+    def _secret_forms(self) -> frozenset[str]:
+        return forms_of(self.known_secrets())
 
     def get_subprocess_env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
         """A complete environment for ``subprocess``, isolated values included.
@@ -118,13 +150,15 @@ class EnvironmentOutputs:
     def explain(self, key: str) -> VariableExplanation:
         """Value (masked), source and override history of ``key``."""
         value = self.get(key)
+        forms = self._secret_forms()
         with self._lock:
             return VariableExplanation(
                 key=key,
-                value=self._shown(key, value),
+                value=self._shown(key, value, forms),
                 source=self.get_variable_source(key),
                 overridden=tuple(
-                    (src, self._shown(key, old)) for src, old in self._overridden.get(key, ())
+                    (src, self._shown(key, old, forms))
+                    for src, old in self._overridden.get(key, ())
                 ),
                 shadowed=tuple(self._shadowed.get(key, ())),
                 sensitive=self.is_sensitive(key),
@@ -134,12 +168,15 @@ class EnvironmentOutputs:
     def iter_variables(self) -> Iterator[tuple[str, str | None, Source]]:
         """``(key, masked value, source)`` for every variable, sorted by key."""
         snapshot = self.get_all()
+        forms = self._secret_forms()
         for key in sorted(snapshot):
-            yield key, self._shown(key, snapshot[key]), self.get_variable_source(key) or OS_SOURCE
+            shown = self._shown(key, snapshot[key], forms)
+            yield key, shown, self.get_variable_source(key) or OS_SOURCE
 
     def get_debug_info(self) -> dict[str, object]:
         """The state of this environment for debugging; every value masked."""
         changes = self.get_changes_since_init()
+        forms = self._secret_forms()
         by_kind: dict[str, int] = {}
         snapshot = self.get_all()
         for key in snapshot:
@@ -153,7 +190,7 @@ class EnvironmentOutputs:
             "protected": sorted(self._protected),
             "loaded_files": list(self._loaded_files),
             "changes": {
-                key: {"before": self._shown(key, old), "after": self._shown(key, new)}
+                key: {"before": self._shown(key, old, forms), "after": self._shown(key, new, forms)}
                 for key, (old, new) in sorted(changes.items())
             },
             "callbacks": len(self._callbacks),

@@ -12,31 +12,56 @@ never to the shared store, and every read looks at the overlay first. So:
 * leaving a scope reports every value it changed as a change back to the value now visible,
   so change callbacks (a ``ChangeTracker``) end where they started.
 
-A task created inside a scope starts with that scope's values (a copy of the context); its
-own scopes are its own. Reading with no scope active anywhere costs one integer test.
+**Tasks and threads started inside a scope** (``asyncio.create_task``, ``gather``,
+``asyncio.to_thread``, a ``contextvars.copy_context().run``) inherit the context, hence the
+scope: they read its values. A scope belongs to the thread and task that opened it, so the
+first write from any other thread or task is **copy-on-write**: the writer gets a private
+copy of the scope's overlay, installed in its own context, and writes there; the parent and
+the siblings never see it, and the copy ends with the writer (its context). Its changes are
+reported to the change callbacks when made, not when the copy ends (nothing runs then): a
+child that needs its changes reported back opens its own scope (``with env.scoped():``).
+Reading with no scope active anywhere costs one integer test.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 
 from confwarden.environment.provenance import Source
 
-__all__ = ["Scope", "ScopeStack"]
+__all__ = ["Scope", "ScopeStack", "current_owner"]
 
 
-@dataclass(eq=False, slots=True)
+def current_owner() -> tuple[int, int]:
+    """The calling thread and asyncio task (0 outside a task), as a scope's owner."""
+    task = None
+    asyncio = sys.modules.get("asyncio")  # no task can run unless asyncio was imported
+    if asyncio is not None:
+        try:
+            task = asyncio.current_task()
+        except RuntimeError:  # no running event loop in this thread
+            task = None
+    return threading.get_ident(), 0 if task is None else id(task)
+
+
+@dataclass(eq=False, slots=True, weakref_slot=True)
 class Scope:
     """One active scope: the values it set (``None`` for deleted) and their sources.
 
     A nested scope starts with a copy of its parent's overlay, so a read needs one lookup.
+    ``owner`` is the thread and task that opened it; ``origin`` is set on a private copy
+    made for another writer (copy-on-write), which no ``with`` block closes.
     """
 
     values: dict[str, str | None] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     parent: Scope | None = None
     token: Token[Scope | None] | None = None
+    owner: tuple[int, int] = (0, 0)
+    origin: Scope | None = None
 
 
 class ScopeStack:
@@ -58,8 +83,20 @@ class ScopeStack:
             if parent is not None
             else Scope()
         )
+        scope.owner = current_owner()
         scope.token = self._var.set(scope)
         return scope
+
+    def fork(self, scope: Scope) -> Scope:
+        """Give the calling context its own copy of ``scope`` (copy-on-write) and return it.
+
+        Called on the first write of a thread or task that inherited ``scope`` from the one
+        that opened it; the copy lives in the caller's context only, and ends with it.
+        """
+        copy = Scope(dict(scope.values), dict(scope.sources), scope.parent, owner=current_owner())
+        copy.origin = scope
+        copy.token = self._var.set(copy)
+        return copy
 
     def pop(self) -> Scope:
         """Close the innermost scope of the calling context and return it.
@@ -69,7 +106,7 @@ class ScopeStack:
                 thread or task than the one that entered it).
         """
         scope = self._var.get()
-        if scope is None or scope.token is None:
+        if scope is None or scope.token is None or scope.origin is not None:
             raise RuntimeError(
                 "no environment scope is open in this thread or task; leave a scope in the "
                 "thread or task that entered it"

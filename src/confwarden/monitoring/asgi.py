@@ -70,13 +70,26 @@ class MonitoredWebSocket:
         monitor.connect(self.connection)
 
     async def send_event(self, event: dict[str, Any], *, run_id: str | None = None) -> str:
-        """Send ``event`` as JSON with an ``event_id`` (kept when the event has one)."""
+        """Send ``event`` as JSON with an ``event_id`` (kept when the event has one).
+
+        Raises:
+            starlette.websockets.WebSocketDisconnect: the client is gone; the monitor stops
+                following the connection (an event for a gone client is no silent failure).
+        """
+        from starlette.websockets import WebSocketDisconnect
+
         event_id = str(event.get("event_id") or secrets.token_hex(8))
-        payload = {**event, "event_id": event_id}
+        # Encoded first: an event that cannot be encoded was never sent, so never pending.
+        text = json.dumps({**event, "event_id": event_id}, separators=(",", ":"))
+        # Counted before sending: the client's ack may arrive before send_text returns.
         self.monitor.sent(
             self.connection, event_id, event_type=str(event.get("type", "")), run_id=run_id
         )
-        await self.websocket.send_json(payload)
+        try:
+            await self.websocket.send_text(text)
+        except WebSocketDisconnect:
+            self.monitor.disconnect(self.connection)
+            raise
         return event_id
 
     def handle(self, message: Any) -> None:
@@ -124,9 +137,13 @@ async def verify_event_delivery(
             (the service must not start: its users would never see a result).
     """
     event_id = f"selftest-{secrets.token_hex(6)}"
-    waiter = channel.monitor.waiter(channel.connection, event_id)
-    await channel.send_event({"type": "self_test", "event_id": event_id})
-    delivered = await asyncio.to_thread(waiter.wait, timeout)
+    monitor = channel.monitor
+    waiter = monitor.waiter(channel.connection, event_id)
+    try:
+        await channel.send_event({"type": "self_test", "event_id": event_id})
+        delivered = await asyncio.to_thread(waiter.wait, timeout)
+    finally:
+        monitor.forget_waiter(channel.connection, event_id)
     if delivered:
         return True
     message = (

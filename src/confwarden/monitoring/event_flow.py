@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from confwarden.monitoring._listeners import Listeners
+from confwarden.monitoring._window import WindowCounts
 from confwarden.monitoring.settings import MonitoringSettings, MonitoringValues
 
 __all__ = ["ConnectionHealth", "EventFlowAlert", "EventFlowMonitor", "SilentFailure"]
@@ -28,6 +29,7 @@ __all__ = ["ConnectionHealth", "EventFlowAlert", "EventFlowMonitor", "SilentFail
 logger = logging.getLogger("confwarden.monitoring.event_flow")
 
 _MAX_RUNS = 100_000
+_MAX_WAITERS = 1000  # per connection
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +99,7 @@ class ConnectionHealth:
 
 
 class _Connection:
-    __slots__ = ("delivered", "failures", "last_heartbeat", "pending", "sent")
+    __slots__ = ("delivered", "failures", "last_heartbeat", "pending", "sent", "waiters")
 
     def __init__(self, now: float) -> None:
         self.sent = 0
@@ -105,26 +107,41 @@ class _Connection:
         self.failures = 0
         self.last_heartbeat = now
         self.pending: dict[str, tuple[float, str]] = {}  # event id -> (sent at, type)
+        # Waiters live with their connection, so a disconnect drops them all.
+        self.waiters: dict[str, threading.Event] = {}
 
 
 class EventFlowMonitor:
     """Count events per connection and detect the ones never delivered.
 
+    Only connections opened with :meth:`connect` are followed, until :meth:`disconnect`:
+    a late :meth:`sent`, :meth:`delivered` or :meth:`heartbeat` for a connection that is gone
+    (a result sent to a client that left) never brings it back, so it cannot linger as an
+    unhealthy connection forever.
+
     Args:
         settings: the intervals and threshold (``MonitoringSettings()`` when None).
         clock: POSIX seconds; inject a fake one in tests.
+        failure_window: how long silent failures are remembered for
+            :meth:`recent_failures` (exact for any window up to it).
 
     Example:
         >>> clock = [0.0]
         >>> flow = EventFlowMonitor(clock=lambda: clock[0])
+        >>> flow.connect("ws-1")
         >>> flow.sent("ws-1", "e1", event_type="agent_started")
+        True
         >>> clock[0] += 31  # WEBSOCKET_EVENT_TIMEOUT is 30 s
         >>> [f.event_id for f in flow.check()]
         ['e1']
     """
 
     def __init__(
-        self, settings: MonitoringValues | None = None, *, clock: Callable[[], float] = time.time
+        self,
+        settings: MonitoringValues | None = None,
+        *,
+        clock: Callable[[], float] = time.time,
+        failure_window: float = 3600.0,
     ) -> None:
         self.settings: MonitoringValues = settings or MonitoringSettings()
         self._clock = clock
@@ -132,10 +149,9 @@ class EventFlowMonitor:
         self._connections: dict[str, _Connection] = {}
         self._heap: list[tuple[float, str, str]] = []  # (deadline, connection, event id)
         self._runs: OrderedDict[str, set[str]] = OrderedDict()
-        self._waiters: dict[tuple[str, str], threading.Event] = {}
         self._listeners: Listeners[EventFlowAlert] = Listeners("event-flow alert", logger)
         self.alerts: deque[EventFlowAlert] = deque(maxlen=100)
-        self._failures: deque[float] = deque(maxlen=10_000)
+        self._failures: WindowCounts[str] = WindowCounts(failure_window)
         self.totals: Counter[str] = Counter()
 
     def now(self) -> float:
@@ -154,28 +170,38 @@ class EventFlowMonitor:
             self._connection(connection, self._clock())
 
     def disconnect(self, connection: str) -> None:
-        """Stop following ``connection``; its unconfirmed events are dropped, not failures."""
+        """Stop following ``connection``; its unconfirmed events are dropped, not failures,
+        and so are its delivery waiters."""
         with self._lock:
             self._connections.pop(connection, None)
 
     def sent(
         self, connection: str, event_id: str, *, event_type: str = "", run_id: str | None = None
-    ) -> None:
-        """An event was handed to the transport; it must be delivered in time."""
+    ) -> bool:
+        """An event was handed to the transport; it must be delivered in time.
+
+        Returns:
+            False when ``connection`` is not followed (never connected, or gone): nothing is
+            expected of it. The run still counts as having emitted the event.
+        """
         now = self._clock()
         with self._lock:
-            state = self._connection(connection, now)
+            if run_id is not None:
+                self._runs.setdefault(run_id, set()).add(event_type)
+                self._runs.move_to_end(run_id)
+                while len(self._runs) > _MAX_RUNS:
+                    self._runs.popitem(last=False)
+            state = self._connections.get(connection)
+            if state is None:
+                self.totals["sent_unfollowed"] += 1
+                return False
             state.sent += 1
             state.pending[event_id] = (now, event_type)
             self.totals["sent"] += 1
             heapq.heappush(
                 self._heap, (now + self.settings.websocket_event_timeout, connection, event_id)
             )
-            if run_id is not None:
-                self._runs.setdefault(run_id, set()).add(event_type)
-                self._runs.move_to_end(run_id)
-                while len(self._runs) > _MAX_RUNS:
-                    self._runs.popitem(last=False)
+            return True
 
     def delivered(self, connection: str, event_id: str) -> bool:
         """The client confirmed ``event_id``. False when it was not pending (late or unknown)."""
@@ -185,16 +211,18 @@ class EventFlowMonitor:
                 return False
             state.delivered += 1
             self.totals["delivered"] += 1
-            waiter = self._waiters.pop((connection, event_id), None)
+            waiter = state.waiters.pop(event_id, None)
         if waiter is not None:
             waiter.set()
         return True
 
     def heartbeat(self, connection: str) -> None:
-        """A sign of life from ``connection``."""
+        """A sign of life from ``connection`` (ignored when it is not followed)."""
         now = self._clock()
         with self._lock:
-            self._connection(connection, now).last_heartbeat = now
+            state = self._connections.get(connection)
+            if state is not None:
+                state.last_heartbeat = now
 
     def emitted_types(self, run_id: str) -> frozenset[str]:
         """The event types sent for ``run_id`` (the execution tracker's silent-failure check)."""
@@ -202,11 +230,33 @@ class EventFlowMonitor:
             return frozenset(self._runs.get(run_id, ()))
 
     def waiter(self, connection: str, event_id: str) -> threading.Event:
-        """An event set when ``event_id`` is delivered (register it before sending)."""
+        """An event set when ``event_id`` is delivered (register it before sending).
+
+        The monitor forgets it when the event is delivered or times out, when the connection
+        goes, or on :meth:`forget_waiter`; a connection keeps at most
+        ``1000`` (the oldest are dropped). On a connection not followed it is never set.
+        """
         event = threading.Event()
         with self._lock:
-            self._waiters[(connection, event_id)] = event
+            state = self._connections.get(connection)
+            if state is not None:
+                state.waiters[event_id] = event
+                while len(state.waiters) > _MAX_WAITERS:
+                    del state.waiters[next(iter(state.waiters))]
         return event
+
+    def forget_waiter(self, connection: str, event_id: str) -> None:
+        """Drop the waiter of ``event_id`` (its caller stopped waiting)."""
+        with self._lock:
+            state = self._connections.get(connection)
+            if state is not None:
+                state.waiters.pop(event_id, None)
+
+    @property
+    def waiting(self) -> int:
+        """Delivery waiters held, every connection together."""
+        with self._lock:
+            return sum(len(c.waiters) for c in self._connections.values())
 
     def check(self) -> list[SilentFailure]:
         """Count the events not delivered in time; alert connections past the threshold."""
@@ -225,8 +275,8 @@ class EventFlowMonitor:
                     continue
                 state.failures += 1
                 self.totals["silent_failures"] += 1
-                self._failures.append(now)
-                self._waiters.pop((connection, event_id), None)
+                self._failures.add(now, "silent_failure")
+                state.waiters.pop(event_id, None)
                 failures.append(SilentFailure(connection, event_id, pending[1], pending[0], now))
                 if state.failures % threshold == 0:
                     alerts.append(EventFlowAlert(connection, state.failures, threshold, now))
@@ -269,10 +319,12 @@ class EventFlowMonitor:
         return [c.connection for c in self.connections() if not c.healthy]
 
     def recent_failures(self, window: float) -> int:
-        """Silent failures detected in the last ``window`` seconds."""
+        """Silent failures detected in the last ``window`` seconds: exact at any rate for a
+        window up to ``failure_window`` (memory stays bounded, see
+        :mod:`confwarden.monitoring._window`)."""
         since = self._clock() - window
         with self._lock:
-            return sum(1 for when in self._failures if when > since)
+            return sum(self._failures.since(since).values())
 
     def __repr__(self) -> str:
         return f"<EventFlowMonitor connections={len(self._connections)}>"

@@ -24,15 +24,15 @@ import logging
 import secrets
 import threading
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Protocol
 
 from confwarden.errors import ConfwardenError
 from confwarden.monitoring._listeners import Listeners
+from confwarden.monitoring._window import WindowCounts
 from confwarden.monitoring.deaths import DeathCause, DeathEvent
+from confwarden.monitoring.records import Execution, ExecutionState
 from confwarden.monitoring.settings import MonitoringSettings, MonitoringValues
 
 __all__ = [
@@ -48,22 +48,6 @@ __all__ = [
 logger = logging.getLogger("confwarden.monitoring.executions")
 
 DeathCallback = Callable[[DeathEvent], None]
-
-
-class ExecutionState(StrEnum):
-    """Where an execution is in its life."""
-
-    PENDING = "pending"
-    RUNNING = "running"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    TIMEOUT = "timeout"
-    DEAD = "dead"
-
-    @property
-    def is_active(self) -> bool:
-        """PENDING or RUNNING: it holds a slot of ``MAX_CONCURRENT_AGENTS``."""
-        return self in (ExecutionState.PENDING, ExecutionState.RUNNING)
 
 
 class ExecutionLimitError(ConfwardenError):
@@ -83,64 +67,6 @@ class EmittedEvents(Protocol):
     def emitted_types(self, run_id: str) -> frozenset[str]:
         """The types of the events sent for ``run_id`` so far."""
         ...
-
-
-@dataclass(slots=True)
-class Execution:
-    """One tracked execution (a snapshot when returned by the tracker).
-
-    Attributes:
-        id: ``exec_<8 hex>_<epoch seconds>``.
-        agent_name: what runs (``triage_agent``).
-        state: its current state.
-        created_at, started_at, last_heartbeat, finished_at: tracker-clock times.
-        expected_events: event types it declared it would emit (silent-failure check).
-        emitted: event types reported through :meth:`ExecutionTracker.event_emitted`.
-        death_cause: why it died (DEAD and TIMEOUT only).
-        error: a short description of a FAILED execution (type name, never a value).
-    """
-
-    id: str
-    agent_name: str
-    state: ExecutionState
-    created_at: float
-    started_at: float | None = None
-    last_heartbeat: float = 0.0
-    finished_at: float | None = None
-    expected_events: frozenset[str] = frozenset()
-    emitted: set[str] = field(default_factory=set)
-    death_cause: DeathCause | None = None
-    error: str | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-ready form."""
-        return {
-            "id": self.id,
-            "agent_name": self.agent_name,
-            "state": self.state.value,
-            "created_at": self.created_at,
-            "started_at": self.started_at,
-            "last_heartbeat": self.last_heartbeat,
-            "finished_at": self.finished_at,
-            "death_cause": self.death_cause.value if self.death_cause else None,
-            "error": self.error,
-        }
-
-    def copy(self) -> Execution:
-        """A detached snapshot."""
-        return Execution(
-            self.id,
-            self.agent_name,
-            self.state,
-            self.created_at,
-            self.started_at,
-            self.last_heartbeat,
-            self.finished_at,
-            self.expected_events,
-            set(self.emitted),
-            self.death_cause,
-            self.error,
-        )
 
 
 class ExecutionTracker:
@@ -174,9 +100,16 @@ class ExecutionTracker:
         death_window: float = 300.0,
     ) -> None:
         self.settings: MonitoringValues = settings or MonitoringSettings()
+        every, limit = self.settings.agent_heartbeat_interval, self.settings.agent_heartbeat_timeout
+        if every >= limit:  # the config's HeartbeatRule refuses it; settings built in code too
+            logger.warning(
+                "AGENT_HEARTBEAT_INTERVAL (%g s) is not below AGENT_HEARTBEAT_TIMEOUT (%g s): "
+                "executions heartbeating on schedule will be declared dead",
+                every,
+                limit,
+            )
         self._clock = clock
         self._events = events
-        self.death_window = death_window
         self._lock = threading.Lock()
         self._records: dict[str, Execution] = {}
         self._active = 0
@@ -185,11 +118,13 @@ class ExecutionTracker:
         self._timeout_heap: list[tuple[float, str]] = []
         self._cleanup_heap: list[tuple[float, str]] = []
         self._next_cleanup = clock() + self.settings.execution_cleanup_interval
-        self._deaths: deque[tuple[float, DeathCause]] = deque(maxlen=10_000)
+        self._deaths: WindowCounts[DeathCause] = WindowCounts(death_window)
         self._listeners: Listeners[DeathEvent] = Listeners("death", logger)
         self._wakeup: list[Callable[[], None]] = []
         self.deaths_by_cause: Counter[DeathCause] = Counter()
         self.finished_by_state: Counter[ExecutionState] = Counter()
+        #: Executions whose code ended them after the tracker had (see :meth:`end`).
+        self.late_finishes = 0
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -246,7 +181,12 @@ class ExecutionTracker:
 
     def heartbeat(self, run_id: str) -> bool:
         """Record a sign of life. Returns False when the execution is no longer active
-        (it was declared dead or timed out meanwhile: the caller should stop working)."""
+        (it was declared dead or timed out meanwhile: the caller should stop working).
+
+        Raises:
+            UnknownExecutionError: no such execution (or already cleaned up); the handle
+                of :func:`~confwarden.monitoring.track` returns False instead.
+        """
         now = self._clock()
         with self._lock:
             record = self._get(run_id)
@@ -271,7 +211,7 @@ class ExecutionTracker:
         with self._lock:
             record = self._get(run_id)
             if not record.state.is_active:
-                return record.state
+                return self._late(record, ExecutionState.COMPLETED)
             expected = record.expected_events
             if expected and not expected & (record.emitted | emitted):
                 event = self._die(record, DeathCause.SILENT_FAILURE, now, ExecutionState.DEAD)
@@ -292,13 +232,45 @@ class ExecutionTracker:
         with self._lock:
             record = self._get(run_id)
             if not record.state.is_active:
-                return record.state
+                return self._late(record, ExecutionState.FAILED)
             if isinstance(error, BaseException):
                 record.error = type(error).__name__
             elif error is not None:
                 record.error = error
             self._finish(record, ExecutionState.FAILED, now)
             return record.state
+
+    def end(self, run_id: str, error: BaseException | None = None) -> ExecutionState | None:
+        """End an execution from the code that ran it: :meth:`complete` when ``error`` is
+        None, else :meth:`fail`. Never raises for an execution that already ended or was
+        cleaned up (the helpers call it; the agent's own outcome must win): a late end is
+        logged and counted in :attr:`late_finishes`. Returns the final state, None when the
+        record was cleaned up.
+        """
+        try:
+            return self.complete(run_id) if error is None else self.fail(run_id, error)
+        except UnknownExecutionError:
+            with self._lock:
+                self.late_finishes += 1
+            logger.warning(
+                "execution %s ended after it was declared dead or timed out and cleaned up "
+                "(EXECUTION_CLEANUP_INTERVAL)",
+                run_id,
+            )
+            return None
+
+    def _late(self, record: Execution, outcome: ExecutionState) -> ExecutionState:
+        # Called under the lock: the verdict stands, the late outcome is only reported.
+        self.late_finishes += 1
+        logger.warning(
+            "execution %s (%s) %s after it was declared %s; it stays %s",
+            record.id,
+            record.agent_name,
+            outcome.value,
+            record.state.value,
+            record.state.value,
+        )
+        return record.state
 
     # -- detection --------------------------------------------------------------------------
 
@@ -368,7 +340,7 @@ class ExecutionTracker:
         record.death_cause = cause
         self._finish(record, state, now)
         self.deaths_by_cause[cause] += 1
-        self._deaths.append((now, cause))
+        self._deaths.add(now, cause)
         limit = (
             self.settings.agent_execution_timeout
             if cause is DeathCause.TIMEOUT
@@ -448,11 +420,23 @@ class ExecutionTracker:
                 counts[record.state.value] += 1
         return counts
 
+    @property
+    def death_window(self) -> float:
+        """How far back :meth:`recent_deaths` looks, in seconds (deaths older than the window
+        when it is raised are already forgotten)."""
+        return self._deaths.horizon
+
+    @death_window.setter
+    def death_window(self, seconds: float) -> None:
+        with self._lock:
+            self._deaths.horizon = seconds
+
     def recent_deaths(self) -> Counter[DeathCause]:
-        """Deaths detected in the last ``death_window`` seconds, by cause."""
+        """Deaths detected in the last ``death_window`` seconds, by cause: exact at any
+        rate, in bounded memory (see :mod:`confwarden.monitoring._window`)."""
         since = self._clock() - self.death_window
         with self._lock:
-            return Counter(cause for when, cause in self._deaths if when > since)
+            return self._deaths.since(since)
 
     def _get(self, run_id: str) -> Execution:
         record = self._records.get(run_id)

@@ -192,13 +192,17 @@ class ConfigHealthMonitor:
         self.alerts: deque[Alert] = deque(maxlen=200)
         self.last_result: ValidationResult | None = None
         self.last_error: str | None = None
+        #: When the last check ran (successful or not); None before the first.
+        self.last_checked: float | None = None
         self.validator_failures = 0
+        self.loop_errors = 0
         self.source_errors = 0
         self.reloads = 0
         self.reload_failures = 0
         self.last_reload: float | None = None
         self._source_up: dict[str, bool] = {}
         self._source_status: dict[str, SourceStatusLike] = {}
+        self._source_failures: dict[str, str] = {}
         self._failing: set[tuple[str, str]] = set()
         self._listeners: Listeners[Alert] = Listeners("alert", logger)
         self._stop = threading.Event()
@@ -214,35 +218,44 @@ class ConfigHealthMonitor:
     # -- one check --------------------------------------------------------------------------
 
     def check(self) -> HealthSample | None:
-        """Validate once, record the sample, raise alerts. None when the validator crashed."""
+        """Validate once, record the sample, raise alerts. None when the validator crashed
+        or returned something that is not a validation result (counted, alerted)."""
         now = self._clock()
         self._check_sources(now)
         try:
             result = self._validate()
         except Exception as exc:
-            with self._lock:
-                self.validator_failures += 1
-            self.last_error = f"the validator raised {type(exc).__name__}"
-            logger.error("configuration health check failed: %s", self.last_error)
-            self._raise(Alert("validator_failed", AlertSeverity.CRITICAL, self.last_error, now))
+            self._validator_failed(f"the validator raised {type(exc).__name__}", now)
             return None
-        self.last_error = None
-        sample = HealthSample(
-            now,
-            result.health_score,
-            result.health_status,
-            result.mode.value,
-            len(result.errors),
-            len(result.warnings),
-        )
+        try:
+            sample, failing, errors = _read(result, now)
+        except Exception:
+            reason = f"the validator returned a malformed result ({type(result).__name__})"
+            self._validator_failed(reason, now)
+            return None
         with self._lock:
+            self.last_error = None
+            self.last_checked = now
             self.history.append(sample)
             self.last_result = result
-        self._compare(result, now)
+        self._compare(sample, failing, errors, now)
         return sample
 
-    def _compare(self, result: ValidationResult, now: float) -> None:
-        failing = {(p.variable, p.rule) for p in result.errors}
+    def _validator_failed(self, reason: str, now: float) -> None:
+        with self._lock:
+            self.validator_failures += 1
+            self.last_error = reason
+            self.last_checked = now
+        logger.error("configuration health check failed: %s", reason)
+        self._raise(Alert("validator_failed", AlertSeverity.CRITICAL, reason, now))
+
+    def _compare(
+        self,
+        sample: HealthSample,
+        failing: set[tuple[str, str]],
+        errors: list[dict[str, Any]],
+        now: float,
+    ) -> None:
         new = failing - self._failing
         if new:
             names = ", ".join(sorted({variable for variable, _ in new}))
@@ -250,9 +263,9 @@ class ConfigHealthMonitor:
                 Alert(
                     "validation_failed",
                     AlertSeverity.CRITICAL,
-                    f"configuration validation fails in mode {result.mode.value}: {names}",
+                    f"configuration validation fails in mode {sample.mode}: {names}",
                     now,
-                    {"errors": [p.to_dict() for p in result.errors], "score": result.health_score},
+                    {"errors": errors, "score": sample.score},
                 )
             )
         elif self._failing and not failing:
@@ -260,7 +273,7 @@ class ConfigHealthMonitor:
                 Alert(
                     "validation_recovered",
                     AlertSeverity.INFO,
-                    f"configuration valid again (score {result.health_score}/100)",
+                    f"configuration valid again (score {sample.score}/100)",
                     now,
                 )
             )
@@ -271,26 +284,43 @@ class ConfigHealthMonitor:
             try:
                 status = source.status()
             except Exception as exc:
-                with self._lock:
-                    self.source_errors += 1
-                logger.error("source status failed: %s", type(exc).__name__)
+                self._source_failed(source, f"status() raised {type(exc).__name__}")
+                continue
+            try:
+                name, up, detail = _read_status(status)
+            except (TypeError, AttributeError):
+                self._source_failed(source, "status() returned a malformed object")
                 continue
             with self._lock:
-                self._source_status[status.name] = status
-                before = self._source_up.get(status.name, True)
-                self._source_up[status.name] = status.up
-            if before and not status.up:
+                self._source_failures.pop(name, None)
+                self._source_status[name] = status
+                before = self._source_up.get(name, True)
+                self._source_up[name] = up
+            if before and not up:
                 self._raise(
                     Alert(
                         "source_down",
                         AlertSeverity.CRITICAL,
-                        f"configuration source {status.name} is down: {status.detail}",
+                        f"configuration source {name} is down: {detail}",
                         now,
-                        {"source": status.name, "last_ok": status.last_ok},
+                        {"source": name, "last_ok": status.last_ok},
                     )
                 )
-            elif not before and status.up:
-                self._raise(Alert("source_up", AlertSeverity.INFO, f"{status.name} is back", now))
+            elif not before and up:
+                self._raise(Alert("source_up", AlertSeverity.INFO, f"{name} is back", now))
+
+    def _source_failed(self, source: StatusReporting, reason: str) -> None:
+        name = getattr(source, "name", None)
+        name = name if isinstance(name, str) else type(source).__name__
+        with self._lock:
+            self.source_errors += 1
+            self._source_failures[name] = reason
+        logger.error("source status failed: %s: %s", name, reason)
+
+    def source_failures(self) -> dict[str, str]:
+        """Sources whose last status could not be read, with why (an exception type name)."""
+        with self._lock:
+            return dict(self._source_failures)
 
     def source_statuses(self) -> list[SourceStatusLike]:
         """The last status seen of every source."""
@@ -345,7 +375,7 @@ class ConfigHealthMonitor:
             Alert(
                 "critical_change",
                 AlertSeverity.CRITICAL if change.critical else AlertSeverity.WARNING,
-                f"{change.variable} changed at run time ({change.classification.value}) "
+                f"{change.variable} changed at run time ({change.classification.label}) "
                 f"by {record.source}",
                 self._clock(),
                 record.to_dict(),
@@ -377,7 +407,7 @@ class ConfigHealthMonitor:
         in a daemon thread (idempotent)."""
         if self._thread is not None and self._thread.is_alive():
             return
-        self.check()
+        self._check_guarded()
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="config-health", daemon=True)
         self._thread.start()
@@ -391,16 +421,54 @@ class ConfigHealthMonitor:
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
+            self._check_guarded()
+
+    def _check_guarded(self) -> None:
+        # check() handles every failure it knows of; this catches the unforeseen ones so the
+        # loop never dies (a dead loop would leave the last good sample on show).
+        try:
             self.check()
+        except Exception as exc:
+            self.loop_errors += 1
+            logger.error("configuration health loop: check failed: %s", type(exc).__name__)
+
+    def now(self) -> float:
+        """The monitor's clock (the report uses it to tell a stale sample)."""
+        return self._clock()
 
     async def run_async(self, stop: asyncio.Event | None = None) -> None:
         """The loop as a coroutine; validation runs in a worker thread (it may do I/O)."""
         stop = stop or asyncio.Event()
         while not stop.is_set():
-            await asyncio.to_thread(self.check)
+            await asyncio.to_thread(self._check_guarded)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.interval)
 
     def __repr__(self) -> str:
         last = self.history[-1].score if self.history else None
         return f"<ConfigHealthMonitor interval={self.interval:g}s last_score={last}>"
+
+
+def _read(
+    result: ValidationResult, now: float
+) -> tuple[HealthSample, set[tuple[str, str]], list[dict[str, Any]]]:
+    """Everything the monitor keeps of a result; raises on anything malformed, so that a
+    broken validator counts as a failed check instead of killing the loop later."""
+    sample = HealthSample(
+        now,
+        int(result.health_score),
+        str(result.health_status),
+        str(result.mode.value),
+        len(result.errors),
+        len(result.warnings),
+    )
+    failing = {(str(p.variable), str(p.rule)) for p in result.errors}
+    errors = [p.to_dict() for p in result.errors]
+    return sample, failing, errors
+
+
+def _read_status(status: SourceStatusLike) -> tuple[str, bool, str]:
+    name, up, detail = status.name, status.up, status.detail
+    if not (isinstance(name, str) and isinstance(up, bool) and isinstance(detail, str)):
+        raise TypeError("malformed source status")
+    return name, up, detail

@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
-from confwarden.monitoring.executions import ExecutionTracker
+from confwarden.monitoring.executions import ExecutionTracker, UnknownExecutionError
 
 __all__ = ["ExecutionHandle", "LivenessChecker", "atrack", "traced", "track"]
 
@@ -42,12 +42,31 @@ class ExecutionHandle:
     run_id: str
 
     def heartbeat(self) -> bool:
-        """An extra heartbeat (the helper sends them anyway)."""
-        return self.tracker.heartbeat(self.run_id)
+        """An extra heartbeat (the helper sends them anyway). False once the execution was
+        declared dead or timed out (even cleaned up): the agent should stop working."""
+        return _beat(self.tracker, self.run_id)
 
     def emitted(self, event_type: str) -> None:
-        """Note an event this execution sent (counts against a silent failure)."""
-        self.tracker.event_emitted(self.run_id, event_type)
+        """Note an event this execution sent (counts against a silent failure); ignored
+        once the record was cleaned up."""
+        with contextlib.suppress(UnknownExecutionError):
+            self.tracker.event_emitted(self.run_id, event_type)
+
+
+def _beat(tracker: ExecutionTracker, run_id: str) -> bool:
+    try:
+        return tracker.heartbeat(run_id)
+    except UnknownExecutionError:
+        return False
+
+
+def _end(tracker: ExecutionTracker, run_id: str, error: BaseException | None) -> None:
+    """End the execution; a tracking problem is logged, never thrown into the agent's code
+    (where it would replace the agent's own result or exception)."""
+    try:
+        tracker.end(run_id, error)
+    except Exception as exc:
+        logger.error("could not record the end of execution %s: %s", run_id, type(exc).__name__)
 
 
 @contextlib.contextmanager
@@ -55,6 +74,10 @@ def track(
     tracker: ExecutionTracker, agent_name: str, *, expected_events: Iterable[str] = ()
 ) -> Iterator[ExecutionHandle]:
     """Run a block as a tracked execution that heartbeats from a helper thread.
+
+    The block's own outcome always wins: its exception propagates unchanged, and ending an
+    execution the tracker already declared dead or timed out (even cleaned up) raises
+    nothing; the late end is logged and counted (``tracker.late_finishes``).
 
     Raises:
         ExecutionLimitError: ``MAX_CONCURRENT_AGENTS`` executions are already active.
@@ -72,7 +95,7 @@ def track(
 
     def beat() -> None:
         while not stop.wait(interval):
-            if not tracker.heartbeat(run_id):
+            if not _beat(tracker, run_id):
                 return
 
     thread = threading.Thread(target=beat, name=f"heartbeat-{run_id}", daemon=True)
@@ -81,11 +104,11 @@ def track(
         yield ExecutionHandle(tracker, run_id)
     except BaseException as exc:
         stop.set()
-        tracker.fail(run_id, exc)
+        _end(tracker, run_id, exc)
         raise
     else:
         stop.set()
-        tracker.complete(run_id)
+        _end(tracker, run_id, None)
     finally:
         thread.join()
 
@@ -105,17 +128,17 @@ async def atrack(
     async def beat() -> None:
         while True:
             await asyncio.sleep(interval)
-            if not tracker.heartbeat(run_id):
+            if not _beat(tracker, run_id):
                 return
 
     task = asyncio.create_task(beat(), name=f"heartbeat-{run_id}")
     try:
         yield ExecutionHandle(tracker, run_id)
     except BaseException as exc:
-        tracker.fail(run_id, exc)
+        _end(tracker, run_id, exc)
         raise
     else:
-        tracker.complete(run_id)
+        _end(tracker, run_id, None)
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -9,9 +9,12 @@ Everything in it is names, counts and scores: no configuration value can be in a
 Rules:
 
 * configuration: DOWN when validation has errors in its mode (the service would refuse to
-  start with it) or was never run successfully; DEGRADED when the validator crashed on the
-  last check or the score is below 60; UP otherwise.
-* sources: DEGRADED when one is down (the last good configuration stays in use).
+  start with it) or was never run successfully; DEGRADED when the validator crashed or
+  returned a malformed result on the last check, when the last check is older than three
+  intervals (the loop is not running: its last good score proves nothing), or the score is
+  below 60; UP otherwise.
+* sources: DEGRADED when one is down (the last good configuration stays in use) or its
+  status could not be read.
 * executions: DEGRADED when executions died in the last window.
 * event flow: DEGRADED when connections are unhealthy or events were silently lost in the
   last window.
@@ -34,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["ComponentHealth", "HealthReport", "Status", "build_report"]
 
 _DEGRADED_BELOW = 60
+# A sample older than this many intervals means the loop is not running.
+_STALE_AFTER = 3
 
 
 class Status(StrEnum):
@@ -144,11 +149,15 @@ def _config(monitor: ConfigHealthMonitor) -> ComponentHealth:
         "warnings": len(result.warnings),
         "validator_failures": monitor.validator_failures,
         "source_errors": monitor.source_errors,
+        "last_checked": monitor.last_checked,
     }
     if result.errors:
         names = ", ".join(dict.fromkeys(p.variable for p in result.errors))
         reason = f"{len(result.errors)} validation error(s) in mode {result.mode.value}: {names}"
         return ComponentHealth("config", Status.DOWN, reason, details)
+    stale = _staleness(monitor)
+    if stale is not None:
+        return ComponentHealth("config", Status.DEGRADED, stale, details)
     if monitor.last_error is not None:
         return ComponentHealth("config", Status.DEGRADED, monitor.last_error, details)
     if result.health_score < _DEGRADED_BELOW:
@@ -157,13 +166,33 @@ def _config(monitor: ConfigHealthMonitor) -> ComponentHealth:
     return ComponentHealth("config", Status.UP, f"health score {result.health_score}/100", details)
 
 
+def _staleness(monitor: ConfigHealthMonitor) -> str | None:
+    """Why the last sample cannot be trusted any more: a loop that died (or was never
+    started) must not keep showing its last good score."""
+    if monitor.last_checked is None:
+        return None
+    age = monitor.now() - monitor.last_checked
+    if age <= _STALE_AFTER * monitor.interval:
+        return None
+    return (
+        f"stale: last validation {age:.0f} s ago, expected every {monitor.interval:g} s "
+        "(is the health loop running?)"
+    )
+
+
 def _sources(monitor: ConfigHealthMonitor) -> ComponentHealth:
     statuses = monitor.source_statuses()
-    details = {s.name: {"up": s.up, "detail": s.detail, "last_ok": s.last_ok} for s in statuses}
-    down = [s for s in statuses if not s.up]
-    if down:
-        reason = "; ".join(f"{s.name} is down ({s.detail})" for s in down)
-        return ComponentHealth("sources", Status.DEGRADED, reason, details)
+    failures = monitor.source_failures()
+    details: dict[str, Any] = {
+        s.name: {"up": s.up, "detail": s.detail, "last_ok": s.last_ok}
+        for s in statuses
+        if s.name not in failures
+    }
+    details.update({name: {"up": None, "detail": why} for name, why in failures.items()})
+    problems = [f"{name}: {why}" for name, why in failures.items()]
+    problems += [f"{s.name} is down ({s.detail})" for s in statuses if not s.up]
+    if problems:
+        return ComponentHealth("sources", Status.DEGRADED, "; ".join(problems), details)
     return ComponentHealth("sources", Status.UP, f"{len(statuses)} source(s) up", details)
 
 

@@ -7,17 +7,26 @@ into its own schema when it wants them loaded, validated and shown with provenan
 other variable; nothing forces them on a project that does not monitor. Every monitor takes
 anything with these attributes (:class:`MonitoringValues`), so a loaded config instance is
 passed as is, and ``MonitoringSettings()`` gives the spec's defaults.
+
+Each value may be valid alone and the pair still impossible: a heartbeat interval that is not
+below the heartbeat timeout declares every healthy execution dead. :class:`HeartbeatRule`
+(registered on the schema, so it runs wherever the settings are included) reports it with the
+other validation problems.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Protocol
+import math
+from collections.abc import Iterator
+from typing import Annotated, ClassVar, Protocol
 
 from pydantic import Field
 
 from confwarden.config.schema import ConfigSchema, Env
+from confwarden.config.spec import Problem, Severity
+from confwarden.config.validation.base import Rule, ValidationContext
 
-__all__ = ["MonitoringSettings", "MonitoringValues"]
+__all__ = ["HeartbeatRule", "MonitoringSettings", "MonitoringValues"]
 
 _GROUP = "monitoring"
 
@@ -48,6 +57,69 @@ class MonitoringValues(Protocol):
     def websocket_silent_failure_threshold(self) -> int: ...
 
 
+class HeartbeatRule(Rule):
+    """``AGENT_HEARTBEAT_INTERVAL`` must leave room for late heartbeats before
+    ``AGENT_HEARTBEAT_TIMEOUT``.
+
+    An error when the interval is not below the timeout (every execution heartbeating on
+    schedule is declared dead between two beats); a warning when the timeout is under twice
+    the interval (one late beat, a GC pause or a busy event loop, kills a healthy execution).
+    A value that cannot be read is left to the conversion error that already names it.
+    """
+
+    code = "monitoring.heartbeat"
+    description = "The heartbeat interval is well below the heartbeat timeout."
+
+    def check(self, ctx: ValidationContext) -> Iterator[Problem]:
+        """Yield the problem of the interval/timeout pair, if any."""
+        interval = _seconds(ctx, "agent_heartbeat_interval")
+        timeout = _seconds(ctx, "agent_heartbeat_timeout")
+        if interval is None or timeout is None:
+            return
+        (interval_var, every), (timeout_var, limit) = interval, timeout
+        if every >= limit:
+            yield self.problem(
+                ctx,
+                interval_var,
+                f"is {every:g} s, not below {timeout_var} ({limit:g} s): every execution "
+                "would be declared dead between two of its heartbeats",
+                f"Set {interval_var} to at most half of {timeout_var} (the defaults are 2 and "
+                f"10), or raise {timeout_var}",
+                severity=Severity.ERROR,
+                critical=ctx.environment.is_deployed,
+            )
+        elif limit < 2 * every:
+            yield self.problem(
+                ctx,
+                timeout_var,
+                f"is {limit:g} s, under twice {interval_var} ({every:g} s): one late heartbeat "
+                "declares a healthy execution dead",
+                f"Set {timeout_var} to at least {2 * every:g} s, or lower {interval_var}",
+                severity=Severity.WARNING,
+            )
+
+
+def _seconds(ctx: ValidationContext, field_name: str) -> tuple[str, float] | None:
+    """The variable and the value in seconds of a settings field (its default when unset);
+    None when the schema lacks the field or the value is not a positive finite number."""
+    spec = next((f for f in ctx.fields if f.name == field_name), None)
+    if spec is None:
+        return None
+    resolved = ctx.values.get(field_name)
+    variable = resolved.variable if resolved is not None and resolved.variable else None
+    if variable is None or resolved is None or resolved.raw is None:
+        raw: object = getattr(MonitoringSettings(), field_name)
+        variable = spec.env_names[0]
+    else:
+        raw = resolved.raw
+    try:
+        seconds = float(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    # Zero, negative or non-finite: the field's own constraint reports it (one problem).
+    return (variable, seconds) if math.isfinite(seconds) and seconds > 0 else None
+
+
 class MonitoringSettings(ConfigSchema):
     """spec/003's monitoring variables with their documented defaults.
 
@@ -63,6 +135,7 @@ class MonitoringSettings(ConfigSchema):
     """
 
     __confwarden_group__ = _GROUP
+    __confwarden_rules__: ClassVar[tuple[Rule, ...]] = (HeartbeatRule(),)
 
     agent_execution_timeout: Annotated[
         Seconds,

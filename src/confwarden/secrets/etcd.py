@@ -2,18 +2,14 @@
 
 A fleet shares one etcd cluster; each project and environment keeps its variables under
 ``/confwarden/<project>/<environment>/VARIABLE`` (:func:`etcd_prefix`). :class:`EtcdSource`
-reads the whole prefix once (one range request, one revision), serves lookups from that
-snapshot, and keeps it current with one watch from the next revision on, so that a change
-reaches :class:`~confwarden.config.live.LiveConfig` in milliseconds.
+reads the whole prefix once (one range request, one revision) into memory, serves lookups
+from it (never blocking on the network; kept while etcd is down) and keeps it current with
+one watch from the next revision on: a change reaches LiveConfig in milliseconds.
 
-Why the prefix is held in memory: lookups never block on the network, a service keeps its
-last snapshot while etcd is down, and one transaction's events are published together.
-
-The client is ``aetcd`` (gRPC, asyncio; evaluated in docs/fleet.md), on a private event loop
-in one daemon thread per source: it works the same from synchronous code, threads and beside
-an application's own asyncio loop. When a connection breaks (server killed, leader gone, a
-liveness read unanswered), the watcher moves to the next endpoint with backoff, reads the
-prefix again (nothing missed meanwhile, nor a compaction, is lost) and watches from there.
+The client is ``aetcd`` (gRPC, asyncio, no TLS; see docs/fleet.md) on a private event loop
+in a daemon thread per source, usable from sync code, threads and beside an app's own loop.
+When a connection breaks, the watcher moves to the next endpoint with backoff, reads the
+prefix again (nothing missed, nor a compaction, is lost) and watches from there.
 """
 
 from __future__ import annotations
@@ -462,13 +458,15 @@ class EtcdSource(ValueSource):
 
 
 def _parse_endpoint(endpoint: str) -> tuple[str, int]:
-    text = endpoint.removeprefix("http://")
+    scheme, _, text = endpoint.rpartition("://")
     userinfo, at, rest = text.rpartition("@")
     if at:  # shown in names, health details and fixes: its password never is
         raise ValueError(
             f"etcd endpoint '{userinfo.split(':')[0]}:***@{rest}' must not carry credentials; "
             "give the user as username (or ETCDCTL_USER), the password in ETCDCTL_PASSWORD"
         )
+    if scheme not in ("", "http"):  # aetcd has no TLS: fleet.md, "Not handled"
+        raise ValueError(f"etcd endpoint {endpoint!r}: only http:// is spoken (no TLS client)")
     host, _, port = text.rpartition(":")
     if not host or not port.isdigit():
         raise ValueError(f"etcd endpoint {endpoint!r} must be host:port (127.0.0.1:2379)")

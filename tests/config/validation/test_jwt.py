@@ -44,7 +44,7 @@ def test_jwt_rule_short_secret_is_warning_in_development() -> None:
 
 def test_jwt_rule_missing_secret_reported_when_no_field_covers_it() -> None:
     (problem,) = _jwt(Environment.PRODUCTION, {"JWT_ALGORITHM": "HS256"})
-    assert problem.variable == "JWT_SECRET_PRODUCTION"
+    assert problem.variable == "JWT_SECRET_KEY"
     assert "no JWT secret" in problem.message
 
 

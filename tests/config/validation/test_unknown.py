@@ -98,3 +98,16 @@ def test_unknown_rule_reports_look_alike_names(name: str, meant: str) -> None:
     assert f"did you mean {meant}?" in problems[0].message
     assert problems[0].severity is Severity.ERROR
     assert "\\u" in problems[0].message  # the odd character is shown escaped
+    # The header too: a raw zero-width space or BOM printed in a terminal is invisible.
+    assert problems[0].variable == ascii(name)[1:-1]
+    assert str(problems[0]).isascii()
+
+
+def test_unknown_rule_file_reference_of_a_declared_variable_is_not_a_near_miss() -> None:
+    variables = {"APP_SERVICE_ID_FILE": "/run/secrets/id", "JWT_SECRET_KEY_FILE": "/run/jwt"}
+    assert _messages(variables) == []
+    assert _messages({**variables, "APP_SERVICE_ID": "backend"}) == []
+    assert _messages({"APP_FEATURE_Z_FILE": "/run/z"}) == [
+        "APP_FEATURE_Z_FILE [unknown.prefixed]: has the project prefix APP_ but no field "
+        "declares it"
+    ]

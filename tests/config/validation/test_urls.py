@@ -59,16 +59,25 @@ def test_allowed_schemes_match_suffix() -> None:
     assert allowed_schemes("SOMETHING_URL") is None
 
 
-def test_url_rule_credentials_in_a_plain_url_field_reported() -> None:
-    from confwarden.config.spec import FieldSpec, Severity
+@pytest.mark.parametrize(
+    ("environment", "severity", "critical"),
+    [
+        (Environment.DEVELOPMENT, "warning", False),
+        (Environment.TESTING, "warning", False),
+        (Environment.STAGING, "error", True),
+        (Environment.PRODUCTION, "error", True),
+    ],
+)
+def test_url_rule_credentials_in_a_plain_url_field_refused_where_deployed(
+    environment: Environment, severity: str, critical: bool
+) -> None:
+    from confwarden.config.spec import FieldSpec
 
     fields = (FieldSpec("webhook_url", ("BILLING_WEBHOOK_URL",)),)
     url = "https://admin:hunter2CANARY@hooks.example.com/in"
-    ctx = ValidationContext.from_variables(
-        Environment.PRODUCTION, {"BILLING_WEBHOOK_URL": url}, fields
-    )
+    ctx = ValidationContext.from_variables(environment, {"BILLING_WEBHOOK_URL": url}, fields)
     (problem,) = [p for p in UrlFormatRule().check(ctx) if p.rule == "urls.credentials"]
-    assert problem.severity is Severity.WARNING
+    assert (problem.severity.value, problem.critical) == (severity, critical)
     assert "sensitive" in problem.fix
     assert "hunter2CANARY" not in str(problem)
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from typing import Annotated
 
 import pytest
 
+from confwarden.config.inspection import inspect_service
+from confwarden.config.schema import ConfigSchema, Env
 from confwarden.config.spec import FieldSpec, Problem, Severity, ValidationMode
 from confwarden.config.validation import (
     ConfigurationValidator,
@@ -156,7 +159,7 @@ def test_validator_health_score_uses_penalties() -> None:
 
 def test_validator_default_rules_have_unique_codes() -> None:
     codes = [rule.code for rule in default_rules()]
-    assert len(codes) == len(set(codes)) == 12
+    assert len(codes) == len(set(codes)) == 13
 
 
 def test_validator_clean_production_config_is_valid(make_ctx: MakeCtx, strong: str) -> None:
@@ -230,3 +233,19 @@ def test_validator_canary_never_appears_in_any_output(make_ctx: MakeCtx) -> None
     outputs += [str(p) for p in result.problems]
     for text in outputs:
         assert CANARY not in text
+
+
+class _PortsConfig(ConfigSchema, env_prefix="SHOP_"):
+    port: int = 8000
+    redis_port: Annotated[int, Env("REDIS_PORT")] = 6379
+
+
+@pytest.mark.parametrize("environment", list(Environment))
+@pytest.mark.parametrize(("variable", "value"), [("SHOP_PORT", "8080,9090"), ("REDIS_PORT", "abc")])
+def test_validator_reports_a_value_that_cannot_be_converted_once(
+    environment: Environment, variable: str, value: str
+) -> None:
+    inspection = inspect_service(_PortsConfig, {variable: value}, environment)
+    about = [p for p in inspection.validation.problems if p.variable == variable]
+    assert [p.rule for p in about] == ["schema.type"]
+    assert about[0].blocking

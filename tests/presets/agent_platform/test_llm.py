@@ -45,3 +45,10 @@ def test_llm_rule_reports_malformed_key_without_value(
 
 def test_llm_rule_ignores_unset_and_empty_keys() -> None:
     assert _messages({"OPENAI_API_KEY": ""}) == []
+
+
+def test_llm_rule_malformed_key_message_has_no_length() -> None:
+    # A refused secret's length narrows a brute-force search (issue 10 item 7).
+    (message,) = _messages({"ANTHROPIC_API_KEY": "sk-ant-short"})
+    assert "characters" not in message
+    assert "12" not in message

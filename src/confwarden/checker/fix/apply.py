@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from confwarden.checker.config import CheckerConfig, FixSettings, load_config
@@ -30,7 +30,8 @@ from confwarden.checker.excerpts import mask_secrets
 from confwarden.checker.facts import VIA_OS, EnvAccess
 from confwarden.checker.files import read_regular
 from confwarden.checker.findings import CheckResult, Finding
-from confwarden.checker.fix.rewrite import rewrite_source
+from confwarden.checker.fix.rewrite import accessor_name, rewrite_source
+from confwarden.checker.fix.shadowing import Shadowing, find_shadowing
 from confwarden.checker.rules import undefined_name
 from confwarden.checker.visitor import analyze_source
 
@@ -113,29 +114,94 @@ def _why(access: EnvAccess, subscript: bool) -> str:
     if access.form.startswith("in "):
         return "a membership test: use the accessor's exists() by hand"
     if access.op == "ref":
+        function = access.form.rpartition(" ")[2].rpartition(".")[2]
+        if access.form.startswith("from os import"):
+            return (
+                f"imports os.{function} by name, and the name is still used as a value: "
+                "rewrite its uses by hand"
+            )
+        if function not in ("environ", "environb"):
+            return (
+                f"uses os.{function} as a value (aliased or passed), not as a call: rewrite it "
+                "by hand"
+            )
         return "uses os.environ as an object (passed, iterated, copied or aliased)"
     return "reads through an alias or an import inside a function: rewrite it by hand"
 
 
-def _untouched(root: Path, paths: Sequence[str], subscript: bool) -> list[Untouched]:
+def _left(path: str, text: str, settings: FixSettings) -> list[Untouched]:
+    """The direct accesses still in ``text``, each with why ``--fix`` left it."""
+    module, package = module_name(path)
+    facts = analyze_source(text.encode(), module=module, is_package=package)
+    name = accessor_name(settings.accessor)
+    shadowing = None
+    found: list[Untouched] = []
+    for access in facts.env:
+        if access.via != VIA_OS or access.indirect:
+            continue
+        why = _why(access, settings.subscript)
+        rewritable = access.op == "read" and not access.form.startswith("in ")
+        if rewritable and (access.form != "os.environ[...]" or settings.subscript):
+            if shadowing is None:
+                try:
+                    shadowing = find_shadowing(text, name)
+                except SyntaxError:
+                    shadowing = Shadowing(name)
+            if shadowing.module_binds:
+                why = (
+                    f"the module binds `{name}` itself, so the import the fix adds would clash "
+                    f"with it: rename it and run --fix again"
+                )
+            elif shadowing.covers(access.line, access.column - 1):
+                why = (
+                    f"`{name}` is a local name there (a parameter, variable, class attribute "
+                    f"or comprehension variable), so {settings.accessor} would not be the "
+                    f"accessor: rename it and run --fix again"
+                )
+        found.append(Untouched(path, access.line, "CW101", why))
+    return found
+
+
+def original_line(old: str, new: str, line: int) -> int:
+    """The line of ``old`` that line ``line`` of its rewrite ``new`` comes from.
+
+    Example:
+        >>> original_line("import os\\nA = 1\\n", "from x import y\\n\\nA = 1\\n", 3)
+        2
+    """
+    return _line_map(old, new)(line)
+
+
+def _line_map(old: str, new: str) -> Callable[[int], int]:
+    """Line of the rewrite -> line of the original (one diff per file, then lookups)."""
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    opcodes = matcher.get_opcodes()
+
+    def lookup(line: int) -> int:
+        for tag, old_start, old_end, new_start, new_end in opcodes:
+            if new_start < line <= new_end or (tag == "delete" and new_start == line - 1):
+                offset = min(line - 1 - new_start, max(old_end - old_start - 1, 0))
+                return old_start + offset + 1
+        return line
+
+    return lookup
+
+
+def _untouched(root: Path, paths: Sequence[str], settings: FixSettings) -> list[Untouched]:
     found: list[Untouched] = []
     for path in paths:
         try:
-            data = read_regular(root / path)
-        except OSError:
+            text = read_regular(root / path).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
             continue
-        module, package = module_name(path)
-        facts = analyze_source(data, module=module, is_package=package)
-        for access in facts.env:
-            if access.via == VIA_OS and not access.indirect:
-                found.append(Untouched(path, access.line, "CW101", _why(access, subscript)))
+        found.extend(_left(path, text, settings))
     return found
 
 
 _Outcome = tuple[str, str | None, str | None, int, str]  # path, old, new, count, refused
 
 
-def _rewrite_one(root: str, path: str, settings: FixSettings) -> _Outcome:
+def _rewrite_one(root: str, path: str, settings: FixSettings, keep: frozenset[str]) -> _Outcome:
     import libcst
 
     try:
@@ -145,6 +211,7 @@ def _rewrite_one(root: str, path: str, settings: FixSettings) -> _Outcome:
             accessor=settings.accessor,
             import_line=settings.import_line,
             subscript=settings.subscript,
+            keep=keep,
         )
     except (OSError, UnicodeDecodeError, libcst.ParserSyntaxError) as exc:
         return path, None, None, 0, f"cannot be rewritten: {type(exc).__name__}"
@@ -155,20 +222,31 @@ def _rewrite_one(root: str, path: str, settings: FixSettings) -> _Outcome:
     return path, text, outcome.source, outcome.rewritten, ""
 
 
-def _rewrite_chunk(root: str, paths: list[str], settings: FixSettings) -> list[_Outcome]:
-    return [_rewrite_one(root, path, settings) for path in paths]
+_Keep = dict[str, frozenset[str]]  # path -> names other modules import from it
 
 
-def _rewrite_all(root: str, paths: list[str], settings: FixSettings, jobs: int) -> list[_Outcome]:
+def _rewrite_chunk(
+    root: str, paths: list[str], settings: FixSettings, keep: _Keep
+) -> list[_Outcome]:
+    return [_rewrite_one(root, path, settings, keep.get(path, frozenset())) for path in paths]
+
+
+def _rewrite_all(
+    root: str, paths: list[str], settings: FixSettings, jobs: int, keep: _Keep
+) -> list[_Outcome]:
     """Rewrite every candidate, on ``jobs`` processes when there are enough of them."""
     if jobs <= 1 or len(paths) < _PARALLEL_MIN_FILES:
-        return _rewrite_chunk(root, paths, settings)
+        return _rewrite_chunk(root, paths, settings, keep)
     size = max(8, len(paths) // (jobs * 8))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     outcomes: list[_Outcome] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for done in pool.map(
-            _rewrite_chunk, [root] * len(chunks), chunks, [settings] * len(chunks)
+            _rewrite_chunk,
+            [root] * len(chunks),
+            chunks,
+            [settings] * len(chunks),
+            [{p: keep[p] for p in chunk if p in keep} for chunk in chunks],
         ):
             outcomes.extend(done)
     return outcomes
@@ -226,13 +304,19 @@ def fix_tree(
     root, _ = resolve_paths(items, root)
     config = config if config is not None else load_config(root)
     options = {"jobs": jobs, "use_cache": use_cache, "find_ruff": find_ruff}
-    before = run_check(items, config, root=root, **options)  # type: ignore[arg-type]
+    before = run_check(items, config, root=root, collect_imports=True, **options)  # type: ignore[arg-type]
     root = Path(before.root)
     report = FixReport(root=str(root))
     candidates = sorted({f.path for f in before.findings if f.code == "CW101"})
     settings = config.fix
+    keep = {
+        path: frozenset(before.imported[module])
+        for path in candidates
+        if (module := module_name(path)[0]) in before.imported
+    }
     counts: dict[str, int] = {}
-    for path, text, new, count, refused in _rewrite_all(str(root), candidates, settings, jobs):
+    rewrites = _rewrite_all(str(root), candidates, settings, jobs, keep)
+    for path, text, new, count, refused in rewrites:
         if refused:
             report.refused[path] = refused
         elif new is not None and text is not None:
@@ -240,15 +324,14 @@ def fix_tree(
             counts[path] = count
     report.rewritten = sum(counts.values())
     if not write or not report.changed:
-        for path, (_, new) in report.changed.items():
-            facts = analyze_source(new.encode(), module=module_name(path)[0])
+        for path, (old, new) in report.changed.items():
+            # --diff: the lines of the file as it is on disk, not of the rewrite.
+            lookup = _line_map(old, new)
             report.untouched.extend(
-                Untouched(path, a.line, "CW101", _why(a, settings.subscript))
-                for a in facts.env
-                if a.via == VIA_OS and not a.indirect
+                replace(item, line=lookup(item.line)) for item in _left(path, new, settings)
             )
-        unchanged = [p for p in candidates if p not in report.changed]
-        report.untouched.extend(_untouched(root, unchanged, settings.subscript))
+        unchanged = [p for p in candidates if p not in report.changed and p not in report.refused]
+        report.untouched.extend(_untouched(root, unchanged, settings))
         report.untouched.sort(key=lambda u: (u.path, u.line))
         report.result = None if not write else before
         return report
@@ -266,9 +349,12 @@ def fix_tree(
     for finding in new_findings:
         hit = [p for p in report.changed if p == finding.path or p in finding.message]
         blamed.update(hit or report.changed)
+        line = finding.line
+        if finding.path in report.changed:  # the file is restored: quote its own line
+            line = original_line(*report.changed[finding.path], line)
         for path in hit or report.changed:
             report.refused[path] = (
-                f"the rewrite brought {finding.code} at {finding.path}:{finding.line} "
+                f"the rewrite brought {finding.code} at {finding.path}:{line} "
                 f"({finding.message}); the file was restored"
             )
     for path in blamed:
@@ -277,6 +363,8 @@ def fix_tree(
     if blamed:
         after = run_check(items, config, root=root, **options)  # type: ignore[arg-type]
     report.rewritten = sum(counts[path] for path in report.changed)
-    report.untouched = _untouched(root, candidates, settings.subscript)
+    # A refused file is listed as refused, not once more access by access.
+    kept = [path for path in candidates if path not in report.refused]
+    report.untouched = _untouched(root, kept, settings)
     report.result = after
     return report

@@ -19,13 +19,16 @@ used as a mapping (passed to a function, iterated, copied, aliased).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from confwarden.checker.fix.shadowing import find_shadowing
 
 if TYPE_CHECKING:
     import libcst as cst
 
-__all__ = ["Rewrite", "rewrite_source"]
+__all__ = ["Rewrite", "accessor_name", "rewrite_source"]
 
 INSTALL = "pip install 'confwarden[check]'"
 
@@ -96,6 +99,21 @@ def _bindings(module: cst.Module) -> tuple[set[str], set[str], set[str], set[str
     return os_names, environ_names, getenv_names, imported
 
 
+def accessor_name(accessor: str) -> str:
+    """The name an accessor expression starts from (``get_env`` for ``get_env()``).
+
+    Example:
+        >>> accessor_name("settings.env()")
+        'settings'
+    """
+    import ast
+
+    node = ast.parse(accessor, mode="eval").body
+    while isinstance(node, ast.Call | ast.Attribute | ast.Subscript):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else ""
+
+
 def _import_names(import_line: str) -> set[str]:
     import ast
 
@@ -104,14 +122,23 @@ def _import_names(import_line: str) -> set[str]:
     return {(a.asname or a.name).partition(".")[0] for a in statement.names}
 
 
-def _transformer(
-    accessor: str, subscript: bool, os_names: set[str], environ_names: set[str], getenv: set[str]
+def _transformer(  # noqa: PLR0917 - one private call site
+    accessor: str,
+    subscript: bool,
+    os_names: set[str],
+    environ_names: set[str],
+    getenv: set[str],
+    shadowed: Callable[[int, int], bool] | None,
+    lines: list[str],
 ) -> Any:
     import libcst as cst
+    from libcst.metadata import PositionProvider
 
     accessor_node = cst.parse_expression(accessor)
 
     class _Rewriter(cst.CSTTransformer):
+        METADATA_DEPENDENCIES = (PositionProvider,) if shadowed else ()
+
         def __init__(self) -> None:
             super().__init__()
             self.count = 0
@@ -148,6 +175,13 @@ def _transformer(
             head, _, attr = dotted.partition(".")
             return (attr == "getenv" and head in os_names) or (not attr and head in getenv)
 
+        def _shadowed(self, original: cst.CSTNode) -> bool:
+            if shadowed is None:
+                return False
+            start = self.get_metadata(PositionProvider, original).start
+            column = len(lines[start.line - 1][: start.column].encode("utf-8"))
+            return shadowed(start.line, column)
+
         def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
             func = updated.func
             reads = self._is_getenv(func) or (
@@ -155,7 +189,7 @@ def _transformer(
                 and func.attr.value == "get"
                 and self._is_environ(func.value)
             )
-            if not reads or not updated.args:
+            if not reads or not updated.args or self._shadowed(original):
                 return updated
             self.count += 1
             return updated.with_changes(
@@ -166,6 +200,8 @@ def _transformer(
             self, original: cst.Subscript, updated: cst.Subscript
         ) -> cst.BaseExpression:
             if not subscript or id(original) in self.stores or not self._is_environ(updated.value):
+                return updated
+            if self._shadowed(original):
                 return updated
             self.count += 1
             return updated.with_changes(value=accessor_node)
@@ -184,6 +220,34 @@ def _unused(code: str, names: set[str]) -> set[str]:
         if isinstance(node, ast.Name) and node.id in names
     }
     return names - used
+
+
+def _exported(module: cst.Module) -> set[str]:
+    """The names of a literal ``__all__``: re-exported, so never removed (another module
+    may import ``os`` from this one)."""
+    import ast
+
+    import libcst as cst
+
+    names: set[str] = set()
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            targets: list[Any] = []
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, cst.AugAssign | cst.AnnAssign):
+                targets = [small.target]
+            if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets):
+                value = getattr(small, "value", None)
+                try:
+                    literal = ast.literal_eval(module.code_for_node(value)) if value else ()
+                except (ValueError, SyntaxError):
+                    continue
+                if isinstance(literal, list | tuple | set):
+                    names.update(n for n in literal if isinstance(n, str))
+    return names
 
 
 def _drop_unused(module: cst.Module, unused: set[str]) -> cst.Module:
@@ -254,7 +318,12 @@ def _insert_import(module: cst.Module, import_line: str) -> cst.Module:
 
 
 def rewrite_source(
-    source: str, *, accessor: str, import_line: str, subscript: bool = False
+    source: str,
+    *,
+    accessor: str,
+    import_line: str,
+    subscript: bool = False,
+    keep: frozenset[str] = frozenset(),
 ) -> Rewrite:
     """Rewrite the direct environment reads of one module.
 
@@ -263,6 +332,7 @@ def rewrite_source(
         accessor: the sanctioned environment object, as an expression (``get_env()``).
         import_line: the import that binds the accessor's name.
         subscript: the accessor supports ``accessor["NAME"]`` raising ``KeyError``.
+        keep: names other modules import from this one: their imports stay.
 
     Returns:
         The new text (None when nothing was rewritten) and the number of rewrites.
@@ -286,11 +356,26 @@ def rewrite_source(
     os_names, environ_names, getenv_names, imported = _bindings(module)
     if not (os_names or environ_names or getenv_names):
         return Rewrite(None, 0)
-    transformer = _transformer(accessor, subscript, os_names, environ_names, getenv_names)
-    changed = module.visit(transformer)
+    shadowing = find_shadowing(source, accessor_name(accessor))
+    if shadowing.module_binds:
+        return Rewrite(None, 0)
+    transformer = _transformer(
+        accessor,
+        subscript,
+        os_names,
+        environ_names,
+        getenv_names,
+        shadowing.covers if shadowing.regions else None,
+        source.splitlines(),
+    )
+    if shadowing.regions:
+        changed = cst.MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
+    else:
+        changed = module.visit(transformer)
     if not transformer.count:
         return Rewrite(None, 0)
     unused = _unused(changed.code, os_names | environ_names | getenv_names)
+    unused -= _exported(module) | keep
     if unused:
         changed = _drop_unused(changed, unused)
     if not _import_names(import_line) & imported:

@@ -19,7 +19,7 @@ Use instead:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from confwarden.checker.facts import EnvAccess
 from confwarden.checker.findings import Finding, Rule
@@ -28,11 +28,12 @@ RULE = Rule("CW107", "undeclared-env-var", "variable read in code but not declar
 
 
 def check_project(
-    reads: Iterable[tuple[str, EnvAccess]], declared: frozenset[str], schema: str
+    reads: Iterable[tuple[str, EnvAccess]], declared: Callable[[str], bool], schema: str
 ) -> Iterator[Finding]:
-    """Yield a finding for each read of a name the schema does not declare."""
+    """Yield a finding for each read of a name the schema does not declare (``declared``
+    also knows nested-group variables and case-insensitive schemas)."""
     for path, access in reads:
-        if access.name not in declared:
+        if not declared(access.name):
             yield Finding(
                 path,
                 access.line,

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -55,6 +56,19 @@ except (AttributeError, ValueError, OSError):  # not a POSIX system
     _MAX_ARGS_CHARS = 32_000
 
 RuffHit = tuple[int, int, str]  # (line, column, message)
+# F821: undefined name. TC004: a name imported only under ``if TYPE_CHECKING:`` and used
+# where Python evaluates it (an annotation without ``from __future__ import annotations``,
+# or code): defined for ruff's F821, a NameError all the same.
+_CODES = frozenset({"F821", "TC004", "TCH004"})
+TYPE_CHECKING_ONLY = "is imported only under `if TYPE_CHECKING:`"
+_QUOTED = re.compile(r"`([^`]+)`")
+
+
+def _type_checking_message(message: str) -> str:
+    """TC004's "Move import `a.B` out of type-checking block..." in the checker's words."""
+    found = _QUOTED.search(message)
+    name = found.group(1) if found else "a name"
+    return f"`{name}` {TYPE_CHECKING_ONLY} but used where Python evaluates it"
 
 
 def find_ruff() -> str | None:
@@ -90,12 +104,16 @@ class RuffRun:
             try:
                 diagnostics = json.loads(out or b"[]")
             except json.JSONDecodeError:
-                message = err.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
-                warnings.append(f"CW106 undefined-name: ruff failed: {message[0]}")
+                last = err.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+                warnings.append(f"CW106 undefined-name: ruff failed: {last[0]}")
                 continue
             for item in diagnostics:
-                if item.get("code") != "F821":
+                code = item.get("code")
+                if code not in _CODES:
                     continue
+                message = str(item["message"])
+                if code != "F821":
+                    message = _type_checking_message(message)
                 path = Path(item["filename"])
                 try:
                     rel = path.resolve().relative_to(self.root).as_posix()
@@ -103,7 +121,7 @@ class RuffRun:
                     rel = path.as_posix()
                 location = item.get("location") or {}
                 hits.setdefault(rel, []).append(
-                    (int(location.get("row", 1)), int(location.get("column", 1)), item["message"])
+                    (int(location.get("row", 1)), int(location.get("column", 1)), message)
                 )
         return hits, warnings
 
@@ -118,7 +136,7 @@ def start_ruff(
     """
     if ruff is None:
         return None
-    base = [ruff, "check", "--select", "F821", "--output-format", "json", "--no-cache"]
+    base = [ruff, "check", "--select", "F821,TC004", "--output-format", "json", "--no-cache"]
     base += ["--exit-zero", "--no-fix", "--quiet", "--"]
     batches: list[list[str]] = [[]]
     size = 0

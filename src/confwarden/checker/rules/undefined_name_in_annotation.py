@@ -3,8 +3,9 @@
 What it does:
     Reports the undefined names of ruff's F821 that sit where Python never evaluates them:
     inside a string annotation (``def f() -> "ToolDispatcher":``), in any function or
-    variable annotation of a module with ``from __future__ import annotations``, and in the
-    annotation of a local variable. They are split from CW106 because they cannot raise
+    variable annotation of a module with ``from __future__ import annotations``, in the
+    annotation of a local variable, and in the string type arguments of ``cast("T", x)`` and
+    ``TypeVar("T", bound="B")``. They are split from CW106 because they cannot raise
     ``NameError`` at run time. The rule is opt-in (``select = ["CW110"]``): the finding is
     real for type checkers and ``typing.get_type_hints()``, not for a deploy.
 
@@ -76,6 +77,8 @@ def _lazy_spans(tree: ast.Module) -> list[Span]:
         elif isinstance(node, ast.AnnAssign):
             annotations = [node.annotation]
             lazy = future or in_function  # local annotations are never evaluated
+        elif isinstance(node, ast.Call):
+            spans.extend(_span(n) for n in _type_strings(node))
         for annotation in annotations:
             if lazy:
                 spans.append(_span(annotation))
@@ -88,6 +91,20 @@ def _lazy_spans(tree: ast.Module) -> list[Span]:
         inner = in_function or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
         stack.extend((child, inner) for child in ast.iter_child_nodes(node))
     return spans
+
+
+def _type_strings(call: ast.Call) -> list[ast.expr]:
+    """The string arguments of ``cast("T", x)`` and ``TypeVar("T", "A", bound="B")``: type
+    expressions for type checkers, never evaluated by Python."""
+    func = call.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    if name == "cast":
+        candidates = call.args[:1]
+    elif name == "TypeVar":
+        candidates = [*call.args[1:], *(k.value for k in call.keywords if k.arg == "bound")]
+    else:
+        return []
+    return [n for n in candidates if isinstance(n, ast.Constant) and isinstance(n.value, str)]
 
 
 def _inside(line: int, column: int, span: Span) -> bool:

@@ -50,14 +50,24 @@ def check_project(
     """
     if schema.classes & loaded:
         return
+    nested = schema.nested
+    if not schema.case_sensitive:
+        read = {name.upper() for name in read}
+        nested = tuple(prefix.upper() for prefix in nested)
+    nested_reads = [name for name in read if name.startswith(nested)]
     for field, names in sorted(schema.own.items()):
-        if field in attributes or any(name in read for name in names):
+        folded = names if schema.case_sensitive else tuple(name.upper() for name in names)
+        if field in attributes or any(name in read for name in folded):
+            continue
+        prefixes = tuple(p for p in nested if p.startswith(folded))
+        if prefixes and any(name.startswith(prefixes) for name in nested_reads):
             continue
         name = names[0] if names else field
         shown = name if name == field else f"{name} (field {field})"
+        path, line = schema.where(field, name)
         yield Finding(
-            schema.path or "pyproject.toml",
-            schema.lines.get(name, 1),
+            path,
+            line,
             1,
             RULE.code,
             f"{shown} is declared in the schema {spec} but no code reads it; "

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from operator import itemgetter
 from types import MappingProxyType
-from typing import ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from confwarden.config.spec import FieldSpec, Problem, ResolvedValue, Severity
 from confwarden.config.validation.index import (
@@ -96,6 +96,8 @@ class ValidationContext:
             reported.
         extra_problems: problems found before validation (type conversion, deprecated names)
             to be reported together with the rules' findings.
+        defaults: the schema's default of each field, by field name: what the service uses
+            when a variable is unset (components judge it as set).
 
     Example:
         >>> ctx = ValidationContext.from_variables(Environment.STAGING, {"SECRET_KEY": "x"})
@@ -110,6 +112,7 @@ class ValidationContext:
     variables: Mapping[str, str] = field(repr=False)
     prefix: str | None = None
     extra_problems: Sequence[Problem] = ()
+    defaults: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_variables(

@@ -7,9 +7,13 @@ refuse on use. Whatever a component would refuse on first use is refused at star
 every other problem, in one :class:`~confwarden.errors.ConfigurationError`: a component
 error is a critical problem (``ENFORCE_CRITICAL`` stops on it too).
 
-The components are asked only about what the configuration uses: a component runs when one
-of its variables that the schema declares has a value. The database goes through
-``database.py`` (its own rule, with the same severity mapping).
+The components are asked only about what the configuration uses, project first: with a
+schema, a component reads only those of its variables the schema declares (a neighbour's
+``DATABASE_URL`` in the same environment is not this service's), a declared variable that is
+unset reads the schema's default (what the service itself would use), and a problem about a
+variable the schema does not declare is not this service's problem. A component runs when
+one of its declared variables has a value. The database goes through ``database.py`` (its
+own rule, with the same severity mapping).
 """
 
 from __future__ import annotations
@@ -17,13 +21,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from confwarden.components.problems import ValidationResult as ComponentResult
 from confwarden.config.spec import Problem, Severity
 from confwarden.config.validation.base import Rule, ValidationContext
 from confwarden.environment.detection import Environment
 
-__all__ = ["COMPONENT_CHECKS", "ComponentCheck", "ComponentRule", "component_problems"]
+__all__ = [
+    "COMPONENT_CHECKS",
+    "ComponentCheck",
+    "ComponentRule",
+    "component_problems",
+    "component_variables",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,21 +51,71 @@ class ComponentCheck:
     variables: tuple[str, ...]
     validate: Callable[[Mapping[str, str], Environment, tuple[str, ...]], ComponentResult]
 
-    def used(self, ctx: ValidationContext) -> tuple[str, ...]:
-        """The variables of this component that have a value in ``ctx``."""
-        # With a schema, only what it declares: a service is not judged on a neighbour's
-        # variables that happen to be in the same environment.
-        names = (
-            _declared(self.variables, ctx.index.current)
-            if ctx.fields
-            else _matching(self.variables, ctx.merged_variables)
-        )
+    def used(self, ctx: ValidationContext, variables: Mapping[str, str]) -> tuple[str, ...]:
+        """The variables of this component in ``variables`` (the :func:`component_variables`
+        of ``ctx``) that are set: a default alone does not make a service a client."""
         found: list[str] = []
-        for name in names:
+        for name in _matching(self.variables, variables):
             raw = ctx.get(name)
             if raw is not None and raw.strip():
                 found.append(name)
-        return tuple(found)
+        return tuple(sorted(found))
+
+
+def component_variables(ctx: ValidationContext, variables: tuple[str, ...]) -> Mapping[str, str]:
+    """What a component with these ``variables`` reads when judging ``ctx``.
+
+    Without a schema (a raw ``.env`` judged on its own): every variable. With one: the
+    component's variables the schema does not declare are left out, and a declared one that
+    is unset reads the schema's default, unless the field is required in the environment
+    (``required.missing`` reports that hole, once) or the component's whole URL
+    (``REDIS_URL``) is set, which the parts do not then feed.
+    """
+    merged = ctx.merged_variables
+    if not ctx.fields:
+        return merged
+    declared = ctx.index.current
+    foreign = [n for n in _matching(variables, merged) if n not in declared]
+    fills: dict[str, str] = {}
+    if not any(merged.get(n) for n in variables if n.endswith("_URL") and n in declared):
+        # (When the whole URL is set, the parts' defaults are not what the service uses.)
+        for name in _declared(variables, declared):
+            if name in merged:
+                continue
+            spec = ctx.spec_for(name)
+            if spec is None or spec.is_required(ctx.environment):
+                continue
+            text = _default_text(ctx.defaults.get(spec.name))
+            if text is not None:
+                fills[name] = text
+    if not foreign and not fills:
+        return merged  # the common case: nothing to hide, nothing to add, no copy
+    view = {k: v for k, v in merged.items() if k not in foreign}
+    view.update(fills)
+    return view
+
+
+def _default_text(value: Any) -> str | None:
+    """A default as the variable that would carry it; None when there is none to give."""
+    if value is None or value is ...:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "get_secret_value"):
+        return str(value.get_secret_value())
+    if isinstance(value, str | int | float):
+        return str(value)
+    return None
+
+
+def _undeclared(ctx: ValidationContext, item: Problem, variables: tuple[str, ...]) -> bool:
+    """True when ``item`` speaks only of the component's variables the schema does not
+    declare: not this service's problem."""
+    if not ctx.fields:
+        return False
+    names = item.variable.split("/")
+    declared = ctx.index.current
+    return all(n not in declared and _matching(variables, (n,)) for n in names)
 
 
 def _matching(patterns: tuple[str, ...], names: Iterable[str]) -> tuple[str, ...]:
@@ -135,10 +196,17 @@ def component_problems(
     *,
     skip: frozenset[str] = frozenset(),
     code: str | None = None,
+    variables: tuple[str, ...] = (),
 ) -> Iterator[Problem]:
-    """A component's problems as the rule's, with origins; the component's errors are critical."""
+    """A component's problems as the rule's, with origins; the component's errors are critical.
+
+    A problem naming only ``variables`` (the component's) the schema does not declare is
+    dropped: the service does not read them.
+    """
     for item in found.problems:
         if item.severity is Severity.IGNORE:
+            continue
+        if variables and _undeclared(ctx, item, variables):
             continue
         variable = _variable(item, ctx)
         if variable in skip:
@@ -163,8 +231,11 @@ class ComponentRule(Rule):
     def check(self, ctx: ValidationContext) -> Iterator[Problem]:
         """Yield every used component's problems, errors critical."""
         for check in COMPONENT_CHECKS:
-            used = check.used(ctx)
+            variables = component_variables(ctx, check.variables)
+            used = check.used(ctx, variables)
             if not used:
                 continue
-            result = check.validate(ctx.merged_variables, ctx.environment, used)
-            yield from component_problems(self, ctx, result, code=f"components.{check.name}")
+            result = check.validate(variables, ctx.environment, used)
+            yield from component_problems(
+                self, ctx, result, code=f"components.{check.name}", variables=check.variables
+            )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import lru_cache
 
 from confwarden.config.spec import Problem, Severity
@@ -72,14 +73,19 @@ class ConsistencyRule(Rule):
         if raw is None:
             return
         if not raw.strip():
-            yield self.problem(
-                ctx,
-                "ENVIRONMENT",
-                "is set but blank (an unset template variable?); a blank value is never "
-                "read as unset",
-                "Set ENVIRONMENT to development, testing, staging or production, or remove it",
-                critical=True,
-                code="consistency.environment",
+            # Blocking: it stops startup in every mode, development's WARN included (a
+            # blank ENVIRONMENT= in a .env used to warn and start; detection refuses it).
+            yield replace(
+                self.problem(
+                    ctx,
+                    "ENVIRONMENT",
+                    "is set but blank (an unset template variable?); a blank value is never "
+                    "read as unset",
+                    "Set ENVIRONMENT to development, testing, staging or production, or remove it",
+                    critical=True,
+                    code="consistency.environment",
+                ),
+                blocking=True,
             )
             return
         try:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 
 from confwarden.config.spec import Problem
 from confwarden.config.validation.base import Rule, ValidationContext
-from confwarden.config.validation.components import component_problems
+from confwarden.config.validation.components import component_problems, component_variables
 
 __all__ = ["DATABASE_VARIABLES", "DatabaseRule"]
 
@@ -37,9 +37,10 @@ _CRITICAL = frozenset({"POSTGRES_HOST", "POSTGRES_USER", "POSTGRES_PASSWORD", "P
 class DatabaseRule(Rule):
     """The database settings fail ``DatabaseURLBuilder(...).validate()`` for the environment.
 
-    Runs when a declared field belongs to the ``database`` group or any database variable
-    is set: a service without a database is not told to configure one. A missing value of a
-    field required in the environment is left to ``required.missing``.
+    Runs when the schema declares a database variable (without a schema: when one is set):
+    a service without a database is not told to configure one. Judges only the variables the
+    schema declares, an unset one as the schema's default (:func:`component_variables`). A
+    missing value of a field required in the environment is left to ``required.missing``.
     """
 
     code = "database.url_builder"
@@ -53,16 +54,19 @@ class DatabaseRule(Rule):
 
         # in_docker=False: the container rewrite of localhost changes the URL, not whether
         # the settings are valid, and validation must not depend on the machine it runs on.
-        builder = DatabaseURLBuilder(
-            ctx.merged_variables, environment=ctx.environment, in_docker=False
-        )
+        # With a schema, the builder reads only the variables the schema declares, unset
+        # ones as the schema's defaults: the service is judged on what it would use.
+        variables = component_variables(ctx, DATABASE_VARIABLES)
+        builder = DatabaseURLBuilder(variables, environment=ctx.environment, in_docker=False)
         result = builder.validate()
         skip = frozenset(
             p.variable.split("/")[-1]
             for p in result.problems
             if _left_to_required_rule(ctx, p.variable.split("/")[-1])
         )
-        for problem in component_problems(self, ctx, result, skip=skip):
+        for problem in component_problems(
+            self, ctx, result, skip=skip, variables=DATABASE_VARIABLES
+        ):
             if problem.variable in _CRITICAL and not problem.critical:
                 yield dataclasses.replace(problem, critical=True)
             else:
@@ -70,8 +74,10 @@ class DatabaseRule(Rule):
 
 
 def _uses_database(ctx: ValidationContext) -> bool:
-    if "database" in ctx.index.groups:
-        return True
+    # With a schema, only its own declaration counts: a neighbour's POSTGRES_* variables in
+    # the same environment do not make this service a database client.
+    if ctx.fields:
+        return any(name in ctx.index.current for name in DATABASE_VARIABLES)
     return any(name in ctx.variables for name in DATABASE_VARIABLES)
 
 

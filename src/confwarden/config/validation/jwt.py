@@ -50,6 +50,8 @@ class JwtSecretRule(Rule):
                 continue
             if found.variable == missing and _required_field_covers(ctx, manager.candidates):
                 continue
+            if found.variable in ctx.index.known and found.variable not in ctx.index.current:
+                continue  # another environment's declared name: variants.other_environment
             yield self.adopt(ctx, found, variable=found.variable.split("/")[0], critical=True)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import unquote, urlsplit
 
-from confwarden.components.weak_secrets import weak_value_reason
+from confwarden.components.weak_secrets import short_reason, weak_value_reason
 from confwarden.config.spec import Problem, Severity
 from confwarden.config.validation.base import (
     ConfigItem,
@@ -86,7 +86,7 @@ class SecretStrengthRule(Rule):
                 yield self.problem(
                     ctx,
                     item.variable,
-                    f"is {len(secret)} characters, needs at least {MIN_SECRET_LENGTH}",
+                    f"{short_reason(MIN_SECRET_LENGTH)} (value not shown)",
                     f"Use a random secret of at least {MIN_SECRET_LENGTH} characters for "
                     f"{item.variable}",
                     severity=length_severity,

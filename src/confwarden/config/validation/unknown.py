@@ -19,6 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import lru_cache
 
 from confwarden.config.spec import Problem, Severity
@@ -103,6 +104,9 @@ def _unset_names(ctx: ValidationContext) -> frozenset[str]:
     return frozenset(n for n in names if "{" not in n)
 
 
+_FILE_SUFFIX = "_FILE"
+
+
 def _squash(name: str) -> str:
     return name.replace("_", "").upper()
 
@@ -139,6 +143,8 @@ class UnknownVariableRule(Rule):
                 continue
             if nested and name.startswith(nested):
                 continue
+            if name.endswith(_FILE_SUFFIX) and name[: -len(_FILE_SUFFIX)] in known:
+                continue  # SVC_DB_PASSWORD_FILE: the VAR_FILE reference of a declared name
             prefixed = bool(prefix) and name.startswith(prefix or "")
             if not prefixed and not _CONFIG_LIKE.match(name):
                 continue
@@ -180,7 +186,7 @@ class UnknownVariableRule(Rule):
             return
         unset = ctx.get(meant) is None
         spec = ctx.spec_for(meant)
-        yield self.problem(
+        problem = self.problem(
             ctx,
             name,
             f"is not a known variable: {name!a} only looks like {meant} (it contains "
@@ -191,3 +197,6 @@ class UnknownVariableRule(Rule):
             critical=bool(unset and (ctx.environment.is_deployed or (spec and spec.critical))),
             code="unknown.look_alike",
         )
+        # The header escaped like the message: a zero-width space or a BOM printed raw is
+        # invisible, and a Cyrillic letter reads as the Latin one it imitates.
+        yield replace(problem, variable=ascii(name)[1:-1])

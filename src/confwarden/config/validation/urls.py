@@ -102,18 +102,19 @@ class UrlFormatRule(Rule):
 
     def _credentials(self, ctx: ValidationContext, variable: str) -> Problem:
         # A field not declared sensitive is a plain str: repr(config) and the service's own
-        # logs show it whole (confwarden's outputs mask URL passwords by shape). Reported in
-        # every environment, as a warning: a DSN in a URL field is a common, working pattern.
-        # Components that refuse credentials outright (service URLs) make it an error. The
-        # message is port discovery's, so both read as one problem.
+        # logs show it whole (confwarden's outputs mask URL passwords by shape), and nothing
+        # rotates or judges that password as a secret. Staging and production refuse it
+        # (critical); development and testing warn, where a local DSN is a working shortcut.
+        # The message is port discovery's, so both read as one problem.
+        deployed = ctx.environment.is_deployed
         return self.problem(
             ctx,
             variable,
             "contains credentials (not shown)",
             f"Declare {variable}'s field sensitive (SecretStr), or move the password out of "
             "the URL into a secret variable",
-            severity=Severity.WARNING,
-            critical=False,
+            severity=Severity.ERROR if deployed else Severity.WARNING,
+            critical=deployed,
             code="urls.credentials",
         )
 

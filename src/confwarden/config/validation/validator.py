@@ -17,6 +17,7 @@ from confwarden.config.health import compute_health
 from confwarden.config.spec import Problem, Severity, ValidationMode
 from confwarden.config.validation.base import Rule, ValidationContext, ValidationResult
 from confwarden.environment.masking import mask_text
+from confwarden.environment.secret_values import secret_parts
 
 __all__ = ["ConfigurationValidator", "default_rules", "is_error_in_mode", "rules_for"]
 
@@ -32,6 +33,7 @@ def default_rules() -> tuple[Rule, ...]:
     from confwarden.config.validation.components import ComponentRule
     from confwarden.config.validation.consistency import ConsistencyRule
     from confwarden.config.validation.database import DatabaseRule
+    from confwarden.config.validation.defaults import LibraryDefaultRule
     from confwarden.config.validation.environment import DeployedUrlRule
     from confwarden.config.validation.jwt import JwtSecretRule
     from confwarden.config.validation.numbers import NumberRule
@@ -51,6 +53,7 @@ def default_rules() -> tuple[Rule, ...]:
         DeployedUrlRule(),
         NumberRule(),
         SecretStrengthRule(),
+        LibraryDefaultRule(),
         PortRule(),
         ConsistencyRule(),
         UnknownVariableRule(),
@@ -72,8 +75,14 @@ def rules_for(schema: type) -> tuple[Rule, ...]:
         >>> rules_for(Plain) == default_rules()
         True
     """
-    own: tuple[Rule, ...] = getattr(schema, "__confwarden_rules__", ())
-    return (*default_rules(), *own)
+    # Collected along the MRO: a schema mixing a preset (its own rules) with an included
+    # settings class (its own rules) keeps both; a subclass's rule of a type replaces its
+    # parents'.
+    own: dict[type[Rule], Rule] = {}
+    for klass in getattr(schema, "__mro__", (schema,)):
+        for rule in vars(klass).get("__confwarden_rules__", ()):
+            own.setdefault(type(rule), rule)
+    return (*default_rules(), *own.values())
 
 
 def is_error_in_mode(problem: Problem, mode: ValidationMode) -> bool:
@@ -124,13 +133,20 @@ class ConfigurationValidator:
     def collect(self, ctx: ValidationContext) -> list[Problem]:
         """Every problem of every rule plus ``ctx.extra_problems``, deduplicated, in order.
 
-        ``critical`` is set on problems about critical fields, so the mode can see it.
+        ``critical`` is set on problems about critical fields, so the mode can see it. One
+        problem per cause: a value the loader could not convert (``schema.type``, blocking in
+        every environment) is not judged again by the rules (``SHOP_PORT=8080,9090`` is not
+        also "not a port number").
         """
         problems: list[Problem] = []
+        unusable: set[str] = set()
         for problem in ctx.extra_problems:
             problems.append(problem)
+            if problem.rule == _UNCONVERTIBLE:
+                unusable.add(problem.variable)
         for rule in self.rules:
-            problems.extend(self._run(rule, ctx))
+            found = self._run(rule, ctx)
+            problems.extend(p for p in found if p.variable not in unusable)
         # Keyed without the rule: a component's finding and a rule's read alike when they
         # come from the same table (a weak password), and are one problem.
         seen: set[tuple[str, str]] = set()
@@ -170,7 +186,9 @@ class ConfigurationValidator:
         except Exception as exc:
             # A broken rule must not take startup down with it, nor leak what it was
             # looking at: the exception text may quote a value, so every value is masked.
-            text = mask_text(f"{type(exc).__name__}: {exc}", ctx.variables.values())
+            values = ctx.variables.values()
+            parts = (part for value in values if value for part in secret_parts(value))
+            text = mask_text(f"{type(exc).__name__}: {exc}", [*values, *parts])
             logger.warning("validation rule %s crashed: %s", rule.code, text)
             return [
                 Problem(
@@ -187,6 +205,9 @@ class ConfigurationValidator:
     def __repr__(self) -> str:
         mode = self.mode.value if self.mode else "by environment"
         return f"<ConfigurationValidator mode={mode} rules={len(self.rules)}>"
+
+
+_UNCONVERTIBLE = "schema.type"  # the loader's problem for a set value it cannot convert
 
 
 def _mark_critical(problem: Problem, ctx: ValidationContext) -> Problem:

@@ -12,7 +12,10 @@ variant an error instead of guessing which one was meant:
   ``SECRET_KEY_PRODUCTION``) that no field declares.
 
 A variant naming the environment being started is an error (critical: the operator meant
-it for this deployment); a variant naming another environment is a warning.
+it for this deployment). A variable of another environment (``JWT_SECRET_STAGING`` or
+``SECRET_KEY_STAGING`` in production), declared or not, is never read there: in staging and
+production it is an error too (critical: another environment's secret where it does not
+belong, or a deployment built from the wrong template), a warning elsewhere.
 """
 
 from __future__ import annotations
@@ -49,31 +52,41 @@ def variant_names(name: str) -> list[tuple[str, Environment]]:
 
 
 _Variants = dict[str, tuple[Environment, tuple[str, ...]]]
-_cache: dict[tuple[int, Environment], tuple[Sequence[FieldSpec], _Variants]] = {}
+_Foreign = dict[str, tuple[Environment, tuple[str, ...], bool]]
+_cache: dict[tuple[int, Environment], tuple[Sequence[FieldSpec], _Variants, _Foreign]] = {}
 
 
-def _variants(fields: Sequence[FieldSpec], environment: Environment) -> _Variants:
-    """Every unread variant of ``fields`` -> (the environment it names, the names read).
+def _variants(fields: Sequence[FieldSpec], environment: Environment) -> tuple[_Variants, _Foreign]:
+    """The unread variants of ``fields`` and the declared names of other environments.
 
-    Computed once per schema tuple and environment, like the field index.
+    The first maps each unread variant -> (the environment it names, the names read); the
+    second each declared name of another environment (``JWT_SECRET_STAGING`` in production)
+    -> (that environment, the names read here, whether the field is a secret). Computed
+    once per schema tuple and environment, like the field index.
     """
     key = (id(fields), environment)
     hit = _cache.get(key)
     if hit is not None and hit[0] is fields:
-        return hit[1]
+        return hit[1], hit[2]
     index = field_index(fields, environment)
     result: _Variants = {}
+    foreign: _Foreign = {}
     for spec in fields:
         read = index.names.get(spec.name, ())
         for template in (*spec.env_names, *spec.deprecated_names):
             for variant, named in variant_names(template):
                 if variant not in index.known:
                     result.setdefault(variant, (named, read))
+            if "{ENVIRONMENT}" in template:
+                for other in Environment:
+                    name = template.replace("{ENVIRONMENT}", other.value.upper())
+                    if other is not environment and name not in index.current:
+                        foreign.setdefault(name, (other, read, spec.sensitive))
     if isinstance(fields, tuple):
         if len(_cache) >= 64:
             _cache.clear()
-        _cache[key] = (fields, result)
-    return result
+        _cache[key] = (fields, result, foreign)
+    return result, foreign
 
 
 class UnreadVariantRule(Rule):
@@ -86,11 +99,26 @@ class UnreadVariantRule(Rule):
         """Yield one problem per set, unread variant."""
         if not ctx.fields:
             return
-        variants = _variants(ctx.fields, ctx.environment)
+        variants, foreign = _variants(ctx.fields, ctx.environment)
         # The process environment is small next to a schema's variants: walk it.
         for name in sorted(ctx.variables.keys() & variants.keys()):
             environment, read = variants[name]
             yield self._problem(ctx, name, environment, read)
+        if ctx.environment.is_deployed:
+            for name in sorted(ctx.variables.keys() & foreign.keys()):
+                if not ctx.variables[name].strip():
+                    continue
+                other, read, sensitive = foreign[name]
+                kind = "secret" if sensitive else "variable"
+                yield self.problem(
+                    ctx,
+                    name,
+                    f"is {other.value}'s {kind}, set in {ctx.environment.value}; it is "
+                    f"never read here ({ctx.environment.value} reads {', '.join(read)})",
+                    f"Unset {name} in {ctx.environment.value}",
+                    critical=True,
+                    code="variants.other_environment",
+                )
 
     def _problem(
         self,
@@ -101,20 +129,36 @@ class UnreadVariantRule(Rule):
     ) -> Problem:
         current = environment is ctx.environment
         names = ", ".join(read) or "its declared names"
+        deployed = ctx.environment.is_deployed
         if current:
             message = (
                 f"is set but never read: in {ctx.environment.value} this field reads {names} "
                 "(environment names are spelled out in variable names)"
             )
-            fix = f"Rename {variant} to {read[0] if read else 'the declared name'} and unset it"
+            fix = _rename_fix(ctx, variant, read)
         else:
             message = f"is set but never read: it names {environment.value}, not a declared name"
             fix = f"Remove {variant}, or spell the environment out ({names})"
+        stops = current or deployed
         return self.problem(
             ctx,
             variant,
             message,
             fix,
-            severity=Severity.ERROR if current else Severity.WARNING,
-            critical=True if current else None,
+            severity=Severity.ERROR if stops else Severity.WARNING,
+            critical=True if stops else None,
         )
+
+
+def _rename_fix(ctx: ValidationContext, variant: str, read: tuple[str, ...]) -> str:
+    # "Rename JWT_SECRET_PROD to JWT_SECRET_KEY" is wrong advice when JWT_SECRET_KEY is set
+    # already (renaming would overwrite it): say which variable holds the value instead.
+    if not read:
+        return f"Rename {variant} to the declared name"
+    already = [name for name in read if ctx.get(name) is not None]
+    if not already:
+        return f"Rename {variant} to {read[0]}"
+    return (
+        f"Unset {variant}: {already[0]} is already set and is what this environment reads "
+        f"(if {variant} held the intended value, put it in {already[0]})"
+    )

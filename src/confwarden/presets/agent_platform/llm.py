@@ -108,4 +108,5 @@ def _shape_problem(key_format: KeyFormat, raw: str) -> str | None:
             return f"looks like {article} {provider} key"
     if any(c.isspace() for c in raw):
         return "contains whitespace"
-    return f"does not have the expected format ({len(raw)} characters)"
+    # Never the length: it narrows a brute-force search of a refused secret.
+    return "does not have the expected format (value not shown)"

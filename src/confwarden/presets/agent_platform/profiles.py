@@ -9,6 +9,7 @@ base class (``BackendConfig(AppConfig)``) gets the same lookup for its own profi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from confwarden.environment.detection import Environment
@@ -42,7 +43,13 @@ class TestingConfig(AppConfig):
     environment: Environment = Environment.TESTING
     debug: bool = False
     log_level: LogLevel = "INFO"
-    use_memory_db: bool = True
+    # The in-memory database is a test default, not a schema default: served only under a
+    # test runner, so ENVIRONMENT=testing copied into a deployment keeps its real database
+    # (or fails for want of one) instead of silently writing to SQLite in memory.
+    TEST_DEFAULTS: ClassVar[Mapping[str, str]] = {
+        **AppConfig.TEST_DEFAULTS,
+        "USE_MEMORY_DB": "true",
+    }
     jwt_access_token_expire_minutes: int = 5
 
 
