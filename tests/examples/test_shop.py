@@ -45,7 +45,7 @@ def test_shop_suite_passes_against_real_postgres_and_redis(
     env.update({k: redis[k] for k in ("REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD")})
     result = _run(["-m", "pytest", "-q"], env)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "8 passed" in result.stdout
+    assert "9 passed" in result.stdout
     assert postgres_server.password not in result.stdout + result.stderr
     assert redis_server.password not in result.stdout + result.stderr
 

@@ -50,3 +50,19 @@ def test_a_hub_on_a_live_manager_watches_its_stores_and_its_reloads() -> None:
         assert alerts.get(timeout=10).kind == "reload"
     finally:
         live.close()
+
+
+def test_hub_publishes_the_first_health_change_after_start() -> None:
+    from tests.clock import FakeClock
+
+    clock = FakeClock()
+    hub = MonitoringHub(clock=clock)
+    hub.start()
+    try:
+        hub.tracker.create("stuck_agent")
+        clock.advance(11)
+        hub.tracker.check()  # a death before the first periodic check
+    finally:
+        hub.stop()
+    changes = [e for e in hub.bus.backlog if e["type"] == "health_change"]
+    assert [(e["previous"], e["status"]) for e in changes] == [("UP", "DEGRADED")]

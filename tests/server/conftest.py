@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 import pytest
 from pydantic import SecretStr
@@ -73,10 +73,27 @@ def hub(clock: FakeClock) -> MonitoringHub:
     return make_hub(dict(GOOD), clock=clock)
 
 
+class _Client(TestClient):
+    # TestClient's WebSockets use the Host "testserver" whatever base_url says.
+    def websocket_connect(self, url: str, *args: Any, **kwargs: Any) -> WebSocketTestSession:
+        base = str(self.base_url).replace("http", "ws", 1).rstrip("/")
+        return super().websocket_connect(base + url, *args, **kwargs)
+
+
+def local_client(app: Any) -> TestClient:
+    """A client on this machine (loopback address and ``Host``): served without a token."""
+    return _Client(app, base_url="http://127.0.0.1:8700", client=("127.0.0.1", 50000))
+
+
+def remote_client(app: Any) -> TestClient:
+    """A client of another machine, reaching the service under its network name."""
+    return _Client(app, base_url="http://shop.internal:8000", client=("10.1.2.3", 50000))
+
+
 @pytest.fixture
 def client(hub: MonitoringHub) -> Iterator[TestClient]:
     # The hub is driven by the tests (check() calls), not by its background threads.
-    with TestClient(create_app(hub, manage_hub=False)) as test_client:
+    with local_client(create_app(hub, manage_hub=False)) as test_client:
         yield test_client
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 from tests.clock import FakeClock
-from tests.server.conftest import StreamEnded, make_hub
+from tests.server.conftest import StreamEnded, local_client, make_hub
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import create_app
@@ -27,7 +27,7 @@ def test_health_is_503_when_down(clock: FakeClock) -> None:
     hub = make_hub({}, clock=clock)
     assert hub.config is not None
     hub.config.check()
-    with TestClient(create_app(hub, manage_hub=False)) as client:
+    with local_client(create_app(hub, manage_hub=False)) as client:
         response = client.get("/health")
         assert response.status_code == 503
         assert response.json()["components"]["config"]["reason"].endswith("SHOP_SECRET")
@@ -120,6 +120,9 @@ def test_metrics_are_prometheus_text(
     assert samples[("confwarden_execution_deaths_total", (("cause", "no_heartbeat"),))] == 1
     assert samples[("confwarden_executions", (("state", "dead"),))] == 1
     assert samples[("confwarden_event_silent_failures_total", ())] == 0
+    # Present before the first drop: a rate() alert needs its zero.
+    dropped = ("confwarden_event_stream_dropped_clients_total", (("reason", "slow_consumer"),))
+    assert samples[dropped] == 0
 
 
 def test_events_stream_sends_the_backlog_then_live_events(
@@ -183,7 +186,7 @@ def test_app_mounts_inside_a_host_application(hub: MonitoringHub) -> None:
     host = Starlette(
         routes=[Route("/", home), Mount("/confwarden", create_app(hub, manage_hub=False))]
     )
-    with TestClient(host) as client:
+    with local_client(host) as client:
         assert client.get("/").text == "shop"
         assert client.get("/confwarden/health/live").json() == {"status": "UP"}
         assert 'src="dashboard.js"' in client.get("/confwarden/").text
@@ -191,8 +194,34 @@ def test_app_mounts_inside_a_host_application(hub: MonitoringHub) -> None:
 
 
 def test_app_lifespan_starts_and_stops_the_hub(hub: MonitoringHub) -> None:
-    with TestClient(create_app(hub)) as client:
+    with local_client(create_app(hub)) as client:
         assert hub.config is not None
         assert hub.checker._thread is not None
         assert client.get("/health/live").status_code == 200
     assert hub.checker._thread is None
+
+
+def test_metrics_count_reloads_by_source_kind() -> None:
+    import threading
+
+    from confwarden.config.manager import UnifiedConfigManager
+    from confwarden.environment.detection import Environment
+    from confwarden.environment.isolated import IsolatedEnvironment
+    from confwarden.monitoring import MonitoringSettings
+
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    manager = UnifiedConfigManager(MonitoringSettings, env=env, environment=Environment.TESTING)
+    hub = MonitoringHub(manager)
+    app = create_app(hub, manage_hub=False)  # before the manager goes live, as serve does
+    reloaded = threading.Event()
+    live = manager.start_live()
+    try:
+        live.add_callback(lambda update: reloaded.set() if update.applied else None)
+        env.set("AGENT_HEARTBEAT_TIMEOUT", "45", source="ops")
+        assert reloaded.wait(10)
+        with local_client(app) as client:
+            text = client.get("/metrics").text
+    finally:
+        manager.close()
+    assert 'confwarden_source_reloads_total{source="set"} 1.0' in text
+    assert 'confwarden_source_last_reload_age_seconds{source="set"}' in text

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from starlette.testclient import TestClient
-from starlette.websockets import WebSocketDisconnect
-from tests.server.conftest import API_PATHS, StreamEnded
+from starlette.testclient import TestClient, WebSocketDenialResponse
+from tests.server.conftest import API_PATHS, StreamEnded, local_client, remote_client
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import TokenGuard, create_app, is_loopback
 from confwarden.server.auth import token_matches
 
 TOKEN = "t0ken-CANARY-3a7f"
+# Everything but the probes, which answer anyone (a kubelet has no token).
+PRIVATE_PATHS = [p for p in API_PATHS if p not in ("/health/live", "/health/ready")]
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def guarded(hub: MonitoringHub) -> TestClient:
     return TestClient(create_app(hub, token=TOKEN, manage_hub=False))
 
 
-@pytest.mark.parametrize("path", API_PATHS)
+@pytest.mark.parametrize("path", PRIVATE_PATHS)
 def test_auth_refuses_a_request_without_the_token(guarded: TestClient, path: str) -> None:
     response = guarded.get(path)
     assert response.status_code == 401
@@ -27,7 +28,7 @@ def test_auth_refuses_a_request_without_the_token(guarded: TestClient, path: str
     assert TOKEN not in response.text
 
 
-@pytest.mark.parametrize("path", API_PATHS)
+@pytest.mark.parametrize("path", PRIVATE_PATHS)
 def test_auth_refuses_a_wrong_token(guarded: TestClient, path: str) -> None:
     assert guarded.get(path, headers={"Authorization": "Bearer nope"}).status_code == 401
 
@@ -36,7 +37,7 @@ def test_auth_refuses_a_wrong_token(guarded: TestClient, path: str) -> None:
     "headers", [{"Authorization": f"Bearer {TOKEN}"}, {"X-Confwarden-Token": TOKEN}]
 )
 def test_auth_accepts_the_token_in_a_header(guarded: TestClient, headers: dict[str, str]) -> None:
-    assert guarded.get("/health/live", headers=headers).status_code == 200
+    assert guarded.get("/config", headers=headers).status_code == 200
 
 
 def test_auth_refuses_the_query_parameter_on_http(guarded: TestClient) -> None:
@@ -56,10 +57,11 @@ def test_auth_websocket_accepts_the_query_parameter(
         ended.close(ws)
 
 
-def test_auth_websocket_without_token_is_closed(guarded: TestClient) -> None:
-    with pytest.raises(WebSocketDisconnect) as info, guarded.websocket_connect("/events"):
+def test_auth_websocket_without_token_is_refused_with_the_reason(guarded: TestClient) -> None:
+    with pytest.raises(WebSocketDenialResponse) as info, guarded.websocket_connect("/events"):
         pass  # pragma: no cover - refused before this point
-    assert info.value.code == 1008
+    assert info.value.status_code == 401
+    assert "a token is required" in info.value.json()["error"]
 
 
 def test_auth_guard_repr_hides_the_token() -> None:
@@ -72,6 +74,12 @@ def test_auth_guard_repr_hides_the_token() -> None:
 def test_auth_guard_refuses_an_empty_token() -> None:
     with pytest.raises(ValueError, match="must not be empty"):
         TokenGuard(lambda *a: None, "")  # type: ignore[arg-type,return-value]
+
+
+@pytest.mark.parametrize("token", ["   \t", "short-token"])
+def test_auth_guard_refuses_a_blank_or_short_token(token: str) -> None:
+    with pytest.raises(ValueError, match=r"at least 16 characters|must not be empty"):
+        TokenGuard(lambda *a: None, token)  # type: ignore[arg-type,return-value]
 
 
 def test_auth_token_compare() -> None:
@@ -110,3 +118,114 @@ def test_auth_guard_works_under_a_mount_prefix(hub: MonitoringHub) -> None:
         assert client.get("/confwarden/health").status_code == 401
         headers = {"Authorization": f"Bearer {TOKEN}"}
         assert client.get("/confwarden/health/live", headers=headers).status_code == 200
+
+
+# -- no token: secure by default (mounted in an app as well as alone) ------------------------
+
+
+@pytest.mark.parametrize("path", PRIVATE_PATHS)
+def test_auth_without_token_refuses_a_remote_client(hub: MonitoringHub, path: str) -> None:
+    with remote_client(create_app(hub, manage_hub=False)) as client:
+        response = client.get(path)
+    assert response.status_code == 401
+    error = response.json()["error"]
+    assert "a token is required" in error
+    assert "CONFWARDEN_SERVE_TOKEN" in error
+    assert "create_app(hub, token=...)" in error
+
+
+def test_auth_without_token_refuses_a_remote_websocket(hub: MonitoringHub) -> None:
+    client = remote_client(create_app(hub, manage_hub=False))
+    with pytest.raises(WebSocketDenialResponse) as info, client.websocket_connect("/events"):
+        pass  # pragma: no cover - refused before this point
+    assert info.value.status_code == 401
+
+
+def test_auth_without_token_serves_the_probes_to_a_remote_client(hub: MonitoringHub) -> None:
+    # A kubelet probes from the node's address, without a token; the status only.
+    with remote_client(create_app(hub, manage_hub=False)) as client:
+        assert client.get("/health/live").json() == {"status": "UP"}
+        ready = client.get("/health/ready")
+        assert client.get("/").status_code == 200
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "DOWN"}
+
+
+@pytest.mark.parametrize("path", API_PATHS)
+def test_auth_without_token_serves_a_loopback_client(hub: MonitoringHub, path: str) -> None:
+    with local_client(create_app(hub, manage_hub=False)) as client:
+        assert client.get(path).status_code in (200, 503)
+
+
+def test_auth_token_from_the_environment_variable(hub: MonitoringHub) -> None:
+    hub.env.set("CONFWARDEN_SERVE_TOKEN", TOKEN, source="test")  # type: ignore[attr-defined]
+    with remote_client(create_app(hub, manage_hub=False)) as client:
+        assert client.get("/config").status_code == 401
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        assert client.get("/config", headers=headers).status_code == 200
+    with local_client(create_app(hub, manage_hub=False)) as client:
+        assert client.get("/config").status_code == 401  # a token binds everyone
+
+
+def test_auth_allow_unauthenticated_is_an_explicit_decision(hub: MonitoringHub) -> None:
+    app = create_app(
+        hub, allow_unauthenticated=True, allowed_hosts=["shop.internal"], manage_hub=False
+    )
+    with remote_client(app) as client:
+        assert client.get("/config").status_code == 200
+
+
+# -- DNS rebinding and cross-site WebSockets --------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["rebind.evil.example", "rebind.evil.example:8700", "10.0.0.1"])
+def test_auth_without_token_refuses_a_foreign_host_header(hub: MonitoringHub, host: str) -> None:
+    with local_client(create_app(hub, manage_hub=False)) as client:
+        response = client.get("/config", headers={"Host": host})
+    assert response.status_code == 400
+    assert f"host {host!r} is not allowed" in response.json()["error"]
+
+
+@pytest.mark.parametrize("host", ["localhost:8700", "127.0.0.1", "[::1]:8700", "app.localhost"])
+def test_auth_without_token_accepts_loopback_host_names(hub: MonitoringHub, host: str) -> None:
+    with local_client(create_app(hub, manage_hub=False)) as client:
+        assert client.get("/config", headers={"Host": host}).status_code == 200
+
+
+def test_auth_allowed_hosts_widen_the_host_check(hub: MonitoringHub) -> None:
+    app = create_app(hub, allowed_hosts=["*.corp.example"], manage_hub=False)
+    with local_client(app) as client:
+        assert client.get("/config", headers={"Host": "cw.corp.example"}).status_code == 200
+        assert client.get("/config", headers={"Host": "corp.example.evil"}).status_code == 400
+
+
+def test_auth_websocket_from_another_origin_is_refused_even_with_the_token(
+    guarded: TestClient,
+) -> None:
+    headers = {"Origin": "http://evil.example"}
+    with (
+        pytest.raises(WebSocketDenialResponse) as info,
+        guarded.websocket_connect(f"/events?token={TOKEN}", headers=headers),
+    ):
+        pass  # pragma: no cover - refused before this point
+    assert info.value.status_code == 403
+    assert "origin 'http://evil.example' is not this server's" in info.value.json()["error"]
+
+
+def test_auth_websocket_from_its_own_origin_is_accepted(hub: MonitoringHub) -> None:
+    ended = StreamEnded(hub)
+    with (
+        local_client(create_app(hub, manage_hub=False)) as client,
+        client.websocket_connect("/events", headers={"Origin": "http://127.0.0.1:8700"}) as ws,
+    ):
+        ended.close(ws)
+
+
+def test_auth_allowed_origins_accept_another_origin(hub: MonitoringHub) -> None:
+    ended = StreamEnded(hub)
+    app = create_app(hub, allowed_origins=["https://ops.example"], manage_hub=False)
+    with (
+        local_client(app) as client,
+        client.websocket_connect("/events", headers={"Origin": "https://ops.example"}) as ws,
+    ):
+        ended.close(ws)

@@ -6,7 +6,7 @@ import json
 
 from starlette.testclient import TestClient
 from tests.clock import FakeClock
-from tests.server.conftest import API_PATHS, CANARY, DB_CANARY, StreamEnded
+from tests.server.conftest import API_PATHS, CANARY, DB_CANARY, StreamEnded, local_client
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import create_app
@@ -32,6 +32,11 @@ def _stir(hub: MonitoringHub, clock: FakeClock) -> None:
     hub.tracker.create("triage_agent")
     clock.advance(11)
     hub.tracker.check()  # agent_death
+    # Errors are free text a service writes: a DSN with its password, a key quoted raw.
+    failed = hub.tracker.create("db_agent")
+    hub.tracker.fail(failed, f"could not connect to postgresql://u:{DB_CANARY}@h/db")
+    quoted = hub.tracker.create("api_agent")
+    hub.tracker.fail(quoted, f"provider refused key {ROTATED[:-8]}")
     hub.flow.connect("ws-1")
     hub.flow.sent("ws-1", "e1", event_type="agent_started")
     clock.advance(31)
@@ -69,3 +74,12 @@ def test_canary_absent_from_the_hub_repr(hub: MonitoringHub, clock: FakeClock) -
     _stir(hub, clock)
     _assert_clean(repr(hub))
     _assert_clean(json.dumps(hub.report().to_dict()))
+
+
+def test_canary_execution_errors_are_masked(hub: MonitoringHub, clock: FakeClock) -> None:
+    _stir(hub, clock)
+    with local_client(create_app(hub, manage_hub=False)) as client:
+        executions = client.get("/executions").json()["executions"]
+    errors = {e["agent_name"]: e["error"] for e in executions}
+    assert errors["db_agent"] == "could not connect to postgresql://u:***@h/db"
+    assert errors["api_agent"] == "provider refused key ***"

@@ -35,6 +35,8 @@ def test_dashboard_shows_the_score_and_an_agent_death_within_two_seconds(
         agent_heartbeat_timeout=HEARTBEAT_TIMEOUT, agent_heartbeat_interval=0.1
     )
     hub = make_hub(dict(GOOD), settings=settings)
+    failed = hub.tracker.create("db_agent")
+    hub.tracker.fail(failed, f"postgresql://u:{DB_CANARY}@h/db refused key {CANARY}")
     hub.start()
     try:
         with (
@@ -71,5 +73,28 @@ def test_dashboard_shows_the_score_and_an_agent_death_within_two_seconds(
     assert seen - (started + HEARTBEAT_TIMEOUT) <= 2.0
     assert (tmp_path / "dashboard.png").stat().st_size > 10_000
     assert "SHOP_SECRET" in dom
+    assert "postgresql://u:***@h/db refused key ***" in dom
     assert CANARY not in dom
     assert DB_CANARY not in dom
+
+
+def test_dashboard_without_its_token_says_a_token_is_required(tmp_path: Path) -> None:
+    hub = make_hub(dict(GOOD))
+    app = create_app(hub, token="dashboard-token-0123456789", manage_hub=False)
+    with serve_asgi(app) as port, sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = context.new_page()
+            with page.expect_websocket(timeout=10_000):
+                page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector('#connection:has-text("a token is required")', timeout=10_000)
+            # The next attempt starts after the first one was refused and closed: its
+            # refusal must not have turned into "disconnected".
+            with page.expect_websocket(timeout=10_000):
+                pass
+            text = page.inner_text("#connection")
+        finally:
+            context.close()
+    assert text.startswith("a token is required")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from confwarden.cli.main import cli
 
@@ -65,3 +66,64 @@ def test_serve_cmd_is_registered() -> None:
     result = CliRunner().invoke(cli, ["serve", "--help"])
     assert result.exit_code == 0
     assert "--token" in result.output
+
+
+def _serve(*args: str) -> Result:
+    return CliRunner().invoke(
+        cli,
+        ["serve", "--project", str(PLATFORM), "--service", "backend", *args],
+        env={"CONFWARDEN_SERVE_TOKEN": ""},
+    )
+
+
+@pytest.mark.parametrize("interval", ["0", "-1", "0.5"])
+def test_serve_cmd_refuses_an_interval_below_one_second(interval: str) -> None:
+    result = _serve("--interval", interval)
+    assert result.exit_code == 2
+    assert "Invalid value for '--interval'" in result.output
+    assert ">=1" in result.output
+
+
+@pytest.mark.parametrize("port", ["99999", "-5"])
+def test_serve_cmd_refuses_a_port_out_of_range(port: str) -> None:
+    result = _serve("--port", port)
+    assert result.exit_code == 2
+    assert "Invalid value for '--port'" in result.output
+    assert "0<=x<=65535" in result.output
+
+
+def test_serve_cmd_port_in_use_is_a_clear_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = _serve("--port", str(port))
+    assert result.exit_code == 2
+    assert f"127.0.0.1:{port} is already in use" in result.output
+    assert "--port" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_cmd_unknown_host_is_a_clear_error() -> None:
+    result = _serve("--host", "256.1.1.1", "--token", "a-long-enough-token-0123")
+    assert result.exit_code == 2
+    assert "cannot bind 256.1.1.1:8700" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("token", "expected"),
+    [("   ", "without a token"), ("short-token", "at least 16 characters")],
+)
+def test_serve_cmd_refuses_a_weak_token(token: str, expected: str) -> None:
+    result = _serve("--host", "0.0.0.0", "--token", token)
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert token not in result.output.replace("--token", "")
+
+
+def test_serve_cmd_unknown_service_lists_the_projects_services() -> None:
+    result = CliRunner().invoke(cli, ["--project", str(PLATFORM), "serve", "--service", "nope"])
+    assert result.exit_code == 2
+    assert "unknown service 'nope'" in result.output
+    assert "backend, auth" in result.output

@@ -2,7 +2,9 @@
 
 confwarden's health routes are mounted under ``/confwarden`` (docs/server.md "Mount it in
 your service"): ``/confwarden/health``, ``/confwarden/metrics``, the dashboard at
-``/confwarden/``; they serve the configuration ``bootstrap()`` installed, masked.
+``/confwarden/``; they serve the configuration ``bootstrap()`` installed, masked, to clients
+sending ``SHOP_MONITORING_TOKEN`` (``Authorization: Bearer ...``); without a token, to clients
+on the same machine only.
 """
 
 from __future__ import annotations
@@ -39,7 +41,13 @@ def create_app(config: ShopConfig | None = None) -> FastAPI:
         await engine.dispose()
 
     app = FastAPI(title="shop", lifespan=lifespan)
-    app.mount("/confwarden", create_health_app(hub, manage_hub=False))
+    token = settings.monitoring_token
+    health_app = create_health_app(
+        hub,
+        token=token.get_secret_value() if token is not None else None,
+        manage_hub=False,
+    )
+    app.mount("/confwarden", health_app)
 
     @app.get("/health")
     async def health() -> dict[str, str]:

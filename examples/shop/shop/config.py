@@ -28,6 +28,10 @@ class ShopConfig(ConfigSchema, env_prefix="SHOP_"):
         SecretStr | None, Env(critical=True, required_in=DEPLOYED)
     ] = None
 
+    # The token of the /confwarden routes (docs/server.md): without it only clients on the
+    # same machine may read them. In production a file /run/secrets/SHOP_MONITORING_TOKEN.
+    monitoring_token: SecretStr | None = None  # SHOP_MONITORING_TOKEN
+
     # PostgreSQL components (explicit names: no prefix), for DatabaseURLBuilder.
     postgres_host: Annotated[str, Env("POSTGRES_HOST", required_in=DEPLOYED)] = "localhost"
     postgres_port: Annotated[int, Env("POSTGRES_PORT")] = 5432

@@ -9,10 +9,13 @@ import pytest
 from fastapi.testclient import TestClient
 from shop.app import create_app
 
+TOKEN = "shop-monitoring-token-0123456789"
+
 
 @pytest.fixture
 def client(monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.setenv("SHOP_PAGE_SIZE", "10")
+    monkeypatch.setenv("SHOP_MONITORING_TOKEN", TOKEN)
     with TestClient(create_app()) as test_client:
         yield test_client
 
@@ -34,9 +37,17 @@ def test_visits_are_counted_in_redis(client: TestClient) -> None:
 
 
 def test_confwarden_health_routes_are_mounted_and_masked(client: TestClient) -> None:
-    health = client.get("/confwarden/health")
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    health = client.get("/confwarden/health", headers=headers)
     assert health.status_code == 200
     assert health.json()["status"] in ("UP", "DEGRADED")
-    config = client.get("/confwarden/config").text
+    config = client.get("/confwarden/config", headers=headers).text
     assert "SHOP_PAGE_SIZE" in config
     assert os.environ["POSTGRES_PASSWORD"] not in config
+    assert TOKEN not in config
+
+
+def test_confwarden_health_routes_need_the_token(client: TestClient) -> None:
+    assert client.get("/confwarden/config").status_code == 401
+    assert client.get("/confwarden/metrics").status_code == 401
+    assert client.get("/confwarden/health/live").status_code == 200  # probes stay open

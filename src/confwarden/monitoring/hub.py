@@ -155,6 +155,8 @@ class MonitoringHub:
             return
         if self.config is not None:
             self.config.start()
+        # The status to compare with: the first change after start is published too.
+        self.publish_health_change()
         self.checker.start()
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="event-flow-check", daemon=True)

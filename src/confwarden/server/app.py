@@ -6,7 +6,10 @@ Dashboard". It runs alone (``confwarden serve``) or mounted inside the service's
 Starlette/FastAPI app::
 
     hub = MonitoringHub(manager)
-    app.mount("/confwarden", create_app(hub, manage_hub=False))   # the service starts the hub
+    app.mount("/confwarden", create_app(hub, token=token, manage_hub=False))  # you start the hub
+
+Without ``token`` (nor ``CONFWARDEN_SERVE_TOKEN``) only clients on the same machine are
+served (:mod:`confwarden.server.auth`).
 
 Routes (relative to where it is mounted):
 
@@ -28,7 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from importlib import resources
 from typing import Any
 
@@ -39,11 +42,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from confwarden.monitoring.bus import SLOW_CONSUMER
+from confwarden.environment.isolated import IsolatedEnvironment
+from confwarden.environment.masking import mask_text
+from confwarden.monitoring.bus import SLOW_CONSUMER, Subscription
 from confwarden.monitoring.hub import MonitoringHub
 from confwarden.monitoring.report import Status
-from confwarden.server.auth import TokenGuard
-from confwarden.server.metrics import CONTENT_TYPE, render_metrics
+from confwarden.server.auth import AUTHORIZED, TOKEN_VARIABLE, TokenGuard
+from confwarden.server.metrics import CONTENT_TYPE, ReloadLedger, render_metrics
 
 __all__ = ["create_app"]
 
@@ -65,20 +70,34 @@ def _json(data: Any, status: int = 200) -> JSONResponse:
 
 
 def create_app(
-    hub: MonitoringHub, *, token: str | None = None, manage_hub: bool = True
+    hub: MonitoringHub,
+    *,
+    token: str | None = None,
+    allow_unauthenticated: bool = False,
+    allowed_hosts: Iterable[str] = (),
+    allowed_origins: Iterable[str] = (),
+    manage_hub: bool = True,
 ) -> Starlette:
-    """The server application for ``hub``.
+    """The server application for ``hub``, closed to strangers by default.
 
     Args:
         hub: the service's monitors.
-        token: when set, every request except the dashboard's static shell needs it
-            (``Authorization: Bearer <token>``; ``?token=`` on the WebSocket only).
+        token: every request except the dashboard's static shell and the probes
+            (``/health/live``, ``/health/ready``) needs it (``Authorization: Bearer <token>``;
+            ``?token=`` on the WebSocket only); at least 16 characters. Default: the
+            ``CONFWARDEN_SERVE_TOKEN`` variable; without either, only loopback clients
+            (the same machine) are served and others get 401 saying how to set one.
+        allow_unauthenticated: serve every client without a token (a network with its own
+            gate): an explicit decision, never the default.
+        allowed_hosts: ``Host`` names served besides the loopback ones (``"*.corp"``, ``"*"``);
+            without a token the ``Host`` must be one of them (DNS rebinding).
+        allowed_origins: WebSocket ``Origin`` values accepted besides the server's own.
         manage_hub: start the hub with the app and stop it on shutdown (standalone use).
             When mounted, Starlette does not run a sub-application's lifespan: start the
             hub in the host application's lifespan instead.
 
     Example:
-        >>> app = create_app(MonitoringHub())
+        >>> app = create_app(MonitoringHub(), token="a-long-random-token-0123")
         >>> sorted(r.path for r in app.routes)[:3]
         ['/', '/config', '/config/validation']
     """
@@ -102,7 +121,10 @@ def create_app(
         report = hub.report()
         validated = hub.config is None or hub.config.last_result is not None
         if report.status is Status.DOWN or not validated:
-            return _json({"status": Status.DOWN.value, "reason": _down_reason(hub)}, 503)
+            body = {"status": Status.DOWN.value}
+            if request.scope.get(AUTHORIZED):  # the reasons name variables: not for anyone
+                body["reason"] = _down_reason(hub)
+            return _json(body, 503)
         return _json({"status": report.status.value})
 
     async def config(request: Request) -> Response:
@@ -112,14 +134,24 @@ def create_app(
         return _json(hub.validation_view())
 
     async def executions(request: Request) -> Response:
-        return _json(hub.executions_view())
+        return _json(_masked_executions(hub))
+
+    ledger = ReloadLedger(hub)
 
     async def metrics(request: Request) -> Response:
-        return Response(render_metrics(hub), media_type=CONTENT_TYPE, headers=_NO_STORE)
+        body = render_metrics(hub, ledger)
+        return Response(body, media_type=CONTENT_TYPE, headers=_NO_STORE)
 
     async def events(websocket: WebSocket) -> None:
-        await websocket.accept()
-        await _stream(hub, websocket)
+        # Subscribed before the handshake completes: a client that sees it open gets every
+        # event published from then on.
+        subscription = hub.bus.subscribe()
+        try:
+            await websocket.accept()
+        except BaseException:
+            hub.bus.unsubscribe(subscription)
+            raise
+        await _stream(hub, websocket, subscription)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -131,7 +163,15 @@ def create_app(
             if manage_hub:
                 await asyncio.to_thread(hub.stop)
 
-    middleware = [Middleware(TokenGuard, token=token)] if token else []
+    if token is None:
+        token = _token_from_env(hub)
+    guard = Middleware(
+        TokenGuard,
+        token=token,
+        allow_unauthenticated=allow_unauthenticated,
+        allowed_hosts=tuple(allowed_hosts),
+        allowed_origins=tuple(allowed_origins),
+    )
     return Starlette(
         routes=[
             Route("/", dashboard),
@@ -145,9 +185,51 @@ def create_app(
             Route("/metrics", metrics),
             WebSocketRoute("/events", events),
         ],
-        middleware=middleware,
+        middleware=[guard],
         lifespan=lifespan,
     )
+
+
+def _known_secrets(hub: MonitoringHub) -> set[str]:
+    """Every secret value the hub's configuration knows: loaded, in the variables, or replaced."""
+    secrets: set[str] = set()
+    manager = hub.manager
+    if manager is None:
+        return secrets
+    env = manager.env
+    if isinstance(env, IsolatedEnvironment):
+        secrets |= env.known_secrets()
+    inspection = hub.inspection
+    if inspection is not None:
+        load = inspection.load
+        secrets.update(
+            raw for spec in load.fields if spec.sensitive and (raw := load.values[spec.name].raw)
+        )
+    return secrets
+
+
+def _masked_executions(hub: MonitoringHub) -> dict[str, Any]:
+    """``GET /executions``: an execution's error is text its code wrote, masked here."""
+    view = hub.executions_view()
+    records = view["executions"]
+    if any(record.get("error") for record in records):
+        secrets = _known_secrets(hub)
+        for record in records:
+            if record.get("error"):
+                record["error"] = mask_text(str(record["error"]), secrets)
+    return view
+
+
+def _token_from_env(hub: MonitoringHub) -> str | None:
+    """``CONFWARDEN_SERVE_TOKEN`` from the variables the service reads, when set."""
+    if hub.manager is not None:
+        env = hub.manager.env
+    else:
+        from confwarden.environment.process import get_env
+
+        env = get_env()
+    value = env.get(TOKEN_VARIABLE)
+    return value.strip() or None if value else None
 
 
 def _down_reason(hub: MonitoringHub) -> str:
@@ -156,14 +238,13 @@ def _down_reason(hub: MonitoringHub) -> str:
     return "; ".join(reasons) or "configuration not validated yet"
 
 
-async def _stream(hub: MonitoringHub, websocket: WebSocket) -> None:
+async def _stream(hub: MonitoringHub, websocket: WebSocket, subscription: Subscription) -> None:
     """Send the backlog, then live events, until the client leaves or is dropped as slow.
 
     The sender, the receiver (to notice the client leaving) and the drop signal run side by
     side: a client that stops reading blocks only its own sender, its queue fills, the bus
     drops it, and this connection is closed with the reason (1013, "try again later").
     """
-    subscription = hub.bus.subscribe()
 
     async def pump() -> None:
         while True:

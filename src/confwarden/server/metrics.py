@@ -8,30 +8,81 @@ Labels are state names, death causes, source names and drop reasons: never a val
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from confwarden.monitoring.bus import SLOW_CONSUMER
 from confwarden.monitoring.deaths import DeathCause
 from confwarden.monitoring.report import Status
 
 if TYPE_CHECKING:
+    from confwarden.config.live import ConfigUpdate, LiveConfig
     from confwarden.monitoring.hub import MonitoringHub
 
-__all__ = ["CONTENT_TYPE", "HubCollector", "render_metrics"]
+__all__ = ["CONTENT_TYPE", "HubCollector", "ReloadLedger", "render_metrics"]
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+class ReloadLedger:
+    """Reloads counted by the source of the values they changed (``dotenv``, ``secret``...).
+
+    A reload is counted once per source kind that supplied one of its changed fields, with
+    the time it happened. It follows the live configuration of the hub's manager, including
+    one started after the server (``confwarden serve`` goes live once the configuration is
+    valid).
+
+    Example:
+        >>> from confwarden.monitoring.hub import MonitoringHub
+        >>> ReloadLedger(MonitoringHub()).counts
+        Counter()
+    """
+
+    def __init__(self, hub: MonitoringHub) -> None:
+        self.counts: Counter[str] = Counter()
+        self.last: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._followed: Any = None
+        manager = hub.manager
+        if manager is not None:
+            self._manager = manager
+            manager.add_listener(self._attach)
+            self._attach()
+
+    def _attach(self) -> None:
+        live = self._manager.live
+        with self._lock:
+            if live is None or live is self._followed:
+                return
+            self._followed = live
+        live.add_callback(lambda update: self._record(live, update))
+
+    def _record(self, live: LiveConfig[Any], update: ConfigUpdate) -> None:
+        inspection = live.inspection
+        if not update.accepted or not update.applied or inspection is None:
+            return
+        values = inspection.load.values
+        kinds = {values[c.field].source.kind.value for c in update.applied if c.field in values}
+        now = time.time()
+        with self._lock:
+            for kind in kinds:
+                self.counts[kind] += 1
+                self.last[kind] = now
 
 
 class HubCollector(Collector):
     """Collect confwarden's metrics from a :class:`MonitoringHub`."""
 
-    def __init__(self, hub: MonitoringHub) -> None:
+    def __init__(self, hub: MonitoringHub, ledger: ReloadLedger | None = None) -> None:
         self.hub = hub
+        self.ledger = ledger
 
     def collect(self) -> Iterator[Metric]:
         """Yield every metric family (called on each scrape)."""
@@ -100,6 +151,25 @@ class HubCollector(Collector):
                 age.add_metric([source.name], now - source.last_ok)
         yield up
         yield age
+        if self.ledger is not None:
+            yield from self._reloads(self.ledger, now)
+
+    def _reloads(self, ledger: ReloadLedger, now: float) -> Iterator[Metric]:
+        counts = CounterMetricFamily(
+            "confwarden_source_reloads",
+            "Accepted reloads that changed a value of this kind of source",
+            labels=["source"],
+        )
+        ages = GaugeMetricFamily(
+            "confwarden_source_last_reload_age_seconds",
+            "Seconds since a reload last changed a value of this kind of source",
+            labels=["source"],
+        )
+        for kind, count in sorted(ledger.counts.items()):
+            counts.add_metric([kind], count)
+            ages.add_metric([kind], now - ledger.last[kind])
+        yield counts
+        yield ages
 
     def _executions(self) -> Iterator[Metric]:
         tracker = self.hub.tracker
@@ -139,13 +209,15 @@ class HubCollector(Collector):
             "/events clients dropped, by reason",
             labels=["reason"],
         )
-        for reason, count in sorted(bus.dropped.items()):
+        # The slow-consumer series exists from the start: an alert on its rate needs a zero.
+        reasons = {SLOW_CONSUMER: 0, **bus.dropped}
+        for reason, count in sorted(reasons.items()):
             dropped.add_metric([reason], count)
         yield dropped
 
 
-def render_metrics(hub: MonitoringHub) -> bytes:
+def render_metrics(hub: MonitoringHub, ledger: ReloadLedger | None = None) -> bytes:
     """The Prometheus text exposition of ``hub``'s metrics."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(HubCollector(hub))
+    registry.register(HubCollector(hub, ledger))
     return generate_latest(registry)

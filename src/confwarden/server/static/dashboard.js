@@ -8,9 +8,16 @@ const token = new URLSearchParams(location.hash.slice(1)).get("token");
 const headers = token ? { Authorization: "Bearer " + token } : {};
 const base = new URL(".", location.href);
 
+const TOKEN_REQUIRED = "a token is required: open the page as .../#token=<token>";
+let refused = null;  // why the server refuses this page (no or wrong token, foreign host)
+
 async function api(path) {
   const response = await fetch(new URL(path, base), { headers, cache: "no-store" });
-  if (response.status === 401) throw new Error("token required: open the page as /#token=...");
+  if (response.status === 401) refused = token ? "the token was refused: check #token=" : TOKEN_REQUIRED;
+  else if (response.status === 400 || response.status === 403) {
+    refused = (await response.json()).error;
+  } else refused = null;
+  if (refused) throw new Error(refused);
   return response.json();
 }
 
@@ -108,7 +115,7 @@ async function refreshExecutions() {
   const counts = Object.entries(view.counts).map(([k, v]) => k + " " + v).join(", ");
   document.getElementById("execution-counts").textContent =
     view.active + " active of " + view.limit + " (" + counts + ")";
-  fill("executions", view.executions.map((e) => row([e.id, e.agent_name, e.state, e.death_cause || ""])));
+  fill("executions", view.executions.map((e) => row([e.id, e.agent_name, e.state, e.death_cause || "", e.error || ""])));
 }
 
 function describe(event) {
@@ -143,7 +150,11 @@ function connect() {
     if (event.type === "agent_death") refreshExecutions().catch(report);
     refreshHealth().catch(report);
   };
-  socket.onclose = () => { state.textContent = "disconnected, retrying"; setTimeout(connect, 2000); };
+  socket.onclose = () => {
+    // A refused handshake is not a network problem: say what the server said over HTTP.
+    state.textContent = refused || "disconnected, retrying";
+    setTimeout(connect, 2000);
+  };
 }
 
 function report(error) {

@@ -1,0 +1,169 @@
+"""Make ``confwarden serve`` follow what it shows: ``.env`` files, secret files, secret stores.
+
+A server started once and never reloaded would report a stale configuration: a value fixed
+in ``.env`` would stay DOWN, a rotated secret would never show up as a reload. Two pieces:
+
+- :func:`go_live` starts the manager's :class:`~confwarden.config.live.LiveConfig`
+  (``manager.start_live()``): mounted secret files and secret stores are watched, and every
+  change is validated and counted as a reload (the hub follows a live manager's reloads and
+  sources). A configuration that is invalid at start cannot go live yet: it is served DOWN
+  and :func:`go_live` is tried again after the next change.
+- :class:`DotenvFollower` re-reads the ``.env`` files the service loaded (LiveConfig does
+  not watch them) and applies what changed with ``env.set()``/``env.delete()``: a live
+  manager reloads at once, and every validation reads the variables as they are now.
+  Variables the process environment set keep winning over the files, as at startup.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from confwarden.environment.dotenv import read_dotenv
+from confwarden.errors import ConfwardenError
+
+if TYPE_CHECKING:
+    from confwarden.config.manager import UnifiedConfigManager
+    from confwarden.environment.isolated import IsolatedEnvironment
+    from confwarden.environment.results import LoadResult
+    from confwarden.monitoring.hub import MonitoringHub
+
+__all__ = ["DotenvFollower", "go_live"]
+
+logger = logging.getLogger(__name__)
+
+
+def go_live(manager: UnifiedConfigManager, hub: MonitoringHub | None = None) -> bool:
+    """Start following the manager's sources; True once live.
+
+    With ``hub`` (created before the manager went live), the hub's configuration monitor is
+    wired to the live configuration's reloads and store outages, as ``MonitoringHub(manager)``
+    does for a manager that is already live.
+
+    Example:
+        >>> from confwarden.config.manager import UnifiedConfigManager
+        >>> from confwarden.config.schema import ConfigSchema
+        >>> from confwarden.environment.detection import Environment
+        >>> class Config(ConfigSchema):
+        ...     page_size: int = 50
+        >>> manager = UnifiedConfigManager(Config, env={}, environment=Environment.TESTING)
+        >>> go_live(manager), manager.live is not None
+        (True, True)
+        >>> manager.close()
+    """
+    if manager.live is not None:
+        return True
+    try:
+        live = manager.start_live()
+    except ConfwardenError as exc:
+        logger.info("not following configuration changes yet (invalid): %s", type(exc).__name__)
+        return False
+    if hub is not None and hub.config is not None:
+        hub.config.follow_reloads(live)
+        if not hub.config.sources:
+            hub.config.sources = tuple(live.remote)
+    return True
+
+
+class DotenvFollower:
+    """Re-read ``.env`` files and apply their changes to ``env``.
+
+    Args:
+        env: the variables the service reads (the files were loaded into it).
+        loaded: what loading each file did (``env.load_from_file`` results): variables it
+            skipped because the process environment set them are never touched.
+        interval: seconds between two looks at the files (a ``stat`` each).
+        on_change: called with the changed variable names after they were applied.
+
+    Example:
+        >>> from confwarden.environment.isolated import IsolatedEnvironment
+        >>> env = IsolatedEnvironment(environ={}, isolated=True)
+        >>> DotenvFollower(env, []).poll()
+        []
+    """
+
+    def __init__(
+        self,
+        env: IsolatedEnvironment,
+        loaded: Sequence[LoadResult],
+        *,
+        interval: float = 1.0,
+        on_change: Callable[[list[str]], None] | None = None,
+    ) -> None:
+        self.env = env
+        self.interval = interval
+        self._on_change = on_change
+        self._files = {result.path: set(result.loaded) for result in loaded}
+        self._skipped = {key for result in loaded for key in result.skipped}
+        self._seen = {path: _stamp(path) for path in self._files}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def poll(self) -> list[str]:
+        """Apply the changes of every file modified since the last look; the changed names."""
+        changed: list[str] = []
+        for path, keys in self._files.items():
+            stamp = _stamp(path)
+            if stamp == self._seen[path]:
+                continue
+            self._seen[path] = stamp
+            changed += self._apply(path, keys)
+        if changed and self._on_change is not None:
+            self._on_change(changed)
+        return changed
+
+    def _apply(self, path: str, keys: set[str]) -> list[str]:
+        try:
+            parsed = read_dotenv(path, environ=self.env.get_all(), strict=False)
+        except OSError:
+            parsed = None  # removed or unreadable: its variables go
+        values = {e.key: e.value for e in parsed.entries} if parsed is not None else {}
+        source = f"{path} (changed while serving)"
+        changed: list[str] = []
+        for key, value in values.items():
+            if key in self._skipped:  # the process environment wins, as at startup
+                continue
+            keys.add(key)
+            if self.env.get(key) != value:
+                self.env.set(key, value, source=source)
+                changed.append(key)
+        for key in sorted(keys - values.keys()):
+            keys.discard(key)
+            if self.env.delete(key, source=source):
+                changed.append(key)
+        if changed:
+            logger.info("%s changed: %s", path, ", ".join(changed))
+        return changed
+
+    def start(self) -> None:
+        """Look at the files every ``interval`` seconds in a daemon thread."""
+        if self._thread is not None or not self._files:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="dotenv-follower", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop looking (idempotent)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(5)
+            self._thread = None
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.poll()
+            except Exception:  # a bad edit must not stop the following ones
+                logger.exception("could not apply a .env change")
+
+
+def _stamp(path: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
