@@ -19,11 +19,14 @@ class OtherConfig(ConfigSchema):
 """
 
 
-def make_project(root: Path, table: str) -> Path:
-    """Write a ``shopdisc`` package with two schemas and ``pyproject.toml`` holding ``table``."""
-    package = root / "shopdisc"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "config.py").write_text(SCHEMA)
+def make_project(
+    root: Path, table: str, *, package: str = "shopdisc", schema: str = SCHEMA
+) -> Path:
+    """Write ``package/config.py`` holding ``schema`` (by default two schemas) and a
+    ``pyproject.toml`` holding ``table``; returns ``root``."""
+    directory = root / package
+    directory.mkdir(parents=True)
+    (directory / "__init__.py").write_text("")
+    (directory / "config.py").write_text(schema)
     (root / "pyproject.toml").write_text(table)
     return root

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.projects import make_project
 
 from confwarden.cli.main import cli
 
@@ -176,13 +177,12 @@ SCHEMA_SECRETS = (
 
 @pytest.fixture
 def signing_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "signing-project"
-    (root / "signingshop").mkdir(parents=True)
-    (root / "signingshop" / "__init__.py").write_text("")
-    (root / "signingshop" / "config.py").write_text(SIGNING_SCHEMA)
-    (root / "pyproject.toml").write_text(
+    table = (
         '[project]\nname = "signing"\n\n[tool.confwarden.configs]\n'
         'shop = "signingshop.config:SigningConfig"\n'
+    )
+    root = make_project(
+        tmp_path / "signing-project", table, package="signingshop", schema=SIGNING_SCHEMA
     )
     monkeypatch.chdir(root)
     return root

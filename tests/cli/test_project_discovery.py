@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from tests.projects import make_project
 
 from confwarden.cli.main import cli
 
@@ -361,13 +362,8 @@ class DbConfig(ConfigSchema):
 
 @pytest.fixture
 def db_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "db-project"
-    (root / "dbshop").mkdir(parents=True)
-    (root / "dbshop" / "__init__.py").write_text("")
-    (root / "dbshop" / "config.py").write_text(DB_SCHEMA)
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "db"\n\n[tool.confwarden.configs]\ndb = "dbshop.config:DbConfig"\n'
-    )
+    table = '[project]\nname = "db"\n\n[tool.confwarden.configs]\ndb = "dbshop.config:DbConfig"\n'
+    root = make_project(tmp_path / "db-project", table, package="dbshop", schema=DB_SCHEMA)
     monkeypatch.chdir(root)
     return root
 
@@ -416,13 +412,12 @@ class ImpactConfig(ConfigSchema, env_prefix="SHOP_"):
 
 @pytest.fixture
 def impact_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "impact-project"
-    (root / "impactshop").mkdir(parents=True)
-    (root / "impactshop" / "__init__.py").write_text("")
-    (root / "impactshop" / "config.py").write_text(IMPACT_SCHEMA)
-    (root / "pyproject.toml").write_text(
+    table = (
         '[project]\nname = "impact"\n\n[tool.confwarden.configs]\n'
         'shop = "impactshop.config:ImpactConfig"\n'
+    )
+    root = make_project(
+        tmp_path / "impact-project", table, package="impactshop", schema=IMPACT_SCHEMA
     )
     monkeypatch.chdir(root)
     return root

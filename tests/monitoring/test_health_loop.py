@@ -102,7 +102,8 @@ def test_health_monitor_critical_change_alert_is_masked(
     env.set("SHOP_SECRET", CANARY + "-rotated", source="rotation_job")
     [alert] = alerts
     assert alert.kind == "critical_change"
-    assert "SHOP_SECRET" in alert.message
+    # the classification's word, not its number
+    assert alert.message.startswith("SHOP_SECRET changed at run time (risky) by ")
     assert "rotation_job" in alert.message
     assert CANARY not in json.dumps(alert.to_dict())
 
@@ -338,17 +339,3 @@ def test_health_monitor_counts_a_source_with_a_malformed_status(
     assert monitor.check() is not None
     assert monitor.source_errors == 1
     assert monitor.source_failures() == {"Malformed": "status() returned a malformed object"}
-
-
-def test_health_monitor_critical_change_alert_names_the_classification(
-    env: IsolatedEnvironment, clock: FakeClock
-) -> None:
-    tracker = ChangeTracker(
-        environment=Environment.PRODUCTION, fields=ShopConfig.__confwarden_fields__
-    )
-    tracker.attach(env)
-    monitor = ConfigHealthMonitor.from_manager(_manager(env), change_tracker=tracker, clock=clock)
-    alerts = _alerts(monitor)
-    env.set("SHOP_SECRET", CANARY + "-rotated", source="rotation_job")
-    [alert] = alerts
-    assert alert.message.startswith("SHOP_SECRET changed at run time (risky) by ")
