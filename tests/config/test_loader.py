@@ -11,12 +11,12 @@ from pydantic import BeforeValidator
 
 from confwarden.config.loader import classify, load_config
 from confwarden.config.manager import UnifiedConfigManager
-from confwarden.config.schema import ConfigSchema, SecretStr
+from confwarden.config.schema import ConfigSchema, Env, SecretStr
 from confwarden.config.sources import LoadContext
 from confwarden.config.spec import Severity, ValidationMode
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
-from confwarden.environment.provenance import SourceKind
+from confwarden.environment.provenance import Source, SourceKind
 from confwarden.errors import ConfigurationError
 from confwarden.presets.agent_platform import DevelopmentConfig, ProductionConfig, StagingConfig
 from confwarden.secrets.base import SecretSourceError, SourceHit, ValueSource
@@ -90,6 +90,42 @@ def test_failing_source_becomes_a_problem_not_a_crash() -> None:
     assert any("timeout" in p.message for p in problems)
     assert all(CANARY not in str(p) for p in problems)
     assert next(p for p in problems if p.variable == "SECRET_KEY").critical
+
+
+def test_a_failing_source_that_leaves_a_field_unset_blocks_the_start() -> None:
+    # A non-critical secret the store could not read was reported as "not set, set it",
+    # its real cause (permission denied) only a warning nobody saw: when the failure is
+    # why the field has no value, it blocks in every mode and names the store's reason.
+    class Denied(ValueSource):
+        name = "gcp store"
+
+        def lookup(self, variable: str) -> SourceHit | None:
+            if variable == "WEBHOOK_SECRET":
+                raise SecretSourceError("webhook-secret-staging: permission denied (403)")
+            return None
+
+    class Hooks(ConfigSchema):
+        webhook_secret: Annotated[SecretStr, Env("WEBHOOK_SECRET")]
+        fallback: Annotated[str, Env("WEBHOOK_SECRET_FALLBACK")] = "x"
+
+    result = load_config(Hooks, LoadContext(Environment.STAGING, {}), sources=(Denied(),))
+    [problem] = [p for p in result.problems if p.rule == "source.unavailable"]
+    assert problem.critical
+    assert "permission denied" in problem.message
+    found = load_config(
+        Hooks, LoadContext(Environment.STAGING, {}), sources=(MemoryHits(), Denied())
+    )
+    [shadowed] = [p for p in found.problems if p.rule == "source.unavailable"]
+    assert not shadowed.critical  # another source had the value: the failure did not block
+
+
+class MemoryHits(ValueSource):
+    name = "memory"
+
+    def lookup(self, variable: str) -> SourceHit | None:
+        if variable == "WEBHOOK_SECRET":
+            return SourceHit(variable, "w" * 40, Source(SourceKind.SECRET, detail="memory"))
+        return None
 
 
 def test_slow_sources_are_not_asked_for_values_already_found() -> None:

@@ -243,6 +243,7 @@ def load_config(
         shadowed: list[tuple[str, Source]] = []
         if nested is not None:
             winner = nested_value(spec, names[0], nested, lookups, variables, schema)
+        failed = len(problems)
         for source, lookup, eager in lookups:
             if winner is not None and not eager:
                 continue
@@ -260,6 +261,9 @@ def load_config(
                     shadowed.append((hit.variable, hit.source))
         name = spec.name
         if winner is None:
+            # A failing source is why the field has no value: that blocks in every mode
+            # (else "not set, set it" hides "permission denied" in a warning).
+            problems[failed:] = [dataclasses.replace(p, critical=True) for p in problems[failed:]]
             values[name] = defaults[name]
             continue
         variable = winner.variable
