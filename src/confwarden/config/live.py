@@ -41,6 +41,7 @@ from confwarden.config.live_updates import (
     LiveState,
     LiveStatus,
     SnapshotSource,
+    source_failure,
     with_remote_sources,
 )
 from confwarden.config.schema import ConfigSchema, fields_of
@@ -49,7 +50,7 @@ from confwarden.config.spec import DEPLOYED, Problem, ValidationMode
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.errors import ConfigurationError
-from confwarden.secrets.base import SecretSourceError, Subscription, ValueSource
+from confwarden.secrets.base import Subscription, ValueSource
 
 __all__ = [
     "ConfigUpdate",
@@ -87,6 +88,8 @@ class LiveConfig(Generic[T]):
         mode: the validation mode; by default the environment's.
         secret_dirs: mounted secret directories (watched for Kubernetes' symlink swap).
         last_known_good: where to keep the last-known-good copy, if anywhere.
+        close_remote: :meth:`close` also closes the ``remote`` stores (their connections
+            and threads); ``bootstrap(live=True)`` sets it for the stores it builds.
 
     Example:
         >>> from confwarden.config.profiles import AppConfig
@@ -106,6 +109,7 @@ class LiveConfig(Generic[T]):
         mode: ValidationMode | None = None,
         secret_dirs: Sequence[str] = (),
         last_known_good: LastKnownGood | None = None,
+        close_remote: bool = False,
     ) -> None:
         if env is None:
             from confwarden.environment.process import get_env
@@ -116,6 +120,7 @@ class LiveConfig(Generic[T]):
         self.env = env
         self.mode = mode
         self.remote = tuple(remote)
+        self._close_remote = close_remote  # the remote stores are ours (built for us)
         self.last_known_good = last_known_good
         base = (
             tuple(sources)
@@ -237,6 +242,10 @@ class LiveConfig(Generic[T]):
         self._wake.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
+        for source in self.remote if self._close_remote else ():
+            close = getattr(source, "close", None)
+            if callable(close):
+                close()  # the store's connection and thread (etcd) go with the config
 
     def __enter__(self) -> LiveConfig[T]:
         if self._snapshot is None:
@@ -356,7 +365,7 @@ class LiveConfig(Generic[T]):
     def _startup_sources(self) -> tuple[ValueSource, ...]:
         specs = fields_of(self.schema)
         probe = specs[0].canonical if specs else "ENVIRONMENT"
-        failures = {s.name: _failure(s, probe) for s in self.remote}
+        failures = {s.name: source_failure(s, probe) for s in self.remote}
         down = [s for s in self.remote if failures[s.name] is not None]
         if not down:
             return self._sources
@@ -472,18 +481,6 @@ class LiveConfig(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<LiveConfig {self.schema.__name__} generation={self.generation}>"
-
-
-def _failure(source: ValueSource, variable: str) -> str | None:
-    """Why a remote source does not answer (a first lookup connects a lazy source), or None."""
-    try:
-        source.lookup(variable)
-    except SecretSourceError as exc:
-        return str(exc)  # promises no secret: names the source, the reason and the fix
-    except Exception as exc:
-        return f"{source.name}: {type(exc).__name__}."
-    status = source.status()
-    return None if status.up else f"{source.name}: {status.detail}."
 
 
 def _run_on_loop(callback: UpdateCallback, update: ConfigUpdate) -> None:

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from confwarden.config.schema import ConfigSchema
 from confwarden.environment.provenance import Source, SourceKind
-from confwarden.secrets.base import SourceHit, SourceStatus, ValueSource
+from confwarden.secrets.base import SecretSourceError, SourceHit, SourceStatus, ValueSource
 
 __all__ = [
     "ConfigUpdate",
@@ -21,6 +21,7 @@ __all__ = [
     "LiveState",
     "LiveStatus",
     "SnapshotSource",
+    "source_failure",
     "with_remote_sources",
 ]
 
@@ -167,3 +168,15 @@ def with_remote_sources(
         len(sources),
     )
     return (*sources[:position], *remote, *sources[position:])
+
+
+def source_failure(source: ValueSource, variable: str) -> str | None:
+    """Why a remote source does not answer (a first lookup connects a lazy source), or None."""
+    try:
+        source.lookup(variable)
+    except SecretSourceError as exc:
+        return str(exc)  # promises no secret: names the source, the reason and the fix
+    except Exception as exc:
+        return f"{source.name}: {type(exc).__name__}."
+    status = source.status()
+    return None if status.up else f"{source.name}: {status.detail}."
