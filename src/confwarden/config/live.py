@@ -400,7 +400,10 @@ class LiveConfig(Generic[T]):
         with self._lock:
             for source in down:
                 values = saved.sources.get(source.name, {}) if saved else {}
-                self._stand_ins[source.name] = SnapshotSource(source.name, values, path=path)
+                omitted = saved.omitted.get(source.name, ()) if saved else ()
+                self._stand_ins[source.name] = SnapshotSource(
+                    source.name, values, path=path, omitted=omitted
+                )
         return self._current_sources()
 
     def _current_sources(self) -> tuple[ValueSource, ...]:
@@ -449,21 +452,20 @@ class LiveConfig(Generic[T]):
                 return  # never overwrite a good copy with values that came from it
         inspection = inspection or self.inspection
         assert inspection is not None
-        variables = [
-            variable
-            for spec in fields_of(self.schema)
-            if not spec.sensitive
-            for variable in spec.variable_names(self.environment)
-        ]
+        env, specs = self.environment, fields_of(self.schema)
+        secret = {v for s in specs if s.sensitive for v in s.variable_names(env)}
+        variables = [v for s in specs for v in s.variable_names(env)]
         saved: dict[str, dict[str, str]] = {}
+        omitted: dict[str, list[str]] = {}
         for source in self.remote:
             try:
-                hits = [(variable, source.lookup(variable)) for variable in variables]
+                hits = {v: hit for v in variables if (hit := source.lookup(v)) is not None}
             except Exception:
                 return  # a source failing now: keep the previous copy
-            saved[source.name] = {v: hit.value for v, hit in hits if hit is not None}
+            saved[source.name] = {v: hit.value for v, hit in hits.items() if v not in secret}
+            omitted[source.name] = [v for v in hits if v in secret]  # names only, for startup
         try:
-            lkg.save(self.schema.__name__, self.environment.value, saved)
+            lkg.save(self.schema.__name__, self.environment.value, saved, omitted)
         except (LastKnownGoodError, OSError) as exc:
             logger.warning("could not write the last-known-good copy: %s", exc)
 

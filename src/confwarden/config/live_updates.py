@@ -131,15 +131,36 @@ class SnapshotSource(ValueSource):
     """
 
     kind = SourceKind.SECRET
+    consult_when_shadowed = False  # as the store it stands in for: asked only when needed
 
-    def __init__(self, name: str, values: Mapping[str, str], *, path: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        values: Mapping[str, str],
+        *,
+        path: str | None = None,
+        omitted: Sequence[str] = (),
+    ) -> None:
         self.name = f"last known good copy of {name}"
+        self._down = name
         self._values = dict(values)
+        self._omitted = frozenset(omitted)
         self._source = Source(SourceKind.SECRET, detail=self.name, path=path)
 
     def lookup(self, variable: str) -> SourceHit | None:
-        """The saved value of ``variable``, if any."""
+        """The saved value of ``variable``, if any.
+
+        Raises:
+            SecretSourceError: the source had ``variable`` but its value (a secret) was left
+                out of the copy: it cannot be read while the source is down.
+        """
         value = self._values.get(variable)
+        if value is None and variable in self._omitted:
+            raise SecretSourceError(
+                f"{variable} is held by {self._down}, which is down, and a secret is never "
+                "written to the last-known-good copy. Give it another way to start during the "
+                "outage (a mounted secret, the environment), or bring the source back."
+            )
         return None if value is None else SourceHit(variable, value, self._source)
 
     def known_variables(self) -> Mapping[str, str]:
