@@ -199,6 +199,19 @@ def test_bootstrap_refuses_a_blank_environment_from_dotenv_in_development(tmp_pa
     assert "blank" in str(excinfo.value)
 
 
+def test_bootstrap_refuses_a_dotenv_naming_another_environment(tmp_path: Path) -> None:
+    # Gap (audit 2, item 1): ENVIRONMENT=production in .env with ENVIRONMENT unset in the
+    # process only warned, and the service started as development with a weak password.
+    (tmp_path / ".env").write_text("ENVIRONMENT=production\nPOSTGRES_PASSWORD=dev_password\n")
+    with pytest.raises(ConfigurationError) as excinfo:
+        bootstrap("backend", env=_env(), environment="development", root=tmp_path, install=False)
+    message = str(excinfo.value)
+    assert "ENVIRONMENT [critical] (consistency.environment)" in message
+    assert f"{tmp_path / '.env'}:1" in message
+    assert "in the process environment" in message
+    assert "dev_password" not in message
+
+
 _TESTING_IN_A_DEPLOYMENT = """
 from confwarden.components.jwt_secret import SharedJWTSecretManager
 from confwarden.environment.isolated import IsolatedEnvironment

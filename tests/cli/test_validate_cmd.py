@@ -300,3 +300,16 @@ def test_every_command_refuses_a_blank_env(args: list[str], tmp_path: Path) -> N
     result = CliRunner().invoke(cli, args, env={"ENVIRONMENT": "production"})
     assert result.exit_code == 2, (args, result.output)
     assert "blank" in result.output
+
+
+def test_validate_refuses_a_project_dotenv_naming_another_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Gap (audit 2, item 1): a .env saying production, judged for development, exited 0.
+    root = _platform(tmp_path)
+    _write_env(root / ".env", {"ENVIRONMENT": "production", "POSTGRES_PASSWORD": "dev_password"})
+    monkeypatch.chdir(root)
+    code, output = _invoke("validate", "--env", "development")
+    assert code == 1, output
+    assert f"{root / '.env'}:1" in output
+    assert "in the process environment" in output

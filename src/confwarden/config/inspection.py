@@ -19,6 +19,8 @@ from confwarden.config.schema import ConfigSchema, fields_of
 from confwarden.config.sources import EnvInput, LoadContext
 from confwarden.config.spec import ValidationMode
 from confwarden.environment.detection import Environment
+from confwarden.environment.isolated import IsolatedEnvironment
+from confwarden.environment.provenance import Source
 from confwarden.errors import ConfigurationError
 
 if TYPE_CHECKING:
@@ -118,6 +120,7 @@ def inspect_service(
         prefix if prefix is not None else schema.__confwarden_prefix__,
         extra_problems=tuple(load.problems),
         defaults=schema.__confwarden_defaults__,
+        sources=_undeclared_sources(env_vars, ("ENVIRONMENT",)),
     )
     validator = ConfigurationValidator(mode, rules=rules_for(schema))
     validation = validator.validate(validation_context)
@@ -151,3 +154,15 @@ def summarize(inspection: ConfigInspection, *, service: str) -> dict[str, Any]:
         "sources": list(load.sources),
         "fields": fields,
     }
+
+
+def _undeclared_sources(env_vars: EnvInput, variables: Sequence[str]) -> dict[str, Source]:
+    """The origin of a few raw variables rules judge whether or not a field declares them."""
+    if not isinstance(env_vars, IsolatedEnvironment):
+        return {}
+    found: dict[str, Source] = {}
+    for variable in variables:
+        source = env_vars.get_variable_source(variable)
+        if source is not None:
+            found[variable] = source
+    return found

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from confwarden.config.spec import Severity
+from confwarden.config.spec import FieldSpec, Severity
 from confwarden.config.validation import ValidationContext
 from confwarden.config.validation.consistency import ConsistencyRule, secret_family
 from confwarden.environment.detection import Environment
+from confwarden.environment.provenance import Source, SourceKind
 
 CANARY = "CANARY-5f0e1d-reused"
 
@@ -89,3 +90,26 @@ def test_consistency_blank_environment_is_an_error() -> None:
     (problem,) = [p for p in ConsistencyRule().check(ctx) if p.variable == "ENVIRONMENT"]
     assert "blank" in problem.message
     assert problem.critical
+
+
+def test_consistency_environment_from_dotenv_naming_another_blocks() -> None:
+    # Gap (audit 2, item 1): a .env with ENVIRONMENT=production, judged for development,
+    # only warned and the service started with development rules (weak password accepted).
+    dotenv = Source(SourceKind.DOTENV, path="/srv/app/.env", line=1)
+    ctx = ValidationContext.from_variables(
+        Environment.DEVELOPMENT,
+        {"ENVIRONMENT": "production"},
+        fields=(FieldSpec("environment", ("ENVIRONMENT",)),),
+        sources={"ENVIRONMENT": dotenv},
+    )
+    (problem,) = ConsistencyRule().check(ctx)
+    assert problem.blocking
+    assert "/srv/app/.env:1" in str(problem)
+    assert "process environment" in problem.fix
+    assert "remove" in problem.fix
+
+
+def test_consistency_environment_mismatch_from_process_is_not_blocking() -> None:
+    ctx = ValidationContext.from_variables(Environment.PRODUCTION, {"ENVIRONMENT": "stage"})
+    (problem,) = ConsistencyRule().check(ctx)
+    assert not problem.blocking

@@ -98,6 +98,8 @@ class ValidationContext:
             to be reported together with the rules' findings.
         defaults: the schema's default of each field, by field name: what the service uses
             when a variable is unset (components judge it as set).
+        sources: the origin of raw variables no field declares, where the loader knows it
+            (``ENVIRONMENT`` read from a ``.env`` file in a schema without that field).
 
     Example:
         >>> ctx = ValidationContext.from_variables(Environment.STAGING, {"SECRET_KEY": "x"})
@@ -113,6 +115,7 @@ class ValidationContext:
     prefix: str | None = None
     extra_problems: Sequence[Problem] = ()
     defaults: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    sources: Mapping[str, Source] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_variables(
@@ -178,9 +181,20 @@ class ValidationContext:
             resolved = self.values.get(spec.name)
             if resolved is not None and resolved.variable == variable:
                 return str(resolved.source)
+        if variable in self.sources:
+            return str(self.sources[variable])
         if variable in self.variables:
             return str(_OS) if not self.fields else "environment variables"
         return NOT_SET
+
+    def source(self, variable: str) -> Source | None:
+        """Where ``variable``'s resolved value came from; None when no field resolved it."""
+        spec = self.index.by_variable.get(variable)
+        if spec is not None:
+            resolved = self.values.get(spec.name)
+            if resolved is not None and resolved.variable == variable:
+                return resolved.source
+        return self.sources.get(variable)
 
     def get(self, variable: str) -> str | None:
         """The raw value of ``variable``: the resolved one when a field binds it."""

@@ -23,6 +23,7 @@ from confwarden.config.validation.base import Rule, ValidationContext
 from confwarden.config.validation.index import SENSITIVE, URL
 from confwarden.config.validation.urls import parse_url
 from confwarden.environment.detection import Environment
+from confwarden.environment.provenance import SourceKind
 from confwarden.errors import EnvironmentDetectionError
 
 __all__ = ["ConsistencyRule", "secret_family"]
@@ -101,6 +102,26 @@ class ConsistencyRule(Rule):
             )
             return
         if named is not ctx.environment:
+            source = ctx.source("ENVIRONMENT")
+            if source is not None and source.kind is SourceKind.DOTENV:
+                # A .env never chooses the environment (detection reads the process only):
+                # one that names another environment is a deployment mistake, so it blocks
+                # even in development's WARN mode rather than start with the wrong rules.
+                yield replace(
+                    self.problem(
+                        ctx,
+                        "ENVIRONMENT",
+                        f"says {named.value} in a .env file, but the environment was detected "
+                        f"as {ctx.environment.value} from the process; a .env never chooses "
+                        "the environment",
+                        f"Set ENVIRONMENT={named.value} in the process environment (the "
+                        f"deployment's settings), or remove ENVIRONMENT from {source.location}",
+                        critical=True,
+                        code="consistency.environment",
+                    ),
+                    blocking=True,
+                )
+                return
             yield self.problem(
                 ctx,
                 "ENVIRONMENT",
