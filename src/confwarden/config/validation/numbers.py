@@ -1,4 +1,4 @@
-"""Numbers: no NaN or infinity anywhere, no negative duration.
+"""Numbers: no NaN or infinity anywhere, no negative duration (judged on the converted value).
 
 ``LLM_REQUEST_TIMEOUT=nan`` converts to a float, and every comparison with it is false: the
 request never times out. ``AGENT_HEARTBEAT_INTERVAL=-1`` makes a loop spin or a sleep raise at
@@ -14,6 +14,7 @@ conversion problem::
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 
@@ -22,12 +23,8 @@ from confwarden.config.validation.base import Rule, ValidationContext
 
 __all__ = ["DURATION_NAME", "NumberRule"]
 
-_NON_FINITE = frozenset(
-    f"{sign}{word}" for sign in ("", "+", "-") for word in ("nan", "inf", "infinity")
-)
 # A variable whose name says it holds a duration.
 DURATION_NAME = re.compile(r"(TIMEOUT|INTERVAL|_TTL|_SECONDS|_MS|_MINUTES|_HOURS|_DAYS|_DELAY)")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 class NumberRule(Rule):
@@ -40,7 +37,14 @@ class NumberRule(Rule):
         """Yield one error per non-finite number or negative duration."""
         critical = True if ctx.environment.is_deployed else None
         for variable, raw in _candidates(ctx):
-            if raw.lower() in _NON_FINITE:
+            # Judge the number the field will hold, not its text: conversion accepts
+            # underscores (``-5_0`` is -50.0) and overflows large exponents to infinity
+            # (``1e400``), which no look at the text catches.
+            try:
+                number = float(raw)
+            except ValueError:
+                continue
+            if not math.isfinite(number):
                 yield self.problem(
                     ctx,
                     variable,
@@ -51,12 +55,7 @@ class NumberRule(Rule):
                     critical=critical,
                     code="numbers.finite",
                 )
-            elif (
-                raw.startswith("-")
-                and DURATION_NAME.search(variable)
-                and _NUMBER.match(raw)
-                and float(raw) < 0
-            ):
+            elif number < 0 and DURATION_NAME.search(variable):
                 yield self.problem(
                     ctx,
                     variable,
@@ -68,10 +67,10 @@ class NumberRule(Rule):
                 )
 
 
-# First characters of a value this rule can refuse (sign, NaN, infinity): most values are
-# dismissed on their first character, without building anything (validation runs at every
+# First characters of a number (sign, digit, point, NaN, infinity): other values are
+# dismissed on their first character, without converting anything (validation runs at every
 # startup over schemas of a hundred fields or more).
-_FIRST = frozenset("+-nNiI")
+_FIRST = frozenset("+-.0123456789nNiI")
 
 
 def _candidates(ctx: ValidationContext) -> Iterator[tuple[str, str]]:
