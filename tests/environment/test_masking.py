@@ -266,3 +266,31 @@ def test_mask_known_masks_the_bytes_repr_of_a_non_ascii_secret() -> None:
 
 def test_mask_known_ignores_tiny_values() -> None:
     assert mask_known("a b c", ["a", "b"]) == "a b c"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (f"//u:{CANARY}@hooks.example.com", "//u:***@hooks.example.com"),
+        (f"u:{CANARY}@hooks.example.com", "u:***@hooks.example.com"),
+        (f"//:{CANARY}@cache:6379/0", "//:***@cache:6379/0"),
+        (f"['https://a.example.com', 'u:{CANARY}@b.example.com']", None),
+        (f"proxy=u:{CANARY}@proxy.example.com:3128", None),
+    ],
+)
+def test_mask_value_masks_scheme_less_url_passwords(value: str, expected: str | None) -> None:
+    # Gap (audit 2, item 3): a scheme-relative or scheme-less user:pass@host printed the
+    # password in clear in repr(config).
+    for masked in (mask_value("SVC_WEBHOOK_URL", value), mask_url(value)):
+        assert masked is not None
+        assert CANARY not in masked
+        if expected is not None:
+            assert masked == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["git@github.com:org/repo.git", "mailto ops@example.com", "at 12:30 ping me@example.com"],
+)
+def test_mask_value_keeps_ordinary_at_signs(value: str) -> None:
+    assert mask_value("SOME_SETTING", value) == value

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel
 
+from confwarden.config.inspection import inspect_service
+from confwarden.config.schema import ConfigSchema
 from confwarden.config.validation import ValidationContext
+from confwarden.problems import Problem
 from confwarden.config.validation.urls import UrlFormatRule, allowed_schemes, parse_url
 from confwarden.environment.detection import Environment
 
@@ -89,3 +93,76 @@ def test_url_rule_credentials_allowed_in_a_sensitive_url_field() -> None:
     url = "rediss://:Xq9Lk2Pz8Mn4Vb6Rt1Wy3aBcD@cache.example.com:6380/0"
     ctx = ValidationContext.from_variables(Environment.PRODUCTION, {"REDIS_URL": url}, fields)
     assert [p for p in UrlFormatRule().check(ctx) if p.rule == "urls.credentials"] == []
+
+
+# -- audit 2, item 3: credentials wherever a URL hides them -------------------------------
+
+_PW = "Pw0rdCANARY9"
+
+
+class _Upstream(BaseModel):
+    url: str = "https://up.example.com"
+
+
+class _Service(ConfigSchema, env_prefix="SVC_"):
+    webhook_url: str | None = None
+    mirrors: list[str] = []
+    upstream: _Upstream = _Upstream()
+
+
+def _credential_problems(environment: Environment, variables: dict[str, str]) -> list[Problem]:
+    inspection = inspect_service(_Service, variables, environment)
+    problems = [*inspection.validation.errors, *inspection.validation.warnings]
+    for problem in problems:
+        assert _PW not in str(problem)
+    return [p for p in problems if p.rule.startswith("urls.credentials")]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "reported"),
+    [
+        (
+            "SVC_MIRRORS",
+            f"https://a.example.com,https://u:{_PW}@b.example.com",
+            "SVC_MIRRORS",
+        ),
+        ("SVC_MIRRORS", f'["https://u:{_PW}@b.example.com"]', "SVC_MIRRORS"),
+        ("SVC_UPSTREAM__URL", f"https://u:{_PW}@up.example.com", "SVC_UPSTREAM__URL"),
+        ("SVC_UPSTREAM", f'{{"url": "https://u:{_PW}@up.example.com"}}', "SVC_UPSTREAM__URL"),
+        (
+            "SVC_WEBHOOK_URL",
+            "https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/org/repo.git",
+            "SVC_WEBHOOK_URL",
+        ),
+        ("SVC_WEBHOOK_URL", f"https://hooks.example.com/in?api_key={_PW}", "SVC_WEBHOOK_URL"),
+        ("SVC_WEBHOOK_URL", f"https://hooks.example.com/in?password={_PW}", "SVC_WEBHOOK_URL"),
+        ("SVC_WEBHOOK_URL", f"https://hooks.example.com/in?a=1&token={_PW}", "SVC_WEBHOOK_URL"),
+        ("SVC_WEBHOOK_URL", f"//u:{_PW}@hooks.example.com", "SVC_WEBHOOK_URL"),
+        ("SVC_WEBHOOK_URL", f"u:{_PW}@hooks.example.com", "SVC_WEBHOOK_URL"),
+    ],
+)
+def test_url_rule_credentials_refused_wherever_the_url_hides_them(
+    variable: str, value: str, reported: str
+) -> None:
+    (problem,) = _credential_problems(Environment.PRODUCTION, {variable: value})
+    assert (problem.variable, problem.severity.value, problem.critical) == (
+        reported,
+        "error",
+        True,
+    )
+
+
+def test_url_rule_nested_and_list_urls_without_credentials_pass() -> None:
+    variables = {
+        "SVC_MIRRORS": "https://a.example.com,https://b.example.com",
+        "SVC_UPSTREAM__URL": "https://up2.example.com",
+        "SVC_WEBHOOK_URL": "https://hooks.example.com/in?page=2",
+    }
+    inspection = inspect_service(_Service, variables, Environment.PRODUCTION)
+    assert inspection.validation.errors == []
+
+
+def test_url_rule_nested_json_url_judged_by_its_leaf() -> None:
+    variables = {"SVC_UPSTREAM": '{"url": "https://up2.example.com"}'}
+    inspection = inspect_service(_Service, variables, Environment.PRODUCTION)
+    assert inspection.validation.errors == []

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from urllib.parse import SplitResult, urlsplit
+from dataclasses import dataclass, replace
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 from confwarden.config.spec import Problem, Severity
 from confwarden.config.validation.base import ConfigItem, Rule, ValidationContext
 from confwarden.config.validation.index import URL, URL_SCHEMES, is_url_item
+from confwarden.environment.masking import SECRET_PARAMETERS, is_sensitive_name, value_is_sensitive
 
 __all__ = [
     "SCHEMES",
@@ -79,51 +80,96 @@ class UrlFormatRule(Rule):
     description = "URL settings have a scheme, a host, a valid port and an accepted scheme."
 
     def check(self, ctx: ValidationContext) -> Iterator[Problem]:
-        """Yield one problem per malformed URL setting, and per password in a plain one."""
+        """Yield one problem per malformed URL setting, and per credential in a plain one."""
         for item in ctx.items(URL):
             if not item.raw.strip():
                 continue
-            if item.spec is not None and item.spec.multiple:
-                # A list of URLs: each item on its own (a comma is no part of a port).
-                parts = _list_items(item.raw)
-                for index, part in enumerate(parts, start=1):
-                    reason = _url_problem(item.variable, part)
-                    if reason is not None:
-                        message, fix = reason
-                        fix = f"{fix} (item {index} of {len(parts)})"
-                        yield self.problem(ctx, item.variable, f"item {index}: {message}", fix)
-                continue
-            reason = _url_problem(item.variable, item.raw)
-            if reason is not None:
-                message, fix = reason
-                yield self.problem(ctx, item.variable, message, fix)
-            elif item.spec is not None and not item.sensitive and _has_password(item.raw):
-                yield self._credentials(ctx, item.variable)
+            # A plain field shows its value whole: a credential anywhere in one of its URLs
+            # (a list item, a nested model's member, the user name, the query) leaks.
+            plain = item.spec is not None and not item.sensitive
+            for variable, url, place in _urls_of(item):
+                reason = _url_problem(variable, url)
+                if reason is not None:
+                    message, fix = reason
+                    if place:
+                        message, fix = f"{place}: {message}", f"{fix} ({place})"
+                    yield replace(self.problem(ctx, variable, message, fix), origin=item.origin)
+                leak = _credential_leak(url) if plain else None
+                if leak is not None:
+                    yield replace(self._credentials(ctx, variable, leak, place), origin=item.origin)
 
-    def _credentials(self, ctx: ValidationContext, variable: str) -> Problem:
+    def _credentials(
+        self, ctx: ValidationContext, variable: str, leak: str, place: str | None
+    ) -> Problem:
         # A field not declared sensitive is a plain str: repr(config) and the service's own
         # logs show it whole (confwarden's outputs mask URL passwords by shape), and nothing
         # rotates or judges that password as a secret. Staging and production refuse it
         # (critical); development and testing warn, where a local DSN is a working shortcut.
         # The message is port discovery's, so both read as one problem.
         deployed = ctx.environment.is_deployed
+        where = f" ({place})" if place else ""
         return self.problem(
             ctx,
             variable,
-            "contains credentials (not shown)",
-            f"Declare {variable}'s field sensitive (SecretStr), or move the password out of "
-            "the URL into a secret variable",
+            f"contains credentials{where}: {leak} (not shown)",
+            f"Declare {variable}'s field sensitive (SecretStr), or move the credential out "
+            "of the URL into a secret variable",
             severity=Severity.ERROR if deployed else Severity.WARNING,
             critical=deployed,
             code="urls.credentials",
         )
 
 
-def _has_password(raw: str) -> bool:
+def _urls_of(item: ConfigItem) -> Iterator[tuple[str, str, str | None]]:
+    """``(variable, url, place)`` for each URL a value holds: itself, each item of a list,
+    or each URL member of a nested model (named ``PREFIX_FIELD__MEMBER``)."""
+    spec = item.spec
+    if spec is not None and spec.multiple:
+        parts = _list_items(item.raw)
+        for index, part in enumerate(parts, start=1):
+            yield item.variable, part, f"item {index} of {len(parts)}"
+        return
+    text = item.raw.strip()
+    if spec is not None and spec.nested_delimiter and text.startswith("{"):
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            return  # not JSON: conversion reports it
+        delimiter = spec.nested_delimiter
+        stack: list[tuple[str, object]] = [(spec.canonical, parsed)]
+        while stack:
+            name, value = stack.pop()
+            if isinstance(value, dict):
+                stack.extend((f"{name}{delimiter}{key}".upper(), v) for key, v in value.items())
+            elif isinstance(value, list):
+                stack.extend((name, v) for v in value)
+            elif isinstance(value, str) and is_url_item(name, value):
+                yield name, value, None
+        return
+    yield item.variable, item.raw, None
+
+
+def _credential_leak(raw: str) -> str | None:
+    """What credential ``raw`` carries (a password, a token as user name, a secret query
+    parameter), or None. Scheme-less ``user:pass@host`` forms count: clients accept them."""
+    text = raw.strip()
+    if "://" not in text and not text.startswith("//"):
+        if "@" not in text:
+            return None
+        text = "//" + text
     try:
-        return bool(urlsplit(raw.strip()).password)
+        parts = urlsplit(text)
+        username, password = parts.username, parts.password
     except ValueError:
-        return False
+        return None
+    if password:
+        return "a password"
+    if username and value_is_sensitive(unquote(username)):
+        return "a token as the user name"
+    for key, value in parse_qsl(parts.query, keep_blank_values=False):
+        if value and (key.lower() in SECRET_PARAMETERS or is_sensitive_name(key.upper())):
+            return f"a secret in the query parameter {key!r}"
+    return None
 
 
 def _list_items(raw: str) -> list[str]:
