@@ -8,9 +8,9 @@ from pydantic import BaseModel
 from confwarden.config.inspection import inspect_service
 from confwarden.config.schema import ConfigSchema
 from confwarden.config.validation import ValidationContext
-from confwarden.problems import Problem
 from confwarden.config.validation.urls import UrlFormatRule, allowed_schemes, parse_url
 from confwarden.environment.detection import Environment
+from confwarden.problems import Problem
 
 CANARY = "CANARY-5f0e1d"
 
@@ -106,7 +106,7 @@ class _Upstream(BaseModel):
 
 class _Service(ConfigSchema, env_prefix="SVC_"):
     webhook_url: str | None = None
-    mirrors: list[str] = []
+    mirrors: list[str] = []  # noqa: RUF012 - a field default, copied per config
     upstream: _Upstream = _Upstream()
 
 
