@@ -92,3 +92,18 @@ def test_jwt_fingerprint_weak_secret_shows_no_fingerprint_nor_length(
     assert f"is {len(weak)}" not in text
     assert f"{len(weak)} characters" not in text
     assert weak not in text
+
+
+@pytest.mark.parametrize(
+    "weak", ["devjwtsecretkeyminimum32characterslong", "DEVELOPMENTJWTSECRETMINIMUM32CHARACTERS"]
+)
+def test_jwt_fingerprint_run_together_dev_secret_shows_no_fingerprint_where_deployed(
+    tmp_path: Path, weak: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Gap (audit 2, item 4): a development secret written without separators got a
+    # fingerprint in production.
+    env_file = write_env(tmp_path, JWT_SECRET_KEY=weak)
+    assert main(["jwt", "fingerprint", "--env-file", env_file, "--env", "production", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert report["fingerprint"] is None
+    assert fingerprint(weak) not in json.dumps(report)

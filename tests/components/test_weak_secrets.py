@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import secrets as random_secrets
+import string
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -77,3 +80,49 @@ def test_weak_value_hostile_input_stays_linear() -> None:
     start = time.perf_counter()
     assert weak_value_reason(hostile, deployed=True) is not None
     assert time.perf_counter() - start < 2.0
+
+
+# Gap (audit 2, item 4): development- and test-looking secrets without separators passed.
+RUN_TOGETHER = [
+    "DevPassword2024",
+    "devpassword123456",
+    "localdevpassword",
+    "devjwtsecretkeyminimum32characterslong",
+    "DEVELOPMENTJWTSECRETMINIMUM32CHARACTERS",
+    "mysupersecretservicesecretvalue1234",
+    "abcdefghijklmnopqrstuvwxyz0123456789",
+    "0123456789012345678901234567890123456789",
+    "zyxwvutsrqponmlkjihgfedcba9876543210",
+    "secretsecretsecretsecretsecretsecret",
+    "Ab1!Ab1!Ab1!Ab1!Ab1!Ab1!Ab1!Ab1!",
+    "aaaaaaaabbbbbbbbccccccccdddddddd",
+]
+
+
+@pytest.mark.parametrize("value", RUN_TOGETHER)
+def test_weak_value_run_together_and_patterned_values_refused_where_deployed(value: str) -> None:
+    assert weak_value_reason(value, deployed=True) is not None, value
+
+
+def test_weak_value_run_together_rows_leave_development_alone() -> None:
+    assert weak_value_reason("localdevpassword") is None
+
+
+def test_weak_value_table_never_flags_seeded_random_secrets_or_passphrases() -> None:
+    # Seeded: the same thousands of values every run, in every shape secrets are made.
+    rng = random.Random(20261129)
+    alphabet = string.ascii_letters + string.digits + "-_"
+    words = ["orbit", "lantern", "staple", "horse", "battery", "correct", "velvet", "quartz"]
+    for _ in range(5000):
+        urlsafe = "".join(rng.choice(alphabet) for _ in range(43))
+        hexa = f"{rng.getrandbits(256):064x}"
+        short_hex = f"{rng.getrandbits(128):032x}"
+        phrase = "-".join(rng.sample(words, 5))
+        for value in (urlsafe, hexa, short_hex, phrase):
+            assert weak_value_reason(value, deployed=True) is None, value
+
+
+def test_weak_value_fixture_secrets_pass(deployed_vars: Callable[..., dict[str, str]]) -> None:
+    values = deployed_vars("production")
+    for name in ("SERVICE_SECRET", "SECRET_KEY", "JWT_SECRET_KEY", "POSTGRES_PASSWORD"):
+        assert weak_value_reason(values[name], deployed=True) is None, name

@@ -17,6 +17,23 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from confwarden.components.weak_shapes import (
+    Vocabulary,
+    low_variety,
+    made_of_words,
+    mostly_sequential,
+    repeats_a_unit,
+)
+from confwarden.components.weak_words import (
+    COMMON_PASSWORD_WORDS,
+    DEVELOPMENT_WORDS,
+    KNOWN_PLACEHOLDERS,
+    PHRASE_WORDS,
+    PLACEHOLDER_WORDS,
+    RUN_TOGETHER_WORDS,
+    SECRET_WORDS,
+)
+
 __all__ = [
     "COMMON_PASSWORD_WORDS",
     "DEVELOPMENT_WORDS",
@@ -24,6 +41,7 @@ __all__ = [
     "LIBRARY_PREFIXES",
     "PHRASE_WORDS",
     "PLACEHOLDER_WORDS",
+    "RUN_TOGETHER_WORDS",
     "SECRET_WORDS",
     "WEAK_VALUE_RULES",
     "WeakValueRule",
@@ -33,50 +51,6 @@ __all__ = [
     "weakness",
 ]
 
-# Values copied from examples, templates and tutorials, compared case-insensitively after
-# dropping separators, so that "Change-Me" and "change_me" are both caught.
-KNOWN_PLACEHOLDERS = frozenset(
-    {
-        "password",
-        "passw0rd",
-        "postgres",
-        "root",
-        "admin",
-        "secret",
-        "changeme",
-        "changethis",
-        "default",
-        "example",
-        "test",
-        "testing",
-        "dev",
-        "development",
-        "placeholder",
-        "redis",
-        "clickhouse",
-        "123456",
-        "12345678",
-        "qwerty",
-        "letmein",
-        "yoursecretkey",
-        "yoursecretkeyhere",
-        "yourpassword",
-        "yourpasswordhere",
-        "secretkey",
-        "jwtsecret",
-        "jwtsecretkey",
-        "mysecret",
-        "mysecretkey",
-        "supersecret",
-        "notasecret",
-        "insecure",
-        "todo",
-        "fixme",
-        "xxx",
-        "none",
-        "null",
-    }
-)
 # Fragments that mark a template value wherever they appear.
 _PLACEHOLDER_MARKERS = re.compile(
     "changeme|replaceme|yoursecret|placeholder|notsecure|insertyour|enteryour"
@@ -84,30 +58,6 @@ _PLACEHOLDER_MARKERS = re.compile(
 )
 _SEPARATORS = ("-", "_", ".", " ", "\t", "\r", "\n")
 _TEMPLATE = re.compile(r"^(<.*>|\$\{.*\}|\{\{.*\}\}|%\(.*\)s)$")
-# Words that say "not for deployment" when they stand alone between separators
-# (``dev_password``, ``development-jwt-secret-...``), in a value written by a person: every
-# run of letters in one case (lower, UPPER or Title). A random token_urlsafe secret mixes
-# cases within its runs, so it is never taken for one.
-DEVELOPMENT_WORDS = frozenset(
-    {
-        "dev",
-        "develop",
-        "development",
-        "test",
-        "tests",
-        "testing",
-        "local",
-        "localdev",
-        "example",
-        "sample",
-        "dummy",
-        "fake",
-        "demo",
-        "insecure",
-        "unsafe",
-        "notforproduction",
-    }
-)
 _WORDS = re.compile(r"[A-Za-z]+")
 _SEPARATED = re.compile(r"[^A-Za-z0-9]+")
 # What confwarden itself generates or used to publish: refused wherever the platform is
@@ -175,60 +125,6 @@ def _development_word(value: str, squashed: str) -> bool:
     return _written_by_a_person(value)
 
 
-# Placeholder phrases written by a person: "your-service-secret-here-at-least-32-chars",
-# "TODO_SET_ME_BEFORE_DEPLOYING". A word of PLACEHOLDER_WORDS says it alone; a word of
-# PHRASE_WORDS says it next to a word of SECRET_WORDS ("please-change-this-secret",
-# "staging-jwt-secret-key-minimum-32-characters"). A diceware passphrase has neither pair.
-PLACEHOLDER_WORDS = frozenset(
-    {"todo", "fixme", "tbd", "placeholder", "replace", "replaceme", "changeme", "changeit"}
-)
-PHRASE_WORDS = frozenset(
-    {
-        "your",
-        "my",
-        "here",
-        "change",
-        "please",
-        "real",
-        "insert",
-        "enter",
-        "put",
-        "this",
-        "that",
-        "super",
-        "min",
-        "minimum",
-        "least",
-        "chars",
-        "characters",
-        "long",
-        "share",
-        "deploying",
-        "staging",
-        "stage",
-        "production",
-        "prod",
-    }
-)
-SECRET_WORDS = frozenset(
-    {
-        "secret",
-        "secrets",
-        "key",
-        "password",
-        "passwd",
-        "pass",
-        "token",
-        "jwt",
-        "value",
-        "credential",
-        "credentials",
-        "api",
-        "apikey",
-        "signing",
-        "salt",
-    }
-)
 _LOWER_WORDS = re.compile(r"[a-z]+")
 
 
@@ -257,64 +153,6 @@ def _placeholder_phrase(value: str, _: str) -> bool:
     return bool(found & PHRASE_WORDS and found & SECRET_WORDS)
 
 
-# The stems of the passwords every cracking list starts with; "Password123!" and
-# "Summer2024" are one of them plus digits and symbols, found in the first minute.
-COMMON_PASSWORD_WORDS = frozenset(
-    {
-        "password",
-        "passwd",
-        "pass",
-        "welcome",
-        "qwerty",
-        "qwertz",
-        "azerty",
-        "letmein",
-        "admin",
-        "administrator",
-        "login",
-        "root",
-        "guest",
-        "user",
-        "default",
-        "secret",
-        "changeme",
-        "test",
-        "abc",
-        "abcd",
-        "monkey",
-        "dragon",
-        "master",
-        "sunshine",
-        "princess",
-        "football",
-        "baseball",
-        "iloveyou",
-        "trustno",
-        "hello",
-        "shadow",
-        "superman",
-        "batman",
-        "freedom",
-        "whatever",
-        "spring",
-        "summer",
-        "autumn",
-        "fall",
-        "winter",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    }
-)
 _COMMON_SHAPE = re.compile(r"([A-Za-z@$0-9]*?[A-Za-z])([0-9]*)([^A-Za-z0-9]*)")
 _LEET = str.maketrans("@$0134", "asoiea")
 # The longest stem plus a year and a few symbols: "Administrator2024!!!".
@@ -342,6 +180,13 @@ def _library_default(value: str, _: str) -> bool:
         or bool(_FORMER_DEV_FORMULA.match(value))
         or value in _FORMER_JWT_FALLBACKS
     )
+
+
+_RUN_TOGETHER = Vocabulary.of(RUN_TOGETHER_WORDS)
+
+
+def _run_together_words(value: str, _: str) -> bool:
+    return made_of_words(value, _RUN_TOGETHER)
 
 
 WEAK_VALUE_RULES: tuple[WeakValueRule, ...] = (
@@ -376,6 +221,27 @@ WEAK_VALUE_RULES: tuple[WeakValueRule, ...] = (
     ),
     WeakValueRule(
         "looks like a development or test value", True, "development_password", _development_word
+    ),
+    WeakValueRule(
+        "is made of development, test or placeholder words run together",
+        True,
+        "DevPassword2024",
+        _run_together_words,
+    ),
+    WeakValueRule(
+        "is a run of consecutive characters",
+        True,
+        "abcdefghijklmnopqrstuvwxyz0123456789",
+        lambda value, _: mostly_sequential(value),
+    ),
+    WeakValueRule(
+        "repeats a short unit", True, "secretsecretsecret", lambda _, sq: repeats_a_unit(sq)
+    ),
+    WeakValueRule(
+        "uses too few distinct characters",
+        True,
+        "aaaaaaaabbbbbbbbcccc",
+        lambda value, _: low_variety(value),
     ),
 )
 

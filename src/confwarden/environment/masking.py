@@ -27,7 +27,12 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from confwarden.environment.known import known_forms, mask_known
-from confwarden.environment.scanning import MASK, apply_spans, url_password_spans
+from confwarden.environment.scanning import (
+    MASK,
+    apply_spans,
+    schemeless_password_spans,
+    url_password_spans,
+)
 
 __all__ = [
     "COLON_KEYS",
@@ -362,25 +367,10 @@ def _secret_parameter(key: str) -> bool:
     return lowered in SECRET_PARAMETERS or is_sensitive_name(key)
 
 
-# ``//user:pass@host`` and ``user:pass@host`` (no scheme; clients accept both): a word start,
-# an optional ``//``, a user name, a colon not starting ``://``, then the password up to the
-# last ``@`` of the word. Candidates start only at a word start, so each word is read once.
-_SCHEMELESS_USERINFO = re.compile(
-    r"(?:(?<=[\s'\"\[,(=])|^)(?://)?[^\s:/@?#'\"\[\]]*:(?!//)(?P<password>[^\s'\"]*)@"
-)
-
-
-def _schemeless_password_spans(text: str) -> list[tuple[int, int]]:
-    """Password spans of scheme-relative and scheme-less ``user:pass@host`` forms."""
-    if "@" not in text or ":" not in text:
-        return []
-    return [m.span("password") for m in _SCHEMELESS_USERINFO.finditer(text) if m["password"]]
-
-
 def _marked_spans(text: str, *, urls_only: bool = False) -> list[tuple[int, int]]:
     """The spans to mask; ``urls_only``: URL passwords, query parameters, webhook paths."""
     spans = url_password_spans(text) if "://" in text else []
-    spans.extend(_schemeless_password_spans(text))
+    spans.extend(schemeless_password_spans(text))
     if "=" in text:
         # Most texts have many keys and no secret one: find the keys first (in C), and run
         # the value-reading expression only for the secret ones.

@@ -1,8 +1,9 @@
 """Scanning text for secret spans in linear time: the mechanics under the masking rules.
 
 :mod:`confwarden.environment.masking` holds the rules (tables of names, shapes, markers);
-this module holds the two scans that are not a single regular expression: URL passwords,
-which may contain raw delimiters, and the replacement of (possibly overlapping) spans. Both
+this module holds the scans that are not a single regular expression: URL passwords,
+which may contain raw delimiters (with or without a scheme), and the replacement of
+(possibly overlapping) spans. Both
 only move forward through the text, so a megabyte of ``://``, ``:`` and ``@`` costs
 milliseconds.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["MASK", "apply_spans", "url_password_spans"]
+__all__ = ["MASK", "apply_spans", "schemeless_password_spans", "url_password_spans"]
 
 MASK = "***"
 
@@ -87,6 +88,21 @@ def url_password_spans(text: str) -> list[tuple[int, int]]:
                 continue
         match = _USERINFO.search(text, match.end())
     return spans
+
+
+# ``//user:pass@host`` and ``user:pass@host`` (no scheme; clients accept both): a word start,
+# an optional ``//``, a user name, a colon not starting ``://``, then the password up to the
+# last ``@`` of the word. Candidates start only at a word start, so each word is read once.
+_SCHEMELESS_USERINFO = re.compile(
+    r"(?:(?<=[\s'\"\[,(=])|^)(?://)?[^\s:/@?#'\"\[\]]*:(?!//)(?P<password>[^\s'\"]*)@"
+)
+
+
+def schemeless_password_spans(text: str) -> list[tuple[int, int]]:
+    """Password spans of scheme-relative and scheme-less ``user:pass@host`` forms."""
+    if "@" not in text or ":" not in text:
+        return []
+    return [m.span("password") for m in _SCHEMELESS_USERINFO.finditer(text) if m["password"]]
 
 
 def apply_spans(text: str, spans: list[tuple[int, int]]) -> str:
