@@ -262,3 +262,40 @@ def test_testing_without_a_test_runner_gets_no_test_defaults(tmp_path: Path) -> 
     assert "memory-db True" not in result.stdout
     assert "jwt True" not in result.stdout
     assert "jwt refused" in result.stdout
+
+
+_JWT_A = "Kq8vT2mZp4xR7wN1yB5cL0-shared-A-9Xq2mV7r"
+
+
+@pytest.mark.parametrize("environment", ["development", "testing"])
+def test_bootstrap_blank_jwt_secret_key_falls_to_the_next_name_like_the_manager(
+    environment: str,
+) -> None:
+    # Gap (audit 2, item 5): JWT_SECRET_KEY= shadowed JWT_SECRET_<ENV> in the configuration
+    # (generated secret, or "no JWT secret is set" in testing) while the manager used it.
+    from confwarden.components.jwt_secret import SharedJWTSecretManager
+
+    variables = {
+        "ENVIRONMENT": environment,
+        "JWT_SECRET_KEY": "",
+        f"JWT_SECRET_{environment.upper()}": _JWT_A,
+    }
+    for service in ("backend", "auth"):
+        config = bootstrap(service, env=_env(**variables), env_files=(), install=False)
+        assert config.get_jwt_secret() == _JWT_A
+    assert SharedJWTSecretManager(variables).get_jwt_secret() == _JWT_A
+
+
+def test_bootstrap_blank_jwt_secret_key_is_refused_where_deployed_by_config_and_manager(
+    deployed_vars: Callable[..., dict[str, str]],
+) -> None:
+    from confwarden.components.jwt_secret import SharedJWTSecretManager
+    from confwarden.errors import ComponentConfigError
+
+    variables = deployed_vars("production", JWT_SECRET_KEY="", JWT_SECRET_PRODUCTION=_JWT_A)
+    with pytest.raises(ConfigurationError) as excinfo:
+        bootstrap("backend", env=_env(**variables), env_files=(), install=False)
+    assert "JWT_SECRET_KEY" in str(excinfo.value)
+    assert "blank" in str(excinfo.value)
+    with pytest.raises(ComponentConfigError, match="blank"):
+        SharedJWTSecretManager(variables).get_jwt_secret()

@@ -107,3 +107,22 @@ def test_docs_bad_schema_reference_is_a_clear_error() -> None:
     result = CliRunner().invoke(cli, ["docs", "--schema", "nope.module:Thing"])
     assert result.exit_code == 2
     assert "cannot import the schema 'nope.module:Thing'" in result.output
+
+
+def test_explain_a_blank_jwt_secret_key_says_it_was_read_as_unset(tmp_path: Path) -> None:
+    # Gap (audit 2, item 5): explain named the blank .env:1 as the source and the variable
+    # actually used as "overrode, not used", while a generated secret was used.
+    dotenv = tmp_path / ".env.development"
+    dotenv.write_text(f"JWT_SECRET_KEY=\nJWT_SECRET_DEVELOPMENT={CANARY}\n")
+    args = ("explain", "JWT_SECRET_KEY", "--env", "development", "--env-file", str(dotenv))
+    code, output = _invoke(*args, "--json")
+    assert code == 0
+    info = json.loads(output)["services"][0]
+    assert info["variable"] == "JWT_SECRET_DEVELOPMENT"
+    assert (info["source"]["line"], info["overridden"]) == (2, [])
+    assert [(i["variable"], i["source"]["line"]) for i in info["blank_skipped"]] == [
+        ("JWT_SECRET_KEY", 1)
+    ]
+    code, output = _invoke(*args)
+    assert "blank (read as unset, the next name was used):" in output
+    assert CANARY not in output

@@ -96,6 +96,10 @@ def _print_explanation(out: Output, info: dict[str, Any]) -> None:
     out.plain(f"  reads:   {', '.join(info['variables'])}")
     if info["deprecated_name_used"]:
         out.plain(f"  note:    {info['deprecated_name_used']} is a deprecated name")
+    if info.get("blank_skipped"):
+        out.plain("  blank (read as unset, the next name was used):")
+        for item in info["blank_skipped"]:
+            out.plain(f"    - {item['variable']} from {item['source']['description']}")
     if info["overridden"]:
         out.plain("  overrode (lower precedence, not used):")
         for item in info["overridden"]:

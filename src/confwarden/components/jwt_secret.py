@@ -323,6 +323,7 @@ class SharedJWTSecretManager:
         weak: list[Problem] = []
         generated = False
         problems.extend(self._foreign_secrets())
+        problems.extend(self._blank_names())
         if found:
             variable, secret = found[0]
             conflicts = self._conflicts(found)
@@ -397,6 +398,23 @@ class SharedJWTSecretManager:
                 )
             )
         return problems
+
+    def _blank_names(self) -> list[Problem]:
+        # A blank name counts as unset when choosing the secret, here and in the
+        # configuration's loader alike; deployed, it is an unset template variable of the
+        # deployment, refused by both rather than silently passed over.
+        if not self.environment.is_deployed:
+            return []
+        return [
+            Problem(
+                variable=name,
+                message="is set but blank (an unset template variable?); a blank JWT secret "
+                "is never read as unset where deployed",
+                fix=f"Give {name} the shared secret, or remove it from the deployment",
+            )
+            for name in self.candidates
+            if (value := self._vars.get(name)) is not None and not value.strip()
+        ]
 
     def _foreign_secrets(self) -> list[Problem]:
         # Another environment's JWT_SECRET_<ENV> in a deployment is never read, and is a

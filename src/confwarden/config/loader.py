@@ -71,6 +71,8 @@ class ConfigLoadResult:
     invalid_fields: frozenset[str] = frozenset()
     secrets: SecretValues | None = field(default=None, repr=False, compare=False)
     """The secrets of ``variables`` (computed when first shown): copies of them are masked."""
+    blank_skipped: dict[str, tuple[tuple[str, Source], ...]] = field(default_factory=dict)
+    """Per field, names set to a blank value that were read as unset (a later name won)."""
 
     @property
     def fields(self) -> tuple[FieldSpec, ...]:
@@ -140,6 +142,10 @@ class ConfigLoadResult:
             "overridden": [
                 {"variable": variable, "source": source.to_dict()}
                 for variable, source in resolved.overridden
+            ],
+            "blank_skipped": [
+                {"variable": variable, "source": source.to_dict()}
+                for variable, source in self.blank_skipped.get(spec.name, ())
             ],
             "invalid": spec.name in self.invalid_fields,
             "problems": [
@@ -234,6 +240,7 @@ def load_config(
     defaults, cache = _records(schema)
     isolated = context.env if isinstance(context.env, IsolatedEnvironment) else None
     problems: list[Problem] = []
+    skipped: dict[str, tuple[tuple[str, Source], ...]] = {}
     variables = context.all_variables()
     variables.update(context.overrides)
     if not schema.__confwarden_case_sensitive__:
@@ -244,6 +251,11 @@ def load_config(
         if nested is not None:
             winner = nested_value(spec, names[0], nested, lookups, variables, schema)
         failed = len(problems)
+        # A blank value counts as unset when choosing among a field's names, as it does for
+        # the components reading the merged variables (JWT_SECRET_KEY= with JWT_SECRET_<ENV>
+        # set resolves the latter in both); with every name blank, the first blank is kept
+        # (so that "set to an empty value" is reported), else blanks are listed as skipped.
+        blank: dict[str, SourceHit] = {}
         for source, lookup, eager in lookups:
             if winner is not None and not eager:
                 continue
@@ -255,10 +267,18 @@ def load_config(
                     continue
                 if hit is None:
                     continue
-                if winner is None:
-                    winner = hit
+                if winner is None and variable not in blank:
+                    if hit.value.strip() or len(names) == 1:
+                        winner = hit
+                    else:
+                        blank[variable] = hit
                 else:
                     shadowed.append((hit.variable, hit.source))
+        if blank:
+            if winner is None:
+                winner = next(iter(blank.values()))
+            else:
+                skipped[spec.name] = tuple((h.variable, h.source) for h in blank.values())
         name = spec.name
         if winner is None:
             # A failing source is why the field has no value: that blocks in every mode
@@ -339,6 +359,7 @@ def load_config(
         config=config,
         invalid_fields=invalid,
         secrets=secrets,
+        blank_skipped=skipped,
     )
 
 
