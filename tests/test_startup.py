@@ -213,6 +213,7 @@ def test_bootstrap_refuses_a_dotenv_naming_another_environment(tmp_path: Path) -
 
 
 _TESTING_IN_A_DEPLOYMENT = """
+import json, sys
 from confwarden.components.jwt_secret import SharedJWTSecretManager
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.errors import ConfigurationError, ComponentConfigError
@@ -220,7 +221,7 @@ from confwarden.presets.agent_platform import register_services
 from confwarden.startup import bootstrap
 
 register_services()
-variables = {"ENVIRONMENT": "testing", "K_SERVICE": "backend-prod"}
+variables = json.loads(sys.argv[1])
 try:
     config = bootstrap(
         "backend", env=IsolatedEnvironment(environ=variables, isolated=True), env_files=(),
@@ -237,9 +238,26 @@ except ComponentConfigError:
 """
 
 
-def test_testing_without_a_test_runner_gets_no_test_defaults(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"ENVIRONMENT": "testing", "K_SERVICE": "backend-prod"},
+        # Gap (audit 2, item 6): PYTEST_CURRENT_TEST copied into an environment counted as a
+        # test runner, with or without a deployment marker; pytest must be in the process.
+        {
+            "ENVIRONMENT": "testing",
+            "PYTEST_CURRENT_TEST": "x",
+            "KUBERNETES_SERVICE_HOST": "10.0.0.1",
+        },
+        {"ENVIRONMENT": "testing", "PYTEST_CURRENT_TEST": "x"},
+    ],
+)
+def test_testing_without_a_test_runner_gets_no_test_defaults(
+    tmp_path: Path, variables: dict[str, str]
+) -> None:
     # Gap: ENVIRONMENT=testing with K_SERVICE and no test runner got an in-memory SQLite
     # database and a generated confwarden-test- JWT secret. A fresh interpreter: no pytest.
+    import json
     import os
     import subprocess
     import sys
@@ -250,7 +268,7 @@ def test_testing_without_a_test_runner_gets_no_test_defaults(tmp_path: Path) -> 
         "CONFWARDEN_DEV_SECRETS_DIR": str(tmp_path / "dev-secrets"),
     }
     result = subprocess.run(
-        [sys.executable, "-c", _TESTING_IN_A_DEPLOYMENT],
+        [sys.executable, "-c", _TESTING_IN_A_DEPLOYMENT, json.dumps(variables)],
         cwd=tmp_path,
         env=environ,
         capture_output=True,

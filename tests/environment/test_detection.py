@@ -190,6 +190,13 @@ def test_detect_test_runner_reason_ignores_testing_flag() -> None:
     )
 
 
+def test_detect_test_runner_reason_needs_pytest_in_the_process() -> None:
+    # Gap (audit 2, item 6): PYTEST_CURRENT_TEST alone (a copied environment) was a runner.
+    copied = {"ENVIRONMENT": "testing", "PYTEST_CURRENT_TEST": "t.py::t (call)"}
+    assert EnvironmentDetector(copied, modules=NO_MODULES).test_runner_reason() is None
+    assert EnvironmentDetector(copied, modules=sys.modules).test_runner_reason() is not None
+
+
 # -- containers ----------------------------------------------------------------------------
 
 

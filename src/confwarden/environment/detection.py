@@ -140,11 +140,10 @@ class EnvironmentDetector:
     def test_runner_reason(self) -> str | None:
         """Why a test runner (pytest) is running this process, or None.
 
-        Stricter than :meth:`test_context_reason`: a ``TESTING=true`` flag copied into a
-        deployment is not a test runner. Test defaults are only served under one.
+        Stricter than :meth:`test_context_reason`: a ``TESTING=true`` flag or a
+        ``PYTEST_CURRENT_TEST`` variable copied into a deployment is not a test runner;
+        pytest must be imported in this process. Test defaults are only served under one.
         """
-        if self._environ.get("PYTEST_CURRENT_TEST"):
-            return "PYTEST_CURRENT_TEST is set"
         if "pytest" in self._modules and "_pytest.main" in self._modules:
             return "running under pytest"
         return None
