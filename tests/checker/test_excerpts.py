@@ -33,6 +33,10 @@ def test_safe_source_keeps_code_that_holds_no_secret(line: str) -> None:
         f'settings = {{"password": "{CANARY}"}}',
         f'DB = os.environ.get("DATABASE_URL", "postgresql://app:{CANARY}@db/app")',
         f'api_key = fallback or "{CANARY}"',
+        f'pw = os.getenv("DB_PASSWORD", default="{CANARY}")',
+        f'jwt = os.environ.get("JWT_SECRET", default="{CANARY}")',
+        f'jwt = get_env().get(key="JWT_SECRET", default="{CANARY}")',
+        f'x = read("SESSION_COOKIE_SECRET", fallback=("{CANARY}"))',
     ],
 )
 def test_safe_source_masks_secret_values(line: str) -> None:

@@ -154,12 +154,15 @@ def test_check_diff_never_shows_a_hard_coded_secret(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(
         f'import os\nTOKEN = os.getenv("API_TOKEN", "{canary}")\nPASSWORD = "{canary}"\n'
         'LEVEL = os.getenv("LOG_LEVEL", "INFO")\n'
+        f'PW = os.getenv("DB_PASSWORD", default="{canary}")\n'
+        f'JWT = os.environ.get("JWT_SECRET", default="{canary}")\n'
     )
     result = CliRunner().invoke(cli, ["check", str(tmp_path), "--diff"])
     assert result.exit_code == 1
     assert canary not in result.output
     assert '+TOKEN = get_env().get("API_TOKEN", "***")' in result.stdout
     assert '+LEVEL = get_env().get("LOG_LEVEL", "INFO")' in result.stdout
+    assert '+PW = get_env().get("DB_PASSWORD", default="***")' in result.stdout
     fixed = CliRunner().invoke(cli, ["check", str(tmp_path), "--fix"])
     assert canary not in fixed.output
     assert f'get_env().get("API_TOKEN", "{canary}")' in (tmp_path / "app.py").read_text()
