@@ -364,7 +364,9 @@ def test_fix_leaves_suppressed_reads_and_migrates_the_rest(tmp_path: Path) -> No
 def test_fix_subscript_with_confwardens_accessor_is_left_with_the_reason(tmp_path: Path) -> None:
     original = 'import os\n\nHOME = os.environ["HOME"]\nUSER = os.getenv("USER")\n'
     root = _project(
-        tmp_path, {"app/__init__.py": "", "app/s.py": original}, "[tool.confwarden.fix]\nsubscript = true\n"
+        tmp_path,
+        {"app/__init__.py": "", "app/s.py": original},
+        "[tool.confwarden.fix]\nsubscript = true\n",
     )
     report = fix_tree(root)
     new = (root / "app" / "s.py").read_text()
@@ -387,9 +389,7 @@ def test_rewrite_source_import_os_path_binds_os() -> None:
 
 
 def test_fix_names_an_os_import_inside_a_block_as_the_reason(tmp_path: Path) -> None:
-    root = _project(
-        tmp_path, {"b.py": 'if True:\n    import os as o2\nv = o2.getenv("V")\n'}
-    )
+    root = _project(tmp_path, {"b.py": 'if True:\n    import os as o2\nv = o2.getenv("V")\n'})
     report = fix_tree(root, write=False)
     assert [u.why for u in report.untouched] == [
         "`o2` is imported inside a block or a function, where --fix does not look: move the "

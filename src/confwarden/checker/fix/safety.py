@@ -56,9 +56,7 @@ def held_accesses(
         >>> held_accesses(facts, {"A": ("boot.py", 3)})[(2, 4)].split(";")[0]
         'A is written to os.environ at boot.py:3'
     """
-    suppressed = {
-        s.line for s in facts.suppressions if not s.codes or "CW101" in s.codes
-    }
+    suppressed = {s.line for s in facts.suppressions if not s.codes or "CW101" in s.codes}
     holds: Holds = {}
     for access in facts.env:
         if access.via != VIA_OS or access.op != "read":
@@ -210,7 +208,10 @@ def left_reason(tree: ast.Module, line: int, column: int) -> str:
             f"reads through `{head}`, an alias of os.environ or os.getenv kept in a variable: "
             "rewrite it by hand"
         )
-    return "a read --fix cannot rewrite as written (no argument, or a computed receiver): rewrite it by hand"
+    return (
+        "a read --fix cannot rewrite as written (no argument, or a computed receiver): "
+        "rewrite it by hand"
+    )
 
 
 def locate_module(root: Path) -> Callable[[str], str | None]:
