@@ -64,7 +64,7 @@ from confwarden.checker.suppressions import apply_suppressions
 
 __all__ = ["CHECKER_VERSION", "Progress", "resolve_paths", "run_check"]
 
-CHECKER_VERSION = "0.3.1"
+CHECKER_VERSION = "0.3.2"
 
 
 def _newer_syntax(error: ParseError, config: CheckerConfig) -> bool:

@@ -202,6 +202,20 @@ def check_project(calls: Iterable[tuple[str, EnvCall]], source: Source) -> Itera
         module, _, factory = call.origin.partition(":")
         if call.starred or not module or not factory:
             continue
+        if call.kind == "subscript":
+            if signatures.method(module, factory, call.name) is None:
+                verb = "read" if call.name == "__getitem__" else "set"
+                yield Finding(
+                    path,
+                    call.line,
+                    call.column,
+                    RULE.code,
+                    f"`{factory}()[...]`: the environment object has no [] ({call.name}); a "
+                    f"TypeError at run time; {verb} it with "
+                    + (".get(...) and handle None" if verb == "read" else ".set(...)"),
+                    RULE.name,
+                )
+            continue
         if call.kind == "factory":
             signature = signatures.factory(module, factory)
             what = f"{call.name}({_shown(call)})"
