@@ -395,3 +395,18 @@ def test_fix_names_an_os_import_inside_a_block_as_the_reason(tmp_path: Path) -> 
         "`o2` is imported inside a block or a function, where --fix does not look: move the "
         "import to the top of the module, or rewrite this read by hand"
     ]
+
+
+def test_fix_leaves_the_accessor_module_itself(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "shared/__init__.py": "",
+            "shared/env.py": 'import os\n\nLEVEL = os.getenv("LEVEL")\n\n\ndef get_env():\n'
+            "    return None\n",
+        },
+        '[tool.confwarden.fix]\nimport = "from shared.env import get_env"\n',
+    )
+    report = fix_tree(root, write=False)
+    assert report.changed == {}
+    assert "cannot import it from itself" in report.untouched[0].why

@@ -149,6 +149,8 @@ def mask_secrets(line: str) -> str:
                     seen_secret = True
                     if depth:
                         secret_call = min(secret_call, depth)
+                elif depth == secret_call:
+                    secret_call = _NO_CALL  # {"API_TOKEN": "...", "LOG_LEVEL": "INFO"}
                 continue  # a variable name, never a value worth hiding
             if not (assigns_secret or named_after or value_is_sensitive(body)):
                 continue

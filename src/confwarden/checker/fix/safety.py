@@ -161,7 +161,13 @@ def import_chain(graph: Mapping[str, set[str]], start: str) -> dict[str, list[st
 
 def circular_reason(module: str, start: str, chain: list[str], name: str) -> str:
     """Why a module that ``start`` (the accessor's module) imports is not rewritten."""
-    through = " -> ".join(chain) if chain else "itself"
+    if not chain:
+        return (
+            f"{module} is the module the fix would import `{name}` from: it cannot import "
+            "it from itself; read the environment here by hand (and list the module in "
+            "env_access_allowed)"
+        )
+    through = " -> ".join(chain)
     return (
         f"{module} is imported by {start} (through {through}), the module the fix would "
         f"import `{name}` from: the import would be a circular import (ImportError at "
