@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 from confwarden.environment.masking import mask_value
 
 if TYPE_CHECKING:
+    from confwarden.config.loader import ConfigLoadResult
     from confwarden.config.schema import ConfigSchema
     from confwarden.config.spec import ResolvedValue
     from confwarden.environment.detection import Environment
 
-__all__ = ["ResolvedVariables", "resolved_variables"]
+__all__ = ["ResolvedVariables", "load_variables", "resolved_variables"]
 
 
 class ResolvedVariables(Mapping[str, str]):
@@ -81,8 +82,18 @@ def _as_text(value: Any) -> str | None:
     return None
 
 
+def load_variables(load: ConfigLoadResult) -> ResolvedVariables:
+    """The variables of one load (``config.variables()`` when the config could be built,
+    else what was loaded: the command line shows a URL even beside other fields' errors)."""
+    if load.config is not None:
+        found = load.config.variables()
+        if isinstance(found, ResolvedVariables):
+            return found
+    return resolved_variables(None, (load.values, load.variables, load.environment))
+
+
 def resolved_variables(
-    config: ConfigSchema,
+    config: ConfigSchema | None,
     loaded: tuple[Mapping[str, ResolvedValue], Mapping[str, str], Environment] | None,
 ) -> ResolvedVariables:
     """The variables of ``config``: those it was loaded from, then every simple field's
@@ -96,12 +107,16 @@ def resolved_variables(
             if record.variable is not None and record.raw is not None:
                 origins[record.variable] = str(record.source)
     sensitive: set[str] = set()
-    for spec in type(config).__confwarden_fields__:
+    for spec in type(config).__confwarden_fields__ if config is not None else ():
         if spec.sensitive:
             sensitive.update(spec.env_names)
         text = _as_text(getattr(config, spec.name))
         if text is not None:
             values[spec.canonical] = text
+    if config is None and loaded is not None:
+        for record in loaded[0].values():
+            if record.variable is not None and record.raw is not None:
+                values[record.variable] = record.raw
     if loaded is not None:
         values["ENVIRONMENT"] = environment.value
     return ResolvedVariables(values, origins, frozenset(sensitive))
