@@ -131,7 +131,9 @@ class ShopConfig(ConfigSchema, env_prefix="SHOP_"):
     postgres_host: Annotated[str, Env("POSTGRES_HOST")] = "localhost"
     postgres_user: Annotated[str, Env("POSTGRES_USER")] = "shop"
     postgres_db: Annotated[str, Env("POSTGRES_DB")] = "shop"
-    postgres_password: Annotated[SecretStr | None, Env("POSTGRES_PASSWORD", required_in=DEPLOYED)] = None
+    postgres_password: Annotated[
+        SecretStr | None, Env("POSTGRES_PASSWORD", required_in=DEPLOYED)
+    ] = None
 """
 
 

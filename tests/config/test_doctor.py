@@ -72,7 +72,9 @@ def test_doctor_jwt_fingerprints_agree_across_services(tmp_path: Path) -> None:
     assert set(jwt.fingerprints) == {"backend", "auth"}
 
 
-def test_doctor_simulates_deployments_from_env_files_and_process_environment(tmp_path: Path) -> None:
+def test_doctor_simulates_deployments_from_env_files_and_process_environment(
+    tmp_path: Path,
+) -> None:
     root = _platform(
         tmp_path,
         development={"JWT_SECRET_KEY": JWT, "POSTGRES_HOST": "localhost"},
@@ -165,7 +167,9 @@ def test_doctor_target_ignores_the_development_dotenv_and_reads_target_secrets(
         package="shopdoc",
         schema=SHOP_SCHEMA,
     )
-    (root / ".env").write_text(f"SHOP_PAGE_SIZE=not-a-number\nSHOP_STRIPE_API_KEY=sk_test_{CANARY}\n")
+    (root / ".env").write_text(
+        f"SHOP_PAGE_SIZE=not-a-number\nSHOP_STRIPE_API_KEY=sk_test_{CANARY}\n"
+    )
     (root / "secrets" / "production").mkdir(parents=True)
     (root / "secrets" / "production" / "shop_stripe_api_key").write_text(f"sk_live_{CANARY}")
     report = diagnose_platform(

@@ -9,8 +9,8 @@ import pytest
 from tests.projects import make_project
 
 from confwarden.components.database_url import DatabaseURLBuilder
-from confwarden.errors import ConfigurationError
 from confwarden.environment.isolated import IsolatedEnvironment
+from confwarden.errors import ConfigurationError
 from confwarden.startup import bootstrap
 
 CANARY = "CANARY-9b2f41-live"
@@ -43,7 +43,9 @@ class ShopConfig(ConfigSchema, env_prefix="SHOP_", case_sensitive=False):
     gateway: Gateway = Gateway()
     postgres_host: Annotated[str, Env("POSTGRES_HOST")] = "localhost"
     postgres_user: Annotated[str, Env("POSTGRES_USER")] = "shop"
-    postgres_password: Annotated[SecretStr | None, Env("POSTGRES_PASSWORD", required_in=DEPLOYED)] = None
+    postgres_password: Annotated[
+        SecretStr | None, Env("POSTGRES_PASSWORD", required_in=DEPLOYED)
+    ] = None
 """
 
 
@@ -75,7 +77,8 @@ def test_variables_hold_mounted_secrets_for_the_builder(tmp_path: Path) -> None:
     url = DatabaseURLBuilder.from_config(config).get_url_for_environment()  # type: ignore[arg-type]
     assert url.password == f"pw-{CANARY}"
     assert url.host == "db.internal"
-    assert CANARY not in str(url) and CANARY not in repr(config.variables())  # type: ignore[attr-defined]
+    assert CANARY not in str(url)
+    assert CANARY not in repr(config.variables())  # type: ignore[attr-defined]
 
 
 def test_variables_include_dotenv_and_schema_defaults_in_development(tmp_path: Path) -> None:

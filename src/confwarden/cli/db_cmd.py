@@ -57,7 +57,7 @@ def db() -> None:
 @secrets_dir_option
 @service_option
 @json_option
-def url(  # noqa: PLR0913 - one option each
+def url(
     *,
     environment: str | None,
     sync: bool,

@@ -121,8 +121,9 @@ class ComponentBuilder(ABC):
             >>> class Demo(ConfigSchema):
             ...     postgres_host: str = "db.internal"
             ...     postgres_password: str = "pw"
-            >>> str(DatabaseURLBuilder.from_config(Demo(), in_docker=False).get_url_for_environment())
-            'masked_use_get_secret_value__postgresql+asyncpg://postgres:***@db.internal:5432/postgres'
+            >>> builder = DatabaseURLBuilder.from_config(Demo(), in_docker=False)
+            >>> builder.get_url_for_environment().host
+            'db.internal'
         """
         variables = config.variables()
         options.setdefault("origins", getattr(variables, "origins", None))

@@ -70,9 +70,7 @@ def _model_of(annotation: Any) -> Any:
     return next((c for c in candidates if hasattr(c, "model_fields")), None)
 
 
-def group_keys(
-    schema: type[ConfigSchema], spec: FieldSpec
-) -> Iterator[tuple[str, str, str, bool]]:
+def group_keys(schema: type[ConfigSchema], spec: FieldSpec) -> Iterator[tuple[str, str, str, bool]]:
     """``(variable, type, default, secret)`` of every ``PREFIX__KEY`` variable of a nested
     group field (none for other fields); a secret key's default is never shown.
 

@@ -454,7 +454,7 @@ def _key_origin(
     return resolved
 
 
-def _build(
+def _build(  # noqa: PLR0917 - one internal call site
     schema: type[ConfigSchema],
     data: dict[str, Any],
     values: dict[str, ResolvedValue],

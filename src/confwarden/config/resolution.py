@@ -83,9 +83,8 @@ def startup_inputs(
     """
     from confwarden.config.services import find_service
     from confwarden.environment.detection import EnvironmentDetector
-    from confwarden.environment.process import get_env, load_env_files
-
     from confwarden.environment.isolated import IsolatedEnvironment
+    from confwarden.environment.process import get_env, load_env_files
 
     if env is None:
         env = get_env()

@@ -15,10 +15,10 @@ are not walked, symlinked directories are not followed, and parsing is linear.
 from __future__ import annotations
 
 import ast
-import typing
 import math
 import os
 import re
+import typing
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,11 +29,11 @@ from confwarden.environment.dotenv import read_dotenv
 from confwarden.environment.masking import is_sensitive_name, value_is_sensitive
 
 __all__ = [
+    "CodeRead",
     "InferredVariable",
     "guess_type",
     "infer_variables",
     "looks_secret",
-    "CodeRead",
     "scan_code",
 ]
 

@@ -65,9 +65,7 @@ class DatabaseRule(Rule):
             for p in result.problems
             if _left_to_required_rule(ctx, p.variable.split("/")[-1])
         )
-        for problem in component_problems(
-            self, ctx, result, skip=skip, variables=names
-        ):
+        for problem in component_problems(self, ctx, result, skip=skip, variables=names):
             if problem.variable in _CRITICAL and not problem.critical:
                 yield dataclasses.replace(problem, critical=True)
             else:
