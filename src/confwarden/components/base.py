@@ -117,7 +117,7 @@ class ComponentBuilder(ABC):
             **options: the constructor's other arguments (``in_docker=``, ``sync_driver=``).
 
         Example:
-            >>> from confwarden import ConfigSchema
+            >>> from confwarden import ConfigSchema, DatabaseURLBuilder
             >>> class Demo(ConfigSchema):
             ...     postgres_host: str = "db.internal"
             ...     postgres_password: str = "pw"

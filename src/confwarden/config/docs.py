@@ -74,14 +74,10 @@ def group_keys(schema: type[ConfigSchema], spec: FieldSpec) -> Iterator[tuple[st
     """``(variable, type, default, secret)`` of every ``PREFIX__KEY`` variable of a nested
     group field (none for other fields); a secret key's default is never shown.
 
-    Example:
-        >>> from pydantic import BaseModel
-        >>> class Payment(BaseModel):
-        ...     provider: str = "stripe"
-        >>> class Shop(ConfigSchema, env_prefix="SHOP_"):
-        ...     payment: Payment = Payment()
-        >>> list(group_keys(Shop, fields_of(Shop)[0]))
-        [('SHOP_PAYMENT__PROVIDER', 'str', 'stripe', False)]
+    Example (``payment: Payment`` with ``provider: str = "stripe"`` under ``SHOP_``)::
+
+        list(group_keys(ShopConfig, spec_of_payment))
+        # [('SHOP_PAYMENT__PROVIDER', 'str', 'stripe', False)]
     """
     delimiter = spec.nested_delimiter
     model = _model_of(schema.__confwarden_annotations__[spec.name]) if delimiter else None
