@@ -28,6 +28,7 @@ from confwarden.secrets.base import (
 )
 
 CANARY = "CANARY-5f0e1d-0123456789abcdef0123456789abcdef"
+ROTATED = "CANARY-rotated-fedcba9876543210fedcba9876543210"
 
 
 class LiveSchema(ConfigSchema):
@@ -258,12 +259,14 @@ def test_live_config_starts_from_the_last_known_good_copy_and_reports_degraded(
     assert (tmp_path / "lkg.json").stat().st_mode & 0o777 == 0o600
 
     store.up = False
+    # The secret the store held is not on disk: given another way, the service starts.
     restarted = LiveConfig(
-        LiveSchema, environment=Environment.PRODUCTION, env={}, remote=[store], last_known_good=lkg
-    )
+        LiveSchema, environment=Environment.PRODUCTION, env={"API_TOKEN": ROTATED},
+        remote=[store], last_known_good=lkg,
+    )  # fmt: skip
     with restarted:
         assert restarted.config.workers == 9
-        assert restarted.config.api_token is None  # secrets are not kept on disk
+        assert restarted.config.api_token is not None
         status = restarted.status()
         assert status.state is LiveState.DEGRADED
         assert status.from_last_known_good == ("memory store",)
@@ -272,8 +275,30 @@ def test_live_config_starts_from_the_last_known_good_copy_and_reports_degraded(
         store.set(WORKERS="10", MIRROR="10")
         update = updates.get(timeout=5)
         assert update.config.workers == 10
-        assert update.config.api_token is not None
         assert restarted.status().state is LiveState.OK
+
+
+def test_live_config_restart_fails_naming_a_secret_only_the_down_store_held(
+    store: MemorySource, tmp_path: Path
+) -> None:
+    # fleet.md: "if a sensitive value exists only in etcd and etcd is down, startup fails
+    # naming it". An audit saw production start with the schema's defaults instead.
+    lkg = LastKnownGood(tmp_path / "lkg.json", key=b"deployment-key-0123456789abcdef")
+    store.set(API_TOKEN=CANARY, WORKERS="9")
+    with LiveConfig(
+        LiveSchema, environment=Environment.PRODUCTION, env={}, remote=[store], last_known_good=lkg
+    ):
+        pass
+    store.up = False
+    restarted = LiveConfig(
+        LiveSchema, environment=Environment.PRODUCTION, env={}, remote=[store], last_known_good=lkg
+    )
+    with pytest.raises(ConfigurationError) as raised:
+        restarted.start()
+    message = str(raised.value)
+    assert "API_TOKEN" in message
+    assert "last-known-good" in message
+    assert CANARY not in message
 
 
 class UnmarkedSchema(ConfigSchema):
@@ -301,6 +326,15 @@ def test_live_config_keeps_off_disk_what_it_masks_even_in_unmarked_fields(
         assert "***" in repr(live.config)
     assert CANARY not in path.read_text()
     assert "WORKERS" in path.read_text()
+    store.up = False  # left out, so named at a restart rather than replaced by a default
+    restarted = LiveConfig(
+        UnmarkedSchema, environment=Environment.PRODUCTION, env={}, remote=[store],
+        last_known_good=lkg,
+    )  # fmt: skip
+    with pytest.raises(ConfigurationError, match="DATABASE_URL") as raised:
+        restarted.start()
+    assert "WEBHOOK_TOKEN" in str(raised.value)
+    assert CANARY not in str(raised.value)
 
 
 def test_live_config_refuses_a_tampered_copy_and_fails_fast(

@@ -228,3 +228,23 @@ def test_close_leaves_the_stores_it_was_given_open() -> None:
     manager.close()
     assert given.closed == 0
     assert manager.live is None
+
+
+def test_closing_the_live_config_closes_the_stores_the_manager_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The docs end a live service with live.close(): the etcd thread and connection the
+    # manager built for it must go too (an audit found them alive after close()).
+    built = ClosableStore()
+    monkeypatch.setattr(
+        configured_sources, "configured_secret_sources", lambda *args, **kwargs: (built,)
+    )
+    manager = UnifiedConfigManager(ServiceConfig, env={}, environment=Environment.TESTING)
+    manager.start_live().close()
+    assert built.closed >= 1
+    given = ClosableStore()
+    other = UnifiedConfigManager(
+        ServiceConfig, env={}, environment=Environment.TESTING, secret_sources=[given]
+    )
+    other.start_live().close()
+    assert given.closed == 0  # the caller's store: the caller closes it

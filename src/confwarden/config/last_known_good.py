@@ -29,8 +29,9 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from confwarden.environment.masking import mask_value
@@ -38,7 +39,8 @@ from confwarden.errors import ConfwardenError
 
 __all__ = ["FORMAT", "LastKnownGood", "LastKnownGoodError", "SavedConfig"]
 
-FORMAT = "confwarden-last-known-good/1"
+FORMAT = "confwarden-last-known-good/2"
+_FORMAT_1 = "confwarden-last-known-good/1"  # read as written before ``omitted`` (none)
 _MAX_BYTES = 1 << 20  # a configuration copy larger than 1 MiB is not ours
 
 
@@ -54,12 +56,15 @@ class SavedConfig(NamedTuple):
         environment: the environment it was saved for.
         saved_at: ``time.time()`` when it was written.
         sources: source name -> {variable: value}, non-sensitive values only.
+        omitted: source name -> the variables it had whose values were left out (secrets):
+            with that source down, they cannot be read, and startup names them.
     """
 
     schema: str
     environment: str
     saved_at: float
     sources: dict[str, dict[str, str]]
+    omitted: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
 
 class LastKnownGood:
@@ -92,12 +97,19 @@ class LastKnownGood:
         """True when a copy is on disk (usable or not)."""
         return self.path.exists()
 
-    def save(self, schema: str, environment: str, sources: Mapping[str, Mapping[str, str]]) -> None:
+    def save(
+        self,
+        schema: str,
+        environment: str,
+        sources: Mapping[str, Mapping[str, str]],
+        omitted: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         """Write a new copy atomically with mode 0600.
 
-        Pass the values of non-sensitive fields; any value that masking would hide anyway
-        (a URL with a password, a secret-looking variable name) is dropped here, never
-        written.
+        Pass the values of non-sensitive fields, and in ``omitted`` the names of the
+        sensitive variables each source had. Any value that masking would hide anyway (a
+        URL with a password, a secret-looking variable name) is dropped here and its name
+        added to ``omitted``: only names are written, never such a value.
 
         Raises:
             LastKnownGoodError: the directory is missing or not writable.
@@ -110,6 +122,15 @@ class LastKnownGood:
                 "saved_at": time.time(),
                 "sources": {
                     name: {v: value for v, value in values.items() if _shown(v, value)}
+                    for name, values in sources.items()
+                },
+                "omitted": {
+                    name: sorted(
+                        {
+                            *(omitted or {}).get(name, ()),
+                            *(v for v, value in values.items() if not _shown(v, value)),
+                        }
+                    )
                     for name, values in sources.items()
                 },
             },
@@ -184,7 +205,11 @@ class LastKnownGood:
         except ValueError:
             raise self._refused("has a body that is not JSON") from None
         expected = {"format", "schema", "environment", "saved_at", "sources"}
-        if not isinstance(data, dict) or set(data) != expected or data["format"] != FORMAT:
+        if isinstance(data, dict) and data.get("format") == FORMAT:
+            expected.add("omitted")
+        elif not isinstance(data, dict) or data.get("format") != _FORMAT_1:
+            raise self._refused(f"is not a {FORMAT} document")
+        if set(data) != expected:
             raise self._refused(f"is not a {FORMAT} document")
         if data["schema"] != schema or data["environment"] != environment:
             raise self._refused(
@@ -200,7 +225,14 @@ class LastKnownGood:
                 isinstance(k, str) and isinstance(v, str) for k, v in values.items()
             ):
                 raise self._refused("has malformed values")
-        return SavedConfig(schema, environment, float(saved_at), sources)
+        omitted = data.get("omitted", {})
+        if not isinstance(omitted, dict) or not all(
+            isinstance(names, list) and all(isinstance(n, str) for n in names)
+            for names in omitted.values()
+        ):
+            raise self._refused("has malformed omitted names")
+        left_out = {name: tuple(names) for name, names in omitted.items()}
+        return SavedConfig(schema, environment, float(saved_at), sources, left_out)
 
     def _refused(self, reason: str) -> LastKnownGoodError:
         return LastKnownGoodError(

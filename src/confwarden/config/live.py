@@ -41,6 +41,7 @@ from confwarden.config.live_updates import (
     LiveState,
     LiveStatus,
     SnapshotSource,
+    source_failure,
     with_remote_sources,
 )
 from confwarden.config.schema import ConfigSchema, fields_of
@@ -49,7 +50,7 @@ from confwarden.config.spec import DEPLOYED, Problem, ValidationMode
 from confwarden.environment.detection import Environment
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.errors import ConfigurationError
-from confwarden.secrets.base import SecretSourceError, Subscription, ValueSource
+from confwarden.secrets.base import Subscription, ValueSource
 
 __all__ = [
     "ConfigUpdate",
@@ -87,6 +88,8 @@ class LiveConfig(Generic[T]):
         mode: the validation mode; by default the environment's.
         secret_dirs: mounted secret directories (watched for Kubernetes' symlink swap).
         last_known_good: where to keep the last-known-good copy, if anywhere.
+        close_remote: :meth:`close` also closes the ``remote`` stores (their connections
+            and threads); ``bootstrap(live=True)`` sets it for the stores it builds.
 
     Example:
         >>> from confwarden.config.profiles import AppConfig
@@ -106,6 +109,7 @@ class LiveConfig(Generic[T]):
         mode: ValidationMode | None = None,
         secret_dirs: Sequence[str] = (),
         last_known_good: LastKnownGood | None = None,
+        close_remote: bool = False,
     ) -> None:
         if env is None:
             from confwarden.environment.process import get_env
@@ -116,6 +120,7 @@ class LiveConfig(Generic[T]):
         self.env = env
         self.mode = mode
         self.remote = tuple(remote)
+        self._close_remote = close_remote  # the remote stores are ours (built for us)
         self.last_known_good = last_known_good
         base = (
             tuple(sources)
@@ -237,6 +242,10 @@ class LiveConfig(Generic[T]):
         self._wake.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=10)
+        for source in self.remote if self._close_remote else ():
+            close = getattr(source, "close", None)
+            if callable(close):
+                close()  # the store's connection and thread (etcd) go with the config
 
     def __enter__(self) -> LiveConfig[T]:
         if self._snapshot is None:
@@ -356,7 +365,7 @@ class LiveConfig(Generic[T]):
     def _startup_sources(self) -> tuple[ValueSource, ...]:
         specs = fields_of(self.schema)
         probe = specs[0].canonical if specs else "ENVIRONMENT"
-        failures = {s.name: _failure(s, probe) for s in self.remote}
+        failures = {s.name: source_failure(s, probe) for s in self.remote}
         down = [s for s in self.remote if failures[s.name] is not None]
         if not down:
             return self._sources
@@ -391,7 +400,10 @@ class LiveConfig(Generic[T]):
         with self._lock:
             for source in down:
                 values = saved.sources.get(source.name, {}) if saved else {}
-                self._stand_ins[source.name] = SnapshotSource(source.name, values, path=path)
+                omitted = saved.omitted.get(source.name, ()) if saved else ()
+                self._stand_ins[source.name] = SnapshotSource(
+                    source.name, values, path=path, omitted=omitted
+                )
         return self._current_sources()
 
     def _current_sources(self) -> tuple[ValueSource, ...]:
@@ -440,21 +452,20 @@ class LiveConfig(Generic[T]):
                 return  # never overwrite a good copy with values that came from it
         inspection = inspection or self.inspection
         assert inspection is not None
-        variables = [
-            variable
-            for spec in fields_of(self.schema)
-            if not spec.sensitive
-            for variable in spec.variable_names(self.environment)
-        ]
+        env, specs = self.environment, fields_of(self.schema)
+        secret = {v for s in specs if s.sensitive for v in s.variable_names(env)}
+        variables = [v for s in specs for v in s.variable_names(env)]
         saved: dict[str, dict[str, str]] = {}
+        omitted: dict[str, list[str]] = {}
         for source in self.remote:
             try:
-                hits = [(variable, source.lookup(variable)) for variable in variables]
+                hits = {v: hit for v in variables if (hit := source.lookup(v)) is not None}
             except Exception:
                 return  # a source failing now: keep the previous copy
-            saved[source.name] = {v: hit.value for v, hit in hits if hit is not None}
+            saved[source.name] = {v: hit.value for v, hit in hits.items() if v not in secret}
+            omitted[source.name] = [v for v in hits if v in secret]  # names only, for startup
         try:
-            lkg.save(self.schema.__name__, self.environment.value, saved)
+            lkg.save(self.schema.__name__, self.environment.value, saved, omitted)
         except (LastKnownGoodError, OSError) as exc:
             logger.warning("could not write the last-known-good copy: %s", exc)
 
@@ -472,18 +483,6 @@ class LiveConfig(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<LiveConfig {self.schema.__name__} generation={self.generation}>"
-
-
-def _failure(source: ValueSource, variable: str) -> str | None:
-    """Why a remote source does not answer (a first lookup connects a lazy source), or None."""
-    try:
-        source.lookup(variable)
-    except SecretSourceError as exc:
-        return str(exc)  # promises no secret: names the source, the reason and the fix
-    except Exception as exc:
-        return f"{source.name}: {type(exc).__name__}."
-    status = source.status()
-    return None if status.up else f"{source.name}: {status.detail}."
 
 
 def _run_on_loop(callback: UpdateCallback, update: ConfigUpdate) -> None:

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from confwarden.config.schema import ConfigSchema
 from confwarden.environment.provenance import Source, SourceKind
-from confwarden.secrets.base import SourceHit, SourceStatus, ValueSource
+from confwarden.secrets.base import SecretSourceError, SourceHit, SourceStatus, ValueSource
 
 __all__ = [
     "ConfigUpdate",
@@ -21,6 +21,7 @@ __all__ = [
     "LiveState",
     "LiveStatus",
     "SnapshotSource",
+    "source_failure",
     "with_remote_sources",
 ]
 
@@ -130,15 +131,36 @@ class SnapshotSource(ValueSource):
     """
 
     kind = SourceKind.SECRET
+    consult_when_shadowed = False  # as the store it stands in for: asked only when needed
 
-    def __init__(self, name: str, values: Mapping[str, str], *, path: str | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        values: Mapping[str, str],
+        *,
+        path: str | None = None,
+        omitted: Sequence[str] = (),
+    ) -> None:
         self.name = f"last known good copy of {name}"
+        self._down = name
         self._values = dict(values)
+        self._omitted = frozenset(omitted)
         self._source = Source(SourceKind.SECRET, detail=self.name, path=path)
 
     def lookup(self, variable: str) -> SourceHit | None:
-        """The saved value of ``variable``, if any."""
+        """The saved value of ``variable``, if any.
+
+        Raises:
+            SecretSourceError: the source had ``variable`` but its value (a secret) was left
+                out of the copy: it cannot be read while the source is down.
+        """
         value = self._values.get(variable)
+        if value is None and variable in self._omitted:
+            raise SecretSourceError(
+                f"{variable} is held by {self._down}, which is down, and a secret is never "
+                "written to the last-known-good copy. Give it another way to start during the "
+                "outage (a mounted secret, the environment), or bring the source back."
+            )
         return None if value is None else SourceHit(variable, value, self._source)
 
     def known_variables(self) -> Mapping[str, str]:
@@ -167,3 +189,15 @@ def with_remote_sources(
         len(sources),
     )
     return (*sources[:position], *remote, *sources[position:])
+
+
+def source_failure(source: ValueSource, variable: str) -> str | None:
+    """Why a remote source does not answer (a first lookup connects a lazy source), or None."""
+    try:
+        source.lookup(variable)
+    except SecretSourceError as exc:
+        return str(exc)  # promises no secret: names the source, the reason and the fix
+    except Exception as exc:
+        return f"{source.name}: {type(exc).__name__}."
+    status = source.status()
+    return None if status.up else f"{source.name}: {status.detail}."

@@ -264,7 +264,8 @@ class UnifiedConfigManager:
         """
         with self._lock:
             live, self._live = self._live, None
-            built = self._secret_sources if self._owns_sources else None
+            # A live config closes the stores built for it itself (close_remote).
+            built = self._secret_sources if self._owns_sources and live is None else None
             self._secret_sources = None
         if live is not None:
             live.close()
@@ -327,6 +328,7 @@ class UnifiedConfigManager:
                 remote=self.secret_sources,
                 mode=self.mode,
                 last_known_good=last_known_good,
+                close_remote=self._owns_sources,
             )
             live.add_callback(self._on_live_update)
             live.start()
