@@ -145,3 +145,17 @@ def test_bootstrap_accepts_a_plain_mapping_as_env(tmp_path: Path) -> None:
     root = _shop(tmp_path)
     config = bootstrap(env={"SHOP_PAGE_SIZE": "3"}, environment="testing", root=root, install=False)  # type: ignore[call-overload]
     assert config.page_size == 3
+
+
+def test_explain_of_a_group_lists_the_problem_of_its_key(tmp_path: Path) -> None:
+    from confwarden.config.inspection import inspect_service
+    from confwarden.config.resolution import startup_inputs
+    from confwarden.environment.detection import Environment
+
+    root = _shop(tmp_path)
+    env = IsolatedEnvironment(environ={"SHOP_GATEWAY__LIMITS__BURST": "nope"}, isolated=True)
+    inputs = startup_inputs(env=env, environment=Environment.DEVELOPMENT, root=root)
+    inspection = inspect_service(inputs.schema, env, Environment.DEVELOPMENT)
+    described = inspection.load.describe("SHOP_GATEWAY")
+    assert described is not None
+    assert [p["variable"] for p in described["problems"]] == ["SHOP_GATEWAY__LIMITS__BURST"]

@@ -145,7 +145,9 @@ class ConfigLoadResult:
             "problems": [
                 dataclasses.asdict(p)
                 for p in self.problems
-                if p.variable in spec.variable_names(self.environment) or p.variable == spec.name
+                if p.variable in spec.variable_names(self.environment)
+                or p.variable == spec.name
+                or (spec.nested_delimiter and self.spec(p.variable) is spec)
             ],
             "precedence": [*self.sources, "schema defaults"],
         }
