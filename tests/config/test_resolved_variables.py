@@ -4,6 +4,7 @@ case-insensitive precedence and nested groups across sources (issue 9, second au
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests.projects import make_project
@@ -63,7 +64,7 @@ def _shop(tmp_path: Path) -> Path:
     return root
 
 
-def _start(root: Path, environ: dict[str, str], environment: str) -> object:
+def _start(root: Path, environ: dict[str, str], environment: str) -> Any:
     env = IsolatedEnvironment(environ=environ, isolated=True)
     return bootstrap(env=env, environment=environment, root=root, install=False)
 
@@ -71,21 +72,21 @@ def _start(root: Path, environ: dict[str, str], environment: str) -> object:
 def test_variables_hold_mounted_secrets_for_the_builder(tmp_path: Path) -> None:
     root = _shop(tmp_path)
     config = _start(root, {"POSTGRES_HOST": "db.internal", "POSTGRES_DB": "shop"}, "production")
-    variables = config.variables()  # type: ignore[attr-defined]
+    variables = config.variables()
     assert variables["POSTGRES_PASSWORD"] == f"pw-{CANARY}"
     assert variables["ENVIRONMENT"] == "production"
-    url = DatabaseURLBuilder.from_config(config).get_url_for_environment()  # type: ignore[arg-type]
+    url = DatabaseURLBuilder.from_config(config).get_url_for_environment()
     assert url.password == f"pw-{CANARY}"
     assert url.host == "db.internal"
     assert CANARY not in str(url)
-    assert CANARY not in repr(config.variables())  # type: ignore[attr-defined]
+    assert CANARY not in repr(config.variables())
 
 
 def test_variables_include_dotenv_and_schema_defaults_in_development(tmp_path: Path) -> None:
     root = _shop(tmp_path)
     (root / ".env").write_text("POSTGRES_PASSWORD=devpw\n")
     config = _start(root, {}, "development")
-    url = DatabaseURLBuilder.from_config(config).get_url_for_environment()  # type: ignore[arg-type]
+    url = DatabaseURLBuilder.from_config(config).get_url_for_environment()
     assert (url.password, url.username, url.host) == ("devpw", "shop", "localhost")
 
 
@@ -93,10 +94,10 @@ def test_case_insensitive_process_environment_beats_dotenv(tmp_path: Path) -> No
     root = _shop(tmp_path)
     (root / ".env").write_text("SHOP_PAGE_SIZE=25\n")
     config = _start(root, {"shop_page_size": "7"}, "development")
-    assert config.page_size == 7  # type: ignore[attr-defined]
+    assert config.page_size == 7
     lower = _shop(tmp_path / "lower")
     (lower / ".env").write_text("shop_page_size=25\n")
-    assert _start(lower, {"SHOP_PAGE_SIZE": "7"}, "development").page_size == 7  # type: ignore[attr-defined]
+    assert _start(lower, {"SHOP_PAGE_SIZE": "7"}, "development").page_size == 7
 
 
 def test_nested_error_names_the_variable_of_the_bad_key(tmp_path: Path) -> None:
@@ -131,19 +132,21 @@ def test_nested_process_json_beats_dotenv_delimited_key(tmp_path: Path) -> None:
     (root / ".env").write_text("SHOP_PAYMENT__PROVIDER=adyen\nSHOP_PAYMENT__TIMEOUT_S=9\n")
     config = _start(root, {"SHOP_PAYMENT": '{"provider": "stripe"}'}, "development")
     # The process environment wins key by key; .env fills the keys it does not give.
-    assert config.payment.provider == "stripe"  # type: ignore[attr-defined]
-    assert config.payment.timeout_s == 9.0  # type: ignore[attr-defined]
+    assert config.payment.provider == "stripe"
+    assert config.payment.timeout_s == 9.0
 
 
 def test_nested_delimited_key_beats_json_within_one_source(tmp_path: Path) -> None:
     root = _shop(tmp_path)
     environ = {"SHOP_PAYMENT": '{"provider": "stripe"}', "SHOP_PAYMENT__PROVIDER": "adyen"}
-    assert _start(root, environ, "development").payment.provider == "adyen"  # type: ignore[attr-defined]
+    assert _start(root, environ, "development").payment.provider == "adyen"
 
 
 def test_bootstrap_accepts_a_plain_mapping_as_env(tmp_path: Path) -> None:
     root = _shop(tmp_path)
-    config = bootstrap(env={"SHOP_PAGE_SIZE": "3"}, environment="testing", root=root, install=False)  # type: ignore[call-overload]
+    config: Any = bootstrap(
+        env={"SHOP_PAGE_SIZE": "3"}, environment="testing", root=root, install=False
+    )
     assert config.page_size == 3
 
 
