@@ -162,3 +162,13 @@ def test_explain_of_a_group_lists_the_problem_of_its_key(tmp_path: Path) -> None
     described = inspection.load.describe("SHOP_GATEWAY")
     assert described is not None
     assert [p["variable"] for p in described["problems"]] == ["SHOP_GATEWAY__LIMITS__BURST"]
+
+
+def test_variables_of_a_replaced_config_keep_the_loaded_ones_and_the_change(
+    tmp_path: Path,
+) -> None:
+    root = _shop(tmp_path)
+    config = _start(root, {"POSTGRES_HOST": "db.internal", "OTHER": "1"}, "testing")
+    copy = config.replace(postgres_host="db2.internal")
+    assert copy.variables()["POSTGRES_HOST"] == "db2.internal"
+    assert copy.variables()["OTHER"] == "1"

@@ -272,9 +272,10 @@ class ConfigSchema:
         """
         values = {name: revealed(value) for name, value in self._values().items()}
         copy = type(self).model_validate({**values, **changes})
-        known = self.__dict__.get("_confwarden_secrets")
-        if known is not None:
-            object.__setattr__(copy, "_confwarden_secrets", known)
+        for kept in ("_confwarden_secrets", "_confwarden_loaded"):
+            # variables() of the copy: its changed fields win over what was loaded.
+            if (known := self.__dict__.get(kept)) is not None:
+                object.__setattr__(copy, kept, known)
         return copy
 
     def _values(self) -> dict[str, Any]:
