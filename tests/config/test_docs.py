@@ -52,3 +52,22 @@ def test_impact_resolves_a_group_key_to_its_group_field() -> None:
     assert answer.dependency is not None
     assert answer.dependency.variable == "SHOP_PAYMENT"
     assert "nothing" not in answer.reason
+
+
+CANARY = "CANARY-docs-7d1e0b"
+
+
+class Vault(BaseModel):
+    api_token: SecretStr = SecretStr(CANARY)
+    password: str = CANARY
+
+
+class VaultConfig(ConfigSchema, env_prefix="SHOP_"):
+    vault: Vault = Vault()
+
+
+def test_group_docs_never_show_a_secret_default() -> None:
+    text = render_env_example(VaultConfig) + render_markdown(VaultConfig)
+    assert CANARY not in text
+    assert "SHOP_VAULT__API_TOKEN=\n" in text
+    assert "SHOP_VAULT__PASSWORD=\n" in text
