@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Annotated
@@ -283,3 +284,16 @@ def test_bootstrap_marks_the_schema_secrets_on_its_environment(tmp_path: Path) -
     change = tracker.records[-1].change
     assert change.before == change.after == "***"
     assert any("secret rotated" in reason for reason in change.reasons)
+
+
+def test_bootstrap_warns_about_a_fifo_dotenv_and_starts(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    os.mkfifo(tmp_path / ".env")
+    env = _env(ENVIRONMENT="development")
+    with caplog.at_level(logging.WARNING, logger="confwarden"):
+        config = bootstrap(_SigningConfig, env=env, root=tmp_path, install=False)
+    assert config.page_size == 50
+    assert any(
+        f"{tmp_path / '.env'} skipped: not a regular file" in r.getMessage() for r in caplog.records
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -351,3 +352,13 @@ def test_diff_masks_what_the_project_schema_marks_sensitive(
     assert "SVC_SIGNING" in output
     assert "CanaryDiffSign" not in output
     assert "secret rotated" in output
+
+
+@pytest.mark.parametrize("command", ["validate", "doctor"])
+def test_a_fifo_at_the_project_dotenv_is_named_in_a_warning(tmp_path: Path, command: str) -> None:
+    root = _platform(tmp_path)
+    os.mkfifo(root / ".env")
+    args = [command, str(root)] if command == "doctor" else ["--project", str(root), command]
+    result = CliRunner().invoke(cli, args, env={"ENVIRONMENT": "development"})
+    assert result.exit_code in (0, 1), result.output
+    assert f"{root / '.env'} skipped: not a regular file" in result.stderr
