@@ -26,6 +26,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Mapping, MutableMapping
+from contextvars import Token
 
 from confwarden.environment.bulk import BulkOperations
 from confwarden.environment.outputs import ChangeCallback, EnvironmentOutputs
@@ -440,11 +441,13 @@ class IsolatedEnvironment(EnvironmentOutputs, BulkOperations):
         scope.release = weakref.finalize(scope, self._scope_gone).detach
         return scope
 
-    def _exit_scope(self, expected: Scope | None = None) -> None:
+    def _exit_scope(
+        self, expected: Scope | None = None, token: Token[Scope | None] | None = None
+    ) -> None:
         try:
-            scope = self._scopes.pop(expected)
+            scope = self._scopes.pop(expected, token)
         except RuntimeError:
-            expected = None  # not kept alive by the traceback's frames
+            expected = token = None  # not kept alive by the traceback's frames
             raise
         if scope.release is not None:
             scope.release()

@@ -121,9 +121,9 @@ class ScopeStack:
         copy.token = self._var.set(copy)
         return copy
 
-    def pop(self, expected: Scope | None = None) -> Scope:
-        """Close the innermost scope of the calling context (``expected``, when given) and
-        return it. A refused close changes nothing.
+    def pop(self, expected: Scope | None = None, token: Token[Scope | None] | None = None) -> Scope:
+        """Close the innermost scope of the calling context (``expected``, when given, with
+        the ``token`` its block kept) and return it. A refused close changes nothing.
 
         Raises:
             RuntimeError: no scope is open in this context, or the scope was entered in
@@ -131,14 +131,15 @@ class ScopeStack:
         """
         scope = self._var.get()
         problem = _refusal(scope, expected)
-        if problem is None and scope is not None and scope.token is not None:
+        token = token or (scope.token if scope is not None else None)
+        if problem is None and scope is not None and token is not None:
             try:
-                self._var.reset(scope.token)
+                self._var.reset(token)
                 return scope
             except ValueError:  # the same thread and task, another context (copy_context)
                 problem = ELSEWHERE
         # Not kept in the traceback's frames: the scope must die with its thread or task.
-        scope = expected = None
+        scope = expected = token = None
         raise RuntimeError(problem)
 
 
@@ -146,7 +147,7 @@ def _refusal(scope: Scope | None, expected: Scope | None) -> str | None:
     """Why the calling context cannot close ``scope`` (its current one), or None."""
     if expected is not None and scope is not expected:
         return ELSEWHERE
-    if scope is None or scope.token is None or scope.origin is not None:
+    if scope is None or (scope.token is None and expected is None) or scope.origin is not None:
         return (
             "no environment scope is open in this thread or task; leave a scope in the "
             "thread or task that entered it"
@@ -160,24 +161,32 @@ class ScopeBlock(Generic[T]):
     """One ``with env.scoped():`` block: entered once, left where it was entered.
 
     It holds its scope weakly: the scope lives in the context of the thread or task that
-    entered it, and ends with it. Leaving from elsewhere raises ``RuntimeError`` and leaves
-    the block as it was, so the owner's own exit still works.
+    entered it, and ends with it. The block keeps the scope's ``contextvars`` token, which
+    refers to that context: kept on the scope, it would make a cycle that only the garbage
+    collector ends. Leaving from elsewhere raises ``RuntimeError`` and leaves the block as
+    it was, so the owner's own exit still works.
     """
 
-    __slots__ = ("_enter", "_leave", "_scope", "_target")
+    __slots__ = ("_enter", "_leave", "_scope", "_target", "_token")
 
     def __init__(
-        self, target: T, enter: Callable[[], Scope], leave: Callable[[Scope], None]
+        self,
+        target: T,
+        enter: Callable[[], Scope],
+        leave: Callable[[Scope, Token[Scope | None] | None], None],
     ) -> None:
         self._target = target
         self._enter = enter
         self._leave = leave
         self._scope: weakref.ref[Scope] | None = None
+        self._token: Token[Scope | None] | None = None
 
     def __enter__(self) -> T:
         if self._scope is not None:
             raise RuntimeError("this scope block is already entered; call env.scoped() again")
-        self._scope = weakref.ref(self._enter())
+        scope = self._enter()
+        self._token, scope.token = scope.token, None
+        self._scope = weakref.ref(scope)
         return self._target
 
     def __exit__(self, *exc_info: object) -> None:
@@ -187,8 +196,8 @@ class ScopeBlock(Generic[T]):
         if scope is None:
             raise RuntimeError(ENDED)
         try:
-            self._leave(scope)
+            self._leave(scope, self._token)
         except RuntimeError:
             scope = None  # not kept alive by the traceback's frames
             raise
-        self._scope = None
+        self._scope = self._token = None
