@@ -104,7 +104,8 @@ class Alert:
 
     Attributes:
         kind: ``validation_failed``, ``validation_recovered``, ``critical_change``,
-            ``source_down``, ``source_up``, ``reload``, ``reload_failed``, ``validator_failed``.
+            ``source_down``, ``source_up``, ``reload``, ``reload_failed``, ``validator_failed``,
+            ``validator_recovered``.
         severity: how urgent.
         message: one line, masked (names and shapes, never values).
         timestamp: the monitor's clock.
@@ -234,18 +235,24 @@ class ConfigHealthMonitor:
             self._validator_failed(reason, now)
             return None
         with self._lock:
-            self.last_error = None
+            recovered, self.last_error = self.last_error is not None, None
             self.last_checked = now
             self.history.append(sample)
             self.last_result = result
+        if recovered:
+            message = "the configuration validator works again"
+            self._raise(Alert("validator_recovered", AlertSeverity.INFO, message, now))
         self._compare(sample, failing, errors, now)
         return sample
 
     def _validator_failed(self, reason: str, now: float) -> None:
         with self._lock:
             self.validator_failures += 1
-            self.last_error = reason
+            repeated, self.last_error = self.last_error == reason, reason
             self.last_checked = now
+        if repeated:  # counted; alerted once per failure, not at every interval
+            logger.debug("configuration health check still failing: %s", reason)
+            return
         logger.error("configuration health check failed: %s", reason)
         self._raise(Alert("validator_failed", AlertSeverity.CRITICAL, reason, now))
 
