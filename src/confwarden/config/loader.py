@@ -22,7 +22,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from confwarden.config.lookups import Lookup, case_insensitive, nested_value, prefetch
+from confwarden.config.lookups import (
+    Lookup,
+    case_insensitive,
+    nested_value,
+    prefetch,
+    walk_sources,
+)
 from confwarden.config.schema import ConfigSchema, fields_of, plan_of, safe_value
 from confwarden.config.schema_errors import HIDDEN_MESSAGE, VALIDATOR_ERRORS
 from confwarden.config.sources import LoadContext
@@ -34,7 +40,7 @@ from confwarden.environment.masking import MASK, is_sensitive_name, mask_text, m
 from confwarden.environment.provenance import Source, SourceKind
 from confwarden.environment.sanitize import sanitize_value
 from confwarden.environment.secret_values import SecretValues, secret_parts
-from confwarden.secrets.base import SecretSourceError, SourceHit, ValueSource
+from confwarden.secrets.base import SourceHit, ValueSource
 
 __all__ = ["DEFAULT_SOURCE", "ConfigLoadResult", "classify", "load_config"]
 
@@ -182,21 +188,6 @@ def classify(
     return errors, warnings
 
 
-def _source_problem(spec: FieldSpec, variable: str, source: ValueSource, exc: Exception) -> Problem:
-    # Only our own errors promise a secret-free message; anything else shows its type only.
-    reason = str(exc) if isinstance(exc, SecretSourceError) else type(exc).__name__
-    return Problem(
-        variable=variable,
-        origin=source.name,
-        message=f"the source {source.name!r} failed while reading it ({reason}).",
-        fix="Check that the secret source is reachable and readable, or set the variable "
-        "in the environment.",
-        rule="source.unavailable",
-        severity=Severity.ERROR,
-        critical=spec.critical,
-    )
-
-
 def load_config(
     schema: type[ConfigSchema],
     context: LoadContext,
@@ -256,34 +247,9 @@ def load_config(
             if origins:
                 nested_origins[spec.name] = origins
         failed = len(problems)
-        # A blank value counts as unset when choosing among a field's names, as it does for
-        # the components reading the merged variables (JWT_SECRET_KEY= with JWT_SECRET_<ENV>
-        # set resolves the latter in both); with every name blank, the first blank is kept
-        # (so that "set to an empty value" is reported), else blanks are listed as skipped.
-        blank: dict[str, SourceHit] = {}
-        for source, lookup, eager in lookups:
-            if winner is not None and not eager:
-                continue
-            for variable in names:
-                try:
-                    hit = lookup(variable)
-                except Exception as exc:
-                    problems.append(_source_problem(spec, variable, source, exc))
-                    continue
-                if hit is None:
-                    continue
-                if winner is None and variable not in blank:
-                    if hit.value.strip() or len(names) == 1:
-                        winner = hit
-                    else:
-                        blank[variable] = hit
-                else:
-                    shadowed.append((hit.variable, hit.source))
+        winner, blank = walk_sources(spec, names, lookups, winner, shadowed, problems)
         if blank:
-            if winner is None:
-                winner = next(iter(blank.values()))
-            else:
-                skipped[spec.name] = tuple((h.variable, h.source) for h in blank.values())
+            skipped[spec.name] = blank
         name = spec.name
         if winner is None:
             # A failing source is why the field has no value: that blocks in every mode

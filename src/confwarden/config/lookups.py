@@ -15,11 +15,18 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeAlias
 
 from confwarden.config.schema import ConfigSchema, FieldPlan
-from confwarden.config.spec import FieldSpec
+from confwarden.config.spec import FieldSpec, Problem, Severity
 from confwarden.environment.provenance import Source
-from confwarden.secrets.base import SourceHit, ValueSource
+from confwarden.secrets.base import SecretSourceError, SourceHit, ValueSource
 
-__all__ = ["Lookup", "case_insensitive", "first_hit", "nested_value", "prefetch"]
+__all__ = [
+    "Lookup",
+    "case_insensitive",
+    "first_hit",
+    "nested_value",
+    "prefetch",
+    "walk_sources",
+]
 
 Lookup: TypeAlias = tuple[ValueSource, Callable[[str], SourceHit | None], bool]
 
@@ -206,3 +213,61 @@ def first_hit(lookups: list[Lookup], variable: str) -> SourceHit | None:
         if hit is not None:
             return hit
     return None
+
+
+def walk_sources(  # noqa: PLR0917 - the loader's one call site
+    spec: FieldSpec,
+    names: Sequence[str],
+    lookups: Sequence[Lookup],
+    winner: SourceHit | None,
+    shadowed: list[tuple[str, Source]],
+    problems: list[Problem],
+) -> tuple[SourceHit | None, tuple[tuple[str, Source], ...]]:
+    """Ask every source for a field's names, highest precedence first.
+
+    Returns the winning hit (``winner`` when one was found already) and the names passed
+    over because their value was blank; lower-precedence hits go to ``shadowed``, failing
+    sources to ``problems``. A blank value counts as unset when choosing among a field's
+    names, as it does for the components reading the merged variables (``JWT_SECRET_KEY=``
+    beside ``JWT_SECRET_<ENV>`` resolves the latter in both); with every name blank, the
+    first blank is kept, so that "set to an empty value" is still reported.
+    """
+    blank: dict[str, SourceHit] = {}
+    for source, lookup, eager in lookups:
+        if winner is not None and not eager:
+            continue
+        for variable in names:
+            try:
+                hit = lookup(variable)
+            except Exception as exc:
+                problems.append(_source_problem(spec, variable, source, exc))
+                continue
+            if hit is None:
+                continue
+            if winner is None and variable not in blank:
+                if hit.value.strip() or len(names) == 1:
+                    winner = hit
+                else:
+                    blank[variable] = hit
+            else:
+                shadowed.append((hit.variable, hit.source))
+    if not blank:
+        return winner, ()
+    if winner is None:
+        return next(iter(blank.values())), ()
+    return winner, tuple((hit.variable, hit.source) for hit in blank.values())
+
+
+def _source_problem(spec: FieldSpec, variable: str, source: ValueSource, exc: Exception) -> Problem:
+    # Only our own errors promise a secret-free message; anything else shows its type only.
+    reason = str(exc) if isinstance(exc, SecretSourceError) else type(exc).__name__
+    return Problem(
+        variable=variable,
+        origin=source.name,
+        message=f"the source {source.name!r} failed while reading it ({reason}).",
+        fix="Check that the secret source is reachable and readable, or set the variable "
+        "in the environment.",
+        rule="source.unavailable",
+        severity=Severity.ERROR,
+        critical=spec.critical,
+    )
