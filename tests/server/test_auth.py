@@ -82,6 +82,22 @@ def test_auth_guard_refuses_a_blank_or_short_token(token: str) -> None:
         TokenGuard(lambda *a: None, token)  # type: ignore[arg-type,return-value]
 
 
+@pytest.mark.parametrize("token", ["", "   \t"])
+def test_auth_create_app_blank_token_means_loopback_only(hub: MonitoringHub, token: str) -> None:
+    # SHOP_MONITORING_TOKEN= left blank in a .env: "unset", not a 500 on every request.
+    app = create_app(hub, token=token, manage_hub=False)
+    with local_client(app) as client:
+        assert client.get("/config").status_code == 200
+        assert client.get("/health/live").status_code == 200
+    with remote_client(app) as client:
+        assert client.get("/config").status_code == 401
+
+
+def test_auth_create_app_refuses_a_short_token_at_once(hub: MonitoringHub) -> None:
+    with pytest.raises(ValueError, match="at least 16 characters"):
+        create_app(hub, token="short-token", manage_hub=False)
+
+
 def test_auth_token_compare() -> None:
     assert token_matches(TOKEN, TOKEN)
     assert not token_matches(None, TOKEN)

@@ -47,7 +47,7 @@ from confwarden.environment.masking import mask_text
 from confwarden.monitoring.bus import SLOW_CONSUMER, Subscription
 from confwarden.monitoring.hub import MonitoringHub
 from confwarden.monitoring.report import Status
-from confwarden.server.auth import AUTHORIZED, TOKEN_VARIABLE, TokenGuard
+from confwarden.server.auth import AUTHORIZED, TOKEN_VARIABLE, TokenGuard, check_token
 from confwarden.server.metrics import CONTENT_TYPE, ReloadLedger, render_metrics
 
 __all__ = ["create_app"]
@@ -85,8 +85,9 @@ def create_app(
         token: every request except the dashboard's static shell and the probes
             (``/health/live``, ``/health/ready``) needs it (``Authorization: Bearer <token>``;
             ``?token=`` on the WebSocket only); at least 16 characters. Default: the
-            ``CONFWARDEN_SERVE_TOKEN`` variable; without either, only loopback clients
-            (the same machine) are served and others get 401 saying how to set one.
+            ``CONFWARDEN_SERVE_TOKEN`` variable; without either (blank counts as unset),
+            only loopback clients (the same machine) are served and others get 401 saying
+            how to set one.
         allow_unauthenticated: serve every client without a token (a network with its own
             gate): an explicit decision, never the default.
         allowed_hosts: ``Host`` names served besides the loopback ones (``"*.corp"``, ``"*"``);
@@ -95,6 +96,9 @@ def create_app(
         manage_hub: start the hub with the app and stop it on shutdown (standalone use).
             When mounted, Starlette does not run a sub-application's lifespan: start the
             hub in the host application's lifespan instead.
+
+    Raises:
+        ValueError: ``token`` is shorter than 16 characters (says how to make one).
 
     Example:
         >>> app = create_app(MonitoringHub(), token="a-long-random-token-0123")
@@ -163,8 +167,11 @@ def create_app(
             if manage_hub:
                 await asyncio.to_thread(hub.stop)
 
-    if token is None:
-        token = _token_from_env(hub)
+    # Blank means unset (``SHOP_MONITORING_TOKEN=`` in a .env): loopback clients only. A
+    # short token is refused here, at start, not by Starlette on the first request.
+    token = token.strip() or None if token is not None else _token_from_env(hub)
+    if token is not None:
+        check_token(token)
     guard = Middleware(
         TokenGuard,
         token=token,
