@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -98,3 +99,34 @@ def test_dashboard_without_its_token_says_a_token_is_required(tmp_path: Path) ->
         finally:
             context.close()
     assert text.startswith("a token is required")
+
+
+def test_dashboard_with_its_token_streams_events_without_the_token_in_any_url(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "dashboard-CANARY-token-0123456789"
+    hub = make_hub(dict(GOOD))
+    hub.bus.publish({"type": "hello", "message": "first event"})
+    app = create_app(hub, token=token, manage_hub=False)
+    urls: list[str] = []
+    with (
+        caplog.at_level(logging.INFO),
+        serve_asgi(app, log_level="info", log_config=None) as port,
+        sync_playwright() as playwright,
+    ):
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = context.new_page()
+            page.on("request", lambda request: urls.append(request.url))
+            page.on("websocket", lambda ws: urls.append(ws.url))
+            page.goto(f"http://127.0.0.1:{port}/#token={token}")
+            page.wait_for_selector('#connection:text-is("live")', timeout=10_000)
+            page.wait_for_selector('#events li[data-type="hello"]', timeout=10_000)
+        finally:
+            context.close()
+    assert any(url.startswith("ws://") for url in urls), urls
+    assert not [url for url in urls if "CANARY" in url.split("#", 1)[0]]
+    assert "[accepted]" in caplog.text
+    assert "CANARY" not in caplog.text

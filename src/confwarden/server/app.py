@@ -21,7 +21,8 @@ Routes (relative to where it is mounted):
 ``GET /config/validation``  the last validation, the score history and the alerts
 ``GET /executions``         tracked executions and counts
 ``GET /metrics``            Prometheus text format
-``WS /events``              backlog, then live events (agent_death, alerts, health_change)
+``WS /events``              backlog, then live events (agent_death, alerts, health_change,
+                            reload, restart_required)
 ``GET /``                   the dashboard (plain HTML and JavaScript, no build step)
 ==========================  =================================================================
 """
@@ -47,7 +48,13 @@ from confwarden.environment.masking import mask_text
 from confwarden.monitoring.bus import SLOW_CONSUMER, Subscription
 from confwarden.monitoring.hub import MonitoringHub
 from confwarden.monitoring.report import Status
-from confwarden.server.auth import AUTHORIZED, TOKEN_VARIABLE, TokenGuard, check_token
+from confwarden.server.auth import (
+    AUTHORIZED,
+    TOKEN_VARIABLE,
+    WS_PROTOCOL,
+    TokenGuard,
+    check_token,
+)
 from confwarden.server.metrics import CONTENT_TYPE, ReloadLedger, render_metrics
 
 __all__ = ["create_app"]
@@ -84,10 +91,11 @@ def create_app(
         hub: the service's monitors.
         token: every request except the dashboard's static shell and the probes
             (``/health/live``, ``/health/ready``) needs it (``Authorization: Bearer <token>``;
-            ``?token=`` on the WebSocket only); at least 16 characters. Default: the
-            ``CONFWARDEN_SERVE_TOKEN`` variable; without either (blank counts as unset),
-            only loopback clients (the same machine) are served and others get 401 saying
-            how to set one.
+            a WebSocket may offer it as a subprotocol instead, see
+            :func:`~confwarden.server.auth.token_subprotocols`); at least 16 characters.
+            Default: the ``CONFWARDEN_SERVE_TOKEN`` variable; without either (blank counts
+            as unset), only loopback clients (the same machine) are served and others get
+            401 saying how to set one.
         allow_unauthenticated: serve every client without a token (a network with its own
             gate): an explicit decision, never the default.
         allowed_hosts: ``Host`` names served besides the loopback ones (``"*.corp"``, ``"*"``);
@@ -150,8 +158,10 @@ def create_app(
         # Subscribed before the handshake completes: a client that sees it open gets every
         # event published from then on.
         subscription = hub.bus.subscribe()
+        # A browser sending the token as a subprotocol needs one of its offers accepted.
+        offered = websocket.scope.get("subprotocols") or ()
         try:
-            await websocket.accept()
+            await websocket.accept(subprotocol=WS_PROTOCOL if WS_PROTOCOL in offered else None)
         except BaseException:
             hub.bus.unsubscribe(subscription)
             raise

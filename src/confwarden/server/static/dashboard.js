@@ -137,11 +137,19 @@ function showEvent(event) {
   while (list.children.length > 200) list.lastChild.remove();
 }
 
+function base64url(text) {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
 function connect() {
   const url = new URL("events", base);
   url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-  if (token) url.searchParams.set("token", token);
-  const socket = new WebSocket(url);
+  // The token travels as a subprotocol, never in the URL (request lines land in access logs).
+  const socket = token ? new WebSocket(url, ["confwarden", "confwarden.token." + base64url(token)])
+                       : new WebSocket(url);
   const state = document.getElementById("connection");
   socket.onopen = () => { state.textContent = "live"; };
   socket.onmessage = (message) => {
