@@ -38,6 +38,7 @@ from confwarden import ConfigSchema, Env, SecretStr
 class SvcConfig(ConfigSchema, env_prefix="SVC_"):
     page_size: int = 50
     api_key: Annotated[SecretStr | None, Env(critical=True)] = None
+    signing_key: Annotated[SecretStr | None, Env(restart_required=True)] = None
 """
 
 
@@ -50,6 +51,7 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "svc_schema.py").write_text(textwrap.dedent(SCHEMA))
     (tmp_path / "secrets").mkdir()
     (tmp_path / "secrets" / "SVC_API_KEY").write_text(SECRET)
+    (tmp_path / "secrets" / "SVC_SIGNING_KEY").write_text(SECRET + "-signing")
     return tmp_path
 
 
@@ -148,6 +150,31 @@ def test_serve_follow_a_rotated_secret_file_is_a_reload(project: Path) -> None:
     for text in (json.dumps(events), metrics, config):
         assert SECRET not in text
         assert ROTATED not in text
+
+
+def test_serve_follow_a_rotated_secret_that_needs_a_restart_says_so(project: Path) -> None:
+    with _serve(project, "SVC_PAGE_SIZE=20\n") as url:
+
+        async def main() -> list[dict[str, Any]]:
+            async with connect(url.replace("http", "ws", 1) + "events") as ws:
+                (project / "secrets" / "SVC_SIGNING_KEY").write_text(ROTATED)
+                return await _until(ws, lambda e: e.get("kind") == "restart_required")
+
+        events = asyncio.run(main())
+        metrics = _get(url + "metrics")[1]
+        status, health = _get(url + "health")
+    held = events[-1]
+    assert held["detail"] == {"fields": ["signing_key"]}
+    assert held["message"].startswith("restart required for: signing_key")
+    assert not [e for e in events if e.get("kind") == "reload"], events
+    assert "confwarden_config_restart_required 1.0" in metrics
+    assert "confwarden_config_reloads_total 0.0" in metrics
+    assert 'confwarden_source_reloads_total{source="secret"} 1.0' in metrics
+    config = json.loads(health)["components"]["config"]
+    assert (status, config["status"]) == (200, "DEGRADED")
+    assert config["reason"] == "restart required for: signing_key"
+    for text in (json.dumps(events), metrics, health):
+        assert "CANARY" not in text
 
 
 def test_serve_follow_dotenv_keeps_the_process_environment_first(tmp_path: Path) -> None:

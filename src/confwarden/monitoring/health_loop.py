@@ -104,7 +104,8 @@ class Alert:
 
     Attributes:
         kind: ``validation_failed``, ``validation_recovered``, ``critical_change``,
-            ``source_down``, ``source_up``, ``reload``, ``reload_failed``, ``validator_failed``.
+            ``source_down``, ``source_up``, ``reload``, ``reload_failed``, ``restart_required``,
+            ``validator_failed``.
         severity: how urgent.
         message: one line, masked (names and shapes, never values).
         timestamp: the monitor's clock.
@@ -200,6 +201,8 @@ class ConfigHealthMonitor:
         self.reloads = 0
         self.reload_failures = 0
         self.last_reload: float | None = None
+        #: Fields whose new value waits for a restart (names only).
+        self.restart_pending: tuple[str, ...] = ()
         self._source_up: dict[str, bool] = {}
         self._source_status: dict[str, SourceStatusLike] = {}
         self._source_failures: dict[str, str] = {}
@@ -364,10 +367,31 @@ class ConfigHealthMonitor:
 
     def _on_reload(self, update: ReloadUpdate) -> None:
         if update.accepted:
+            held = tuple(
+                str(getattr(c, "field", c)) for c in getattr(update, "restart_required", ())
+            )
             fields = ", ".join(str(getattr(c, "field", c)) for c in update.applied)
-            self.record_reload(ok=True, detail=f"({fields})" if fields else "")
+            if fields or not held:  # only held fields: nothing was reloaded
+                self.record_reload(ok=True, detail=f"({fields})" if fields else "")
+            self._hold(held)
         else:
             self.record_reload(ok=False, detail="(" + "; ".join(update.rejected) + ")")
+
+    def _hold(self, fields: tuple[str, ...]) -> None:
+        """Fields changed in their source but held back (``restart_required``): every update
+        lists those still differing from what runs, so the latest list is what is pending."""
+        with self._lock:
+            new = [f for f in fields if f not in self.restart_pending]
+            self.restart_pending = fields
+        if new:
+            message = (
+                f"restart required for: {', '.join(fields)} (changed; the running service "
+                "keeps the old value until it restarts)"
+            )
+            detail = {"fields": list(fields)}
+            self._raise(
+                Alert("restart_required", AlertSeverity.WARNING, message, self._clock(), detail)
+            )
 
     def _on_change(self, record: TrackedChange) -> None:
         change = record.change

@@ -48,6 +48,11 @@ async function refreshHealth() {
   if (config && config.details.score !== null && config.details.score !== undefined) {
     document.getElementById("score").textContent = config.details.score;
   }
+  // Changed in a source, held back until a restart: the service runs the old value.
+  const held = (config && config.details.restart_required) || [];
+  const restart = document.getElementById("restart");
+  restart.hidden = !held.length;
+  restart.textContent = held.length ? "restart required for: " + held.join(", ") : "";
   const items = Object.entries(report.components).map(([name, c]) => {
     const item = el("li", name + ": " + c.status + " (" + c.reason + ")");
     item.dataset.status = c.status;
