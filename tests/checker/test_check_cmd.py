@@ -75,3 +75,11 @@ def test_check_fifo_path_exits_2(tmp_path: Path) -> None:
 
     os.mkfifo(tmp_path / "pipe.py")
     assert main(["check", str(tmp_path / "pipe.py")]) == 2
+
+
+def test_check_select_with_an_unknown_code_exits_2(copy_tree) -> None:
+    root = copy_tree("broken_platform")
+    result = CliRunner().invoke(cli, ["check", str(root), "--select", "CW10l"])
+    assert result.exit_code == 2
+    assert "unknown rule code CW10L" in result.output
+    assert "did you mean CW101?" in result.output

@@ -107,3 +107,39 @@ def test_checker_config_discovery_is_the_project_discovery(tmp_path: Path) -> No
         find_project_root(inner)
     with pytest.raises(ProjectError):
         find_project(inner)
+
+
+@pytest.mark.parametrize(
+    ("table", "bad", "hint"),
+    [
+        ('select = ["CW10l"]', "CW10L", "CW101"),
+        ('ignore = ["CW1O8"]', "CW1O8", "CW108"),
+        ('select = ["CW999"]', "CW999", ""),
+        ('selekt = ["CW101"]', "selekt", "select"),
+        ('servicez = { a = "a" }', "servicez", "services"),
+    ],
+)
+def test_load_config_typo_in_a_rule_code_or_key_is_refused(
+    tmp_path: Path, table: str, bad: str, hint: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.confwarden]\n{table}\n")
+    with pytest.raises(CheckerConfigError) as caught:
+        load_config(tmp_path)
+    message = str(caught.value)
+    assert bad in message
+    assert str(tmp_path / "pyproject.toml") in message
+    if hint:
+        assert f"did you mean {hint}?" in message
+
+
+def test_load_config_override_with_an_unknown_code_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(CheckerConfigError, match="unknown rule code CW999"):
+        load_config(tmp_path, {"select": ["CW999"]})
+
+
+def test_load_config_accepts_the_keys_other_commands_read(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.confwarden]\nleaks = "fail"\n[tool.confwarden.configs]\nshop = "shop.config:C"\n'
+        '[tool.confwarden.secrets_dirs]\nstaging = "/run/secrets"\n'
+    )
+    assert load_config(tmp_path).enabled("CW101")

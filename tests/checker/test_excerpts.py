@@ -33,6 +33,10 @@ def test_safe_source_keeps_code_that_holds_no_secret(line: str) -> None:
         f'settings = {{"password": "{CANARY}"}}',
         f'DB = os.environ.get("DATABASE_URL", "postgresql://app:{CANARY}@db/app")',
         f'api_key = fallback or "{CANARY}"',
+        f'pw = os.getenv("DB_PASSWORD", default="{CANARY}")',
+        f'jwt = os.environ.get("JWT_SECRET", default="{CANARY}")',
+        f'jwt = get_env().get(key="JWT_SECRET", default="{CANARY}")',
+        f'x = read("SESSION_COOKIE_SECRET", fallback=("{CANARY}"))',
     ],
 )
 def test_safe_source_masks_secret_values(line: str) -> None:
@@ -49,3 +53,10 @@ def test_safe_source_keeps_variable_names_readable() -> None:
 def test_safe_source_unterminated_string_with_a_secret_name_is_masked() -> None:
     shown = safe_source(f'SECRET_KEY = """{CANARY}')
     assert CANARY not in shown
+
+
+def test_safe_source_masks_a_secret_keyword_default_and_nothing_after_its_call() -> None:
+    shown = safe_source(f'x = (getenv("DB_PASSWORD", default="{CANARY}"), getenv("L", "INFO"))')
+    assert shown == 'x = (getenv("DB_PASSWORD", default="***"), getenv("L", "INFO"))'
+    mapping = safe_source(f'NAMES = {{"API_TOKEN": "{CANARY}", "LOG_LEVEL": "INFO"}}')
+    assert mapping == 'NAMES = {"API_TOKEN": "***", "LOG_LEVEL": "INFO"}'

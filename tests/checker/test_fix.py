@@ -154,12 +154,15 @@ def test_check_diff_never_shows_a_hard_coded_secret(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(
         f'import os\nTOKEN = os.getenv("API_TOKEN", "{canary}")\nPASSWORD = "{canary}"\n'
         'LEVEL = os.getenv("LOG_LEVEL", "INFO")\n'
+        f'PW = os.getenv("DB_PASSWORD", default="{canary}")\n'
+        f'JWT = os.environ.get("JWT_SECRET", default="{canary}")\n'
     )
     result = CliRunner().invoke(cli, ["check", str(tmp_path), "--diff"])
     assert result.exit_code == 1
     assert canary not in result.output
     assert '+TOKEN = get_env().get("API_TOKEN", "***")' in result.stdout
     assert '+LEVEL = get_env().get("LOG_LEVEL", "INFO")' in result.stdout
+    assert '+PW = get_env().get("DB_PASSWORD", default="***")' in result.stdout
     fixed = CliRunner().invoke(cli, ["check", str(tmp_path), "--fix"])
     assert canary not in fixed.output
     assert f'get_env().get("API_TOKEN", "{canary}")' in (tmp_path / "app.py").read_text()
@@ -258,3 +261,152 @@ def test_fix_keeps_an_import_another_module_imports_from_the_fixed_one(tmp_path:
     assert report.changed
     assert new.startswith("import os\n")
     assert 'X = get_env().get("X")' in new
+
+
+def _project(root: Path, files: dict[str, str], fix: str = "") -> Path:
+    (root / "pyproject.toml").write_text(f"[tool.confwarden]\n{fix}")
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def _run(root: Path, code: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(root), "ENVIRONMENT": "development"}
+    env.pop("WORKER_MODE", None)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root,
+        check=False, timeout=60,
+    )  # fmt: skip
+
+
+def test_fix_leaves_reads_of_a_variable_the_project_writes_to_os_environ(tmp_path: Path) -> None:
+    worker = (
+        "import os\n\nfrom confwarden import get_env\n\n"
+        'CACHE = get_env().get("CACHE_BACKEND", "memory")\n'
+        'OTHER = os.getenv("OTHER", "x")\n\n\n'
+        "def configure() -> str | None:\n"
+        '    os.environ.setdefault("WORKER_MODE", "sync")\n'
+        '    return os.getenv("WORKER_MODE")\n'
+    )
+    root = _project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/worker.py": worker,
+            "app/boot.py": 'import os\n\nos.putenv("BOOT_FLAG", "1")\nos.environ["LATE"] = "1"\n',
+            "app/late.py": 'import os\n\nLATE = os.environ.get("LATE")\n',
+        },
+    )
+    assert _run(root, "from app.worker import configure; print(configure())").stdout == "sync\n"
+    report = fix_tree(root)
+    assert _run(root, "from app.worker import configure; print(configure())").stdout == "sync\n"
+    new = (root / "app" / "worker.py").read_text()
+    assert 'OTHER = get_env().get("OTHER", "x")' in new
+    assert 'return os.getenv("WORKER_MODE")' in new
+    assert (root / "app" / "late.py").read_text() == 'import os\n\nLATE = os.environ.get("LATE")\n'
+    why = {(u.path, u.line): u.why for u in report.untouched}
+    assert "WORKER_MODE is written to os.environ at app/worker.py:10" in why[("app/worker.py", 11)]
+    assert "LATE is written to os.environ at app/boot.py:4" in why[("app/late.py", 3)]
+
+
+def test_fix_does_not_rewrite_a_module_the_accessor_module_imports(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "shared/__init__.py": "",
+            "shared/env.py": (
+                "from confwarden import get_env as _factory\n\nfrom shared.paths import DATA_DIR\n"
+                '\n__all__ = ["get_env", "DATA_DIR"]\n\n\ndef get_env():\n    return _factory()\n'
+            ),
+            "shared/paths.py": "import os\n\nfrom shared import deep\n\n"
+            'DATA_DIR = os.getenv("DATA_DIR", "/var/data")\n',
+            "shared/deep.py": 'import os\n\nDEEP = os.getenv("DEEP")\n',
+            "app/__init__.py": "",
+            "app/a.py": 'import os\n\nBASE = os.getenv("BASE", "/srv")\n',
+        },
+        'env_access_allowed = ["shared/env.py"]\n'
+        '[tool.confwarden.fix]\nimport = "from shared.env import get_env"\n',
+    )
+    report = fix_tree(root)
+    assert set(report.changed) == {"app/a.py"}
+    assert "os.getenv" in (root / "shared" / "paths.py").read_text()
+    why = {(u.path, u.line): u.why for u in report.untouched}
+    assert "imported by shared.env (through shared.paths)" in why[("shared/paths.py", 5)]
+    assert "circular import" in why[("shared/deep.py", 3)]
+    run = _run(root, "import app.a, shared.env; print(app.a.BASE)")
+    assert run.returncode == 0, run.stderr
+
+
+def test_fix_leaves_suppressed_reads_and_migrates_the_rest(tmp_path: Path) -> None:
+    original = (
+        "import os\n\n"
+        'LEGACY = os.getenv("LEGACY_MODE")  # confwarden: ignore[CW101]\n'
+        'OTHER = os.getenv("OTHER")\n'
+    )
+    root = _project(tmp_path, {"app/__init__.py": "", "app/s.py": original})
+    preview = fix_tree(root, write=False)
+    report = fix_tree(root)
+    assert report.refused == {}
+    new = (root / "app" / "s.py").read_text()
+    assert preview.changed["app/s.py"][1] == new
+    assert 'LEGACY = os.getenv("LEGACY_MODE")  # confwarden: ignore[CW101]' in new
+    assert 'OTHER = get_env().get("OTHER")' in new
+    # Lines of the file as it is after the fix: the import went in above.
+    assert [(u.line, "suppressed" in u.why) for u in report.untouched] == [(4, True)]
+    assert report.result is not None
+    # No stale suppression (CW001): the comment still silences its read. The file now mixes
+    # both accesses (CW102) until the legacy read goes.
+    assert [f.code for f in report.result.findings] == ["CW102"]
+
+
+def test_fix_subscript_with_confwardens_accessor_is_left_with_the_reason(tmp_path: Path) -> None:
+    original = 'import os\n\nHOME = os.environ["HOME"]\nUSER = os.getenv("USER")\n'
+    root = _project(
+        tmp_path,
+        {"app/__init__.py": "", "app/s.py": original},
+        "[tool.confwarden.fix]\nsubscript = true\n",
+    )
+    report = fix_tree(root)
+    new = (root / "app" / "s.py").read_text()
+    assert 'HOME = os.environ["HOME"]' in new
+    assert 'USER = get_env().get("USER")' in new
+    assert [(u.line, "IsolatedEnvironment has no []" in u.why) for u in report.untouched] == [
+        (4, True)
+    ]
+    assert _run(root, "import app.s").returncode == 0
+
+
+def test_rewrite_source_import_os_path_binds_os() -> None:
+    new = rewrite_source(
+        "import os.path\n\nP = os.path.join(os.environ.get('BASE', '/srv'), 'x')\n", **_DEFAULT
+    ).source
+    assert new == (
+        "import os.path\nfrom confwarden import get_env\n\n"
+        "P = os.path.join(get_env().get('BASE', '/srv'), 'x')\n"
+    )
+
+
+def test_fix_names_an_os_import_inside_a_block_as_the_reason(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"b.py": 'if True:\n    import os as o2\nv = o2.getenv("V")\n'})
+    report = fix_tree(root, write=False)
+    assert [u.why for u in report.untouched] == [
+        "`o2` is imported inside a block or a function, where --fix does not look: move the "
+        "import to the top of the module, or rewrite this read by hand"
+    ]
+
+
+def test_fix_leaves_the_accessor_module_itself(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "shared/__init__.py": "",
+            "shared/env.py": 'import os\n\nLEVEL = os.getenv("LEVEL")\n\n\ndef get_env():\n'
+            "    return None\n",
+        },
+        '[tool.confwarden.fix]\nimport = "from shared.env import get_env"\n',
+    )
+    report = fix_tree(root, write=False)
+    assert report.changed == {}
+    assert "cannot import it from itself" in report.untouched[0].why

@@ -29,6 +29,22 @@ from confwarden.checker.names import is_secret_variable
         "SECRETS_DIR_PRODUCTION",
         "SKIP_TOKEN_VALIDATION",
         "ACCESS_TOKEN_EXPIRES_IN",
+        "AUTH_DEBUG",
+        "AUTH_LOG_LEVEL",
+        "AUTH_WORKERS",
+        "AUTH_READY",
+        "AUTH_SERVICE_URL",
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_SAMESITE",
+        "SESSION_COOKIE_DOMAIN",
+        "RANDOM_SEED",
+        "OTP_DIGITS",
+        "OTP_ISSUER_NAME",
+        "SEED_DATA",
+        "AUTH_ENABLED",
+        "AUTH_HOST",
+        "AUTH_PORT",
+        "AUTH_TIMEOUT",
     ],
 )
 def test_is_secret_variable_settings_about_secrets_are_not_secrets(name: str) -> None:
@@ -51,6 +67,14 @@ def test_is_secret_variable_settings_about_secrets_are_not_secrets(name: str) ->
         "DB_PASSWORD",
         "API_KEY_PRODUCTION",
         "SECRET_TESTING",
+        "AUTH_TOKEN",
+        "SESSION_COOKIE_SECRET",
+        "OTP_SECRET",
+        "BASIC_AUTH",
+        "PROXY_AUTH",
+        "SESSION_COOKIE",
+        "WALLET_SEED",
+        "AUTH_KEY",
     ],
 )
 def test_is_secret_variable_secrets_are_secrets(name: str) -> None:
@@ -58,7 +82,17 @@ def test_is_secret_variable_secrets_are_secrets(name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["OPENAI_API_KEY", "JWT_SECRET_KEY_STAGING", "GITHUB_TOKEN", "DB_PASSWORD"]
+    "name",
+    [
+        "OPENAI_API_KEY",
+        "JWT_SECRET_KEY_STAGING",
+        "GITHUB_TOKEN",
+        "DB_PASSWORD",
+        "AUTH_TOKEN",
+        "SESSION_COOKIE_SECRET",
+        "OTP_SECRET",
+        "BASIC_AUTH",
+    ],
 )
 def test_mask_secrets_canary_real_secrets_stay_masked_in_excerpts(name: str) -> None:
     canary = "CANARY-7c1e"

@@ -62,9 +62,12 @@ def test_reports_never_show_a_hard_coded_secret(tmp_path, fmt: str) -> None:
         f'os.environ["SERVICE_SECRET"] = "{canary}"\n'
         f"token = os.getenv('API_TOKEN', '{canary}')\n"
         f'DB = os.environ.get("DATABASE_URL", "postgresql://app:{canary}@db/app")\n'
+        f'PW = os.getenv("DB_PASSWORD", default="{canary}")\n'
+        f'JWT = os.environ.get("JWT_SECRET", default="{canary}")\n'
+        f'K = os.getenv(key="AUTH_TOKEN", default="{canary}")\n'
     )
     result = run_check(tmp_path)
-    assert len(result.findings) >= 3
+    assert len(result.findings) >= 6
     output = render(result, fmt)
     assert canary not in output
     assert "SERVICE_SECRET" in output

@@ -78,3 +78,17 @@ def test_secret_logged_never_shows_the_value(copy_tree) -> None:
     service.write_text(service.read_text() + f'\nDEFAULT = "{canary}"\n')
     result = run_check(root)
     assert all(canary not in f.message for f in result.findings)
+
+
+def test_critical_variable_bypass_names_a_heuristic_secret_as_such(tmp_path) -> None:
+    (tmp_path / "app.py").write_text(
+        "from confwarden import get_env\n\n"
+        'A = get_env().get("SERVICE_SECRET")\n'
+        'B = get_env().get("AUTH_TOKEN")\n'
+        'C = get_env().get("AUTH_DEBUG")\n'
+        'D = get_env().get("SESSION_COOKIE_SECURE")\n'
+    )
+    found = {f.line: f.message for f in run_check(tmp_path).findings if f.code == "CW104"}
+    assert set(found) == {3, 4}
+    assert found[3].startswith("critical variable SERVICE_SECRET read")
+    assert found[4].startswith("secret-looking variable AUTH_TOKEN read")

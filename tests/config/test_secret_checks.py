@@ -191,3 +191,16 @@ def test_check_secrets_passes_for_good_secrets(gcp_secret_manager: FakeSecretMan
     rows, problems = check_secrets(SERVICES, mappings, Environment.STAGING, source)
     assert problems == []
     assert len(rows) == 6
+
+
+class NoDefaultConfig(ConfigSchema):
+    jwt_secret_key: Annotated[
+        SecretStr, Env("JWT_SECRET_KEY", sensitive=True, secret="jwt-secret-key-{environment}")
+    ]
+
+
+def test_secret_plan_counts_a_field_without_default_as_required() -> None:
+    # It was printed "(optional)" while startup refuses it: "not set, and no default".
+    services = {"api": NoDefaultConfig}
+    [row] = secret_plan(services, project_mappings(services), Environment.PRODUCTION)
+    assert row.required

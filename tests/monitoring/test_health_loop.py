@@ -119,6 +119,31 @@ def test_health_monitor_survives_a_crashing_validator(clock: FakeClock) -> None:
     assert monitor.last_error == "the validator raised RuntimeError"
     assert [a.kind for a in alerts] == ["validator_failed"]
     assert CANARY not in json.dumps([a.to_dict() for a in alerts])
+    # Still broken at the next checks: counted, but one critical alert, not 2,880 a day.
+    for _ in range(3):
+        assert monitor.check() is None
+    assert monitor.validator_failures == 4
+    assert [a.kind for a in alerts] == ["validator_failed"]
+
+
+def test_health_monitor_says_when_a_failing_validator_works_again(
+    env: IsolatedEnvironment, clock: FakeClock
+) -> None:
+    manager = _manager(env)
+    working = {"ok": False}
+
+    def flaky() -> ValidationResult:
+        if not working["ok"]:
+            raise RuntimeError("down")
+        return manager.inspect().validation
+
+    monitor = ConfigHealthMonitor(flaky, clock=clock)
+    alerts = _alerts(monitor)
+    monitor.check()
+    working["ok"] = True
+    assert monitor.check() is not None
+    assert [a.kind for a in alerts] == ["validator_failed", "validator_recovered"]
+    assert monitor.last_error is None
 
 
 def test_health_monitor_survives_a_crashing_callback(

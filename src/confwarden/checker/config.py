@@ -83,6 +83,10 @@ _KNOWN_KEYS = frozenset(
     }
 )
 _FIX_KEYS = frozenset({"accessor", "import", "subscript"})
+# Keys of [tool.confwarden] that other confwarden commands read (the checker ignores them).
+_OTHER_KEYS = frozenset(
+    {"configs", "secret_sources", "secrets_dirs", "secret_mappings", "secret_versions", "leaks"}
+)
 
 
 class CheckerConfigError(ConfwardenError):
@@ -276,6 +280,33 @@ def _target_version(root: Path) -> tuple[int, int] | None:
     return None
 
 
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _codes(table: Mapping[str, object], key: str, where: str) -> tuple[str, ...]:
+    """Rule codes of ``select``/``ignore``; a typo would silently turn rules off, so an
+    unknown code is refused."""
+    from confwarden.checker.rules import ALL_RULES  # rules import this module
+
+    known = {rule.code for rule in ALL_RULES}
+    codes = tuple(code.strip().upper() for code in _strings(table, key, where))
+    for code in codes:
+        if code not in known:
+            # CW10l, CW1O8: letters typed for digits that look like them.
+            digits = code[:2] + code[2:].translate(str.maketrans("LIO", "110"))
+            hint = f" (did you mean {digits}?)" if digits in known else _did_you_mean(code, known)
+            raise CheckerConfigError(
+                f"{where}: unknown rule code {code} in {key}{hint}; "
+                f"the codes are {', '.join(sorted(known))} (confwarden check --help, "
+                "docs/checker.md)."
+            )
+    return codes
+
+
 def _fix_settings(value: object, where: str) -> FixSettings:
     if value is None:
         return FixSettings()
@@ -349,9 +380,18 @@ def load_config(root: Path, overrides: Mapping[str, object] | None = None) -> Ch
         raise CheckerConfigError(str(exc)) from None
     target = _target_version(root.resolve())
     if section is not None:
+        for key in section:
+            if key not in _KNOWN_KEYS and key not in _OTHER_KEYS:
+                # A typo (selekt) would silently leave a rule or a setting off.
+                raise CheckerConfigError(
+                    f"{pyproject}: unknown key {key!r} in [tool.confwarden]"
+                    f"{_did_you_mean(key, _KNOWN_KEYS | _OTHER_KEYS)}; the checker's keys are "
+                    f"{', '.join(sorted(_KNOWN_KEYS))}."
+                )
         table.update({k: v for k, v in section.items() if k in _KNOWN_KEYS})
         source = str(pyproject)
-    table.update(overrides or {})
+    given = dict(overrides or {})
+    table.update(given)
     where = source or "defaults"
     services = table.get("services", {})
     if not isinstance(services, dict) or not all(
@@ -380,8 +420,8 @@ def load_config(root: Path, overrides: Mapping[str, object] | None = None) -> Ch
         config_layer=DEFAULT_CONFIG_LAYER if config_layer is None else config_layer,
         schema=schema,
         critical=_strings(table, "critical", where),
-        select=tuple(c.upper() for c in _strings(table, "select", where)),
-        ignore=tuple(c.upper() for c in _strings(table, "ignore", where)),
+        select=_codes(table, "select", "--select" if "select" in given else where),
+        ignore=_codes(table, "ignore", "--ignore" if "ignore" in given else where),
         exclude=DEFAULT_EXCLUDE + exclude,
         accessors=_strings(table, "accessors", where),
         allow_type_checking_imports=allow_tc,

@@ -35,6 +35,7 @@ from confwarden.checker.config import (
 from confwarden.checker.discovery import discover, module_name
 from confwarden.checker.excerpts import safe_source, source_lines
 from confwarden.checker.facts import (
+    VIA_OS,
     EnvAccess,
     EnvCall,
     FileFacts,
@@ -63,7 +64,7 @@ from confwarden.checker.suppressions import apply_suppressions
 
 __all__ = ["CHECKER_VERSION", "Progress", "resolve_paths", "run_check"]
 
-CHECKER_VERSION = "0.3.1"
+CHECKER_VERSION = "0.3.2"
 
 
 def _newer_syntax(error: ParseError, config: CheckerConfig) -> bool:
@@ -159,6 +160,26 @@ def _project_findings(
             yield from unused_declared_var.check_project(
                 schema, read_names, attributes, loaded, config.schema
             )
+
+
+def _collect_for_fix(
+    result: CheckResult, plains: dict[str, Plain], all_facts: dict[str, FileFacts]
+) -> None:
+    """What ``--fix`` needs beyond findings: who imports what, and what is written."""
+    modules = {module_name(path)[0] for path in plains}
+    for path, plain in plains.items():
+        edges = result.graph.setdefault(module_name(path)[0], set())
+        for _, _, module, kind, names in plain[2]:  # type: ignore[attr-defined]
+            if names:
+                result.imported.setdefault(module, set()).update(names)
+            if kind in ("function", "type_checking"):
+                continue  # not run when the module is imported
+            edges.add(module)
+            edges.update(f"{module}.{name}" for name in names if f"{module}.{name}" in modules)
+    for path, facts in sorted(all_facts.items()):
+        for access in facts.env:
+            if access.via == VIA_OS and access.op == "write" and access.name:
+                result.written.setdefault(access.name, (path, access.line))
 
 
 def _module_source(root: Path, locate: Callable[[str], str | None]) -> Callable[[str], str | None]:
@@ -445,10 +466,7 @@ def _run(
     }
     result.lines = sum(plain[0] for plain in plains.values())
     if collect_imports:
-        for plain in plains.values():
-            for _, _, module, _, names in plain[2]:  # type: ignore[attr-defined]
-                if names:
-                    result.imported.setdefault(module, set()).update(names)
+        _collect_for_fix(result, plains, all_facts)
     findings: list[Finding] = []
     for path, facts in all_facts.items():
         if _in_scope(path, scope):

@@ -28,6 +28,7 @@ MAX_EXCERPT = 240
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
+_NO_CALL = 1 << 30
 
 
 _BOMS = (
@@ -118,6 +119,9 @@ def mask_secrets(line: str) -> str:
     assigns_secret = False
     seen_secret = False
     previous = ""
+    # The bracket depth at which a quoted secret name was passed (``getenv("DB_PASSWORD",
+    # default="...")``): every later literal of that call is its value, keyword or not.
+    secret_call = _NO_CALL
     try:
         for token in tokenize.generate_tokens(io.StringIO(line).readline):
             kind, text = token.type, token.string
@@ -130,16 +134,23 @@ def mask_secrets(line: str) -> str:
                     depth += 1
                 elif text in _CLOSE:
                     depth = max(depth - 1, 0)
+                    if depth < secret_call:
+                        secret_call = _NO_CALL
                 elif depth == 0 and text in ("=", ":=", "+=") and seen_secret:
                     assigns_secret = True
                 continue
             if kind != tokenize.STRING:
                 continue
             body = _body(text)
-            named_after = _names_secret(previous)
+            named_after = _names_secret(previous) or depth >= secret_call
             previous = body if _IDENTIFIER.fullmatch(body) else ""
             if _VARIABLE_NAME.fullmatch(body):
-                seen_secret = seen_secret or _names_secret(body)
+                if _names_secret(body):
+                    seen_secret = True
+                    if depth:
+                        secret_call = min(secret_call, depth)
+                elif depth == secret_call:
+                    secret_call = _NO_CALL  # {"API_TOKEN": "...", "LOG_LEVEL": "INFO"}
                 continue  # a variable name, never a value worth hiding
             if not (assigns_secret or named_after or value_is_sensitive(body)):
                 continue

@@ -52,7 +52,8 @@ class EnvAccess(NamedTuple):
 
 class EnvCall(NamedTuple):
     """A call of the sanctioned factory (``kind="factory"``) or of a method of the object it
-    returns (``kind="method"``), with its argument shape, for the signature rule (CW111).
+    returns (``kind="method"``), or a subscript of that object (``kind="subscript"``, ``name``
+    ``__getitem__``/``__setitem__``), with its argument shape, for the signature rule (CW111).
 
     ``origin`` is the module the factory was imported from (or defined in, "" if unknown).
     """

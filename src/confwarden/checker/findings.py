@@ -113,6 +113,11 @@ class CheckResult:
         imported: module -> the names other modules import from it with ``from module
             import name`` (only with ``run_check(..., collect_imports=True)``: ``--fix``
             must not remove an import another module takes from the fixed one).
+        written: variable -> ``(path, line)`` of the first place the tree writes it to the
+            process environment (``os.environ[...] = ``, ``setdefault``, ``putenv``), with
+            ``collect_imports=True``: ``--fix`` leaves the reads of those alone.
+        graph: module -> the modules of the tree it imports when it is imported (not inside
+            functions, not under ``TYPE_CHECKING``), with ``collect_imports=True``.
     """
 
     root: str
@@ -127,6 +132,8 @@ class CheckResult:
     duration: float = 0.0
     rules: tuple[Rule, ...] = ()
     imported: dict[str, set[str]] = field(default_factory=dict)
+    written: dict[str, tuple[str, int]] = field(default_factory=dict)
+    graph: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:

@@ -26,6 +26,7 @@ __all__ = [
     "NOT_A_SECRET_ANYWHERE",
     "NOT_A_SECRET_FIRST",
     "NOT_A_SECRET_LAST",
+    "SECRET_ONLY_LAST",
     "is_secret_variable",
 ]
 
@@ -44,7 +45,10 @@ NOT_A_SECRET_LAST = frozenset(
         "DIR", "DIRS", "DIRECTORY", "PATH", "PATHS", "FILE", "FILES", "FOLDER", "MOUNT",
         "NAME", "NAMES", "ID", "IDS", "VERSION", "TYPE", "ALGORITHM", "ALG", "HEADER",
         "PREFIX", "ISSUER", "AUDIENCE", "URL", "URI", "ENDPOINT", "HOST", "PORT", "PROVIDER",
-        "BACKEND", "SOURCE", "FORMAT", "LOCATION", "PROJECT",
+        "BACKEND", "SOURCE", "FORMAT", "LOCATION", "PROJECT", "DOMAIN",
+        # switches and tuning of a service named after a secret (AUTH_DEBUG, AUTH_WORKERS)
+        "DEBUG", "LEVEL", "VERBOSE", "WORKERS", "THREADS", "READY", "SECURE", "SAMESITE",
+        "HTTPONLY", "DIGITS",
     }
 )  # fmt: skip
 # The first word of a flag about a secret (USE_SECRET_MANAGER, ENABLE_TOKEN_AUTH).
@@ -56,6 +60,12 @@ NOT_A_SECRET_FIRST = frozenset(
 NOT_A_SECRET_ANYWHERE = frozenset(
     {"MAX", "MIN", "NUM", "COUNT", "EXPIRE", "EXPIRES", "EXPIRY", "EXPIRATION", "TTL", "LIFETIME"}
 )
+# Words that name a secret only as the last word (BASIC_AUTH, SESSION_COOKIE, WALLET_SEED) or
+# followed by a secret word (AUTH_TOKEN, OTP_SECRET): elsewhere they name the service or the
+# feature the setting is about (AUTH_DEBUG, SESSION_COOKIE_SECURE, RANDOM_SEED, OTP_DIGITS).
+SECRET_ONLY_LAST = frozenset({"AUTH", "COOKIE", "SEED", "OTP"})
+# A seed for reproducibility, not a wallet's: the word before SEED says so.
+_RANDOM = frozenset({"RANDOM", "RNG", "SHUFFLE", "SAMPLING", "FAKER"})
 # The environment a per-environment variable is for (JWT_SECRET_KEY_STAGING): set aside.
 ENVIRONMENT_SUFFIXES = frozenset({"STAGING", "PRODUCTION", "DEVELOPMENT", "TESTING"})
 
@@ -71,6 +81,8 @@ def is_secret_variable(name: str) -> bool:
         False
         >>> is_secret_variable("SHOP_SECRETS_DIR"), is_secret_variable("TOKEN_VALIDATION_ENABLED")
         (False, False)
+        >>> is_secret_variable("AUTH_DEBUG"), is_secret_variable("BASIC_AUTH")
+        (False, True)
     """
     if not is_sensitive_name(name):
         return False
@@ -79,6 +91,12 @@ def is_secret_variable(name: str) -> bool:
         words.pop()
     if len(words) < 2:
         return True
+    if words[-1] not in SECRET_ONLY_LAST and not is_sensitive_name(
+        "_".join(w for w in words if w not in SECRET_ONLY_LAST)
+    ):
+        return False  # only AUTH/COOKIE/SEED/OTP, and not as the last word
+    if words[-1] == "SEED" and words[-2] in _RANDOM:
+        return False
     return (
         words[-1] not in NOT_A_SECRET_LAST
         and words[0] not in NOT_A_SECRET_FIRST

@@ -229,7 +229,9 @@ class _Collector(AliasTracker):
         if node.name in self.factories and self.scope == 0:
             self.origins[node.name] = f"{self.module}:{node.name}"  # defined right here
 
-    def _env_call(self, node: ast.Call, kind: str, name: str, origin: str) -> None:
+    def _env_call(self, node: ast.Call | ast.Subscript, kind: str, name: str, origin: str) -> None:
+        args = node.args if isinstance(node, ast.Call) else [node.slice]
+        keywords = node.keywords if isinstance(node, ast.Call) else []
         self.calls.append(
             EnvCall(
                 node.lineno,
@@ -237,10 +239,9 @@ class _Collector(AliasTracker):
                 kind,
                 name,
                 origin,
-                sum(1 for a in node.args if type(a) is not ast.Starred),
-                tuple(k.arg for k in node.keywords if k.arg is not None),
-                any(type(a) is ast.Starred for a in node.args)
-                or any(k.arg is None for k in node.keywords),
+                sum(1 for a in args if type(a) is not ast.Starred),
+                tuple(k.arg for k in keywords if k.arg is not None),
+                any(type(a) is ast.Starred for a in args) or any(k.arg is None for k in keywords),
             )
         )
 
@@ -379,6 +380,11 @@ class _Collector(AliasTracker):
             )
             self.consumed.add(id(node.value))
             self.record(node, via, form, literal(node.slice), op, key=node.slice)
+            origin = self.factory_origin(node.value) if kind == ACCESSOR else None
+            if origin is not None:
+                # accessor[...]: the signature rule checks the class has [] at all.
+                method = "__getitem__" if op == "read" else "__setitem__"
+                self._env_call(node, "subscript", method, origin)
 
     def on_compare(self, node: ast.Compare) -> None:
         for op, comparator in zip(node.ops, node.comparators, strict=True):

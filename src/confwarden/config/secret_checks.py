@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from confwarden.config.binding import REQUIRED
 from confwarden.config.schema import ConfigSchema, fields_of
 from confwarden.config.spec import DEPLOYED, FieldSpec, Problem, Severity
 from confwarden.environment.detection import Environment
@@ -94,6 +95,12 @@ def project_mappings(
 
 def _profile_fields(schema: type[ConfigSchema], environment: Environment) -> tuple[FieldSpec, ...]:
     return fields_of(schema.for_environment(environment))
+
+
+def _required(schema: type[ConfigSchema], spec: FieldSpec, environment: Environment) -> bool:
+    """Required in ``environment``: declared so, or without a default (startup refuses it)."""
+    defaults = schema.for_environment(environment).__confwarden_defaults__
+    return spec.is_required(environment) or defaults.get(spec.name) is REQUIRED
 
 
 def _is_secret_to_map(spec: FieldSpec, environment: Environment) -> bool:
@@ -197,7 +204,9 @@ def secret_plan(
             if resolve_version is not None and not ref.pinned:
                 ref = SecretRef(ref.name, resolve_version(variable) or ref.version)
             rows.append(
-                PlannedSecret(service, variable, ref, spec.critical, spec.is_required(environment))
+                PlannedSecret(
+                    service, variable, ref, spec.critical, _required(schema, spec, environment)
+                )
             )
     return rows
 
@@ -285,7 +294,7 @@ def _keyed_rows(
             if not spec.sensitive:
                 continue
             names = spec.variable_names(environment)
-            required = spec.is_required(environment)
+            required = _required(schema, spec, environment)
             variable = _first_held(source, names)
             if variable is None and not required:
                 continue

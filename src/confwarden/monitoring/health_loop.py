@@ -105,7 +105,7 @@ class Alert:
     Attributes:
         kind: ``validation_failed``, ``validation_recovered``, ``critical_change``,
             ``source_down``, ``source_up``, ``reload``, ``reload_failed``, ``restart_required``,
-            ``validator_failed``.
+            ``validator_failed``, ``validator_recovered``.
         severity: how urgent.
         message: one line, masked (names and shapes, never values).
         timestamp: the monitor's clock.
@@ -237,18 +237,24 @@ class ConfigHealthMonitor:
             self._validator_failed(reason, now)
             return None
         with self._lock:
-            self.last_error = None
+            recovered, self.last_error = self.last_error is not None, None
             self.last_checked = now
             self.history.append(sample)
             self.last_result = result
+        if recovered:
+            message = "the configuration validator works again"
+            self._raise(Alert("validator_recovered", AlertSeverity.INFO, message, now))
         self._compare(sample, failing, errors, now)
         return sample
 
     def _validator_failed(self, reason: str, now: float) -> None:
         with self._lock:
             self.validator_failures += 1
-            self.last_error = reason
+            repeated, self.last_error = self.last_error == reason, reason
             self.last_checked = now
+        if repeated:  # counted; alerted once per failure, not at every interval
+            logger.debug("configuration health check still failing: %s", reason)
+            return
         logger.error("configuration health check failed: %s", reason)
         self._raise(Alert("validator_failed", AlertSeverity.CRITICAL, reason, now))
 
@@ -366,32 +372,22 @@ class ConfigHealthMonitor:
         holder.add_callback(self._on_reload)
 
     def _on_reload(self, update: ReloadUpdate) -> None:
-        if update.accepted:
-            held = tuple(
-                str(getattr(c, "field", c)) for c in getattr(update, "restart_required", ())
-            )
-            fields = ", ".join(str(getattr(c, "field", c)) for c in update.applied)
-            if fields or not held:  # only held fields: nothing was reloaded
-                self.record_reload(ok=True, detail=f"({fields})" if fields else "")
-            self._hold(held)
-        else:
+        if not update.accepted:
             self.record_reload(ok=False, detail="(" + "; ".join(update.rejected) + ")")
-
-    def _hold(self, fields: tuple[str, ...]) -> None:
-        """Fields changed in their source but held back (``restart_required``): every update
-        lists those still differing from what runs, so the latest list is what is pending."""
+            return
+        held = tuple(str(getattr(c, "field", c)) for c in getattr(update, "restart_required", ()))
+        fields = ", ".join(str(getattr(c, "field", c)) for c in update.applied)
+        if fields or not held:  # only held fields: nothing was reloaded
+            self.record_reload(ok=True, detail=f"({fields})" if fields else "")
+        # Each update lists every field still held (differing from what runs): the latest is
+        # what is pending; only a newly held field is announced.
         with self._lock:
-            new = [f for f in fields if f not in self.restart_pending]
-            self.restart_pending = fields
+            new, self.restart_pending = set(held) - set(self.restart_pending), held
         if new:
-            message = (
-                f"restart required for: {', '.join(fields)} (changed; the running service "
-                "keeps the old value until it restarts)"
-            )
-            detail = {"fields": list(fields)}
-            self._raise(
-                Alert("restart_required", AlertSeverity.WARNING, message, self._clock(), detail)
-            )
+            message = f"restart required for: {', '.join(held)} (changed; the running service "
+            message += "keeps the old value until it restarts)"
+            detail, warning = {"fields": list(held)}, AlertSeverity.WARNING
+            self._raise(Alert("restart_required", warning, message, self._clock(), detail))
 
     def _on_change(self, record: TrackedChange) -> None:
         change = record.change

@@ -14,6 +14,7 @@ What could not be rewritten safely stays as it is and is listed with the reason.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import os
 import re
@@ -27,10 +28,20 @@ from confwarden.checker.config import CheckerConfig, FixSettings, load_config
 from confwarden.checker.discovery import module_name
 from confwarden.checker.engine import resolve_paths, run_check
 from confwarden.checker.excerpts import mask_secrets
-from confwarden.checker.facts import VIA_OS, EnvAccess
+from confwarden.checker.facts import VIA_OS, EnvAccess, FileFacts
 from confwarden.checker.files import read_regular
 from confwarden.checker.findings import CheckResult, Finding
 from confwarden.checker.fix.rewrite import accessor_name, rewrite_source
+from confwarden.checker.fix.safety import (
+    Holds,
+    accessor_module,
+    circular_reason,
+    held_accesses,
+    import_chain,
+    left_reason,
+    locate_module,
+    subscript_refusal,
+)
 from confwarden.checker.fix.shadowing import Shadowing, find_shadowing
 from confwarden.checker.rules import undefined_name
 from confwarden.checker.visitor import analyze_source
@@ -41,6 +52,7 @@ __all__ = ["FixReport", "Untouched", "fix_tree"]
 _EXPECTED_AFTER = frozenset({"CW101", "CW102"})
 _KEYED_BY_MESSAGE = frozenset({"CW000", "CW105", "CW106", "CW110", "CW111"})
 _NUMBER = re.compile(r"\d+")
+_FALLBACK = "not rewritten"  # replaced by safety.left_reason, which looks at the code
 # Below this many files, starting worker processes costs more than it saves.
 _PARALLEL_MIN_FILES = 48
 
@@ -126,20 +138,44 @@ def _why(access: EnvAccess, subscript: bool) -> str:
                 "by hand"
             )
         return "uses os.environ as an object (passed, iterated, copied or aliased)"
-    return "reads through an alias or an import inside a function: rewrite it by hand"
+    return _FALLBACK
 
 
-def _left(path: str, text: str, settings: FixSettings) -> list[Untouched]:
+@dataclass(frozen=True)
+class _Context:
+    """What every file's rewrite needs to know about the whole tree."""
+
+    settings: FixSettings
+    written: dict[str, tuple[str, int]] = field(default_factory=dict)
+    no_subscript: str = ""  # the accessor, when it is confwarden's (no [])
+    circular: dict[str, str] = field(default_factory=dict)  # path -> why not rewritten
+
+    def holds(self, facts: FileFacts) -> Holds:
+        return held_accesses(facts, self.written, self.no_subscript)
+
+
+def _left(path: str, text: str, context: _Context) -> list[Untouched]:
     """The direct accesses still in ``text``, each with why ``--fix`` left it."""
+    settings = context.settings
     module, package = module_name(path)
     facts = analyze_source(text.encode(), module=module, is_package=package)
+    holds = context.holds(facts)
     name = accessor_name(settings.accessor)
     shadowing = None
+    tree: ast.Module | None = None
     found: list[Untouched] = []
     for access in facts.env:
         if access.via != VIA_OS or access.indirect:
             continue
-        why = _why(access, settings.subscript)
+        spot = (access.line, access.column - 1)
+        if path in context.circular or spot in holds:
+            why = context.circular.get(path) or holds[spot]
+            found.append(Untouched(path, access.line, "CW101", why))
+            continue
+        why = _why(access, settings.subscript and not context.no_subscript)
+        if why == _FALLBACK:
+            tree = tree or ast.parse(text)
+            why = left_reason(tree, access.line, access.column - 1)
         rewritable = access.op == "read" and not access.form.startswith("in ")
         if rewritable and (access.form != "os.environ[...]" or settings.subscript):
             if shadowing is None:
@@ -187,31 +223,35 @@ def _line_map(old: str, new: str) -> Callable[[int], int]:
     return lookup
 
 
-def _untouched(root: Path, paths: Sequence[str], settings: FixSettings) -> list[Untouched]:
+def _untouched(root: Path, paths: Sequence[str], context: _Context) -> list[Untouched]:
     found: list[Untouched] = []
     for path in paths:
         try:
             text = read_regular(root / path).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        found.extend(_left(path, text, settings))
+        found.extend(_left(path, text, context))
     return found
 
 
 _Outcome = tuple[str, str | None, str | None, int, str]  # path, old, new, count, refused
 
 
-def _rewrite_one(root: str, path: str, settings: FixSettings, keep: frozenset[str]) -> _Outcome:
+def _rewrite_one(root: str, path: str, context: _Context, keep: frozenset[str]) -> _Outcome:
     import libcst
 
+    settings = context.settings
     try:
         text = read_regular(Path(root) / path).decode("utf-8")
+        module, package = module_name(path)
+        holds = context.holds(analyze_source(text.encode(), module=module, is_package=package))
         outcome = rewrite_source(
             text,
             accessor=settings.accessor,
             import_line=settings.import_line,
-            subscript=settings.subscript,
+            subscript=settings.subscript and not context.no_subscript,
             keep=keep,
+            hold=frozenset(holds),
         )
     except (OSError, UnicodeDecodeError, libcst.ParserSyntaxError) as exc:
         return path, None, None, 0, f"cannot be rewritten: {type(exc).__name__}"
@@ -225,18 +265,16 @@ def _rewrite_one(root: str, path: str, settings: FixSettings, keep: frozenset[st
 _Keep = dict[str, frozenset[str]]  # path -> names other modules import from it
 
 
-def _rewrite_chunk(
-    root: str, paths: list[str], settings: FixSettings, keep: _Keep
-) -> list[_Outcome]:
-    return [_rewrite_one(root, path, settings, keep.get(path, frozenset())) for path in paths]
+def _rewrite_chunk(root: str, paths: list[str], context: _Context, keep: _Keep) -> list[_Outcome]:
+    return [_rewrite_one(root, path, context, keep.get(path, frozenset())) for path in paths]
 
 
 def _rewrite_all(
-    root: str, paths: list[str], settings: FixSettings, jobs: int, keep: _Keep
+    root: str, paths: list[str], context: _Context, jobs: int, keep: _Keep
 ) -> list[_Outcome]:
     """Rewrite every candidate, on ``jobs`` processes when there are enough of them."""
     if jobs <= 1 or len(paths) < _PARALLEL_MIN_FILES:
-        return _rewrite_chunk(root, paths, settings, keep)
+        return _rewrite_chunk(root, paths, context, keep)
     size = max(8, len(paths) // (jobs * 8))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     outcomes: list[_Outcome] = []
@@ -245,11 +283,29 @@ def _rewrite_all(
             _rewrite_chunk,
             [root] * len(chunks),
             chunks,
-            [settings] * len(chunks),
+            [context] * len(chunks),
             [{p: keep[p] for p in chunk if p in keep} for chunk in chunks],
         ):
             outcomes.extend(done)
     return outcomes
+
+
+def _context(root: Path, settings: FixSettings, before: CheckResult, paths: list[str]) -> _Context:
+    """Facts of the whole tree that hold reads back: see :mod:`~confwarden.checker.fix.safety`."""
+    name = accessor_name(settings.accessor)
+    no_subscript = ""
+    if settings.subscript:
+        no_subscript = subscript_refusal(
+            settings.import_line, settings.accessor, name, locate_module(root)
+        )
+    start = accessor_module(settings.import_line)
+    chains = import_chain(before.graph, start) if start in before.graph else {}
+    circular = {
+        path: circular_reason(module, start, chains[module], name)
+        for path in paths
+        if (module := module_name(path)[0]) in chains
+    }
+    return _Context(settings, before.written, no_subscript, circular)
 
 
 def _key(finding: Finding) -> tuple[str, str, str]:
@@ -314,8 +370,10 @@ def fix_tree(
         for path in candidates
         if (module := module_name(path)[0]) in before.imported
     }
+    context = _context(root, settings, before, candidates)
     counts: dict[str, int] = {}
-    rewrites = _rewrite_all(str(root), candidates, settings, jobs, keep)
+    rewritable = [path for path in candidates if path not in context.circular]
+    rewrites = _rewrite_all(str(root), rewritable, context, jobs, keep)
     for path, text, new, count, refused in rewrites:
         if refused:
             report.refused[path] = refused
@@ -328,10 +386,10 @@ def fix_tree(
             # --diff: the lines of the file as it is on disk, not of the rewrite.
             lookup = _line_map(old, new)
             report.untouched.extend(
-                replace(item, line=lookup(item.line)) for item in _left(path, new, settings)
+                replace(item, line=lookup(item.line)) for item in _left(path, new, context)
             )
         unchanged = [p for p in candidates if p not in report.changed and p not in report.refused]
-        report.untouched.extend(_untouched(root, unchanged, settings))
+        report.untouched.extend(_untouched(root, unchanged, context))
         report.untouched.sort(key=lambda u: (u.path, u.line))
         report.result = None if not write else before
         return report
@@ -365,6 +423,6 @@ def fix_tree(
     report.rewritten = sum(counts[path] for path in report.changed)
     # A refused file is listed as refused, not once more access by access.
     kept = [path for path in candidates if path not in report.refused]
-    report.untouched = _untouched(root, kept, settings)
+    report.untouched = _untouched(root, kept, context)
     report.result = after
     return report

@@ -83,7 +83,8 @@ def _bindings(module: cst.Module) -> tuple[set[str], set[str], set[str], set[str
                     name = _dotted(alias.name)
                     local = alias.asname.name.value if alias.asname else name.partition(".")[0]  # type: ignore[union-attr]
                     imported.add(local)
-                    if name == "os":
+                    # ``import os.path`` binds ``os`` too: the os module itself.
+                    if name == "os" or (name.startswith("os.") and alias.asname is None):
                         os_names.add(local)
             elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
                 module_name = _dotted(small.module) if small.module else ""
@@ -324,6 +325,7 @@ def rewrite_source(
     import_line: str,
     subscript: bool = False,
     keep: frozenset[str] = frozenset(),
+    hold: frozenset[tuple[int, int]] = frozenset(),
 ) -> Rewrite:
     """Rewrite the direct environment reads of one module.
 
@@ -333,6 +335,8 @@ def rewrite_source(
         import_line: the import that binds the accessor's name.
         subscript: the accessor supports ``accessor["NAME"]`` raising ``KeyError``.
         keep: names other modules import from this one: their imports stay.
+        hold: (line, 0-based UTF-8 column) of reads to leave as they are (a suppressed
+            read, a variable the project writes: see :mod:`~confwarden.checker.fix.safety`).
 
     Returns:
         The new text (None when nothing was rewritten) and the number of rewrites.
@@ -359,16 +363,19 @@ def rewrite_source(
     shadowing = find_shadowing(source, accessor_name(accessor))
     if shadowing.module_binds:
         return Rewrite(None, 0)
+    skip: Callable[[int, int], bool] | None = None
+    if shadowing.regions or hold:
+        skip = lambda line, column: (line, column) in hold or shadowing.covers(line, column)  # noqa: E731
     transformer = _transformer(
         accessor,
         subscript,
         os_names,
         environ_names,
         getenv_names,
-        shadowing.covers if shadowing.regions else None,
+        skip,
         source.splitlines(),
     )
-    if shadowing.regions:
+    if skip is not None:
         changed = cst.MetadataWrapper(module, unsafe_skip_copy=True).visit(transformer)
     else:
         changed = module.visit(transformer)

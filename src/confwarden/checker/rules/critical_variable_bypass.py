@@ -71,7 +71,8 @@ def check(facts: FileFacts, ctx: FileContext) -> Iterator[Finding]:
                 access.line,
                 access.column,
                 RULE.code,
-                f"critical variable {access.name} read with `{access.form}`"
+                f"{'critical' if access.name in ctx.critical else 'secret-looking'} variable "
+                f"{access.name} read with `{access.form}`"
                 f"{' ' + access.indirect if access.indirect else ''} "
                 + (
                     "around the environment layer; read it with get_env() here"

@@ -39,6 +39,8 @@ RULE = Rule(
 )
 
 _MISSING = object()
+# _find reached confwarden's own factory or class (not in the tree, known from the library).
+CONFWARDEN: tuple[ast.Module, ast.AST] = (ast.Module(body=[], type_ignores=[]), ast.Pass())
 Signature = inspect.Signature | None  # None: the method does not exist
 Source = Callable[[str], str | None]  # module name -> its source, None when not in the tree
 
@@ -82,7 +84,12 @@ class Signatures:
         return self.trees[module]
 
     def _find(self, module: str, name: str, depth: int = 0) -> tuple[ast.Module, ast.AST] | None:
-        """The top-level definition of ``name`` in ``module``, through re-exports."""
+        """The top-level definition of ``name`` in ``module``, through re-exports.
+
+        A re-export of confwarden's own ``get_env`` or ``IsolatedEnvironment`` (the library
+        is not in the tree) ends at :data:`CONFWARDEN`."""
+        if _is_confwarden(module) and name in ("get_env", "IsolatedEnvironment"):
+            return CONFWARDEN
         tree = self._tree(module)
         if tree is None or depth > 3:
             return None
@@ -98,11 +105,11 @@ class Signatures:
 
     def factory(self, origin: str, name: str) -> Signature | Any:
         """The factory's signature, ``_MISSING`` when it cannot be found."""
-        if origin == "confwarden" or origin.startswith("confwarden."):
+        found = self._find(origin, name) if not _is_confwarden(origin) else CONFWARDEN
+        if found is CONFWARDEN:
             from confwarden.environment.process import get_env
 
             return inspect.signature(get_env)
-        found = self._find(origin, name)
         if found is None or not isinstance(found[1], ast.FunctionDef | ast.AsyncFunctionDef):
             return _MISSING
         return _from_ast(found[1].args, drop_first=False)
@@ -110,19 +117,9 @@ class Signatures:
     def method(self, origin: str, factory: str, name: str) -> Signature | Any:
         """The method's signature, ``None`` when the class has no such method, ``_MISSING``
         when the class is unknown or could provide any attribute."""
-        if origin == "confwarden" or origin.startswith("confwarden."):
-            from confwarden.environment.isolated import IsolatedEnvironment
-
-            member = inspect.getattr_static(IsolatedEnvironment, name, None)
-            if member is None:
-                return None
-            if isinstance(member, staticmethod | classmethod):
-                return inspect.signature(getattr(IsolatedEnvironment, name))
-            if not callable(member):
-                return _MISSING
-            signature = inspect.signature(member)
-            return signature.replace(parameters=list(signature.parameters.values())[1:])
-        found = self._find(origin, factory)
+        found = self._find(origin, factory) if not _is_confwarden(origin) else CONFWARDEN
+        if found is CONFWARDEN:
+            return _confwarden_method(name)
         if found is None:
             return _MISSING
         tree, function = found
@@ -138,6 +135,8 @@ class Signatures:
             (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None
         )
         if cls is None:
+            if class_name and _imports_confwarden_class(tree, class_name):
+                return _confwarden_method(name)
             return _MISSING
         methods = {
             n.name: n for n in cls.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
@@ -151,6 +150,38 @@ class Signatures:
         if cls.bases or "__getattr__" in methods or "__getattribute__" in methods:
             return _MISSING
         return None
+
+
+def _is_confwarden(module: str) -> bool:
+    return module == "confwarden" or module.startswith("confwarden.")
+
+
+def _imports_confwarden_class(tree: ast.Module, name: str) -> bool:
+    """``from confwarden(.environment.isolated) import IsolatedEnvironment`` binds ``name``."""
+    return any(
+        isinstance(node, ast.ImportFrom)
+        and _is_confwarden(node.module or "")
+        and not node.level
+        and any(
+            a.name == "IsolatedEnvironment" and (a.asname or a.name) == name for a in node.names
+        )
+        for node in tree.body
+    )
+
+
+def _confwarden_method(name: str) -> Signature | Any:
+    """A method of confwarden's ``IsolatedEnvironment``: its signature, None if absent."""
+    from confwarden.environment.isolated import IsolatedEnvironment
+
+    member = inspect.getattr_static(IsolatedEnvironment, name, None)
+    if member is None:
+        return None
+    if isinstance(member, staticmethod | classmethod):
+        return inspect.signature(getattr(IsolatedEnvironment, name))
+    if not callable(member):
+        return _MISSING
+    signature = inspect.signature(member)
+    return signature.replace(parameters=list(signature.parameters.values())[1:])
 
 
 def _shown(call: EnvCall) -> str:
@@ -170,6 +201,20 @@ def check_project(calls: Iterable[tuple[str, EnvCall]], source: Source) -> Itera
     for path, call in calls:
         module, _, factory = call.origin.partition(":")
         if call.starred or not module or not factory:
+            continue
+        if call.kind == "subscript":
+            if signatures.method(module, factory, call.name) is None:
+                verb = "read" if call.name == "__getitem__" else "set"
+                yield Finding(
+                    path,
+                    call.line,
+                    call.column,
+                    RULE.code,
+                    f"`{factory}()[...]`: the environment object has no [] ({call.name}); a "
+                    f"TypeError at run time; {verb} it with "
+                    + (".get(...) and handle None" if verb == "read" else ".set(...)"),
+                    RULE.name,
+                )
             continue
         if call.kind == "factory":
             signature = signatures.factory(module, factory)
