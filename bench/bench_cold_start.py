@@ -32,7 +32,7 @@ _KINDS = (
     ("int", "42"),
     ("bool", "true"),
     ("float", "1.5"),
-    ("secret", "s3cr3t-value-long-enough-for-the-rules-0001"),
+    ("secret", "Kq7xZ2pW9mLr4TvB8nYc3HdF6gJs1QaE5uVo"),
     ("literal", "info"),
     ("list", "a,b,c"),
 )

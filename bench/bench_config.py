@@ -36,7 +36,7 @@ KINDS: tuple[tuple[type[Any], str], ...] = (
     (int, "42"),
     (bool, "true"),
     (float, "1.5"),
-    (SecretStr, "s3cr3t-value-long-enough-for-the-rules-0001"),
+    (SecretStr, "Kq7xZ2pW9mLr4TvB8nYc3HdF6gJs1QaE5uVo"),
 )
 
 

@@ -68,7 +68,7 @@ def default_env_files(
 @overload
 def bootstrap(
     service: type[C],
-    env: IsolatedEnvironment | None = ...,
+    env: IsolatedEnvironment | Mapping[str, str] | None = ...,
     env_files: Iterable[str | os.PathLike[str]] | None = ...,
     *,
     environment: Environment | str | None = ...,
@@ -84,7 +84,7 @@ def bootstrap(
 @overload
 def bootstrap(
     service: type[C],
-    env: IsolatedEnvironment | None = ...,
+    env: IsolatedEnvironment | Mapping[str, str] | None = ...,
     env_files: Iterable[str | os.PathLike[str]] | None = ...,
     *,
     environment: Environment | str | None = ...,
@@ -100,7 +100,7 @@ def bootstrap(
 @overload
 def bootstrap(
     service: str | None = ...,
-    env: IsolatedEnvironment | None = ...,
+    env: IsolatedEnvironment | Mapping[str, str] | None = ...,
     env_files: Iterable[str | os.PathLike[str]] | None = ...,
     *,
     environment: Environment | str | None = ...,
@@ -116,7 +116,7 @@ def bootstrap(
 @overload
 def bootstrap(
     service: str | None = ...,
-    env: IsolatedEnvironment | None = ...,
+    env: IsolatedEnvironment | Mapping[str, str] | None = ...,
     env_files: Iterable[str | os.PathLike[str]] | None = ...,
     *,
     environment: Environment | str | None = ...,
@@ -132,7 +132,7 @@ def bootstrap(
 @overload
 def bootstrap(
     service: type[C],
-    env: IsolatedEnvironment | None = ...,
+    env: IsolatedEnvironment | Mapping[str, str] | None = ...,
     env_files: Iterable[str | os.PathLike[str]] | None = ...,
     *,
     environment: Environment | str | None = ...,
@@ -148,7 +148,7 @@ def bootstrap(
 @overload
 def bootstrap(
     service: str | None = ...,
-    env: IsolatedEnvironment | None = ...,
+    env: IsolatedEnvironment | Mapping[str, str] | None = ...,
     env_files: Iterable[str | os.PathLike[str]] | None = ...,
     *,
     environment: Environment | str | None = ...,
@@ -163,7 +163,7 @@ def bootstrap(
 ) -> ConfigSchema | LiveConfig[ConfigSchema]: ...
 def bootstrap(
     service: str | type[ConfigSchema] | None = None,
-    env: IsolatedEnvironment | None = None,
+    env: IsolatedEnvironment | Mapping[str, str] | None = None,
     env_files: Iterable[str | os.PathLike[str]] | None = None,
     *,
     environment: Environment | str | None = None,
@@ -182,7 +182,9 @@ def bootstrap(
         service: the service name (named in the project's ``[tool.confwarden.configs]`` or
             registered with :func:`~confwarden.config.services.register_service`) or its
             schema class; None for the project's only service.
-        env: the environment to read and load ``.env`` into; by default ``get_env()``.
+        env: the environment to read and load ``.env`` into; by default ``get_env()``. A
+            plain mapping (``{"SHOP_PAGE_SIZE": "10"}``) is read as the process environment
+            of an isolated copy (never changed).
         env_files: the ``.env`` files; by default :func:`default_env_files` under ``root``.
             Loaded only where the environment's policy allows (development).
         environment: force the environment instead of detecting it.

@@ -118,3 +118,67 @@ def test_db_url_unknown_environment_is_a_usage_error(
 ) -> None:
     assert main(["db", "url", "--env-file", env_file, "--env", "qa"]) == 2
     assert "not a known environment" in capsys.readouterr().err
+
+
+DB_SCHEMA = """
+from typing import Annotated
+
+from confwarden import DEPLOYED, ConfigSchema, Env, SecretStr
+
+
+class ShopConfig(ConfigSchema, env_prefix="SHOP_"):
+    page_size: int = 50
+    postgres_host: Annotated[str, Env("POSTGRES_HOST")] = "localhost"
+    postgres_user: Annotated[str, Env("POSTGRES_USER")] = "shop"
+    postgres_db: Annotated[str, Env("POSTGRES_DB")] = "shop"
+    postgres_password: Annotated[
+        SecretStr | None, Env("POSTGRES_PASSWORD", required_in=DEPLOYED)
+    ] = None
+"""
+
+
+@pytest.fixture
+def db_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from tests.projects import make_project
+
+    root = make_project(
+        tmp_path,
+        '[tool.confwarden.configs]\nshop = "shopdb.config:ShopConfig"\n'
+        '[tool.confwarden.secrets_dirs]\nproduction = "secrets/production"\n',
+        package="shopdb",
+        schema=DB_SCHEMA,
+    )
+    (root / "secrets" / "production").mkdir(parents=True)
+    (root / "secrets" / "production" / "postgres_password").write_text(CANARY)
+    monkeypatch.chdir(root)
+    monkeypatch.syspath_prepend(str(root))
+    return root
+
+
+def test_db_url_reads_the_projects_mounted_secrets_in_production(
+    db_project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTGRES_HOST", "db.internal")
+    assert main(["db", "url", "--env", "production", "--json"]) == 0
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert report["url"] == (
+        "masked_use_get_secret_value__postgresql+asyncpg://shop:***@db.internal:5432/shop?ssl=require"
+    )
+    assert CANARY not in out + err
+
+
+def test_db_url_reads_dotenv_in_development_and_warns_once(
+    db_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (db_project / ".env").write_text(
+        f"POSTGRES_HOST=127.0.0.1\nPOSTGRES_PASSWORD={CANARY}\nDATABASE_URL=postgresql://x\n"
+    )
+    assert main(["db", "url", "--env", "development", "--show-password"]) == 0
+    out, err = capsys.readouterr()
+    from sqlalchemy.engine import make_url
+
+    url = make_url(out.strip())
+    assert (url.host, url.username, url.password) == ("127.0.0.1", "shop", CANARY)
+    assert err.count("DATABASE_URL: is set but not read") == 1
+    assert CANARY not in err

@@ -72,7 +72,9 @@ def test_doctor_jwt_fingerprints_agree_across_services(tmp_path: Path) -> None:
     assert set(jwt.fingerprints) == {"backend", "auth"}
 
 
-def test_doctor_simulates_deployments_from_env_files_and_current_config(tmp_path: Path) -> None:
+def test_doctor_simulates_deployments_from_env_files_and_process_environment(
+    tmp_path: Path,
+) -> None:
     root = _platform(
         tmp_path,
         development={"JWT_SECRET_KEY": JWT, "POSTGRES_HOST": "localhost"},
@@ -83,7 +85,7 @@ def test_doctor_simulates_deployments_from_env_files_and_current_config(tmp_path
     assert staging.environment is Environment.STAGING
     assert staging.basis == ".env.staging"
     assert staging.results["backend"].is_valid
-    assert production.basis == "the current configuration"
+    assert production.basis == "the process environment"
     assert not production.would_start
     rules = {p.rule for p in production.results["backend"].errors}
     assert "required.missing" in rules
@@ -139,3 +141,42 @@ def test_doctor_gives_no_fingerprint_of_a_refused_shared_secret(tmp_path: Path) 
     assert not shared.consistent
     assert all("no fingerprint" in " ".join(p) for p in shared.problems.values())
     assert "Summer2024" not in json.dumps(report.to_dict())
+
+
+SHOP_SCHEMA = """
+from typing import Annotated
+
+from confwarden import ConfigSchema, Env, SecretStr
+
+
+class ShopConfig(ConfigSchema, env_prefix="SHOP_"):
+    page_size: int = 50
+    stripe_api_key: Annotated[SecretStr | None, Env(required_in=("production",))] = None
+"""
+
+
+def test_doctor_target_ignores_the_development_dotenv_and_reads_target_secrets(
+    tmp_path: Path,
+) -> None:
+    from tests.projects import make_project
+
+    root = make_project(
+        tmp_path,
+        '[tool.confwarden.configs]\nshop = "shopdoc.config:ShopConfig"\n'
+        '[tool.confwarden.secrets_dirs]\nproduction = "secrets/production"\n',
+        package="shopdoc",
+        schema=SHOP_SCHEMA,
+    )
+    (root / ".env").write_text(
+        f"SHOP_PAGE_SIZE=not-a-number\nSHOP_STRIPE_API_KEY=sk_test_{CANARY}\n"
+    )
+    (root / "secrets" / "production").mkdir(parents=True)
+    (root / "secrets" / "production" / "shop_stripe_api_key").write_text(f"sk_live_{CANARY}")
+    report = diagnose_platform(
+        root, environ={"ENVIRONMENT": "development"}, targets=(Environment.PRODUCTION,)
+    )
+    (production,) = report.deployments
+    assert production.would_start, [str(p) for p in production.results["shop"].errors]
+    text = json.dumps(report.to_dict())
+    assert "doctor.py" not in text
+    assert CANARY not in text

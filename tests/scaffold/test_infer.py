@@ -60,10 +60,10 @@ def test_scan_code_finds_literal_reads_statically(tmp_path: Path) -> None:
     )
     found = sorted(scan_code(tmp_path))
     assert found == [
-        ("A", "1", "app.py:3"),
-        ("B", None, "app.py:4"),
-        ("C", "x", "app.py:5"),
-        ("D", None, "app.py:6"),
+        ("A", "1", "app.py:3", False),
+        ("B", None, "app.py:4", True),  # os.environ[...]: the code fails without it
+        ("C", "x", "app.py:5", False),
+        ("D", None, "app.py:6", False),
     ]
 
 
@@ -76,7 +76,7 @@ def test_scan_code_skips_virtualenvs_huge_files_bad_syntax_and_symlink_loops(
     (tmp_path / "broken.py").write_text("def (:\n")
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
     (tmp_path / "ok.py").write_text("import os\nos.getenv('OK')\n")
-    assert [name for name, _, _ in scan_code(tmp_path)] == ["OK"]
+    assert [read.name for read in scan_code(tmp_path)] == ["OK"]
 
 
 def test_infer_variables_never_uses_a_secret_or_dotenv_value_as_default(tmp_path: Path) -> None:

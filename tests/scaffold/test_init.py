@@ -54,14 +54,16 @@ def test_init_writes_a_working_typed_setup(tmp_path: Path) -> None:
     schema = (root / "shop" / "config.py").read_text()
     assert 'class ShopConfig(ConfigSchema, env_prefix="SHOP_"):' in schema
     assert "    page_size: int = 50" in schema
-    assert "    stripe_api_key: SecretStr | None = None" in schema
+    assert "    stripe_api_key: SecretStr\n" in schema  # os.environ[...]: required, as in the code
     assert "    cors_origins: tuple[AnyUrl, ...] = ()" in schema
     assert "SHOP_STRIPE_API_KEY=\n" in (root / ".env.example").read_text()
     assert "id: confwarden-check" in (root / ".pre-commit-config.yaml").read_text()
     for text in _files(root).values():
         if text is not None and "CANARY" in text:
             assert text == (root / ".env").read_text()  # only the user's own .env holds it
-    env = IsolatedEnvironment(environ={"SHOP_PAGE_SIZE": "7"}, isolated=True)
+    env = IsolatedEnvironment(
+        environ={"SHOP_PAGE_SIZE": "7", "SHOP_STRIPE_API_KEY": CANARY}, isolated=True
+    )
     config = bootstrap(env=env, environment="testing", root=root, install=False)
     assert type(config).__name__ == "ShopConfig"
     assert config.page_size == 7
@@ -191,3 +193,33 @@ def test_generated_schema_passes_mypy_strict(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_init_keeps_code_defaults_typed_and_code_required_reads_required(tmp_path: Path) -> None:
+    from confwarden.errors import ConfigurationError
+
+    (tmp_path / "orders").mkdir()
+    (tmp_path / "orders" / "__init__.py").write_text("")
+    (tmp_path / "orders" / "app.py").write_text(
+        "import os\n"
+        "HOOKS = os.getenv('ORDERS_WEBHOOKS', 'https://a.example/h,https://b.example/h')\n"
+        "RATIOS = os.getenv('ORDERS_RATIOS', '1,2')\n"
+        "HOME = os.getenv('ORDERS_HOME', 'https://orders.example/')\n"
+        "KEY = os.environ['ORDERS_STRIPE_KEY']\n"
+    )
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "orders"\n')
+    apply_init(plan_init(tmp_path))
+    schema = (tmp_path / "orders" / "config.py").read_text()
+    assert "    stripe_key: SecretStr\n" in schema
+    env = IsolatedEnvironment(environ={"ORDERS_STRIPE_KEY": CANARY}, isolated=True)
+    config = bootstrap(env=env, environment="testing", root=tmp_path, install=False)
+    assert [str(url) for url in config.webhooks] == ["https://a.example/h", "https://b.example/h"]
+    assert config.ratios == (1, 2)
+    assert str(config.home) == "https://orders.example/"
+    with pytest.raises(ConfigurationError, match="ORDERS_STRIPE_KEY"):
+        bootstrap(
+            env=IsolatedEnvironment(environ={}, isolated=True),
+            environment="development",
+            root=tmp_path,
+            install=False,
+        )

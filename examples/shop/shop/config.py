@@ -45,22 +45,3 @@ class ShopConfig(ConfigSchema, env_prefix="SHOP_"):
     redis_host: Annotated[str, Env("REDIS_HOST")] = "localhost"
     redis_port: Annotated[int, Env("REDIS_PORT")] = 6379
     redis_password: Annotated[SecretStr | None, Env("REDIS_PASSWORD")] = None
-
-    def database_variables(self) -> dict[str, str]:
-        """The ``POSTGRES_*`` variables DatabaseURLBuilder reads, from this config."""
-        variables = {
-            "POSTGRES_HOST": self.postgres_host,
-            "POSTGRES_PORT": str(self.postgres_port),
-            "POSTGRES_USER": self.postgres_user,
-            "POSTGRES_DB": self.postgres_db,
-        }
-        if self.postgres_password is not None:
-            variables["POSTGRES_PASSWORD"] = self.postgres_password.get_secret_value()
-        return variables
-
-    def redis_variables(self) -> dict[str, str]:
-        """The ``REDIS_*`` variables RedisURLBuilder reads, from this config."""
-        variables = {"REDIS_HOST": self.redis_host, "REDIS_PORT": str(self.redis_port)}
-        if self.redis_password is not None:
-            variables["REDIS_PASSWORD"] = self.redis_password.get_secret_value()
-        return variables

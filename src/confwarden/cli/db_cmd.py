@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from confwarden.cli._common import (
     build_env,
+    complete_environment,
     env_file_option,
+    inspect_as_started,
     json_option,
     print_json,
     refuse_blank,
+    secrets_dir_option,
+    service_option,
 )
 from confwarden.components.database_url import DatabaseURLBuilder, Driver
 from confwarden.components.problems import Problem
@@ -32,6 +39,7 @@ def db() -> None:
     "--env",
     "environment",
     callback=refuse_blank,
+    shell_complete=complete_environment,
     help="Environment to build for (default: ENVIRONMENT).",
 )
 @click.option("--sync", is_flag=True, help="A URL for create_engine instead of the async one.")
@@ -46,6 +54,8 @@ def db() -> None:
     "--parse-legacy-url", is_flag=True, help="Parse a legacy DATABASE_URL into components."
 )
 @env_file_option
+@secrets_dir_option
+@service_option
 @json_option
 def url(
     *,
@@ -56,19 +66,20 @@ def url(
     show_password: bool,
     parse_legacy_url: bool,
     env_files: tuple[Path, ...],
+    secret_dirs: tuple[Path, ...],
+    services: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Print the database URL for an environment, password masked.
 
+    In a project, the URL is built from what the service's config resolves, exactly as
+    ``DatabaseURLBuilder.from_config(bootstrap(...))`` does at runtime: the project's .env
+    files in development, its [tool.confwarden.secrets_dirs], the schema's defaults.
+    Outside one, from the process environment and --env-file files.
+
     Exits with 1 when the variables have errors for that environment (all listed).
     """
-    env = build_env(env_files)
-    builder = DatabaseURLBuilder(
-        env.get_all(),
-        environment=environment,
-        parse_legacy_url=parse_legacy_url,
-        origins=origins_of(env),
-    )
+    builder = _builder(environment, env_files, secret_dirs, services, parse_legacy_url)
     # Only where every secret is a local stand-in anyway may a password reach a terminal.
     if show_password and policy_for(builder.environment).fallbacks is not FallbackKind.GENERATED:
         raise click.UsageError(
@@ -76,7 +87,12 @@ def url(
             "passwords are printed in development only."
         )
     try:
-        built = builder.get_dsn() if dsn else builder.get_url_for_environment(sync, driver=driver)
+        # The command prints every problem itself (below): the builder's own warning log
+        # would repeat each one on stderr.
+        with _quiet_component_log():
+            built = (
+                builder.get_dsn() if dsn else builder.get_url_for_environment(sync, driver=driver)
+            )
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--driver") from None
     except ComponentConfigError:
@@ -90,6 +106,56 @@ def url(
         return
     click.echo(shown)
     _print_problems(problems)
+
+
+def _builder(
+    environment: str | None,
+    env_files: tuple[Path, ...],
+    secret_dirs: tuple[Path, ...],
+    services: tuple[str, ...],
+    parse_legacy_url: bool,
+) -> DatabaseURLBuilder:
+    from confwarden.cli._common import project_of
+    from confwarden.config.variables import load_variables
+    from confwarden.project import find_project
+
+    ctx = click.get_current_context()
+    if find_project(ctx.find_root().meta.get("confwarden.project")) is None:
+        env = build_env(env_files)
+        return DatabaseURLBuilder(
+            env.get_all(),
+            environment=environment,
+            parse_legacy_url=parse_legacy_url,
+            origins=origins_of(env),
+        )
+    schemas = project_of(ctx).schemas(services)
+    if len(schemas) > 1:
+        raise click.UsageError(
+            f"the project has several services ({', '.join(schemas)}): pick one with --service"
+        )
+    inspection = inspect_as_started(
+        next(iter(schemas.values())),
+        env_files=env_files,
+        environment=environment,
+        secret_dirs=secret_dirs,
+    )
+    variables = load_variables(inspection.load)
+    return DatabaseURLBuilder(
+        variables,
+        environment=inspection.load.environment,
+        parse_legacy_url=parse_legacy_url,
+        origins=variables.origins,
+    )
+
+
+@contextmanager
+def _quiet_component_log() -> Iterator[None]:
+    log = logging.getLogger("confwarden.components")
+    disabled, log.disabled = log.disabled, True
+    try:
+        yield
+    finally:
+        log.disabled = disabled
 
 
 def origins_of(env: IsolatedEnvironment) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, Protocol, Self
 
 from confwarden.components.problems import (
     Problem,
@@ -74,6 +74,15 @@ def container_alias(
     )
 
 
+class ResolvedConfig(Protocol):
+    """What :meth:`ComponentBuilder.from_config` needs: a loaded configuration
+    (:meth:`confwarden.ConfigSchema.variables`)."""
+
+    def variables(self) -> Mapping[str, str]:
+        """The variables the configuration resolved (secrets dirs, ``.env`` included)."""
+        ...
+
+
 class ComponentBuilder(ABC):
     """Base of the component builders.
 
@@ -93,6 +102,32 @@ class ComponentBuilder(ABC):
     """
 
     component: ClassVar[str]
+
+    @classmethod
+    def from_config(cls, config: ResolvedConfig, **options: Any) -> Self:
+        """A builder on the variables ``config`` resolved: the one documented way.
+
+        ``bootstrap(ShopConfig)`` reads mounted secrets, ``*_FILE`` files, remote stores and
+        (in development) ``.env``; ``get_env().get_all()`` holds only some of them. This
+        reads :meth:`~confwarden.ConfigSchema.variables` (values, schema defaults, the
+        config's environment) and quotes each value's origin in problems.
+
+        Args:
+            config: a loaded configuration (``bootstrap(...)``'s result).
+            **options: the constructor's other arguments (``in_docker=``, ``sync_driver=``).
+
+        Example:
+            >>> from confwarden import ConfigSchema, DatabaseURLBuilder
+            >>> class Demo(ConfigSchema):
+            ...     postgres_host: str = "db.internal"
+            ...     postgres_password: str = "pw"
+            >>> builder = DatabaseURLBuilder.from_config(Demo(), in_docker=False)
+            >>> builder.get_url_for_environment().host
+            'db.internal'
+        """
+        variables = config.variables()
+        options.setdefault("origins", getattr(variables, "origins", None))
+        return cls(variables, **options)
 
     def __init__(
         self,

@@ -233,6 +233,8 @@ class ConfigDependencyMap:
     def __init__(self, dependencies: Iterable[ConfigDependency] | None = None) -> None:
         self._lock = threading.Lock()
         self._entries: dict[str, ConfigDependency] = {}
+        # Nested groups: ``SHOP_PAYMENT__API_TOKEN`` is a key of the group ``SHOP_PAYMENT``.
+        self._groups: dict[str, str] = {}
         for dependency in BUILTIN_DEPENDENCIES if dependencies is None else dependencies:
             self._entries[dependency.variable] = dependency
 
@@ -316,15 +318,19 @@ class ConfigDependencyMap:
         users: dict[str, list[str]] = {}
         derived: dict[str, ConfigDependency] = {}
         readers: dict[str, list[str]] = {}
+        groups: dict[str, str] = {}
         for name, schema in services.items():
             fields = fields_of(schema)
             for spec in fields:
+                if spec.nested_delimiter:
+                    groups[spec.canonical] = spec.nested_delimiter
                 if not (spec.critical or spec.required_in):
                     readers.setdefault(spec.canonical, []).append(name)
             for dependency in cls.from_fields(fields, include_builtin=False):
                 users.setdefault(dependency.variable, []).append(name)
                 derived.setdefault(dependency.variable, dependency)
         result = cls(d for d in base_map if d.variable in _READ_BY_CONFWARDEN)
+        result._groups = groups
         for variable, names in readers.items():
             if variable in users:
                 continue  # another service requires it: that entry says more
@@ -365,10 +371,14 @@ class ConfigDependencyMap:
             self._entries[dependency.variable] = dependency
 
     def get(self, variable: str) -> ConfigDependency | None:
-        """The entry for ``variable`` (exact name or ``{ENVIRONMENT}`` pattern), or None."""
+        """The entry for ``variable`` (exact name, a nested group's ``GROUP__KEY`` variable, or
+        ``{ENVIRONMENT}`` pattern), or None."""
         entry = self._entries.get(variable)
         if entry is not None:
             return entry
+        for group, delimiter in self._groups.items():
+            if variable.startswith(f"{group}{delimiter}") and group in self._entries:
+                return self._entries[group]  # a key of a nested group counts as the group
         for candidate in self._entries.values():
             if candidate.matches(variable):
                 return candidate

@@ -8,16 +8,24 @@ examples): never a value from any environment, so no secret can reach the output
 
 from __future__ import annotations
 
+import json
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from confwarden.config.convert import is_secret_type
-from confwarden.config.schema import ConfigSchema, fields_of
+from confwarden.config.schema import ConfigSchema, fields_of, safe_value
 from confwarden.config.spec import DEPLOYED, FieldSpec
 from confwarden.environment.detection import Environment
+from confwarden.environment.masking import is_sensitive_name
 
-__all__ = ["describe_fields", "json_schema_of", "render_env_example", "render_markdown"]
+__all__ = [
+    "describe_fields",
+    "group_keys",
+    "json_schema_of",
+    "render_env_example",
+    "render_markdown",
+]
 
 
 def _type_name(annotation: Any) -> str:
@@ -42,9 +50,56 @@ def _default(schema: type[ConfigSchema], spec: FieldSpec) -> str:
     value = schema.__confwarden_defaults__[spec.name]
     if value is None or value == () or value is ...:
         return "-"
+    return _text(spec.canonical, value)
+
+
+def _text(variable: str, value: Any) -> str:
+    """A default written as the variable would hold it: a group as JSON (its secrets
+    masked), a boolean lower-case."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if hasattr(value, "model_dump"):
+        return json.dumps(safe_value(variable, value), default=str)
     return str(getattr(value, "value", value))
+
+
+def _model_of(annotation: Any) -> Any:
+    if typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    candidates = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    return next((c for c in candidates if hasattr(c, "model_fields")), None)
+
+
+def group_keys(schema: type[ConfigSchema], spec: FieldSpec) -> Iterator[tuple[str, str, str, bool]]:
+    """``(variable, type, default, secret)`` of every ``PREFIX__KEY`` variable of a nested
+    group field (none for other fields); a secret key's default is never shown.
+
+    Example (``payment: Payment`` with ``provider: str = "stripe"`` under ``SHOP_``)::
+
+        list(group_keys(ShopConfig, spec_of_payment))
+        # [('SHOP_PAYMENT__PROVIDER', 'str', 'stripe', False)]
+    """
+    delimiter = spec.nested_delimiter
+    model = _model_of(schema.__confwarden_annotations__[spec.name]) if delimiter else None
+    if model is None or delimiter is None:
+        return
+    yield from _keys(model, f"{spec.canonical}{delimiter}", delimiter, spec.sensitive)
+
+
+def _keys(
+    model: Any, prefix: str, delimiter: str, secret: bool
+) -> Iterator[tuple[str, str, str, bool]]:
+    for name, info in model.model_fields.items():
+        variable = f"{prefix}{name.upper()}"
+        inner = _model_of(info.annotation)
+        if inner is not None:
+            yield from _keys(inner, f"{variable}{delimiter}", delimiter, secret)
+            continue
+        kinds = (info.annotation, *typing.get_args(info.annotation))
+        hidden = secret or is_sensitive_name(variable) or any(is_secret_type(k) for k in kinds)
+        default = info.default
+        shown = "-" if hidden or default is None or default is ... else _text(variable, default)
+        yield variable, _type_name(info.annotation), shown, hidden
 
 
 def _required(spec: FieldSpec) -> str:
@@ -114,6 +169,11 @@ def render_markdown(schema: type[ConfigSchema]) -> str:
                 f"| {variable} | {_type_name(annotation)} | {_default(schema, spec)} | "
                 f"{_required(spec)} | {flags or '-'} | {description or '-'} |"
             )
+            for key, kind, default, secret in group_keys(schema, spec):
+                lines.append(
+                    f"| `{key}` | {kind} | {default} | no | {'secret' if secret else '-'} | "
+                    f"One key of `{spec.canonical}` (JSON); wins over the JSON's key. |"
+                )
     return "\n".join(lines) + "\n"
 
 
@@ -149,6 +209,11 @@ def render_env_example(schema: type[ConfigSchema]) -> str:
                 value = "" if _default(schema, spec) == "-" else _default(schema, spec)
             prefix = "" if spec.sensitive or spec.required_in or spec.example else "# "
             lines.append(f"{prefix}{spec.canonical}={value}")
+            for key, kind, default, secret in group_keys(schema, spec):
+                note = "; secret: set it from your secret store, never commit it" if secret else ""
+                lines.append(f"# {kind}: one key of {spec.canonical}{note}")
+                shown = "" if default == "-" else default
+                lines.append(f"{key}=" if secret else f"# {key}={shown}")
     return "\n".join(lines) + "\n"
 
 

@@ -162,7 +162,8 @@ class DeploymentCheck:
 
     Attributes:
         environment: the target.
-        basis: what the simulation used (the target's ``.env`` files, or the current config).
+        basis: what the simulation used (the target's ``.env`` files, or the process
+            environment), plus the target's mounted secrets.
         results: service -> validation result in the target's mode.
         secrets: the shared-secret consistency in the target.
     """
@@ -268,9 +269,8 @@ def diagnose_platform(
     secret_dirs = secret_dirs_of(base)
     diagnoses: list[ServiceDiagnosis] = []
     resolved: dict[str, dict[str, str]] = {}
-    given: dict[str, dict[str, str]] = {}
     for name, schema in schemas.items():
-        diagnosis, resolved[name], given[name] = _diagnose(
+        diagnosis, resolved[name] = _diagnose(
             base,
             name=name,
             schema=schema,
@@ -285,7 +285,6 @@ def diagnose_platform(
             base,
             schemas=schemas,
             env_vars=env_vars,
-            current=given,
             target=target,
             secret_dirs=secret_dirs,
         )
@@ -329,9 +328,8 @@ def _diagnose(
     env_vars: dict[str, str],
     environment: Environment,
     secret_dirs: Mapping[Environment, Path],
-) -> tuple[ServiceDiagnosis, dict[str, str], dict[str, str]]:
-    """The diagnosis, the variables the service resolved (fallbacks included) and the ones
-    it was given (process environment and ``.env`` files: what a deployment would copy)."""
+) -> tuple[ServiceDiagnosis, dict[str, str]]:
+    """The diagnosis and the variables the service resolved (fallbacks included)."""
     from confwarden.config.inspection import inspect_service
 
     env = IsolatedEnvironment(environ=dict(env_vars), isolated=True)
@@ -347,7 +345,7 @@ def _diagnose(
         inspection.validation,
         _modes(inspection),
     )
-    return diagnosis, _effective(inspection), dict(inspection.load.variables)
+    return diagnosis, _effective(inspection)
 
 
 def _relative(base: Path, path: str) -> str:
@@ -456,7 +454,6 @@ def _deploy(
     *,
     schemas: Mapping[str, type[ConfigSchema]],
     env_vars: Mapping[str, str],
-    current: Mapping[str, Mapping[str, str]],
     target: Environment,
     secret_dirs: Mapping[Environment, Path],
 ) -> DeploymentCheck:
@@ -472,7 +469,10 @@ def _deploy(
             for path in _env_files(base, _service_dir(base, schema), target)
             if path.name != ".env" and path.is_file()
         ]
-        # The deployment's variables win over this machine's; each keeps its file:line.
+        # What the deployed service reads: the process environment and the deployment's
+        # .env.{target} file (which wins, each value keeping its file:line) with the
+        # target's mounted secrets below them. This machine's development .env never
+        # reaches the target: a deployed service does not read it.
         env = IsolatedEnvironment(
             environ={k: v for k, v in env_vars.items() if k != "ENVIRONMENT"}, isolated=True
         )
@@ -481,8 +481,7 @@ def _deploy(
                 env.load_from_file(path, override=True)
             bases.add(", ".join(_relative(base, str(p)) for p in files))
         else:
-            env.update(current[name], source="doctor: the current configuration")
-            bases.add("the current configuration")
+            bases.add("the process environment")
         env.set("ENVIRONMENT", target.value, source=f"doctor: simulated {target.value}")
         inspection = inspect_service(schema, env, target, secret_dirs=mounted, include_dotenv=True)
         results[name] = inspection.validation

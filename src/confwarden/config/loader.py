@@ -145,7 +145,9 @@ class ConfigLoadResult:
             "problems": [
                 dataclasses.asdict(p)
                 for p in self.problems
-                if p.variable in spec.variable_names(self.environment) or p.variable == spec.name
+                if p.variable in spec.variable_names(self.environment)
+                or p.variable == spec.name
+                or (spec.nested_delimiter and self.spec(p.variable) is spec)
             ],
             "precedence": [*self.sources, "schema defaults"],
         }
@@ -238,11 +240,14 @@ def load_config(
     variables.update(context.overrides)
     if not schema.__confwarden_case_sensitive__:
         lookups = case_insensitive(lookups, variables)
+    nested_origins: dict[str, dict[tuple[str, ...], tuple[str, Source]]] = {}
     for spec, names, deprecated, convert, nested in plan:
         winner: SourceHit | None = None
         shadowed: list[tuple[str, Source]] = []
         if nested is not None:
-            winner = nested_value(spec, names[0], nested, lookups, variables, schema)
+            winner, origins = nested_value(spec, names[0], nested, lookups, variables, schema)
+            if origins:
+                nested_origins[spec.name] = origins
         failed = len(problems)
         for source, lookup, eager in lookups:
             if winner is not None and not eager:
@@ -326,9 +331,10 @@ def load_config(
                 "environment", None, environment.value, _DETECTED_SOURCE
             )
     secrets = SecretValues(variables, _sensitive_names(schema, environment, isolated))
-    config, invalid = _build(schema, data, values, problems, secrets)
+    config, invalid = _build(schema, data, values, problems, secrets, nested_origins)
     if config is not None:
         config._remember_secrets(secrets)
+        config._remember_load(values, variables, environment)
     return ConfigLoadResult(
         schema=schema,
         environment=environment,
@@ -433,12 +439,30 @@ def _safe_message(
     return mask_text(message, [*known, *secrets.values()])
 
 
-def _build(
+def _key_origin(
+    resolved: ResolvedValue,
+    message: str,
+    origins: Mapping[tuple[str, ...], tuple[str, Source]] | None,
+) -> ResolvedValue:
+    """A nested group's record, renamed to the variable that supplied the key ``message``
+    is about (``limits.burst: ...`` -> ``SHOP_GATEWAY__LIMITS__BURST``)."""
+    if not origins:
+        return resolved
+    path = tuple(message.split(":", 1)[0].strip().lower().split("."))
+    for end in range(len(path), 0, -1):
+        found = origins.get(path[:end])
+        if found is not None:
+            return dataclasses.replace(resolved, variable=found[0], source=found[1])
+    return resolved
+
+
+def _build(  # noqa: PLR0917 - one internal call site
     schema: type[ConfigSchema],
     data: dict[str, Any],
     values: dict[str, ResolvedValue],
     problems: list[Problem],
     secrets: SecretValues,
+    nested_origins: Mapping[str, Mapping[tuple[str, ...], tuple[str, Source]]],
 ) -> tuple[ConfigSchema | None, frozenset[str]]:
     converted, errors = schema.convert_values(data)
     specs = {spec.name: spec for spec in fields_of(schema)}
@@ -456,7 +480,8 @@ def _build(
             )
         else:
             shown = _safe_message(kind, message, spec, values, secrets)
-            problems.append(_type_problem(spec, values[name], f"cannot be used: {shown}"))
+            resolved = _key_origin(values[name], message, nested_origins.get(name))
+            problems.append(_type_problem(spec, resolved, f"cannot be used: {shown}"))
     if len(converted) < len(schema.__confwarden_annotations__):
         return None, frozenset(invalid)
     # Fields that failed conversion are shown with their defaults (the config is not used:

@@ -8,7 +8,7 @@ ignored ``.env`` in development and ``[tool.confwarden.secrets_dirs]``. Both now
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,7 +61,7 @@ def dotenv_files(environment: Environment, root: str | os.PathLike[str]) -> tupl
 
 def startup_inputs(
     service: str | type[ConfigSchema] | None = None,
-    env: IsolatedEnvironment | None = None,
+    env: IsolatedEnvironment | Mapping[str, str] | None = None,
     env_files: Iterable[str | os.PathLike[str]] | None = None,
     *,
     environment: Environment | str | None = None,
@@ -83,9 +83,18 @@ def startup_inputs(
     """
     from confwarden.config.services import find_service
     from confwarden.environment.detection import EnvironmentDetector
+    from confwarden.environment.isolated import IsolatedEnvironment
     from confwarden.environment.process import get_env, load_env_files
 
-    env = env if env is not None else get_env()
+    if env is None:
+        env = get_env()
+    elif not isinstance(env, IsolatedEnvironment):
+        if not isinstance(env, Mapping):
+            raise TypeError(
+                f"env must be an IsolatedEnvironment or a mapping of variables, not "
+                f"{type(env).__name__}"
+            )
+        env = IsolatedEnvironment(environ=dict(env), isolated=True)
     if isinstance(environment, str):
         environment = Environment.parse(environment)
     if environment is None:

@@ -272,9 +272,10 @@ class ConfigSchema:
         """
         values = {name: revealed(value) for name, value in self._values().items()}
         copy = type(self).model_validate({**values, **changes})
-        known = self.__dict__.get("_confwarden_secrets")
-        if known is not None:
-            object.__setattr__(copy, "_confwarden_secrets", known)
+        for kept in ("_confwarden_secrets", "_confwarden_loaded"):
+            # variables() of the copy: its changed fields win over what was loaded.
+            if (known := self.__dict__.get(kept)) is not None:
+                object.__setattr__(copy, kept, known)
         return copy
 
     def _values(self) -> dict[str, Any]:
@@ -300,6 +301,33 @@ class ConfigSchema:
     def _remember_secrets(self, secrets: SecretValues) -> None:
         """Mask every value of ``secrets`` in this config's outputs (the loader calls it)."""
         object.__setattr__(self, "_confwarden_secrets", secrets)
+
+    def _remember_load(
+        self,
+        values: Mapping[str, Any],
+        variables: Mapping[str, str],
+        environment: Environment,
+    ) -> None:
+        """Keep what this config was loaded from, for :meth:`variables` (the loader calls it)."""
+        object.__setattr__(self, "_confwarden_loaded", (values, variables, environment))
+
+    def variables(self) -> Mapping[str, str]:
+        """The variables this config resolved, for the component builders.
+
+        Every variable it was loaded from (the process environment, ``.env`` files, mounted
+        secrets, ``*_FILE`` files, remote stores, development fallbacks), each simple
+        field's value (loaded or default) under its variable, and ``ENVIRONMENT``. What
+        ``DatabaseURLBuilder.from_config(config)`` reads; ``repr`` masks the secrets.
+
+        Example:
+            >>> class Demo(ConfigSchema):
+            ...     postgres_host: str = "db.internal"
+            >>> Demo().variables()["POSTGRES_HOST"]
+            'db.internal'
+        """
+        from confwarden.config.variables import resolved_variables
+
+        return resolved_variables(self, self.__dict__.get("_confwarden_loaded"))
 
     def to_dict(self, *, reveal: bool = False) -> dict[str, Any]:
         """Field name -> value, safe to print: secrets ``***``, URL credentials masked.

@@ -18,15 +18,18 @@ import ast
 import math
 import os
 import re
+import typing
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from confwarden.environment.dotenv import read_dotenv
 from confwarden.environment.masking import is_sensitive_name, value_is_sensitive
 
 __all__ = [
+    "CodeRead",
     "InferredVariable",
     "guess_type",
     "infer_variables",
@@ -56,7 +59,8 @@ class InferredVariable:
     Attributes:
         name: the variable name.
         type: the Python annotation (``int``, ``bool``, ``list[str]``, ``SecretStr``...).
-        default: the default as Python source (``50``, ``'EUR'``), None for no default.
+        default: the default as Python source (``50``, ``'EUR'``, a tuple for a list),
+            None for no default.
         secret: typed ``SecretStr`` and masked everywhere.
         found_in: where it was seen (``.env``, ``.env.example``, ``shop/app.py:12``).
     """
@@ -66,6 +70,10 @@ class InferredVariable:
     default: str | None = None
     secret: bool = False
     found_in: list[str] = field(default_factory=list)
+    example: str | None = None
+    """The shareable value behind ``default`` as a variable holds it (for ``.env.example``)."""
+    required: bool = False
+    """Read as ``os.environ["X"]``: the code fails without it, so the field has no default."""
 
     @property
     def field_name(self) -> str:
@@ -132,22 +140,45 @@ def guess_type(value: str) -> str:
 
 
 def _python_default(annotation: str, value: str) -> str | None:
+    """``value`` as a Python literal of ``annotation`` (a list becomes a tuple literal, a URL
+    ``AnyUrl("...")``): the code's default, kept with its type."""
     text = value.strip()
     if annotation == "bool":
         return "True" if text.lower() in ("true", "yes", "on") else "False"
     if annotation in ("int", "float"):
         return text
     if annotation.startswith("list["):
-        return None  # a list default is written in the .env.example, not as a literal
+        inner = annotation[5:-1]
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        literals = [_python_default(inner, item) for item in items]
+        if not literals or any(item is None for item in literals):
+            return None
+        return f"({', '.join(typing.cast(list[str], literals))},)"
     if annotation == "AnyUrl":
-        return None  # validated on load; the example shows it
+        return f"AnyUrl({text!r})"
     return repr(text)
 
 
-def scan_code(root: Path) -> Iterator[tuple[str, str | None, str]]:
-    """``(variable, default or None, "path:line")`` of every literal environment read.
+class CodeRead(NamedTuple):
+    """One literal environment read in the code.
 
-    Finds ``os.getenv("X", d)``, ``getenv("X")``, ``os.environ["X"]``,
+    Attributes:
+        name: the variable.
+        default: the literal default (``os.getenv("X", "5")``), None without one.
+        where: ``path:line``.
+        required: ``os.environ["X"]``: the code fails when it is not set.
+    """
+
+    name: str
+    default: str | None
+    where: str
+    required: bool
+
+
+def scan_code(root: Path) -> Iterator[CodeRead]:
+    """Every literal environment read of the code under ``root``.
+
+    Finds ``os.getenv("X", d)``, ``getenv("X")``, ``os.environ["X"]`` (required),
     ``os.environ.get("X", d)`` and ``environ.get(...)`` with literal names, statically.
     """
     for path in _python_files(root):
@@ -162,7 +193,8 @@ def scan_code(root: Path) -> Iterator[tuple[str, str | None, str]]:
             found = _env_read(node)
             if found is not None:
                 name, default = found
-                yield name, default, f"{where}:{getattr(node, 'lineno', 0)}"
+                line = f"{where}:{getattr(node, 'lineno', 0)}"
+                yield CodeRead(name, default, line, isinstance(node, ast.Subscript))
 
 
 def _python_files(root: Path) -> Iterator[Path]:
@@ -241,8 +273,10 @@ def infer_variables(root: str | os.PathLike[str]) -> list[InferredVariable]:
             parsed = read_dotenv(path, environ={}, interpolate=False)
             for name, value in parsed.as_dict().items():
                 see(name, value, filename)
-    for name, default, where in scan_code(base):
-        see(name, default, where)
+    for read in scan_code(base):
+        see(read.name, read.default, read.where)
+        if read.required:
+            found[read.name].required = True
     for name, variable in found.items():
         seen = values.get(name, [])
         sample = next((v for _, v in seen if v.strip()), None)
@@ -253,6 +287,7 @@ def infer_variables(root: str | os.PathLike[str]) -> list[InferredVariable]:
         if sample is not None:
             variable.type = guess_type(sample)
         shareable = next((v for w, v in seen if w != ".env" and v.strip()), None)
-        if shareable is not None:
+        if shareable is not None and not variable.required:
             variable.default = _python_default(variable.type, shareable)
+            variable.example = shareable.strip()
     return list(found.values())

@@ -259,20 +259,25 @@ def _field(variable: InferredVariable, prefix: str) -> tuple[str, set[str]]:
     default = variable.default
     if annotation.startswith("list["):
         annotation = f"tuple[{annotation[5:-1]}, ...]"
-        default = "()"
+        default = default or "()"
     if "AnyUrl" in annotation:
         used.add("AnyUrl")
     if variable.secret:
         used.add("SecretStr")  # a SecretStr field is sensitive: masked everywhere
-    if default is None:
-        annotation, default = f"{annotation} | None", "None"
+    if variable.required:
+        # os.environ["X"]: the code fails without it; so does the config (every environment).
+        assignment = ""
+    else:
+        if default is None:
+            annotation, default = f"{annotation} | None", "None"
+        assignment = f" = {default}"
     if (prefix + name).upper() == variable.name:
-        return f"    {name}: {annotation} = {default}", used
+        return f"    {name}: {annotation}{assignment}", used
     used |= {"Annotated", "Env"}
     marker = f'Env("{variable.name}")'
-    line = f"    {name}: Annotated[{annotation}, {marker}] = {default}"
+    line = f"    {name}: Annotated[{annotation}, {marker}]{assignment}"
     if len(line) > 99:
-        line = f"    {name}: Annotated[\n        {annotation}, {marker}\n    ] = {default}"
+        line = f"    {name}: Annotated[\n        {annotation}, {marker}\n    ]{assignment}"
     return line, used
 
 
@@ -325,8 +330,8 @@ def _plan_pyproject(base: Path, service: str, reference: str) -> PlannedFile:
 
 def _example_line(variable: InferredVariable) -> str:
     value = ""
-    if not variable.secret and variable.default is not None:
-        value = variable.default.strip("'\"")
+    if not variable.secret and variable.example is not None:
+        value = variable.example
         if variable.type == "bool":
             value = value.lower()
     note = "secret: set it from your secret store, never commit it" if variable.secret else ""

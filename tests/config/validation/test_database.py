@@ -154,3 +154,17 @@ def test_database_rule_leaves_a_required_field_default_to_the_required_rule() ->
     )
     host = [p for p in inspection.validation.problems if p.variable == "POSTGRES_HOST"]
     assert [p.rule for p in host] == ["required.missing"]
+
+
+def test_database_rule_never_reports_a_database_url_the_schema_reads() -> None:
+    class OrdersConfig(ConfigSchema):
+        database_url: Annotated[SecretStr, Env("DATABASE_URL")]
+
+    variables = {"DATABASE_URL": f"postgresql://u:{CANARY}@db.internal/orders"}
+    for environment in (Environment.DEVELOPMENT, Environment.PRODUCTION):
+        ctx = ValidationContext.from_variables(
+            environment, variables, fields=OrdersConfig.__confwarden_fields__
+        )
+        assert list(DatabaseRule().check(ctx)) == []
+    inspection = inspect_service(OrdersConfig, variables, Environment.DEVELOPMENT)
+    assert not [p for p in inspection.validation.warnings if p.variable == "DATABASE_URL"]

@@ -56,7 +56,8 @@ class DatabaseRule(Rule):
         # the settings are valid, and validation must not depend on the machine it runs on.
         # With a schema, the builder reads only the variables the schema declares, unset
         # ones as the schema's defaults: the service is judged on what it would use.
-        variables = component_variables(ctx, DATABASE_VARIABLES)
+        names = _component_names(ctx)
+        variables = component_variables(ctx, names)
         builder = DatabaseURLBuilder(variables, environment=ctx.environment, in_docker=False)
         result = builder.validate()
         skip = frozenset(
@@ -64,21 +65,28 @@ class DatabaseRule(Rule):
             for p in result.problems
             if _left_to_required_rule(ctx, p.variable.split("/")[-1])
         )
-        for problem in component_problems(
-            self, ctx, result, skip=skip, variables=DATABASE_VARIABLES
-        ):
+        for problem in component_problems(self, ctx, result, skip=skip, variables=names):
             if problem.variable in _CRITICAL and not problem.critical:
                 yield dataclasses.replace(problem, critical=True)
             else:
                 yield problem
 
 
+def _component_names(ctx: ValidationContext) -> tuple[str, ...]:
+    # A DATABASE_URL the schema reads is the service's own field (``confwarden init`` writes
+    # one from ``os.getenv("DATABASE_URL")``), never a legacy variable "set but not read".
+    if ctx.fields and ctx.spec_for("DATABASE_URL") is not None:
+        return tuple(name for name in DATABASE_VARIABLES if name != "DATABASE_URL")
+    return DATABASE_VARIABLES
+
+
 def _uses_database(ctx: ValidationContext) -> bool:
     # With a schema, only its own declaration counts: a neighbour's POSTGRES_* variables in
     # the same environment do not make this service a database client.
+    names = _component_names(ctx)
     if ctx.fields:
-        return any(name in ctx.index.current for name in DATABASE_VARIABLES)
-    return any(name in ctx.variables for name in DATABASE_VARIABLES)
+        return any(name in ctx.index.current for name in names)
+    return any(name in ctx.variables for name in names)
 
 
 def _left_to_required_rule(ctx: ValidationContext, variable: str) -> bool:
