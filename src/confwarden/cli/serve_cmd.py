@@ -106,10 +106,10 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
             err=True,
         )
     # The same resolution path as the service's own bootstrap(): .env in development, the
-    # project's [tool.confwarden.secrets_dirs] unless --secrets-dir is given. Each file is
-    # loaded once (--env-file first, then the defaults): the follower re-applies them.
-    # The environment as validate finds it (an --env-file may say ENVIRONMENT=...), read
-    # from a throwaway copy: the files are loaded into the served variables below, once.
+    # project's [tool.confwarden.secrets_dirs] unless --secrets-dir is given. The environment
+    # is found as validate finds it (an --env-file may say ENVIRONMENT=...) on a throwaway
+    # copy; then each file is loaded once (--env-file first, then the defaults), so the
+    # follower knows which variables the process environment really set.
     target = parse_environment(environment, build_env(env_files).get_all())
     env = build_env()
     if env_files and not policy_for(target).load_dotenv:
