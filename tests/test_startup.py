@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Generator
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 
+from confwarden import ConfigSchema, Env, SecretStr
+from confwarden.config.change_tracker import ChangeTracker
 from confwarden.config.manager import get_unified_config, reset_unified_config
 from confwarden.environment.isolated import IsolatedEnvironment
 from confwarden.environment.provenance import SourceKind
@@ -249,3 +253,47 @@ def test_testing_without_a_test_runner_gets_no_test_defaults(tmp_path: Path) -> 
     assert "memory-db True" not in result.stdout
     assert "jwt True" not in result.stdout
     assert "jwt refused" in result.stdout
+
+
+class _SigningConfig(ConfigSchema, env_prefix="SVC_"):
+    signing: SecretStr | None = None
+    rotated: Annotated[
+        SecretStr | None, Env("SVC_SIGN_{ENVIRONMENT}", deprecated=("SVC_OLD_SIGN",))
+    ] = None
+    page_size: int = 50
+
+
+def test_bootstrap_marks_the_schema_secrets_on_its_environment(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        "SVC_SIGNING=CANARYSIGNING000\nSVC_OLD_SIGN=CANARYOLDSIGN11\nCOPY=${SVC_SIGNING}\n"
+    )
+    env = _env(ENVIRONMENT="development", SVC_SIGN_PRODUCTION="CANARYPRODSIGN2")
+    bootstrap(_SigningConfig, env=env, root=tmp_path, install=False)
+    tracker = ChangeTracker()
+    tracker.attach(env)
+    env.set("SVC_SIGNING", "CANARYROTATED42", source="test")
+    shown = [
+        repr(env.explain("SVC_SIGNING")),
+        repr(env.explain("COPY")),
+        repr(env.get_debug_info()),
+        repr(list(env.iter_variables())),
+        repr(tracker.records),
+    ]
+    for canary in ("CANARYSIGNING000", "CANARYOLDSIGN11", "CANARYPRODSIGN2", "CANARYROTATED42"):
+        assert all(canary not in text for text in shown), canary
+    change = tracker.records[-1].change
+    assert change.before == change.after == "***"
+    assert any("secret rotated" in reason for reason in change.reasons)
+
+
+def test_bootstrap_warns_about_a_fifo_dotenv_and_starts(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    os.mkfifo(tmp_path / ".env")
+    env = _env(ENVIRONMENT="development")
+    with caplog.at_level(logging.WARNING, logger="confwarden"):
+        config = bootstrap(_SigningConfig, env=env, root=tmp_path, install=False)
+    assert config.page_size == 50
+    assert any(
+        f"{tmp_path / '.env'} skipped: not a regular file" in r.getMessage() for r in caplog.records
+    )

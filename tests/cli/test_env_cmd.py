@@ -272,3 +272,24 @@ def test_env_show_names_a_schema_it_cannot_import_and_still_masks_by_name(
     assert result.exit_code == 0
     assert "signingshop.config:SigningConfig" in result.output
     assert SIGNING_CANARY not in result.output
+
+
+FORMAT_CANARY = "CanaryFmt7Q2x"
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_env_show_masks_common_credential_formats_and_their_copies(as_json: bool) -> None:
+    env = {
+        "AZURE_STORAGE": f"AccountName=acct;AccountKey={FORMAT_CANARY}1==;EndpointSuffix=x",
+        "HEADERS": f'{{"Authorization": "Bearer {FORMAT_CANARY}2"}}',
+        "UPSTREAM_AUTHORIZATION": f"Basic {FORMAT_CANARY}3",
+        "VAULT_T": "hvs.CAESIJlU3Qx8ZkHqAAbbCCddEEffGGhhIIjj" + FORMAT_CANARY,
+        "LDAP_BIND": f"cn=admin,dc=example,dc=org:{FORMAT_CANARY}4",
+        "ADMIN_CREDS": f"admin:{FORMAT_CANARY}5",
+        "NOTE": f"bind with {FORMAT_CANARY}4",
+        "COLUMNS": "300",
+    }
+    code, output = _invoke("env", "show", *(["--json"] if as_json else []), env=env)
+    assert code == 0
+    assert FORMAT_CANARY not in output
+    assert "LDAP_BIND" in output

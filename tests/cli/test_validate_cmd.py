@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.projects import make_project
 
 from confwarden.cli.main import cli, main
 
@@ -300,3 +302,63 @@ def test_every_command_refuses_a_blank_env(args: list[str], tmp_path: Path) -> N
     result = CliRunner().invoke(cli, args, env={"ENVIRONMENT": "production"})
     assert result.exit_code == 2, (args, result.output)
     assert "blank" in result.output
+
+
+DIFF_SCHEMA = """
+from confwarden import ConfigSchema, SecretStr
+
+
+class SvcConfig(ConfigSchema, env_prefix="SVC_"):
+    signing: SecretStr | None = None
+"""
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_diff_masks_copies_of_secrets_of_either_file(tmp_path: Path, as_json: bool) -> None:
+    before = _write_env(
+        tmp_path / "a.env",
+        {"DB_PASSWORD": "CanaryDiffOld1", "URL": "https://u:CanaryDiffUrl3@h/", "A": "1"},
+    )
+    after = tmp_path / "b.env"
+    after.write_text(
+        "DB_PASSWORD=CanarySame1\nNOTE=CanarySame1\nCOPY=${DB_PASSWORD}\n"
+        "OLD=CanaryDiffOld1\nNOTE2=see CanaryDiffUrl3\nURL=https://u:CanaryDiffUrl6@h/\nA=2\n"
+    )
+    code, output = _invoke("diff", str(before), str(after), *(["--json"] if as_json else []))
+    assert code in (0, 1)
+    for canary in ("CanarySame1", "CanaryDiffOld1", "CanaryDiffUrl3", "CanaryDiffUrl6"):
+        assert canary not in output
+    for name in ("NOTE", "COPY", "OLD", "NOTE2"):
+        assert name in output
+    if as_json:
+        by_name = {c["variable"]: c for c in json.loads(output)["changes"]}
+        assert by_name["NOTE2"]["after"] == "see ***"
+        assert by_name["A"]["after"] == "2"
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_diff_masks_what_the_project_schema_marks_sensitive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, as_json: bool
+) -> None:
+    table = (
+        '[project]\nname = "svc"\n\n[tool.confwarden.configs]\nsvc = "diffsvc.config:SvcConfig"\n'
+    )
+    root = make_project(tmp_path / "project", table, package="diffsvc", schema=DIFF_SCHEMA)
+    monkeypatch.chdir(root)
+    _write_env(root / "a.env", {"SVC_SIGNING": "CanaryDiffSign2"})
+    _write_env(root / "b.env", {"SVC_SIGNING": "CanaryDiffSign5", "OTHER": "CanaryDiffSign2"})
+    code, output = _invoke("diff", "a.env", "b.env", *(["--json"] if as_json else []))
+    assert code == 0
+    assert "SVC_SIGNING" in output
+    assert "CanaryDiffSign" not in output
+    assert "secret rotated" in output
+
+
+@pytest.mark.parametrize("command", ["validate", "doctor"])
+def test_a_fifo_at_the_project_dotenv_is_named_in_a_warning(tmp_path: Path, command: str) -> None:
+    root = _platform(tmp_path)
+    os.mkfifo(root / ".env")
+    args = [command, str(root)] if command == "doctor" else ["--project", str(root), command]
+    result = CliRunner().invoke(cli, args, env={"ENVIRONMENT": "development"})
+    assert result.exit_code in (0, 1), result.output
+    assert f"{root / '.env'} skipped: not a regular file" in result.stderr

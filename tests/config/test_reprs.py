@@ -228,3 +228,38 @@ def test_reprs_replace_keeps_secret_fields_valid() -> None:
     assert copy.port == 2
     assert copy.api_key is not None
     assert copy.api_key.get_secret_value() == "sk_CANARYkeep"
+
+
+# -- common credential formats (issue 11, second audit) ------------------------------------
+
+FORMAT_CANARY = "CanaryFmt7Q2x"
+
+
+class FormatsConfig(ConfigSchema, env_prefix="FMT_"):
+    storage: str = ""
+    headers: dict[str, Any] = {}  # noqa: RUF012 - a field default, copied per config
+    upstream_authorization: str = ""
+    vault: str = ""
+    ldap_bind: str = ""
+    admin_creds: str = ""
+
+
+FORMAT_ENV = {
+    "FMT_STORAGE": f"AccountName=acct;AccountKey={FORMAT_CANARY}==;EndpointSuffix=x",
+    "FMT_HEADERS": json.dumps({"Authorization": f"Bearer {FORMAT_CANARY}", "Accept": "a/b"}),
+    "FMT_UPSTREAM_AUTHORIZATION": f"Basic {FORMAT_CANARY}",
+    "FMT_VAULT": "hvs.CAESIJlU3Qx8ZkHqAAbbCCddEEffGGhhIIjjKKll" + FORMAT_CANARY,
+    "FMT_LDAP_BIND": f"cn=admin,dc=example,dc=org:{FORMAT_CANARY}",
+    "FMT_ADMIN_CREDS": f"admin:{FORMAT_CANARY}",
+}
+
+
+def test_reprs_common_credential_formats_are_masked() -> None:
+    result = load_config(FormatsConfig, LoadContext(Environment.PRODUCTION, FORMAT_ENV))
+    config = result.config
+    assert config is not None
+    for text in (repr(config), str(config), json.dumps(config.to_dict())):
+        assert FORMAT_CANARY not in text, text
+    shown = config.to_dict()
+    assert shown["headers"]["Accept"] == "a/b"
+    assert shown["ldap_bind"] == "cn=admin,dc=example,dc=org:***"

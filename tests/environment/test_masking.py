@@ -266,3 +266,69 @@ def test_mask_known_masks_the_bytes_repr_of_a_non_ascii_secret() -> None:
 
 def test_mask_known_ignores_tiny_values() -> None:
     assert mask_known("a b c", ["a", "b"]) == "a b c"
+
+
+# -- issue 11, second audit: common secret formats the first round missed ------------------
+
+VAULT_TOKENS = [
+    "hvs.CAESIJlU3Qx8ZkHqAAbbCCddEEffGGhhIIjjKKllMMnnOO",
+    "hvb.AAAAAQJ" + "x9Kq2Lm4Zp" * 10,
+    "s.Xq8Lm2Zp4Vb6Nc1Hd3Jf5Gs7",
+]
+
+
+@pytest.mark.parametrize("value", VAULT_TOKENS)
+def test_mask_value_masks_vault_and_openbao_tokens_under_any_name(value: str) -> None:
+    assert mask_value("VAULT_T", value) == MASK
+    assert value not in mask_text(f"login with {value} failed", [])
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        (
+            "AZURE_STORAGE",
+            f"DefaultEndpointsProtocol=https;AccountName=acct;AccountKey={CANARY}==;"
+            "EndpointSuffix=core.windows.net",
+        ),
+        ("HEADERS_JSON", f'{{"Authorization": "Bearer {CANARY}"}}'),
+        ("HEADERS", f"{{'Authorization': 'Bearer {CANARY}'}}"),
+        ("AUTHORIZATION", f"Bearer {CANARY}"),
+        ("UPSTREAM_AUTHORIZATION", f"Basic {CANARY}"),
+        ("ADMIN_CREDS", f"admin:{CANARY}"),
+        ("LDAP_BIND", f"cn=admin,dc=example,dc=org:{CANARY}"),
+        ("SMTP_LOGIN", f"mailer:{CANARY}"),
+    ],
+)
+def test_mask_value_masks_common_credential_formats(name: str, value: str) -> None:
+    masked = mask_value(name, value)
+    assert masked is not None
+    assert "CANARY" not in masked
+
+
+def test_mask_value_keeps_the_user_of_a_credential_pair_and_the_azure_account() -> None:
+    assert mask_value("LDAP_BIND", "cn=admin,dc=org:Hunter2Pw") == "cn=admin,dc=org:***"
+    masked = mask_value("AZURE_STORAGE", "AccountName=acct;AccountKey=Zm9vYmFy==;X=1")
+    assert masked == "AccountName=acct;AccountKey=***;X=1"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("OAUTH_AUTHORIZATION_URL", "https://login.example.com/oauth/authorize"),
+        ("AUTHORIZATION_ENDPOINT", "https://login.example.com/authorize"),
+        ("LOGIN_URL", "https://app.example.com/login"),
+        ("BIND_ADDRESS", "0.0.0.0:8080"),
+        ("LDAP_BIND_HOST", "ldap.example.com:389"),
+        ("SMTP_LOGIN", "mailer"),
+        ("NEXT_SESSION", "s.example.com"),
+        ("DOMAIN", "hvs.example.com"),
+    ],
+)
+def test_mask_value_keeps_neighbours_of_the_new_rules_readable(name: str, value: str) -> None:
+    assert mask_value(name, value) == value
+
+
+@pytest.mark.parametrize("name", ["ADMIN_CREDS", "CREDS", "AUTHORIZATION", "X_AUTHORIZATION"])
+def test_is_sensitive_name_catches_creds_and_authorization(name: str) -> None:
+    assert is_sensitive_name(name)

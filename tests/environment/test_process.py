@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,22 @@ def test_install_env_swaps_the_process_instance_and_returns_the_previous() -> No
         assert get_env() is mine
     finally:
         assert install_env(previous) is mine
+
+
+def test_load_env_files_warns_about_a_fifo_and_never_blocks_on_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    fifo = tmp_path / ".env"
+    os.mkfifo(fifo)
+    (tmp_path / ".env.development").write_text("A=1\n")
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    with caplog.at_level(logging.WARNING, logger="confwarden"):
+        report = load_env_files(
+            env, [tmp_path / ".env.development", fifo], environment=Environment.DEVELOPMENT
+        )
+    assert env.get("A") == "1"
+    assert report.missing == ()
+    assert len(report.skipped) == 1
+    assert str(fifo) in report.skipped[0]
+    assert "not a regular file" in report.skipped[0]
+    assert [r.getMessage() for r in caplog.records] == [f"confwarden: {report.skipped[0]}"]

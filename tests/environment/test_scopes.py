@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -240,3 +241,103 @@ def test_gather_siblings_in_one_scope_do_not_overwrite_each_other() -> None:
     assert env.get_all() == {}
     gc.collect()  # a finished task may sit in a reference cycle until a collection
     assert env._open_scopes == 0  # every private copy ended with its task
+
+
+# -- a scope left in the wrong thread or task (issue 11, second audit) ---------------------
+
+
+def test_scoped_exit_in_another_thread_is_refused_and_the_owner_still_leaves() -> None:
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    block = env.scoped()
+    block.__enter__()
+    env.set("A", "1", source="test")
+    failure: list[BaseException] = []
+
+    def leave() -> None:
+        try:
+            block.__exit__(None, None, None)
+        except RuntimeError as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=leave)
+    thread.start()
+    thread.join()
+    assert len(failure) == 1
+    assert "another thread or task" in str(failure[0])
+    assert env.get("A") == "1"  # the owner's scope is intact
+    block.__exit__(None, None, None)
+    assert env.get("A") is None
+    assert env._open_scopes == 0
+
+
+def test_scoped_entered_in_a_child_task_and_left_in_the_parent_raises_runtime_error() -> None:
+    env = IsolatedEnvironment(environ={}, isolated=True)
+
+    async def main() -> str:
+        block = env.scoped()
+
+        async def enter() -> None:
+            block.__enter__()
+            env.set("A", "1", source="child")
+
+        await asyncio.create_task(enter())
+        try:
+            block.__exit__(None, None, None)
+        except RuntimeError as exc:
+            return str(exc)  # the text only: the traceback holds the block
+        return "no error"
+
+    assert "thread or task" in asyncio.run(main())
+    assert env.get("A") is None
+    assert env._open_scopes == 0  # the scope ended with the child's context
+
+
+def test_with_env_left_in_a_child_task_raises_runtime_error_not_value_error() -> None:
+    env = IsolatedEnvironment(environ={}, isolated=True)
+
+    async def main() -> BaseException | None:
+        async def leave() -> BaseException | None:
+            try:
+                env.__exit__(None, None, None)
+            except RuntimeError as exc:
+                return exc
+            return None
+
+        with env:
+            env.set("A", "1", source="parent")
+            failure = await asyncio.create_task(leave())
+            assert env.get("A") == "1"
+        return failure
+
+    failure = asyncio.run(main())
+    assert isinstance(failure, RuntimeError)
+    assert env._open_scopes == 0
+
+
+def test_async_fixture_with_setup_and_teardown_in_different_tasks_keeps_the_counter() -> None:
+    env = IsolatedEnvironment(environ={}, isolated=True)
+
+    async def fixture() -> AsyncIterator[None]:  # the shape of a pytest async fixture
+        with env.scoped():
+            env.set("C", "1", source="fixture")
+            yield
+
+    async def main() -> str | None:
+        generator = fixture()
+        await asyncio.create_task(generator.__anext__())  # setup in one task
+
+        async def teardown() -> None:
+            with pytest.raises(StopAsyncIteration):
+                await generator.__anext__()
+
+        try:
+            await asyncio.create_task(teardown())  # teardown in another
+        except RuntimeError as exc:
+            return str(exc)  # the text only: the traceback holds the fixture's frames
+        return None
+
+    message = asyncio.run(main())
+    assert message is not None
+    assert "thread or task" in message
+    assert env.get("C") is None
+    assert env._open_scopes == 0  # reads keep their fast path, no garbage collection needed

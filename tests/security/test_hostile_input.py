@@ -50,6 +50,12 @@ HOSTILE = {
     "curl-users": "curl -u a:" * (MB // 10),
     "teams-hooks": "webhook.office.com/webhookb2/" * (MB // 29),
     "no-space-word": "aZ09" * (MB // 4),
+    # Second audit: Vault/OpenBao prefixes, Azure keys, JSON Authorization headers.
+    "vault-heads": "hvs." * (MB // 4),
+    "vault-legacy-heads": "s." * (MB // 2),
+    "vault-legacy-run": "s." + "aZ9" * (MB // 3),
+    "account-keys": ";AccountKey=" * (MB // 12),
+    "json-authorization": '{"Authorization": "Bearer ' * (MB // 26),
     # One long scheme-like word: the old URL expression rescanned it from every letter.
     "scheme-run": "a" * MB + "=x",
     "scheme-run-colon": "a" * (MB // 2) + "://" + "b" * (MB // 2) + "=",
@@ -67,6 +73,11 @@ def test_masking_a_hostile_megabyte_is_linear(kind: str) -> None:
     value = HOSTILE[kind]
     elapsed = _seconds(lambda: (mask_value("SETTING", value), mask_text(value, ["s3cr/et-x"])))
     assert elapsed < BOUND, f"{kind}: {elapsed:.2f} s"
+
+
+@pytest.mark.parametrize("value", [":" * MB, "a:" * (MB // 2), "a" * MB + ":", "a:" + " " * MB])
+def test_masking_a_hostile_credential_pair_is_linear(value: str) -> None:
+    assert _seconds(lambda: mask_value("LDAP_BIND", value)) < BOUND
 
 
 def test_sensitive_name_check_of_a_huge_name_is_linear() -> None:

@@ -23,6 +23,7 @@ from confwarden.cli._common import (
     json_option,
     parse_environment,
     print_json,
+    project_secret_names,
     schema_option,
     secrets_dir_option,
     service_option,
@@ -134,12 +135,15 @@ def diff(before: Path, after: Path, environment: str | None, as_json: bool) -> N
 
     --env is the environment AFTER is deployed to (localhost and other environments'
     credentials are judged by its rules). Exits with 1 when a change is breaking. Values are
-    masked.
+    masked: secrets by name, the variables the project's schemas type as secrets, and every
+    copy of a secret of either file.
     """
     from confwarden.config.changes import check_change
 
     target = parse_environment(environment, {}) if environment else None
-    report = check_change(_read(before), _read(after), environment=target)
+    report = check_change(
+        _read(before), _read(after), environment=target, sensitive=project_secret_names()
+    )
     if as_json:
         print_json({"before": str(before), "after": str(after), **report.to_dict()})
     else:

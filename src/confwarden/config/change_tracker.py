@@ -106,6 +106,8 @@ class ChangeTracker:
     def __call__(self, key: str, old: str | None, new: str | None, source: str) -> None:
         """Record one change (the :data:`~confwarden.environment.isolated.ChangeCallback`
         signature)."""
+        with self._lock:
+            attached = tuple(self._attached)
         change = classify_change(
             key,
             old,
@@ -113,6 +115,8 @@ class ChangeTracker:
             environment=self.environment,
             dependency_map=self.dependency_map,
             spec=self._specs.get(key),
+            # A schema secret marked on the environment (bootstrap does) is one here too.
+            sensitive=any(env.is_sensitive(key) for env in attached),
         )
         self._learn(key, (old, new))
         change = self._masked(change)

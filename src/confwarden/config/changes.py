@@ -14,21 +14,25 @@ changes - track sources and callbacks" while a service runs
   nothing reads, adding another environment's credentials;
 * **safe**: everything else.
 
-Values are masked in every record: a secret's change shows as ``*** -> ***``.
+Values are masked in every record: a secret's change shows as ``*** -> ***``, and a copy of
+a secret of either side (``NOTE`` set to the old password, ``COPY=${DB_PASSWORD}``, a URL's
+password quoted alone) is masked wherever it appears.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
 from confwarden.config.dependencies import ConfigDependency, ConfigDependencyMap, Impact
 from confwarden.config.spec import FieldSpec
 from confwarden.environment.detection import Environment
+from confwarden.environment.known import forms_of, mask_forms
 from confwarden.environment.masking import MASK, is_sensitive_name, mask_value
 from confwarden.environment.policy import Severity, policy_for
+from confwarden.environment.secret_values import secrets_of
 
 __all__ = [
     "Change",
@@ -174,6 +178,7 @@ def check_change(
     environment: Environment | None = None,
     dependency_map: ConfigDependencyMap | None = None,
     fields: Sequence[FieldSpec] = (),
+    sensitive: Collection[str] = (),
 ) -> ChangeReport:
     """Classify every difference between ``before`` and ``after``.
 
@@ -184,6 +189,11 @@ def check_change(
             without fallbacks.
         dependency_map: what depends on what; by default the built-in map (plus ``fields``).
         fields: schema fields, for criticality, sensitivity and restart requirements.
+        sensitive: more variable names to treat as secrets (a project's schemas mark
+            ``SHOP_SIGNING`` secret although no name rule does); any letter case.
+
+    Every secret of either side (by name, by ``sensitive``/``fields``, by shape, and URL
+    passwords or ``password=`` inside values) is masked wherever a value shows a copy of it.
 
     Example:
         >>> report = check_change({"SERVICE_SECRET": "a" * 40, "LOG_LEVEL": "INFO"},
@@ -195,6 +205,18 @@ def check_change(
         ConfigDependencyMap.from_fields(fields) if fields else ConfigDependencyMap()
     )
     specs = specs_by_variable(fields, environment)
+    marked = {name.upper() for name in sensitive}
+
+    def secret(name: str) -> bool:
+        spec = specs.get(name)
+        return (
+            is_sensitive_name(name)
+            or name.upper() in marked
+            or (spec is not None and spec.sensitive)
+            or bool((dependency := deps.get(name)) and dependency.sensitive)
+        )
+
+    forms = forms_of(secrets_of(before, secret) | secrets_of(after, secret))
     changes = []
     for variable in sorted(before.keys() | after.keys()):
         old, new = before.get(variable), after.get(variable)
@@ -209,6 +231,8 @@ def check_change(
                 dependency_map=deps,
                 spec=specs.get(variable),
                 after=after,
+                sensitive=secret(variable),
+                secret_forms=forms,
             )
         )
     return ChangeReport(tuple(changes), environment)
@@ -223,16 +247,21 @@ def classify_change(
     dependency_map: ConfigDependencyMap | None = None,
     spec: FieldSpec | None = None,
     after: Mapping[str, str] | None = None,
+    sensitive: bool = False,
+    secret_forms: frozenset[str] = frozenset(),
 ) -> Change:
     """Classify one variable's change (see the module docstring for the rules).
 
     ``after`` is the whole new configuration, used to see whether an alias still supplies
-    a removed variable.
+    a removed variable. ``sensitive`` marks the variable secret whatever its name;
+    ``secret_forms`` (:func:`~confwarden.environment.known.forms_of` of every known secret)
+    masks copies of other secrets in the values shown.
     """
     deps = dependency_map or ConfigDependencyMap()
     dependency = deps.get(variable)
     sensitive = (
-        is_sensitive_name(variable)
+        sensitive
+        or is_sensitive_name(variable)
         or (dependency is not None and dependency.sensitive)
         or (spec is not None and spec.sensitive)
     )
@@ -262,8 +291,8 @@ def classify_change(
         kind,
         classification,
         tuple(text for _, text in reasons),
-        _masked(variable, old, sensitive),
-        _masked(variable, new, sensitive),
+        _masked(variable, old, sensitive, secret_forms),
+        _masked(variable, new, sensitive, secret_forms),
         critical,
     )
 
@@ -362,12 +391,15 @@ def _localhost(new: str, environment: Environment | None) -> list[tuple[ChangeCl
     return [(level, f"points at localhost, which {environment.value} refuses")]
 
 
-def _masked(variable: str, value: str | None, sensitive: bool) -> str | None:
+def _masked(variable: str, value: str | None, sensitive: bool, forms: frozenset[str]) -> str | None:
     if value is None:
         return None
     if sensitive and value:
         return MASK
-    return mask_value(variable, value)
+    shown = mask_value(variable, value)
+    if forms and shown and shown != MASK:
+        return mask_forms(shown, forms)
+    return shown
 
 
 def specs_by_variable(

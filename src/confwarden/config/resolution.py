@@ -72,8 +72,10 @@ def startup_inputs(
 
     1. the environment: given, else detected from ``env``;
     2. the project: the nearest ``[tool.confwarden]`` at or above ``root`` (default: cwd);
-    3. ``.env`` files (default: the project root's) loaded where the policy allows;
-    4. the service's schema (None: the project's only service);
+    3. the service's schema (None: the project's only service), whose secret variables are
+       marked sensitive on ``env`` (:meth:`IsolatedEnvironment.mark_sensitive`): every
+       output of the environment masks them, and the copies interpolated from them;
+    4. ``.env`` files (default: the project root's) loaded where the policy allows;
     5. the secrets directories: given, else ``[tool.confwarden.secrets_dirs]``.
 
     Raises:
@@ -81,6 +83,7 @@ def startup_inputs(
         DotenvError: a ``.env`` file has malformed lines.
         ProjectError: no project and no schema class, or an unknown service.
     """
+    from confwarden.config.binding import sensitive_variables
     from confwarden.config.services import find_service
     from confwarden.environment.detection import EnvironmentDetector
     from confwarden.environment.isolated import IsolatedEnvironment
@@ -102,8 +105,10 @@ def startup_inputs(
     project = find_project(root)
     base = Path(root) if root is not None else project.root if project else Path.cwd()
     files = list(env_files) if env_files is not None else list(dotenv_files(environment, base))
-    report = load_env_files(env, files, environment=environment)
     name, schema = find_service(service, base)
+    # Before the files load: a value interpolated from a schema secret is masked as one.
+    env.mark_sensitive(sensitive_variables(schema))
+    report = load_env_files(env, files, environment=environment)
     if secret_dirs is not None:
         dirs = tuple(Path(d) for d in secret_dirs)
     else:

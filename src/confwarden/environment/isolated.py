@@ -25,15 +25,15 @@ import os
 import sys
 import threading
 import weakref
-from collections.abc import Iterator, Mapping, MutableMapping
-from contextlib import contextmanager
+from collections.abc import Mapping, MutableMapping
+from contextvars import Token
 
 from confwarden.environment.bulk import BulkOperations
 from confwarden.environment.outputs import ChangeCallback, EnvironmentOutputs
 from confwarden.environment.provenance import OS_SOURCE, Source, SourceKind, set_source
 from confwarden.environment.results import EnvValidationResult, LoadResult, VariableExplanation
 from confwarden.environment.sanitize import sanitize_value
-from confwarden.environment.scopes import Scope, ScopeStack, current_owner
+from confwarden.environment.scopes import Scope, ScopeBlock, ScopeStack, current_owner
 from confwarden.errors import (
     EnvironmentFileError,
     ProtectedVariableError,
@@ -402,14 +402,14 @@ class IsolatedEnvironment(EnvironmentOutputs, BulkOperations):
                 changes[key] = (before, after)
         return changes
 
-    @contextmanager
-    def scoped(self) -> Iterator[IsolatedEnvironment]:
+    def scoped(self) -> ScopeBlock[IsolatedEnvironment]:
         """Scope changes to this block, this thread and this asyncio task.
 
         Everything set or deleted inside the block is seen only by the thread or task that
         runs it (and tasks it creates), and is gone after the block; changes others make
         meanwhile are kept. Leaving the block reports each undone change to the change
-        callbacks. See :mod:`confwarden.environment.scopes`.
+        callbacks. Leave it in the thread or task that entered it (else ``RuntimeError``,
+        and nothing changes). See :mod:`confwarden.environment.scopes`.
 
         Example:
             >>> env = IsolatedEnvironment(environ={}, isolated=True)
@@ -418,11 +418,7 @@ class IsolatedEnvironment(EnvironmentOutputs, BulkOperations):
             >>> env.exists("FEATURE_X")
             False
         """
-        self._enter_scope()
-        try:
-            yield self
-        finally:
-            self._exit_scope()
+        return ScopeBlock(self, self._enter_scope, self._exit_scope)
 
     def _fork_scope(self, scope: Scope) -> Scope:
         """A private copy of ``scope`` for a thread or task that inherited it (see
@@ -430,20 +426,31 @@ class IsolatedEnvironment(EnvironmentOutputs, BulkOperations):
         copy = self._scopes.fork(scope)
         with self._lock:
             self._open_scopes += 1
-        weakref.finalize(copy, self._copy_ended)
+        weakref.finalize(copy, self._scope_gone)
         return copy
 
-    def _copy_ended(self) -> None:
+    def _scope_gone(self) -> None:
         with self._lock:
             self._open_scopes -= 1
 
-    def _enter_scope(self) -> None:
+    def _enter_scope(self) -> Scope:
         with self._lock:
             self._open_scopes += 1
-        self._scopes.push()
+        scope = self._scopes.push()
+        # A scope whose thread or task ends without leaving it stops counting as open.
+        scope.release = weakref.finalize(scope, self._scope_gone).detach
+        return scope
 
-    def _exit_scope(self) -> None:
-        scope = self._scopes.pop()
+    def _exit_scope(
+        self, expected: Scope | None = None, token: Token[Scope | None] | None = None
+    ) -> None:
+        try:
+            scope = self._scopes.pop(expected, token)
+        except RuntimeError:
+            expected = token = None  # not kept alive by the traceback's frames
+            raise
+        if scope.release is not None:
+            scope.release()
         with self._lock:
             self._open_scopes -= 1
         callbacks = tuple(self._callbacks)

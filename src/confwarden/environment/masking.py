@@ -26,6 +26,13 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from confwarden.environment.formats import (
+    LAST_PART_NAMES,
+    VAULT_PREFIXES,
+    one_edit_apart,
+    pair_secret_start,
+    vault_token_shape,
+)
 from confwarden.environment.known import known_forms, mask_known
 from confwarden.environment.scanning import MASK, apply_spans, url_password_spans
 
@@ -75,6 +82,7 @@ SENSITIVE_TOKENS = frozenset(
         "DSN",
         "AUTH",
         "PAT",
+        "CREDS",
         "SK",
         "SALT",
         "PEPPER",
@@ -95,25 +103,6 @@ the validator flags such names as near misses, and the value is still the secret
 _NAME_SPLIT = re.compile(r"[^A-Z0-9]+")
 
 
-def _one_edit_apart(a: str, b: str) -> bool:
-    """True when ``a`` and ``b`` differ by one insertion, deletion, substitution or swap."""
-    if a == b:
-        return True
-    la, lb = len(a), len(b)
-    if abs(la - lb) > 1:
-        return False
-    i = 0
-    while i < min(la, lb) and a[i] == b[i]:
-        i += 1
-    if la == lb:
-        if a[i + 1 :] == b[i + 1 :]:
-            return True
-        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
-    if la > lb:
-        return a[i + 1 :] == b[i:]
-    return a[i:] == b[i + 1 :]
-
-
 @lru_cache(maxsize=8192)
 def is_sensitive_name(name: str) -> bool:
     """Tell whether a variable name denotes a secret.
@@ -130,10 +119,10 @@ def is_sensitive_name(name: str) -> bool:
     if any(word in upper for word in SENSITIVE_WORDS):
         return True
     parts = [part for part in _NAME_SPLIT.split(upper) if part]
-    if any(part in SENSITIVE_TOKENS for part in parts):
+    if any(part in SENSITIVE_TOKENS for part in parts) or (parts and parts[-1] in LAST_PART_NAMES):
         return True
     return any(
-        len(part) >= 4 and _one_edit_apart(part, word) for part in parts for word in FUZZY_WORDS
+        len(part) >= 4 and one_edit_apart(part, word) for part in parts for word in FUZZY_WORDS
     )
 
 
@@ -170,6 +159,9 @@ TOKEN_PREFIXES: tuple[tuple[str, int, str], ...] = (
     ("dop_v1_", 40, "DigitalOcean token"),
     ("SG.", 40, "SendGrid API key"),
     ("shpat_", 30, "Shopify access token"),
+    ("hvs.", 28, "Vault / OpenBao service token"),
+    ("hvb.", 28, "Vault / OpenBao batch token"),
+    ("s.", 26, "Vault / OpenBao legacy service token"),
     ("eyJ", 30, "JSON Web Token (three base64url parts)"),
 )
 """``(prefix, minimal total length, what it is)``: a word starting so is a secret."""
@@ -209,6 +201,8 @@ def _shape_of(word: str) -> bool:
         if prefix == "eyJ":
             parts = word.split(".")
             return len(parts) == 3 and all(parts[:2]) and parts[1].startswith("eyJ")
+        if prefix in VAULT_PREFIXES:
+            return vault_token_shape(prefix, body)
         if prefix in ("AKIA", "ASIA"):
             return len(word) == 20 and word.isalnum() and word.isupper()
         # Random bodies mix letters and digits; a prose word after "sk-" does not.
@@ -273,6 +267,7 @@ SECRET_PARAMETERS = frozenset(
         "refresh_token",
         "id_token",
         "client_secret",
+        "accountkey",
         "sslpassword",
         "sig",
         "signature",
@@ -479,6 +474,8 @@ def mask_value(name: str, value: str | None) -> str | None:
         return ""
     if is_sensitive_name(name) or looks_like_secret(value):
         return MASK
+    if (start := pair_secret_start(name, value)) is not None:
+        return mask_embedded(value[:start]) + MASK
     return mask_embedded(value)
 
 

@@ -8,7 +8,9 @@ staging and production.
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +20,8 @@ from confwarden.environment.isolated import IsolatedEnvironment, LoadResult
 from confwarden.environment.policy import policy_for
 
 __all__ = ["DotenvLoadReport", "get_env", "install_env", "load_env_files", "reset_env"]
+
+logger = logging.getLogger("confwarden.environment")
 
 _lock = threading.Lock()
 _instance: IsolatedEnvironment | None = None
@@ -67,13 +71,18 @@ def install_env(env: IsolatedEnvironment | None) -> IsolatedEnvironment | None:
 
 @dataclass(frozen=True, slots=True)
 class DotenvLoadReport:
-    """What :func:`load_env_files` did, and why."""
+    """What :func:`load_env_files` did, and why.
+
+    ``missing`` lists the files that do not exist; ``skipped`` says, for each path that
+    exists but is no regular file (a FIFO, a directory), that it was not read and why.
+    """
 
     environment: Environment
     allowed: bool
     reason: str
     results: tuple[LoadResult, ...] = ()
     missing: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
 
 
 def load_env_files(
@@ -87,7 +96,8 @@ def load_env_files(
 
     Development loads them (never overriding the process environment); testing, staging and
     production never do. Missing files are reported, not errors: a developer may have no
-    ``.env`` at all.
+    ``.env`` at all. A path that is not a regular file (a FIFO would block the start) is
+    never opened: it is skipped with a warning naming it (logger ``confwarden.environment``).
 
     Example:
         >>> env = IsolatedEnvironment(environ={"ENVIRONMENT": "production"}, isolated=True)
@@ -100,11 +110,26 @@ def load_env_files(
         return DotenvLoadReport(target, False, f".env files are never loaded in {target.value}")
     results: list[LoadResult] = []
     missing: list[str] = []
+    skipped: list[str] = []
     for path in paths:
-        if not os.path.isfile(path):
+        try:
+            mode = os.stat(path).st_mode  # stat, never open: opening a FIFO blocks
+        except OSError:
             missing.append(os.fspath(path))
+            continue
+        if not stat.S_ISREG(mode):
+            skipped.append(
+                f"{os.fspath(path)} skipped: not a regular file (a FIFO, device, socket or "
+                "directory); replace it with a regular .env file or remove it"
+            )
+            logger.warning("confwarden: %s", skipped[-1])
             continue
         results.append(env.load_from_file(path, override=False, strict=strict))
     return DotenvLoadReport(
-        target, True, f".env files are loaded in {target.value}", tuple(results), tuple(missing)
+        target,
+        True,
+        f".env files are loaded in {target.value}",
+        tuple(results),
+        tuple(missing),
+        tuple(skipped),
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from confwarden.environment.formats import pair_secret_start
 from confwarden.environment.known import MIN_KNOWN, forms_of
 from confwarden.environment.masking import is_sensitive_name, looks_like_secret, secret_spans
 
@@ -58,6 +59,8 @@ def secrets_of(
             continue
         if sensitive(key) or looks_like_secret(value):
             found.add(value)
+        elif (start := pair_secret_start(key, value)) is not None:
+            found.add(value[start:])  # the password of LDAP_BIND=cn=admin,dc=org:pw
         found.update(secret_parts(value))
     return found
 

@@ -11,7 +11,7 @@ already; this rule covers every other field.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from confwarden.components.weak_secrets import weak_value_reason
 from confwarden.config.fallbacks import published_defaults
@@ -39,17 +39,32 @@ class LibraryDefaultRule(Rule):
         """Yield one critical problem per deployed value found in a defaults table."""
         if not ctx.environment.is_deployed:
             return
-        published = published_defaults()
-        for item in ctx.items():
-            value = item.raw.strip()
-            if value not in published:
-                continue
-            if item.sensitive and weak_value_reason(value, deployed=True) is not None:
+        for variable, value, sensitive in _published(ctx, published_defaults()):
+            if sensitive and weak_value_reason(value, deployed=True) is not None:
                 continue  # secrets.weak_value reports it
             yield self.problem(
                 ctx,
-                item.variable,
+                variable,
                 "is one of confwarden's published test or development defaults (value not shown)",
-                f"Set {item.variable} to this deployment's own value",
+                f"Set {variable} to this deployment's own value",
                 critical=True,
             )
+
+
+def _published(
+    ctx: ValidationContext, published: Collection[str]
+) -> Iterator[tuple[str, str, bool]]:
+    """``(variable, value, sensitive)`` of the values found in ``published``: a set test per
+    resolved value, without building an item per field (a schema has hundreds)."""
+    if not ctx.fields:
+        for item in ctx.items():
+            if (value := item.raw.strip()) in published:
+                yield item.variable, value, item.sensitive
+        return
+    by_name = ctx.index.by_name
+    for name, resolved in ctx.values.items():
+        if resolved.raw is None or (value := resolved.raw.strip()) not in published:
+            continue
+        spec = by_name.get(name)
+        if spec is not None:
+            yield resolved.variable or spec.canonical, value, spec.sensitive
