@@ -8,8 +8,13 @@ real PostgreSQL and Redis given through the variables a CI job would set.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,3 +63,65 @@ def test_shop_cli_finds_its_project(tmp_path: Path) -> None:
     result = _run(["-m", "confwarden", "validate", "--env", "production", "--json"], env)
     assert result.returncode == 1
     assert "SHOP_STRIPE_API_KEY" in result.stdout
+
+
+@contextmanager
+def _uvicorn(tmp_path: Path, monitoring_token: str) -> Iterator[subprocess.Popen[str]]:
+    """The shop as its README starts it: ``cp .env.example .env``, POSTGRES_PASSWORD filled."""
+    shop = tmp_path / "shop"
+    shutil.copytree(SHOP, shop, ignore=shutil.ignore_patterns("__pycache__", ".env"))
+    lines = (shop / ".env.example").read_text().splitlines()
+    fills = {"POSTGRES_PASSWORD": "CANARY-pg-9f8e7d6c", "SHOP_MONITORING_TOKEN": monitoring_token}
+    lines = [
+        f"{line.split('=')[0]}={fills[line.split('=')[0]]}" if line.split("=")[0] in fills else line
+        for line in lines
+    ]
+    (shop / ".env").write_text("\n".join(lines) + "\n")
+    env = _clean_environ()
+    env["ENVIRONMENT"] = "development"
+    env["PYTHONPATH"] = os.pathsep.join([str(shop), str(SHOP.parents[1] / "src")])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "shop.app:create_app", "--port", "0"],
+        cwd=shop, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(10)
+        assert process.stderr is not None
+        process.stderr.close()
+
+
+def _started_url(process: subprocess.Popen[str]) -> str:
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if "Uvicorn running on " in line:
+            return line.split("Uvicorn running on ", 1)[1].split()[0] + "/"
+    raise AssertionError("".join(seen))
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_shop_blank_monitoring_token_serves_this_machine_only(tmp_path: Path) -> None:
+    with _uvicorn(tmp_path, "") as process:
+        url = _started_url(process)
+        assert _status(url + "confwarden/health/live") == 200
+        assert _status(url + "confwarden/config") == 200  # loopback: served without a token
+        assert _status(url + "confwarden/metrics") == 200
+
+
+def test_shop_short_monitoring_token_fails_at_start(tmp_path: Path) -> None:
+    with _uvicorn(tmp_path, "short") as process:
+        assert process.wait(30) != 0
+        assert process.stderr is not None
+        error = process.stderr.read()
+    assert "at least 16 characters" in error

@@ -254,6 +254,7 @@ class Update:
 
     applied: tuple[object, ...] = ()
     rejected: tuple[str, ...] = ()
+    restart_required: tuple[object, ...] = ()
 
     @property
     def accepted(self) -> bool:
@@ -295,6 +296,41 @@ def test_health_monitor_follows_a_live_config_holder(clock: FakeClock) -> None:
         ),
     ]
     assert (monitor.reloads, monitor.reload_failures) == (1, 1)
+
+
+def test_health_monitor_held_fields_are_a_restart_required_alert_not_a_reload(
+    env: IsolatedEnvironment, clock: FakeClock
+) -> None:
+    from confwarden.monitoring.report import build_report
+
+    env.set("SHOP_SECRET", CANARY, source="test")
+    monitor = ConfigHealthMonitor.from_manager(_manager(env), clock=clock)
+    alerts = _alerts(monitor)
+    holder = Holder()
+    monitor.follow_reloads(holder)
+    monitor.check()
+    held = (FieldChange("shop_secret"),)
+    holder.reload(Update(restart_required=held))
+    holder.reload(Update(restart_required=held))  # still held: said once
+    assert [(a.kind, a.message, a.detail) for a in alerts] == [
+        (
+            "restart_required",
+            "restart required for: shop_secret (changed; the running service keeps the "
+            "old value until it restarts)",
+            {"fields": ["shop_secret"]},
+        )
+    ]
+    assert (monitor.reloads, monitor.restart_pending) == (0, ("shop_secret",))
+    config = build_report(config=monitor, clock=clock).components[0]
+    assert (config.status.value, config.reason) == (
+        "DEGRADED",
+        "restart required for: shop_secret",
+    )
+    assert config.details["restart_required"] == ["shop_secret"]
+    holder.reload(Update(applied=(FieldChange("shop_name"),)))  # the held value came back
+    assert monitor.restart_pending == ()
+    assert build_report(config=monitor, clock=clock).components[0].status.value == "UP"
+    assert CANARY not in json.dumps([a.to_dict() for a in alerts])
 
 
 def test_health_monitor_counts_a_source_whose_status_raises(

@@ -163,8 +163,10 @@ def test_served_command_never_shows_a_canary(name: str, tmp_path: Path) -> None:
         *name.split(),
         "--port",
         "0",
+        # development: the environment that reads .env files, so the file's canaries reach
+        # the pages (serve refuses --env-file where a service never reads one).
         "--env",
-        "staging",
+        "development",
         "--env-file",
         str(files["dotenv"]),
     ]

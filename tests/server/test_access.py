@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 import httpx
 import pytest
@@ -21,6 +22,7 @@ from websockets.exceptions import InvalidStatus
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import create_app
+from confwarden.server.auth import WS_PROTOCOL, token_subprotocols
 
 pytestmark = pytest.mark.integration
 
@@ -85,16 +87,45 @@ def test_access_refuses_a_websocket_from_another_origin_even_with_the_token() ->
     hub = MonitoringHub()
     hub.bus.publish({"type": "hello"})
     with serve_asgi(create_app(hub, token=token, manage_hub=False)) as port:
-        ws = f"ws://127.0.0.1:{port}/events?token={token}"
+        ws = f"ws://127.0.0.1:{port}/events"
+        offer = token_subprotocols(token)
 
         async def main() -> tuple[int, int, str]:
-            evil = await _handshake(ws, origin="http://evil.example")
+            evil = await _handshake(ws, origin="http://evil.example", subprotocols=offer)
             own = f"http://127.0.0.1:{port}"
-            async with connect(ws, origin=own) as client:  # type: ignore[arg-type]
+            async with connect(ws, origin=own, subprotocols=offer) as client:  # type: ignore[arg-type]
                 first = json.loads(await client.recv())["type"]
-            return evil, await _handshake(ws, origin=own), first
+            return evil, await _handshake(ws, origin=own, subprotocols=offer), first
 
         evil, own, first = asyncio.run(main())
     assert evil == 403
     assert own == 101
     assert first == "hello"
+
+
+def test_access_websocket_token_as_subprotocol_stays_out_of_the_access_log(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    token = "log-token-CANARY-0123456789"
+    hub = MonitoringHub()
+    hub.bus.publish({"type": "hello"})
+    app = create_app(hub, token=token, manage_hub=False)
+    with (
+        caplog.at_level(logging.INFO),
+        serve_asgi(app, log_level="info", log_config=None) as port,
+    ):
+        ws = f"ws://127.0.0.1:{port}/events"
+
+        async def main() -> tuple[str | None, str, int]:
+            async with connect(ws, subprotocols=token_subprotocols(token)) as client:  # type: ignore[arg-type]
+                first = json.loads(await client.recv())["type"]
+                chosen = client.subprotocol
+            wrong = await _handshake(ws, subprotocols=token_subprotocols("x" * 20))
+            return chosen, first, wrong
+
+        chosen, first, wrong = asyncio.run(main())
+    assert (chosen, first) == (WS_PROTOCOL, "hello")
+    assert wrong == 401
+    accepted = [r.getMessage() for r in caplog.records if "[accepted]" in r.getMessage()]
+    assert accepted, caplog.text
+    assert "CANARY" not in caplog.text

@@ -8,7 +8,7 @@ from tests.server.conftest import API_PATHS, StreamEnded, local_client, remote_c
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import TokenGuard, create_app, is_loopback
-from confwarden.server.auth import token_matches
+from confwarden.server.auth import WS_PROTOCOL, token_matches, token_subprotocols
 
 TOKEN = "t0ken-CANARY-3a7f"
 # Everything but the probes, which answer anyone (a kubelet has no token).
@@ -49,12 +49,35 @@ def test_auth_serves_the_data_free_dashboard_shell(guarded: TestClient) -> None:
     assert guarded.get("/dashboard.js").status_code == 200
 
 
-def test_auth_websocket_accepts_the_query_parameter(
+def test_auth_websocket_accepts_the_token_as_a_subprotocol(
     guarded: TestClient, hub: MonitoringHub
 ) -> None:
     ended = StreamEnded(hub)
-    with guarded.websocket_connect(f"/events?token={TOKEN}") as ws:
+    with guarded.websocket_connect("/events", subprotocols=token_subprotocols(TOKEN)) as ws:
+        assert ws.accepted_subprotocol == WS_PROTOCOL  # the token one is never echoed
         ended.close(ws)
+
+
+def test_auth_websocket_refuses_the_query_parameter(guarded: TestClient) -> None:
+    # A request line is written to access logs: the token never travels in it.
+    with (
+        pytest.raises(WebSocketDenialResponse) as info,
+        guarded.websocket_connect(f"/events?token={TOKEN}"),
+    ):
+        pass  # pragma: no cover - refused before this point
+    assert info.value.status_code == 401
+
+
+@pytest.mark.parametrize("offer", ["confwarden.token.%%%", "confwarden.token.", "confwarden"])
+def test_auth_websocket_refuses_a_malformed_subprotocol_token(
+    guarded: TestClient, offer: str
+) -> None:
+    with (
+        pytest.raises(WebSocketDenialResponse) as info,
+        guarded.websocket_connect("/events", subprotocols=[WS_PROTOCOL, offer]),
+    ):
+        pass  # pragma: no cover - refused before this point
+    assert info.value.status_code == 401
 
 
 def test_auth_websocket_without_token_is_refused_with_the_reason(guarded: TestClient) -> None:
@@ -80,6 +103,22 @@ def test_auth_guard_refuses_an_empty_token() -> None:
 def test_auth_guard_refuses_a_blank_or_short_token(token: str) -> None:
     with pytest.raises(ValueError, match=r"at least 16 characters|must not be empty"):
         TokenGuard(lambda *a: None, token)  # type: ignore[arg-type,return-value]
+
+
+@pytest.mark.parametrize("token", ["", "   \t"])
+def test_auth_create_app_blank_token_means_loopback_only(hub: MonitoringHub, token: str) -> None:
+    # SHOP_MONITORING_TOKEN= left blank in a .env: "unset", not a 500 on every request.
+    app = create_app(hub, token=token, manage_hub=False)
+    with local_client(app) as client:
+        assert client.get("/config").status_code == 200
+        assert client.get("/health/live").status_code == 200
+    with remote_client(app) as client:
+        assert client.get("/config").status_code == 401
+
+
+def test_auth_create_app_refuses_a_short_token_at_once(hub: MonitoringHub) -> None:
+    with pytest.raises(ValueError, match="at least 16 characters"):
+        create_app(hub, token="short-token", manage_hub=False)
 
 
 def test_auth_token_compare() -> None:
@@ -205,7 +244,9 @@ def test_auth_websocket_from_another_origin_is_refused_even_with_the_token(
     headers = {"Origin": "http://evil.example"}
     with (
         pytest.raises(WebSocketDenialResponse) as info,
-        guarded.websocket_connect(f"/events?token={TOKEN}", headers=headers),
+        guarded.websocket_connect(
+            "/events", headers=headers, subprotocols=token_subprotocols(TOKEN)
+        ),
     ):
         pass  # pragma: no cover - refused before this point
     assert info.value.status_code == 403

@@ -10,6 +10,7 @@ from tests.server.conftest import API_PATHS, CANARY, DB_CANARY, StreamEnded, loc
 
 from confwarden.monitoring import MonitoringHub
 from confwarden.server import create_app
+from confwarden.server.auth import token_subprotocols
 
 TOKEN = "token-CANARY-77e1"
 ENDPOINTS = ["/", "/dashboard.js", *API_PATHS]
@@ -61,7 +62,7 @@ def test_canary_absent_from_every_endpoint_and_the_stream(
             _assert_clean(response.text)
             _assert_clean(json.dumps(dict(response.headers)))
         ended = StreamEnded(hub)
-        with client.websocket_connect(f"/events?token={TOKEN}") as ws:
+        with client.websocket_connect("/events", subprotocols=token_subprotocols(TOKEN)) as ws:
             backlog = [ws.receive_text() for _ in range(len(hub.bus.backlog))]
             ended.close(ws)
     kinds = {json.loads(e)["type"] for e in backlog}

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -26,6 +30,23 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 HEARTBEAT_TIMEOUT = 0.5
+
+
+class _Holder:
+    """A live configuration that reports one held change (restart required) when asked."""
+
+    def __init__(self) -> None:
+        self.callbacks: list[Callable[[Any], object]] = []
+
+    def add_callback(self, callback: Callable[[Any], object]) -> None:
+        self.callbacks.append(callback)
+
+    def hold(self, field: str) -> None:
+        update = SimpleNamespace(
+            accepted=True, applied=(), rejected=(), restart_required=(SimpleNamespace(field=field),)
+        )
+        for callback in self.callbacks:
+            callback(update)
 
 
 def test_dashboard_shows_the_score_and_an_agent_death_within_two_seconds(
@@ -98,3 +119,43 @@ def test_dashboard_without_its_token_says_a_token_is_required(tmp_path: Path) ->
         finally:
             context.close()
     assert text.startswith("a token is required")
+
+
+def test_dashboard_with_its_token_streams_events_without_the_token_in_any_url(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "dashboard-CANARY-token-0123456789"
+    hub = make_hub(dict(GOOD))
+    assert hub.config is not None
+    hub.config.check()
+    holder = _Holder()
+    hub.config.follow_reloads(holder)
+    hub.bus.publish({"type": "hello", "message": "first event"})
+    app = create_app(hub, token=token, manage_hub=False)
+    urls: list[str] = []
+    with (
+        caplog.at_level(logging.INFO),
+        serve_asgi(app, log_level="info", log_config=None) as port,
+        sync_playwright() as playwright,
+    ):
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = context.new_page()
+            page.on("request", lambda request: urls.append(request.url))
+            page.on("websocket", lambda ws: urls.append(ws.url))
+            page.goto(f"http://127.0.0.1:{port}/#token={token}")
+            page.wait_for_selector('#connection:text-is("live")', timeout=10_000)
+            page.wait_for_selector('#events li[data-type="hello"]', timeout=10_000)
+            assert page.is_hidden("#restart")
+            holder.hold("shop_secret")
+            page.wait_for_selector('#restart:text-is("restart required for: shop_secret")')
+            alert = page.inner_text('#events li[data-type="config_alert"]')
+        finally:
+            context.close()
+    assert "restart_required: restart required for: shop_secret" in alert
+    assert any(url.startswith("ws://") for url in urls), urls
+    assert not [url for url in urls if "CANARY" in url.split("#", 1)[0]]
+    assert "[accepted]" in caplog.text
+    assert "CANARY" not in caplog.text

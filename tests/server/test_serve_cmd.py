@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from confwarden.cli.main import cli
+from confwarden.cli.serve_cmd import banner
 
 ROOT = Path(__file__).parents[2]
 PLATFORM = ROOT / "examples" / "platform"
@@ -127,3 +128,31 @@ def test_serve_cmd_unknown_service_lists_the_projects_services() -> None:
     assert result.exit_code == 2
     assert "unknown service 'nope'" in result.output
     assert "backend, auth" in result.output
+
+
+def test_serve_cmd_env_file_in_a_deployed_environment_is_refused_with_the_reason() -> None:
+    result = _serve("--env", "staging", "--env-file", str(PLATFORM / ".env.staging"))
+    assert result.exit_code == 2
+    assert "--env-file is not read in staging" in result.output
+    assert "confwarden validate --env staging --env-file" in result.output
+
+
+def test_serve_cmd_token_on_the_command_line_is_warned_about() -> None:
+    token = "a-long-enough-token-0123"
+    result = _serve("--host", "256.1.1.1", "--token", token)
+    assert "--token on the command line is readable" in result.output
+    assert "CONFWARDEN_SERVE_TOKEN" in result.output
+    from_env = CliRunner().invoke(
+        cli,
+        ["serve", "--project", str(PLATFORM), "--service", "backend", "--host", "256.1.1.1"],
+        env={"CONFWARDEN_SERVE_TOKEN": token},
+    )
+    assert "cannot bind" in from_env.output
+    assert "readable" not in from_env.output
+
+
+def test_serve_cmd_banner_of_a_wildcard_bind_names_this_machine_not_the_token() -> None:
+    text = banner("backend", "staging", "http://0.0.0.0:8123/", host="0.0.0.0", token=True)
+    assert "0.0.0.0" not in text
+    assert f"http://{socket.gethostname()}:8123/#token=<token>" in text
+    assert "CONFWARDEN_SERVE_TOKEN" in text

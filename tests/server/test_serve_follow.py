@@ -38,6 +38,7 @@ from confwarden import ConfigSchema, Env, SecretStr
 class SvcConfig(ConfigSchema, env_prefix="SVC_"):
     page_size: int = 50
     api_key: Annotated[SecretStr | None, Env(critical=True)] = None
+    signing_key: Annotated[SecretStr | None, Env(restart_required=True)] = None
 """
 
 
@@ -50,17 +51,18 @@ def project(tmp_path: Path) -> Path:
     (tmp_path / "svc_schema.py").write_text(textwrap.dedent(SCHEMA))
     (tmp_path / "secrets").mkdir()
     (tmp_path / "secrets" / "SVC_API_KEY").write_text(SECRET)
+    (tmp_path / "secrets" / "SVC_SIGNING_KEY").write_text(SECRET + "-signing")
     return tmp_path
 
 
 @contextlib.contextmanager
-def _serve(project: Path, dotenv: str) -> Iterator[str]:
-    (project / "local.env").write_text(dotenv)
+def _serve(project: Path, dotenv: str, name: str = "local.env") -> Iterator[str]:
+    (project / name).write_text(dotenv)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SVC_", "CONFWARDEN_"))}
     env["PYTHONPATH"] = os.pathsep.join([str(project), str(ROOT / "src")])
     process = subprocess.Popen(
         [sys.executable, "-m", "confwarden.cli.main", "serve", "--project", str(project),
-         "--service", "svc", "--env", "development", "--env-file", str(project / "local.env"),
+         "--service", "svc", "--env", "development", "--env-file", str(project / name),
          "--secrets-dir", str(project / "secrets"), "--port", "0", "--interval", "600"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=project, env=env,
     )  # fmt: skip
@@ -114,6 +116,22 @@ def test_serve_follow_a_fixed_dotenv_brings_health_back(project: Path) -> None:
     assert page_size["value"] == "20"
 
 
+def test_serve_follow_a_fixed_env_file_that_is_also_a_default_file(project: Path) -> None:
+    # docs/server.md: --env-file .env.development, which startup also reads by default.
+    with _serve(project, "SVC_PAGE_SIZE=abc\n", ".env.development") as url:
+        assert _get(url + "health")[0] == 503
+
+        async def main() -> list[dict[str, Any]]:
+            async with connect(url.replace("http", "ws", 1) + "events") as ws:
+                (project / ".env.development").write_text("SVC_PAGE_SIZE=20\n")
+                return await _until(
+                    ws, lambda e: e["type"] == "health_change" and e["status"] == "UP"
+                )
+
+        asyncio.run(main())
+        assert _get(url + "health")[0] == 200
+
+
 def test_serve_follow_a_rotated_secret_file_is_a_reload(project: Path) -> None:
     with _serve(project, "SVC_PAGE_SIZE=20\n") as url:
 
@@ -134,6 +152,31 @@ def test_serve_follow_a_rotated_secret_file_is_a_reload(project: Path) -> None:
         assert ROTATED not in text
 
 
+def test_serve_follow_a_rotated_secret_that_needs_a_restart_says_so(project: Path) -> None:
+    with _serve(project, "SVC_PAGE_SIZE=20\n") as url:
+
+        async def main() -> list[dict[str, Any]]:
+            async with connect(url.replace("http", "ws", 1) + "events") as ws:
+                (project / "secrets" / "SVC_SIGNING_KEY").write_text(ROTATED)
+                return await _until(ws, lambda e: e.get("kind") == "restart_required")
+
+        events = asyncio.run(main())
+        metrics = _get(url + "metrics")[1]
+        status, health = _get(url + "health")
+    held = events[-1]
+    assert held["detail"] == {"fields": ["signing_key"]}
+    assert held["message"].startswith("restart required for: signing_key")
+    assert not [e for e in events if e.get("kind") == "reload"], events
+    assert "confwarden_config_restart_required 1.0" in metrics
+    assert "confwarden_config_reloads_total 0.0" in metrics
+    assert 'confwarden_source_reloads_total{source="secret"} 1.0' in metrics
+    config = json.loads(health)["components"]["config"]
+    assert (status, config["status"]) == (200, "DEGRADED")
+    assert config["reason"] == "restart required for: signing_key"
+    for text in (json.dumps(events), metrics, health):
+        assert "CANARY" not in text
+
+
 def test_serve_follow_dotenv_keeps_the_process_environment_first(tmp_path: Path) -> None:
     from confwarden.environment.isolated import IsolatedEnvironment
 
@@ -145,3 +188,18 @@ def test_serve_follow_dotenv_keeps_the_process_environment_first(tmp_path: Path)
     assert follower.poll() == ["A", "D", "C"]
     assert (env.get("A"), env.get("B"), env.get("C"), env.get("D")) == ("10", "process", None, "4")
     assert follower.poll() == []
+
+
+def test_serve_follow_dotenv_first_file_wins_and_later_files_still_follow(tmp_path: Path) -> None:
+    from confwarden.environment.isolated import IsolatedEnvironment
+
+    first, second = tmp_path / ".env.development", tmp_path / ".env"
+    first.write_text("PORT=notaport\n")
+    second.write_text("PORT=1\nHOST=a\n")
+    env = IsolatedEnvironment(environ={}, isolated=True)
+    follower = DotenvFollower(env, [env.load_from_file(first), env.load_from_file(second)])
+    first.write_text("PORT=5433\n")
+    assert follower.poll() == ["PORT"]
+    second.write_text("PORT=2\nHOST=b\n")
+    assert follower.poll() == ["HOST"]
+    assert (env.get("PORT"), env.get("HOST")) == ("5433", "b")

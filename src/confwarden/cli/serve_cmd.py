@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from confwarden.cli._common import (
     build_env,
     env_file_option,
     env_option,
+    parse_environment,
     project_of,
     project_option,
     schema_option,
@@ -23,7 +27,9 @@ from confwarden.cli._common import (
 if TYPE_CHECKING:
     from confwarden.config.schema import ConfigSchema
 
-__all__ = ["MIN_INTERVAL", "serve"]
+__all__ = ["MIN_INTERVAL", "banner", "serve"]
+
+TOKEN_VARIABLE = "CONFWARDEN_SERVE_TOKEN"
 
 # Validating re-reads every source: more often than this is a busy loop, not monitoring.
 MIN_INTERVAL = 1.0
@@ -46,9 +52,10 @@ MIN_INTERVAL = 1.0
 )
 @click.option(
     "--token",
-    envvar="CONFWARDEN_SERVE_TOKEN",
+    envvar=TOKEN_VARIABLE,
     default=None,
-    help="Required on every request; mandatory when --host is not a loopback address.",
+    help=f"Required on every request; mandatory when --host is not a loopback address. "
+    f"Prefer the {TOKEN_VARIABLE} variable: a command line is readable by every user.",
 )
 @click.option(
     "--interval",
@@ -76,7 +83,8 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
     says otherwise, and then needs a --token. Stops on Ctrl-C.
     """
     from confwarden.config.manager import UnifiedConfigManager
-    from confwarden.config.resolution import startup_inputs
+    from confwarden.config.resolution import dotenv_files, startup_inputs
+    from confwarden.environment.policy import policy_for
     from confwarden.monitoring.hub import MonitoringHub
     from confwarden.project import load_schema
     from confwarden.server.follow import DotenvFollower, go_live
@@ -91,14 +99,32 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
         chosen = services[0] if services else None
         if services:
             services_of(services)  # an unknown name is refused with the project's services
+    if click.get_current_context().get_parameter_source("token") is ParameterSource.COMMANDLINE:
+        click.echo(
+            "warning: --token on the command line is readable by every user of this machine "
+            f"(ps, /proc/<pid>/cmdline); set {TOKEN_VARIABLE} instead",
+            err=True,
+        )
     # The same resolution path as the service's own bootstrap(): .env in development, the
-    # project's [tool.confwarden.secrets_dirs] unless --secrets-dir is given.
+    # project's [tool.confwarden.secrets_dirs] unless --secrets-dir is given. The environment
+    # is found as validate finds it (an --env-file may say ENVIRONMENT=...) on a throwaway
+    # copy; then each file is loaded once (--env-file first, then the defaults), so the
+    # follower knows which variables the process environment really set.
+    target = parse_environment(environment, build_env(env_files).get_all())
     env = build_env()
-    loaded = [env.load_from_file(path) for path in env_files]
+    if env_files and not policy_for(target).load_dotenv:
+        raise click.UsageError(
+            f"--env-file is not read in {target.value}: .env files are never loaded there, "
+            "and serve shows what the running service would read. Export the variables "
+            f"instead, or judge the file with: confwarden validate --env {target.value} "
+            "--env-file FILE"
+        )
+    files = [*env_files, *dotenv_files(target, found.root)]
     inputs = startup_inputs(
         chosen,
         env,
-        environment=environment,
+        list(dict.fromkeys(os.path.abspath(f) for f in files)),
+        environment=target,
         root=found.root,
         secret_dirs=secret_dirs or None,
     )
@@ -121,15 +147,10 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
             hub.config.check()  # the health follows the fix now, not an interval later
         hub.publish_health_change()
 
-    follower = DotenvFollower(env, [*loaded, *inputs.dotenv.results], on_change=changed)
+    follower = DotenvFollower(env, inputs.dotenv.results, on_change=changed)
 
     def ready(url: str) -> None:
-        shown = f"{url}#token=<token>" if token else url
-        click.echo(
-            f"confwarden serve: {name} ({manager.environment.value}) on {url}\n"
-            f"  dashboard: {shown}\n  health: {url}health   metrics: {url}metrics\n"
-            "  Ctrl-C to stop",
-        )
+        click.echo(banner(name, manager.environment.value, url, host=host, token=bool(token)))
 
     follower.start()
     try:
@@ -137,3 +158,28 @@ def serve(  # noqa: PLR0917 - click passes every option positionally
     finally:
         follower.stop()
         manager.close()
+
+
+def banner(name: str, environment: str, url: str, *, host: str, token: bool) -> str:
+    """The lines ``serve`` prints once listening: where to open it, never the token itself.
+
+    A wildcard bind (``0.0.0.0``, ``::``) is no address to open: the machine's name is shown.
+
+    Example:
+        >>> print(banner("api", "staging", "http://127.0.0.1:8700/", host="127.0.0.1", token=False))
+        confwarden serve: api (staging) on http://127.0.0.1:8700/
+          dashboard: http://127.0.0.1:8700/
+          health: http://127.0.0.1:8700/health   metrics: http://127.0.0.1:8700/metrics
+          Ctrl-C to stop
+    """
+    if host.strip("[]") in ("0.0.0.0", "::", ""):
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        url = f"http://{socket.gethostname()}:{port}/"
+    lines = [f"confwarden serve: {name} ({environment}) on {url}", f"  dashboard: {url}"]
+    if token:
+        lines[1] += (
+            f"#token=<token>  (the token given with --token or {TOKEN_VARIABLE}; "
+            "the page keeps it in the URL fragment, never sent in a request line)"
+        )
+    lines += [f"  health: {url}health   metrics: {url}metrics", "  Ctrl-C to stop"]
+    return "\n".join(lines)

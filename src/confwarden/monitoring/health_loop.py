@@ -104,8 +104,8 @@ class Alert:
 
     Attributes:
         kind: ``validation_failed``, ``validation_recovered``, ``critical_change``,
-            ``source_down``, ``source_up``, ``reload``, ``reload_failed``, ``validator_failed``,
-            ``validator_recovered``.
+            ``source_down``, ``source_up``, ``reload``, ``reload_failed``, ``restart_required``,
+            ``validator_failed``, ``validator_recovered``.
         severity: how urgent.
         message: one line, masked (names and shapes, never values).
         timestamp: the monitor's clock.
@@ -201,6 +201,8 @@ class ConfigHealthMonitor:
         self.reloads = 0
         self.reload_failures = 0
         self.last_reload: float | None = None
+        #: Fields whose new value waits for a restart (names only).
+        self.restart_pending: tuple[str, ...] = ()
         self._source_up: dict[str, bool] = {}
         self._source_status: dict[str, SourceStatusLike] = {}
         self._source_failures: dict[str, str] = {}
@@ -370,11 +372,22 @@ class ConfigHealthMonitor:
         holder.add_callback(self._on_reload)
 
     def _on_reload(self, update: ReloadUpdate) -> None:
-        if update.accepted:
-            fields = ", ".join(str(getattr(c, "field", c)) for c in update.applied)
-            self.record_reload(ok=True, detail=f"({fields})" if fields else "")
-        else:
+        if not update.accepted:
             self.record_reload(ok=False, detail="(" + "; ".join(update.rejected) + ")")
+            return
+        held = tuple(str(getattr(c, "field", c)) for c in getattr(update, "restart_required", ()))
+        fields = ", ".join(str(getattr(c, "field", c)) for c in update.applied)
+        if fields or not held:  # only held fields: nothing was reloaded
+            self.record_reload(ok=True, detail=f"({fields})" if fields else "")
+        # Each update lists every field still held (differing from what runs): the latest is
+        # what is pending; only a newly held field is announced.
+        with self._lock:
+            new, self.restart_pending = set(held) - set(self.restart_pending), held
+        if new:
+            message = f"restart required for: {', '.join(held)} (changed; the running service "
+            message += "keeps the old value until it restarts)"
+            detail, warning = {"fields": list(held)}, AlertSeverity.WARNING
+            self._raise(Alert("restart_required", warning, message, self._clock(), detail))
 
     def _on_change(self, record: TrackedChange) -> None:
         change = record.change

@@ -150,6 +150,7 @@ def _config(monitor: ConfigHealthMonitor) -> ComponentHealth:
         "validator_failures": monitor.validator_failures,
         "source_errors": monitor.source_errors,
         "last_checked": monitor.last_checked,
+        "restart_required": list(monitor.restart_pending),
     }
     if result.errors:
         names = ", ".join(dict.fromkeys(p.variable for p in result.errors))
@@ -160,6 +161,10 @@ def _config(monitor: ConfigHealthMonitor) -> ComponentHealth:
         return ComponentHealth("config", Status.DEGRADED, stale, details)
     if monitor.last_error is not None:
         return ComponentHealth("config", Status.DEGRADED, monitor.last_error, details)
+    held = monitor.restart_pending
+    if held:  # the running service is not using what its sources say
+        reason = f"restart required for: {', '.join(held)}"
+        return ComponentHealth("config", Status.DEGRADED, reason, details)
     if result.health_score < _DEGRADED_BELOW:
         reason = f"health score {result.health_score}/100 ({len(result.warnings)} warning(s))"
         return ComponentHealth("config", Status.DEGRADED, reason, details)

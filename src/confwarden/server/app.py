@@ -21,7 +21,8 @@ Routes (relative to where it is mounted):
 ``GET /config/validation``  the last validation, the score history and the alerts
 ``GET /executions``         tracked executions and counts
 ``GET /metrics``            Prometheus text format
-``WS /events``              backlog, then live events (agent_death, alerts, health_change)
+``WS /events``              backlog, then live events (agent_death, alerts, health_change,
+                            reload, restart_required)
 ``GET /``                   the dashboard (plain HTML and JavaScript, no build step)
 ==========================  =================================================================
 """
@@ -47,7 +48,13 @@ from confwarden.environment.masking import mask_text
 from confwarden.monitoring.bus import SLOW_CONSUMER, Subscription
 from confwarden.monitoring.hub import MonitoringHub
 from confwarden.monitoring.report import Status
-from confwarden.server.auth import AUTHORIZED, TOKEN_VARIABLE, TokenGuard
+from confwarden.server.auth import (
+    AUTHORIZED,
+    TOKEN_VARIABLE,
+    WS_PROTOCOL,
+    TokenGuard,
+    check_token,
+)
 from confwarden.server.metrics import CONTENT_TYPE, ReloadLedger, render_metrics
 
 __all__ = ["create_app"]
@@ -84,9 +91,11 @@ def create_app(
         hub: the service's monitors.
         token: every request except the dashboard's static shell and the probes
             (``/health/live``, ``/health/ready``) needs it (``Authorization: Bearer <token>``;
-            ``?token=`` on the WebSocket only); at least 16 characters. Default: the
-            ``CONFWARDEN_SERVE_TOKEN`` variable; without either, only loopback clients
-            (the same machine) are served and others get 401 saying how to set one.
+            a WebSocket may offer it as a subprotocol instead, see
+            :func:`~confwarden.server.auth.token_subprotocols`); at least 16 characters.
+            Default: the ``CONFWARDEN_SERVE_TOKEN`` variable; without either (blank counts
+            as unset), only loopback clients (the same machine) are served and others get
+            401 saying how to set one.
         allow_unauthenticated: serve every client without a token (a network with its own
             gate): an explicit decision, never the default.
         allowed_hosts: ``Host`` names served besides the loopback ones (``"*.corp"``, ``"*"``);
@@ -95,6 +104,9 @@ def create_app(
         manage_hub: start the hub with the app and stop it on shutdown (standalone use).
             When mounted, Starlette does not run a sub-application's lifespan: start the
             hub in the host application's lifespan instead.
+
+    Raises:
+        ValueError: ``token`` is shorter than 16 characters (says how to make one).
 
     Example:
         >>> app = create_app(MonitoringHub(), token="a-long-random-token-0123")
@@ -146,8 +158,10 @@ def create_app(
         # Subscribed before the handshake completes: a client that sees it open gets every
         # event published from then on.
         subscription = hub.bus.subscribe()
+        # A browser sending the token as a subprotocol needs one of its offers accepted.
+        offered = websocket.scope.get("subprotocols") or ()
         try:
-            await websocket.accept()
+            await websocket.accept(subprotocol=WS_PROTOCOL if WS_PROTOCOL in offered else None)
         except BaseException:
             hub.bus.unsubscribe(subscription)
             raise
@@ -163,8 +177,11 @@ def create_app(
             if manage_hub:
                 await asyncio.to_thread(hub.stop)
 
-    if token is None:
-        token = _token_from_env(hub)
+    # Blank means unset (``SHOP_MONITORING_TOKEN=`` in a .env): loopback clients only. A
+    # short token is refused here, at start, not by Starlette on the first request.
+    token = token.strip() or None if token is not None else _token_from_env(hub)
+    if token is not None:
+        check_token(token)
     guard = Middleware(
         TokenGuard,
         token=token,

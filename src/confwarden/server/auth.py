@@ -5,8 +5,10 @@ is closed by default wherever it runs, alone or mounted in the service's own app
 
 - **with a token** (``create_app(token=...)``, ``confwarden serve --token`` or
   ``CONFWARDEN_SERVE_TOKEN``) every request needs it in a header (``Authorization: Bearer
-  <token>`` or ``X-Confwarden-Token``); the WebSocket accepts it as the ``token`` query
-  parameter too (a browser cannot set headers on a WebSocket). Compared in constant time.
+  <token>`` or ``X-Confwarden-Token``); a WebSocket may instead offer it as a subprotocol
+  (:func:`token_subprotocols`: a browser cannot set headers on a WebSocket, but
+  ``new WebSocket(url, protocols)`` sends ``Sec-WebSocket-Protocol``). Never in the URL: a
+  request line is written to access logs. Compared in constant time.
 - **without a token** only loopback clients are served, and only under a loopback ``Host``
   (``localhost``, ``127.0.0.1``, ``[::1]``): another machine gets 401 saying how to set the
   token, and a page of another site that rebinds its DNS name to 127.0.0.1 gets 400.
@@ -22,12 +24,14 @@ the token: another site must not read the event stream through the user's browse
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import ipaddress
 import json
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 __all__ = [
     "AUTHORIZED",
@@ -35,10 +39,13 @@ __all__ = [
     "PROBE_PATHS",
     "PUBLIC_PATHS",
     "TOKEN_VARIABLE",
+    "WS_PROTOCOL",
+    "WS_TOKEN_PREFIX",
     "TokenGuard",
     "check_token",
     "is_loopback",
     "token_matches",
+    "token_subprotocols",
 ]
 
 Scope = MutableMapping[str, Any]
@@ -53,11 +60,15 @@ PUBLIC_PATHS = frozenset({"/", "/dashboard.js"})
 PROBE_PATHS = frozenset({"/health/live", "/health/ready"})
 TOKEN_VARIABLE = "CONFWARDEN_SERVE_TOKEN"
 MIN_TOKEN_LENGTH = 16
+# The subprotocol the server accepts (echoes); the token rides in a second one, never echoed.
+WS_PROTOCOL = "confwarden"
+WS_TOKEN_PREFIX = "confwarden.token."
 # Set in the scope of a request that passed the guard (the probes then show their reasons).
 AUTHORIZED = "confwarden.authorized"
 
 _HOW_TO_TOKEN = (
-    "a token is required: send 'Authorization: Bearer <token>' (open the dashboard as "
+    "a token is required: send 'Authorization: Bearer <token>' (WebSocket: or the "
+    "subprotocols confwarden.server.auth.token_subprotocols(token); open the dashboard as "
     "/#token=<token>). The token is the one the server was started with: confwarden serve "
     f"--token, create_app(hub, token=...), or {TOKEN_VARIABLE}. Without a token only "
     "clients on this machine (loopback) are served."
@@ -95,6 +106,34 @@ def check_token(token: str) -> str:
     return token
 
 
+def token_subprotocols(token: str) -> list[str]:
+    """The ``Sec-WebSocket-Protocol`` values carrying ``token`` to ``/events``.
+
+    The token is base64url-encoded (any token is then a valid subprotocol name); the server
+    accepts :data:`WS_PROTOCOL`, so a browser, which requires one of its offers to be
+    accepted, opens the connection.
+
+    Example:
+        >>> token_subprotocols("a-long-random-token")
+        ['confwarden', 'confwarden.token.YS1sb25nLXJhbmRvbS10b2tlbg']
+    """
+    encoded = base64.urlsafe_b64encode(token.encode("utf-8")).decode("ascii").rstrip("=")
+    return [WS_PROTOCOL, WS_TOKEN_PREFIX + encoded]
+
+
+def _subprotocol_token(offered: str) -> str | None:
+    for offer in offered.split(","):
+        protocol = offer.strip()
+        if protocol.startswith(WS_TOKEN_PREFIX):
+            encoded = protocol[len(WS_TOKEN_PREFIX) :]
+            try:
+                raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+                return raw.decode("utf-8") or None
+            except (binascii.Error, ValueError):
+                return None
+    return None
+
+
 def token_matches(given: str | None, expected: str) -> bool:
     """Constant-time comparison (no early exit that would leak the matching prefix)."""
     if given is None:
@@ -117,9 +156,8 @@ def _given_token(scope: Scope) -> str | None:
     if header is not None:
         return header
     if scope["type"] == "websocket":
-        query = parse_qs(bytes(scope.get("query_string", b"")).decode("latin-1"))
-        values = query.get("token")
-        return values[0] if values else None
+        offered = _header(scope, b"sec-websocket-protocol")
+        return _subprotocol_token(offered) if offered else None
     return None
 
 

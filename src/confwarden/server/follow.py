@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from confwarden.environment.dotenv import read_dotenv
+from confwarden.environment.provenance import SourceKind
 from confwarden.errors import ConfwardenError
 
 if TYPE_CHECKING:
@@ -73,8 +74,9 @@ class DotenvFollower:
 
     Args:
         env: the variables the service reads (the files were loaded into it).
-        loaded: what loading each file did (``env.load_from_file`` results): variables it
-            skipped because the process environment set them are never touched.
+        loaded: what loading each file did (``env.load_from_file`` results, in load order,
+            each file once): variables the process environment set are never touched; of
+            two files setting a variable, the first keeps winning.
         interval: seconds between two looks at the files (a ``stat`` each).
         on_change: called with the changed variable names after they were applied.
 
@@ -96,51 +98,61 @@ class DotenvFollower:
         self.env = env
         self.interval = interval
         self._on_change = on_change
-        self._files = {result.path: set(result.loaded) for result in loaded}
-        self._skipped = {key for result in loaded for key in result.skipped}
-        self._seen = {path: _stamp(path) for path in self._files}
+        # In load order, which is precedence order: the first file that sets a key wins.
+        self._paths = list(dict.fromkeys(result.path for result in loaded))
+        self._keys = {key for result in loaded for key in result.loaded}
+        # A key a file skipped was set before it: by the process environment (or code), which
+        # keeps winning, or by an earlier file of this list, which the merge below handles.
+        self._owned_elsewhere = {
+            key
+            for result in loaded
+            for key in result.skipped
+            if (source := env.get_variable_source(key)) is not None
+            and source.kind is not SourceKind.DOTENV
+        }
+        self._seen = {path: _stamp(path) for path in self._paths}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def poll(self) -> list[str]:
-        """Apply the changes of every file modified since the last look; the changed names."""
-        changed: list[str] = []
-        for path, keys in self._files.items():
-            stamp = _stamp(path)
-            if stamp == self._seen[path]:
-                continue
-            self._seen[path] = stamp
-            changed += self._apply(path, keys)
+        """Apply the files again when one was modified since the last look; the changed names."""
+        stamps = {path: _stamp(path) for path in self._paths}
+        if stamps == self._seen:
+            return []
+        self._seen = stamps
+        changed = self._apply()
         if changed and self._on_change is not None:
             self._on_change(changed)
         return changed
 
-    def _apply(self, path: str, keys: set[str]) -> list[str]:
-        try:
-            parsed = read_dotenv(path, environ=self.env.get_all(), strict=False)
-        except OSError:
-            parsed = None  # removed or unreadable: its variables go
-        values = {e.key: e.value for e in parsed.entries} if parsed is not None else {}
-        source = f"{path} (changed while serving)"
+    def _apply(self) -> list[str]:
+        merged: dict[str, tuple[str, str]] = {}
+        for path in self._paths:
+            try:
+                parsed = read_dotenv(path, environ=self.env.get_all(), strict=False)
+            except OSError:
+                continue  # removed or unreadable: its variables go
+            for entry in parsed.entries:
+                merged.setdefault(entry.key, (entry.value, path))
         changed: list[str] = []
-        for key, value in values.items():
-            if key in self._skipped:  # the process environment wins, as at startup
+        for key, (value, path) in merged.items():
+            if key in self._owned_elsewhere:  # the process environment wins, as at startup
                 continue
-            keys.add(key)
+            self._keys.add(key)
             if self.env.get(key) != value:
-                self.env.set(key, value, source=source)
+                self.env.set(key, value, source=f"{path} (changed while serving)")
                 changed.append(key)
-        for key in sorted(keys - values.keys()):
-            keys.discard(key)
-            if self.env.delete(key, source=source):
+        for key in sorted(self._keys - merged.keys()):
+            self._keys.discard(key)
+            if self.env.delete(key, source="removed from its .env file while serving"):
                 changed.append(key)
         if changed:
-            logger.info("%s changed: %s", path, ", ".join(changed))
+            logger.info(".env files changed: %s", ", ".join(changed))
         return changed
 
     def start(self) -> None:
         """Look at the files every ``interval`` seconds in a daemon thread."""
-        if self._thread is not None or not self._files:
+        if self._thread is not None or not self._paths:
             return
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="dotenv-follower", daemon=True)

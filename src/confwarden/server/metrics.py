@@ -66,10 +66,12 @@ class ReloadLedger:
 
     def _record(self, live: LiveConfig[Any], update: ConfigUpdate) -> None:
         inspection = live.inspection
-        if not update.accepted or not update.applied or inspection is None:
+        # A held change (restart required) was still read again from its source.
+        changes = (*update.applied, *update.restart_required)
+        if not update.accepted or not changes or inspection is None:
             return
         values = inspection.load.values
-        kinds = {values[c.field].source.kind.value for c in update.applied if c.field in values}
+        kinds = {values[c.field].source.kind.value for c in changes if c.field in values}
         now = time.time()
         with self._lock:
             for kind in kinds:
@@ -124,6 +126,11 @@ class HubCollector(Collector):
         )
         yield CounterMetricFamily(
             "confwarden_config_reloads", "Configuration reloads accepted", value=monitor.reloads
+        )
+        yield GaugeMetricFamily(
+            "confwarden_config_restart_required",
+            "Fields changed in their source whose new value waits for a restart",
+            value=len(monitor.restart_pending),
         )
         yield CounterMetricFamily(
             "confwarden_config_reload_failures",

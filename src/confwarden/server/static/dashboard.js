@@ -48,6 +48,11 @@ async function refreshHealth() {
   if (config && config.details.score !== null && config.details.score !== undefined) {
     document.getElementById("score").textContent = config.details.score;
   }
+  // Changed in a source, held back until a restart: the service runs the old value.
+  const held = (config && config.details.restart_required) || [];
+  const restart = document.getElementById("restart");
+  restart.hidden = !held.length;
+  restart.textContent = held.length ? "restart required for: " + held.join(", ") : "";
   const items = Object.entries(report.components).map(([name, c]) => {
     const item = el("li", name + ": " + c.status + " (" + c.reason + ")");
     item.dataset.status = c.status;
@@ -137,11 +142,19 @@ function showEvent(event) {
   while (list.children.length > 200) list.lastChild.remove();
 }
 
+function base64url(text) {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
 function connect() {
   const url = new URL("events", base);
   url.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-  if (token) url.searchParams.set("token", token);
-  const socket = new WebSocket(url);
+  // The token travels as a subprotocol, never in the URL (request lines land in access logs).
+  const socket = token ? new WebSocket(url, ["confwarden", "confwarden.token." + base64url(token)])
+                       : new WebSocket(url);
   const state = document.getElementById("connection");
   socket.onopen = () => { state.textContent = "live"; };
   socket.onmessage = (message) => {
