@@ -273,6 +273,20 @@ class ValidationContext:
     def _by_kind(self) -> dict[int, tuple[ConfigItem, ...]]:
         return {}
 
+    def names_ending(self, suffixes: tuple[str, ...]) -> tuple[str, ...]:
+        """The variables of :attr:`merged_variables` ending with one of ``suffixes``, scanned
+        once per context (several components look for ``*_SERVICE_URL``)."""
+        found = self._endings.get(suffixes)
+        if found is None:
+            found = self._endings[suffixes] = tuple(
+                name for name in self.merged_variables if name.endswith(suffixes)
+            )
+        return found
+
+    @cached_property
+    def _endings(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        return {}
+
     @cached_property
     def _items(self) -> tuple[ConfigItem, ...]:
         result: list[ConfigItem] = []

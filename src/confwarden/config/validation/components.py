@@ -55,7 +55,7 @@ class ComponentCheck:
         """The variables of this component in ``variables`` (the :func:`component_variables`
         of ``ctx``) that are set: a default alone does not make a service a client."""
         found: list[str] = []
-        for name in _matching(self.variables, variables):
+        for name in _matching(self.variables, variables, ctx):
             raw = ctx.get(name)
             if raw is not None and raw.strip():
                 found.append(name)
@@ -75,7 +75,7 @@ def component_variables(ctx: ValidationContext, variables: tuple[str, ...]) -> M
     if not ctx.fields:
         return merged
     declared = ctx.index.current
-    foreign = [n for n in _matching(variables, merged) if n not in declared]
+    foreign = [n for n in _matching(variables, merged, ctx) if n not in declared]
     fills: dict[str, str] = {}
     if not any(merged.get(n) for n in variables if n.endswith("_URL") and n in declared):
         # (When the whole URL is set, the parts' defaults are not what the service uses.)
@@ -118,14 +118,21 @@ def _undeclared(ctx: ValidationContext, item: Problem, variables: tuple[str, ...
     return all(n not in declared and _matching(variables, (n,)) for n in names)
 
 
-def _matching(patterns: tuple[str, ...], names: Iterable[str]) -> tuple[str, ...]:
+def _matching(
+    patterns: tuple[str, ...], names: Iterable[str], ctx: ValidationContext | None = None
+) -> tuple[str, ...]:
     suffixes = tuple(p for p in patterns if p.startswith("_"))
-    if not suffixes and isinstance(names, Mapping | Set):
-        # Exact names only: look each up instead of scanning every variable (a process
-        # has hundreds; this runs per component at every validation).
-        return tuple(p for p in patterns if p in names)
-    exact = frozenset(p for p in patterns if not p.startswith("_"))
-    return tuple(n for n in names if n in exact or (suffixes and n.endswith(suffixes)))
+    if isinstance(names, Mapping | Set):
+        # Look the exact names up instead of scanning every variable (a process has
+        # hundreds; this runs per component at every validation), and scan for suffixes
+        # once per context.
+        exact = tuple(p for p in patterns if not p.startswith("_") and p in names)
+        if not suffixes:
+            return exact
+        if ctx is not None and names is ctx.merged_variables:
+            return exact + tuple(n for n in ctx.names_ending(suffixes) if n not in exact)
+    exact_set = frozenset(p for p in patterns if not p.startswith("_"))
+    return tuple(n for n in names if n in exact_set or (suffixes and n.endswith(suffixes)))
 
 
 @lru_cache(maxsize=256)
