@@ -110,7 +110,7 @@ async def _measure(url: str) -> tuple[list[float], list[float]]:
 
 def _sequential(url: str) -> list[float]:
     """Back-to-back requests on one keep-alive connection of a reused client."""
-    import httpx
+    import httpx2 as httpx
 
     latencies: list[float] = []
     with httpx.Client() as client:

@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 
-import httpx
+import httpx2 as httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount
