@@ -197,16 +197,20 @@ class ClosableStore(ValueSource):
         self.closed += 1
 
 
-def test_close_stops_live_and_closes_the_stores_the_manager_built(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> ClosableStore:
+    """The store the project's [tool.confwarden.secret_sources] makes the manager build."""
+    store = ClosableStore()
+    monkeypatch.setattr(
+        configured_sources, "configured_secret_sources", lambda *args, **kwargs: (store,)
+    )
+    return store
+
+
+def test_close_stops_live_and_closes_the_stores_the_manager_built(built: ClosableStore) -> None:
     # The stores [tool.confwarden.secret_sources] configures are built by the manager: it
     # owns them, so closing it (or dropping the process-wide one) must close them, or an
     # etcd connection and its thread outlive every reset.
-    built = ClosableStore()
-    monkeypatch.setattr(
-        configured_sources, "configured_secret_sources", lambda *args, **kwargs: (built,)
-    )
     manager = UnifiedConfigManager(ServiceConfig, env={}, environment=Environment.TESTING)
     live = manager.start_live()
     assert built in manager.secret_sources
@@ -231,14 +235,10 @@ def test_close_leaves_the_stores_it_was_given_open() -> None:
 
 
 def test_closing_the_live_config_closes_the_stores_the_manager_built(
-    monkeypatch: pytest.MonkeyPatch,
+    built: ClosableStore,
 ) -> None:
     # The docs end a live service with live.close(): the etcd thread and connection the
     # manager built for it must go too (an audit found them alive after close()).
-    built = ClosableStore()
-    monkeypatch.setattr(
-        configured_sources, "configured_secret_sources", lambda *args, **kwargs: (built,)
-    )
     manager = UnifiedConfigManager(ServiceConfig, env={}, environment=Environment.TESTING)
     manager.start_live().close()
     assert built.closed >= 1

@@ -132,15 +132,20 @@ def test_serve_follow_a_fixed_env_file_that_is_also_a_default_file(project: Path
         assert _get(url + "health")[0] == 200
 
 
+def _events_after_writing(url: str, path: Path, kind: str) -> list[dict[str, Any]]:
+    """The events received after writing ``ROTATED`` to ``path``, up to one of ``kind``."""
+
+    async def main() -> list[dict[str, Any]]:
+        async with connect(url.replace("http", "ws", 1) + "events") as ws:
+            path.write_text(ROTATED)
+            return await _until(ws, lambda e: e.get("kind") == kind)
+
+    return asyncio.run(main())
+
+
 def test_serve_follow_a_rotated_secret_file_is_a_reload(project: Path) -> None:
     with _serve(project, "SVC_PAGE_SIZE=20\n") as url:
-
-        async def main() -> list[dict[str, Any]]:
-            async with connect(url.replace("http", "ws", 1) + "events") as ws:
-                (project / "secrets" / "SVC_API_KEY").write_text(ROTATED)
-                return await _until(ws, lambda e: e.get("kind") == "reload")
-
-        events = asyncio.run(main())
+        events = _events_after_writing(url, project / "secrets" / "SVC_API_KEY", "reload")
         metrics = _get(url + "metrics")[1]
         _, config = _get(url + "config")
     assert "api_key" in events[-1]["message"]
@@ -154,13 +159,8 @@ def test_serve_follow_a_rotated_secret_file_is_a_reload(project: Path) -> None:
 
 def test_serve_follow_a_rotated_secret_that_needs_a_restart_says_so(project: Path) -> None:
     with _serve(project, "SVC_PAGE_SIZE=20\n") as url:
-
-        async def main() -> list[dict[str, Any]]:
-            async with connect(url.replace("http", "ws", 1) + "events") as ws:
-                (project / "secrets" / "SVC_SIGNING_KEY").write_text(ROTATED)
-                return await _until(ws, lambda e: e.get("kind") == "restart_required")
-
-        events = asyncio.run(main())
+        secret = project / "secrets" / "SVC_SIGNING_KEY"
+        events = _events_after_writing(url, secret, "restart_required")
         metrics = _get(url + "metrics")[1]
         status, health = _get(url + "health")
     held = events[-1]
