@@ -114,25 +114,20 @@ class LastKnownGood:
         Raises:
             LastKnownGoodError: the directory is missing or not writable.
         """
+        kept: dict[str, dict[str, str]] = {}
+        left_out: dict[str, list[str]] = {}
+        for name, values in sources.items():
+            kept[name] = {v: value for v, value in values.items() if _shown(v, value)}
+            dropped = (v for v in values if v not in kept[name])
+            left_out[name] = sorted({*(omitted or {}).get(name, ()), *dropped})
         body = json.dumps(
             {
                 "format": FORMAT,
                 "schema": schema,
                 "environment": environment,
                 "saved_at": time.time(),
-                "sources": {
-                    name: {v: value for v, value in values.items() if _shown(v, value)}
-                    for name, values in sources.items()
-                },
-                "omitted": {
-                    name: sorted(
-                        {
-                            *(omitted or {}).get(name, ()),
-                            *(v for v, value in values.items() if not _shown(v, value)),
-                        }
-                    )
-                    for name, values in sources.items()
-                },
+                "sources": kept,
+                "omitted": left_out,
             },
             sort_keys=True,
             separators=(",", ":"),
