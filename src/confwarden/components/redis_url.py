@@ -86,16 +86,14 @@ class RedisURLBuilder(SingleURLBuilder):
         socket = self._get("REDIS_SOCKET") or (
             base.path if base and base.scheme == "unix" else None
         )
-        host = self._get("REDIS_HOST") or (base.host if base and base.host else None)
-        password = self._get("REDIS_PASSWORD") or (base.password if base else None)
+        own_host, own_password = self._get("REDIS_HOST"), self._get("REDIS_PASSWORD")
+        host = own_host or (base.host if base and base.host else None)
+        password = own_password or (base.password if base else None)
         # A problem is told against the variable the value came from: the URL's own host
         # or password is REDIS_URL's to fix, not REDIS_HOST's or REDIS_PASSWORD's.
-        host_from = "REDIS_HOST" if self._get("REDIS_HOST") or base is None else "REDIS_URL"
-        password_from = (
-            "REDIS_URL"
-            if not self._get("REDIS_PASSWORD") and base is not None and base.password
-            else "REDIS_PASSWORD"
-        )
+        host_from = "REDIS_HOST" if own_host or base is None else "REDIS_URL"
+        from_url = not own_password and base is not None and base.password
+        password_from = "REDIS_URL" if from_url else "REDIS_PASSWORD"
         username = self._get("REDIS_USERNAME") or (base.username if base else None) or None
         db = self._number("REDIS_DB", base_db(base), 0, 1 << 16, problems) or 0
         port = self._number("REDIS_PORT", base.port if base else None, 1, 65536, problems)
