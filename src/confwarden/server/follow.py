@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from confwarden.environment.dotenv import read_dotenv
 from confwarden.environment.provenance import SourceKind
 from confwarden.errors import ConfwardenError
+from confwarden.secrets._remote import Poller
 
 if TYPE_CHECKING:
     from confwarden.config.manager import UnifiedConfigManager
@@ -111,8 +111,7 @@ class DotenvFollower:
             and source.kind is not SourceKind.DOTENV
         }
         self._seen = {path: _stamp(path) for path in self._paths}
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._poller: Poller | None = None
 
     def poll(self) -> list[str]:
         """Apply the files again when one was modified since the last look; the changed names."""
@@ -152,25 +151,20 @@ class DotenvFollower:
 
     def start(self) -> None:
         """Look at the files every ``interval`` seconds in a daemon thread."""
-        if self._thread is not None or not self._paths:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="dotenv-follower", daemon=True)
-        self._thread.start()
+        if self._poller is None and self._paths:
+            self._poller = Poller(self._poll_logged, self.interval, name="dotenv-follower")
 
     def stop(self) -> None:
         """Stop looking (idempotent)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(5)
-            self._thread = None
+        poller, self._poller = self._poller, None
+        if poller is not None:
+            poller.close()
 
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.poll()
-            except Exception:  # a bad edit must not stop the following ones
-                logger.exception("could not apply a .env change")
+    def _poll_logged(self) -> None:
+        try:
+            self.poll()
+        except Exception:  # a bad edit must not stop the following ones
+            logger.exception("could not apply a .env change")
 
 
 def _stamp(path: str) -> tuple[int, int] | None:
