@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from confwarden.config.spec import ResolvedValue
     from confwarden.environment.detection import Environment
 
-__all__ = ["ResolvedVariables", "load_variables", "resolved_variables"]
+__all__ = ["ResolvedVariables", "as_text", "load_variables", "resolved_variables"]
 
 
 class ResolvedVariables(Mapping[str, str]):
@@ -68,9 +68,14 @@ class ResolvedVariables(Mapping[str, str]):
         return f"ResolvedVariables({shown!r})"
 
 
-def _as_text(value: Any) -> str | None:
-    """A field value written the way a variable holds it; None for what has no such form
-    (groups, lists: their raw variable, if any, is kept)."""
+def as_text(value: Any) -> str | None:
+    """A field value (or default) written the way a variable holds it; None for what has no
+    such form (groups, lists: their raw variable, if any, is kept; no default).
+
+    Example:
+        >>> as_text(True), as_text(8080), as_text(None)
+        ('true', '8080', None)
+    """
     if hasattr(value, "get_secret_value"):
         value = value.get_secret_value()
     if isinstance(value, bool):
@@ -110,7 +115,7 @@ def resolved_variables(
     for spec in type(config).__confwarden_fields__ if config is not None else ():
         if spec.sensitive:
             sensitive.update(spec.env_names)
-        text = _as_text(getattr(config, spec.name))
+        text = as_text(getattr(config, spec.name))
         if text is not None:
             values[spec.canonical] = text
     if config is None and loaded is not None:

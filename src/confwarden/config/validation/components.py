@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from confwarden.components.problems import ValidationResult as ComponentResult
 from confwarden.config.spec import Problem, Severity
 from confwarden.config.validation.base import Rule, ValidationContext
+from confwarden.config.variables import as_text
 from confwarden.environment.detection import Environment
 
 __all__ = [
@@ -85,7 +85,7 @@ def component_variables(ctx: ValidationContext, variables: tuple[str, ...]) -> M
             spec = ctx.spec_for(name)
             if spec is None or spec.is_required(ctx.environment):
                 continue
-            text = _default_text(ctx.defaults.get(spec.name))
+            text = as_text(ctx.defaults.get(spec.name))
             if text is not None:
                 fills[name] = text
     if not foreign and not fills:
@@ -93,19 +93,6 @@ def component_variables(ctx: ValidationContext, variables: tuple[str, ...]) -> M
     view = {k: v for k, v in merged.items() if k not in foreign}
     view.update(fills)
     return view
-
-
-def _default_text(value: Any) -> str | None:
-    """A default as the variable that would carry it; None when there is none to give."""
-    if value is None or value is ...:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if hasattr(value, "get_secret_value"):
-        return str(value.get_secret_value())
-    if isinstance(value, str | int | float):
-        return str(value)
-    return None
 
 
 def _undeclared(ctx: ValidationContext, item: Problem, variables: tuple[str, ...]) -> bool:
